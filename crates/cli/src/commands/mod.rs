@@ -1,0 +1,17 @@
+//! One module per subcommand.
+
+pub mod bench;
+pub mod demo;
+pub mod serve;
+pub mod tenant;
+pub mod user;
+
+use crate::settings::Settings;
+
+/// `daicho migrate`
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let db = settings.open().await?;
+    println!("スキーマは最新です（{}）", db.display_url());
+    db.close().await;
+    Ok(())
+}

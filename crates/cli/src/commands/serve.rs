@@ -1,0 +1,85 @@
+//! `daicho serve [--bind ADDR] [--demo]`
+
+use crate::settings::Settings;
+use anyhow::Context;
+use clap::Args;
+use daicho_domain::Role;
+use daicho_store::{Db, NewUser};
+use daicho_web::AppState;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// 待ち受けアドレス / address to listen on
+    #[arg(long, env = "DAICHO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// デモ団体「サンプル市」を読み込み、役割ごとのデモユーザーを作成して表示する
+    #[arg(long)]
+    pub demo: bool,
+    /// Cookie に Secure を付けない（TLS なしのイントラネット用） / plain-HTTP intranet only
+    #[arg(long, env = "DAICHO_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+}
+
+/// On first start with no accounts, creates an administrator and prints its password once.
+async fn first_admin(db: &Db) -> anyhow::Result<()> {
+    if db.count_users().await? > 0 {
+        return Ok(());
+    }
+    let tenants = db.tenants().await?;
+    let tenant = tenants.first().context(
+        "団体が登録されていません。`daicho tenant add 団体コード 団体名` で登録するか、`daicho serve --demo` でデモを起動してください",
+    )?;
+    let password = daicho_store::random_password()?;
+    db.create_user(&NewUser {
+        tenant_id: tenant.id,
+        username: "admin".into(),
+        display_name: "管理者".into(),
+        role: Role::Admin,
+        password: password.clone(),
+        departments: Vec::new(),
+    })
+    .await?;
+    println!("管理者ユーザーを作成しました（{}）", tenant.name);
+    println!("  ユーザー名: admin");
+    println!("  初期パスワード: {password}");
+    println!("  （一度だけ表示します。`daicho user passwd admin` で変更できます）");
+    Ok(())
+}
+
+pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let db = settings.open().await?;
+    if args.demo {
+        let tenant = crate::commands::demo::load(&db, 0).await?;
+        println!("デモユーザー（パスワードは起動のたびに新しくなります）:");
+        for (username, role, password) in daicho_demo::demo_users(&db, &tenant).await? {
+            println!(
+                "  {:<14} {:<22} パスワード: {password}",
+                username,
+                role.label_ja()
+            );
+        }
+    }
+    first_admin(&db).await?;
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("{} で待ち受けできません", args.bind))?;
+    let address = listener.local_addr()?;
+    println!(
+        "daicho を起動しました: http://{address}/  （データベース: {}）",
+        db.display_url()
+    );
+    println!("終了するには Ctrl+C を押してください");
+    let state = AppState::new(
+        db.clone(),
+        daicho_web::Settings {
+            secure_cookies: !args.insecure_cookies,
+        },
+    );
+    daicho_web::launch(state, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    db.close().await;
+    println!("終了しました");
+    Ok(())
+}

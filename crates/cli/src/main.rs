@@ -1,0 +1,88 @@
+//! The `daicho` command: one binary for the web server, the ledgers' maintenance, and
+//! (in later steps) import, export, audit, report and bench. Messages are Japanese.
+
+mod commands;
+mod settings;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// daicho — 自治体の情報資産台帳と情報セキュリティ監査 (information-asset ledgers and security audit)
+#[derive(Parser, Debug)]
+#[command(name = "daicho", version, about, long_about = None)]
+pub struct Cli {
+    /// データ保存先フォルダ（SQLite ファイルをこの中に作成） / data folder holding the SQLite file
+    #[arg(
+        long,
+        global = true,
+        env = "DAICHO_DATA_DIR",
+        default_value = "./daicho-data"
+    )]
+    data_dir: std::path::PathBuf,
+
+    /// データベース URL（postgres://… で PostgreSQL） / database URL; postgres://… selects PostgreSQL
+    #[arg(long, global = true, env = "DAICHO_DATABASE_URL")]
+    database: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Web 画面を起動する / start the web UI
+    Serve(commands::serve::ServeArgs),
+    /// データベースのスキーマを最新にする / apply pending schema migrations
+    Migrate,
+    /// 団体（地方公共団体）の登録・一覧 / add or list tenants
+    #[command(subcommand)]
+    Tenant(commands::tenant::TenantCommand),
+    /// ユーザーの追加・パスワード変更・一覧・無効化 / manage user accounts
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// デモ団体「サンプル市」を読み込む / load the demo city サンプル市
+    Demo(commands::demo::DemoArgs),
+    /// 性能測定 / benchmarks
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DAICHO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("エラー: 実行環境を準備できません: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("エラー: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = settings::Settings::from_cli(&cli)?;
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(&settings, args).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Tenant(c) => commands::tenant::run(&settings, c).await,
+        Command::User(c) => commands::user::run(&settings, c).await,
+        Command::Demo(args) => commands::demo::run(&settings, args).await,
+        Command::Bench(c) => commands::bench::run(&settings, c).await,
+    }
+}

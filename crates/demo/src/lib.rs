@@ -1,0 +1,249 @@
+//! サンプル市 (tenant 990001): a demo city modelled on the reference audit report — its
+//! departments, realistic counts of office equipment, and the situations the auditors
+//! found — plus deterministic generated assets for benchmarks (`--scale N`).
+
+mod city;
+mod generate;
+mod situations;
+
+pub use generate::{GENERATED_PREFIX, generate_assets};
+
+use daicho_domain::{DepartmentLevel, Role, TenantCode};
+use daicho_store::{
+    Actor, AssetInput, Db, NewAssetBatch, NewDepartment, NewUser, Scope, StoreError, Tenant,
+};
+
+/// The demo city's 全国地方公共団体コード.
+pub const DEMO_TENANT_CODE: &str = "990001";
+/// Its name.
+pub const DEMO_TENANT_NAME: &str = "サンプル市";
+
+/// What loading the demo did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub tenant: Tenant,
+    /// False when the demo city was already there and was left as it was.
+    pub created: bool,
+    pub departments: usize,
+    pub asset_entries: usize,
+}
+
+/// The demo tenant's code.
+pub fn demo_tenant_code() -> TenantCode {
+    TenantCode::parse(DEMO_TENANT_CODE)
+        .unwrap_or_else(|_| unreachable!("990001 has a valid check digit"))
+}
+
+/// Loads サンプル市 unless it is already loaded.
+pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
+    let tenant = db
+        .ensure_tenant(&demo_tenant_code(), DEMO_TENANT_NAME)
+        .await?;
+    let scope = Scope::tenant(tenant.id);
+    let existing = db.departments(&scope).await?;
+    if !existing.is_empty() {
+        return Ok(DemoSummary {
+            tenant,
+            created: false,
+            departments: existing.len(),
+            asset_entries: 0,
+        });
+    }
+    let actor = Actor::system("demo");
+    for (code, name, parent) in city::DEPARTMENTS {
+        let level = match (parent, code.ends_with("00")) {
+            (None, _) => DepartmentLevel::Bureau,
+            (Some(_), true) => DepartmentLevel::Section,
+            (Some(_), false) => DepartmentLevel::Unit,
+        };
+        db.create_department(
+            &scope,
+            &actor,
+            &NewDepartment {
+                code: code.to_string(),
+                name: name.to_string(),
+                level,
+                parent_code: parent.map(str::to_string),
+                manager: Some(format!("{name}長")),
+                valid_from: None,
+            },
+        )
+        .await?;
+    }
+    let mut entries = 0;
+    // The situations one by one, so each has its own history entry.
+    for (i, row) in situations::CENTRAL_LIBRARY
+        .iter()
+        .chain(situations::FOUND)
+        .enumerate()
+    {
+        let tag = format!("{}-S{:03}", row.department, i + 1);
+        db.create_asset(&scope, &actor, &row.input(tag)).await?;
+        entries += 1;
+    }
+    entries += load_office_equipment(db, &scope, &actor).await?;
+    retire_road_ledger_terminal(db, &scope, &actor).await?;
+    Ok(DemoSummary {
+        tenant,
+        created: true,
+        departments: city::DEPARTMENTS.len(),
+        asset_entries: entries,
+    })
+}
+
+/// Every section's ordinary equipment: 3S PCs on LGWAN, internet PCs, USB memories.
+async fn load_office_equipment(db: &Db, scope: &Scope, actor: &Actor) -> Result<usize, StoreError> {
+    let today = chrono::Local::now().date_naive();
+    let departments = db.departments(scope).await?;
+    let mut assets = Vec::new();
+    for (code, _, _) in city::sections() {
+        let Some(dept) = departments.iter().find(|d| d.code == *code) else {
+            continue;
+        };
+        let seed = code
+            .bytes()
+            .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        let pcs = 8 + (seed % 25) as usize;
+        let internet_pcs = 1 + (seed % 3) as usize;
+        let usb = 2 + (seed % 4) as usize;
+        let mut n = 0;
+        let mut push = |input: AssetInput| -> Result<(), StoreError> {
+            assets.push(
+                input
+                    .validate(dept.id, today)
+                    .map_err(StoreError::Invalid)?,
+            );
+            Ok(())
+        };
+        for _ in 0..pcs {
+            n += 1;
+            push(AssetInput {
+                asset_tag: format!("{code}-{n:04}"),
+                kind: "desktop".into(),
+                name: "3S端末（LGWAN接続系）".into(),
+                maker: "富士通".into(),
+                model: "ESPRIMO D7011".into(),
+                os: "Windows 10 Pro".into(),
+                network_segment: "lgwan".into(),
+                internet: "無".into(),
+                ownership: "leased".into(),
+                procured_by: "central".into(),
+                acquired_on: "2021-01-04".into(),
+                antivirus: "Apex One".into(),
+                antivirus_updated_on: "2023-09-28".into(),
+                status: "in_use".into(),
+                ..Default::default()
+            })?;
+        }
+        for _ in 0..internet_pcs {
+            n += 1;
+            push(AssetInput {
+                asset_tag: format!("{code}-{n:04}"),
+                kind: "laptop".into(),
+                name: "インターネット接続系PC".into(),
+                maker: "NEC".into(),
+                model: "VersaPro".into(),
+                os: "Windows 10 Pro".into(),
+                network_segment: "internet".into(),
+                internet: "有".into(),
+                ownership: "leased".into(),
+                procured_by: "central".into(),
+                acquired_on: "2020-10-01".into(),
+                antivirus: "Apex One".into(),
+                antivirus_updated_on: "2023-09-28".into(),
+                status: "in_use".into(),
+                ..Default::default()
+            })?;
+        }
+        for _ in 0..usb {
+            n += 1;
+            push(AssetInput {
+                asset_tag: format!("{code}-{n:04}"),
+                kind: "usb_memory".into(),
+                name: "USBメモリー（暗号化）".into(),
+                maker: "I-O DATA".into(),
+                ownership: "owned".into(),
+                procured_by: "central".into(),
+                acquired_on: "2019-04-01".into(),
+                status: "in_use".into(),
+                ..Default::default()
+            })?;
+        }
+    }
+    let count = assets.len();
+    db.insert_asset_batch(
+        scope,
+        actor,
+        &NewAssetBatch {
+            source: "demo:office-equipment".into(),
+            assets,
+        },
+    )
+    .await?;
+    Ok(count)
+}
+
+/// The terminal the report found retired in an unlocked room was once in use: record the
+/// change so its history shows a before and after.
+async fn retire_road_ledger_terminal(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let page = db
+        .list_assets(
+            scope,
+            &daicho_store::AssetFilter {
+                search: Some("旧道路台帳".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    if let Some(row) = page.rows.first() {
+        let asset = db.asset(scope, row.id).await?;
+        let mut input = AssetInput::from_asset(&asset);
+        input.note = format!("{}（使用中止後、廃棄指示待ち）", input.note);
+        db.update_asset(scope, actor, row.id, &input).await?;
+    }
+    Ok(())
+}
+
+/// One account per role for the demo city, with fresh random passwords (existing demo
+/// accounts get new ones). Returns (user name, role, password).
+pub async fn demo_users(
+    db: &Db,
+    tenant: &Tenant,
+) -> Result<Vec<(String, Role, String)>, StoreError> {
+    let scope = Scope::tenant(tenant.id);
+    let library = db.department_by_code(&scope, "080500").await?.map(|d| d.id);
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let username = format!("demo-{}", role.code());
+        let password = daicho_store::random_password()?;
+        let exists = db
+            .users(Some(tenant.id))
+            .await?
+            .iter()
+            .any(|u| u.username == username);
+        if exists {
+            db.set_password(&username, &password).await?;
+        } else {
+            db.create_user(&NewUser {
+                tenant_id: tenant.id,
+                username: username.clone(),
+                display_name: format!("デモ{}", role.label_ja()),
+                role: *role,
+                password: password.clone(),
+                departments: if *role == Role::Manager {
+                    library.into_iter().collect()
+                } else {
+                    Vec::new()
+                },
+            })
+            .await?;
+        }
+        out.push((username, *role, password));
+    }
+    Ok(out)
+}

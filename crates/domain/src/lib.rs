@@ -1,0 +1,20 @@
+//! daicho's vocabulary: the types of the glossary (`shared/design/glossary.md`), validated
+//! at construction so the rest of the system never meets a malformed tenant code, asset tag
+//! or date. No I/O lives here: the store, the web UI and the CLI all speak these types.
+
+pub mod asset;
+mod code_enum;
+pub mod department;
+pub mod error;
+pub mod role;
+pub mod tenant;
+pub mod values;
+pub mod wareki;
+
+pub use asset::{AssetKind, AssetStatus, AssetTag, NetworkSegment, Ownership, ProcuredBy};
+pub use department::DepartmentLevel;
+pub use error::DomainError;
+pub use role::Role;
+pub use tenant::TenantCode;
+pub use values::{format_yen, parse_bool, parse_yen};
+pub use wareki::{FiscalYear, format_wareki, normalize_width, parse_date};

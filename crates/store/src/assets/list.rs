@@ -1,0 +1,258 @@
+//! The asset ledger page: filters, search, sort, pagination, all inside the caller's scope.
+
+use crate::sql::Sql;
+use crate::{Db, Scope, StoreError};
+use chrono::NaiveDate;
+use daicho_domain::{AssetKind, AssetStatus, NetworkSegment};
+use sqlx::Row;
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// A column to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssetSort {
+    #[default]
+    Tag,
+    Name,
+    Department,
+    Kind,
+    Os,
+    Status,
+    AcquiredOn,
+}
+
+impl AssetSort {
+    /// Reads the `sort` parameter; anything unknown sorts by tag.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "name" => AssetSort::Name,
+            "department" => AssetSort::Department,
+            "kind" => AssetSort::Kind,
+            "os" => AssetSort::Os,
+            "status" => AssetSort::Status,
+            "acquired_on" => AssetSort::AcquiredOn,
+            _ => AssetSort::Tag,
+        }
+    }
+
+    /// The parameter value.
+    pub fn code(self) -> &'static str {
+        match self {
+            AssetSort::Tag => "tag",
+            AssetSort::Name => "name",
+            AssetSort::Department => "department",
+            AssetSort::Kind => "kind",
+            AssetSort::Os => "os",
+            AssetSort::Status => "status",
+            AssetSort::AcquiredOn => "acquired_on",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            AssetSort::Tag => "a.asset_tag",
+            AssetSort::Name => "a.name",
+            AssetSort::Department => "d.code",
+            AssetSort::Kind => "a.kind",
+            AssetSort::Os => "a.os",
+            AssetSort::Status => "a.status",
+            AssetSort::AcquiredOn => "a.acquired_on",
+        }
+    }
+}
+
+/// What the user asked to see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssetFilter {
+    /// A department and everything under it.
+    pub department_id: Option<i64>,
+    pub kind: Option<AssetKind>,
+    pub status: Option<AssetStatus>,
+    pub network_segment: Option<NetworkSegment>,
+    /// The OS exactly as recorded; `Some("")` finds assets with none recorded.
+    pub os: Option<String>,
+    /// Words found in tag, name, maker, model or serial.
+    pub search: Option<String>,
+    pub sort: AssetSort,
+    pub descending: bool,
+    /// 1-based.
+    pub page: i64,
+}
+
+/// One line of the ledger list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRow {
+    pub id: i64,
+    pub asset_tag: String,
+    pub department_code: String,
+    pub department_name: String,
+    pub kind: AssetKind,
+    pub name: String,
+    pub os: Option<String>,
+    pub network_segment: Option<NetworkSegment>,
+    pub status: AssetStatus,
+    pub acquired_on: Option<NaiveDate>,
+    pub quantity: i64,
+}
+
+/// One page of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetPage {
+    pub rows: Vec<AssetRow>,
+    /// Entries matching the filter, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl Db {
+    /// The assets matching `filter` inside `scope`, one page.
+    pub async fn list_assets(
+        &self,
+        scope: &Scope,
+        filter: &AssetFilter,
+    ) -> Result<AssetPage, StoreError> {
+        let department_ids = match filter.department_id {
+            Some(d) => Some(self.department_subtree(scope.tenant_id, &[d]).await?),
+            None => None,
+        };
+        let conditions = |sql: &mut Sql| {
+            sql.bind(scope.tenant_id);
+            scope.restrict(sql, "a.department_id");
+            if let Some(ids) = &department_ids {
+                sql.push(" AND a.department_id IN ")
+                    .bind_list(ids.iter().copied());
+            }
+            if let Some(k) = filter.kind {
+                sql.push(" AND a.kind = ").bind(k.code());
+            }
+            if let Some(s) = filter.status {
+                sql.push(" AND a.status = ").bind(s.code());
+            }
+            if let Some(s) = filter.network_segment {
+                sql.push(" AND a.network_segment = ").bind(s.code());
+            }
+            match filter.os.as_deref() {
+                Some("") => {
+                    sql.push(" AND a.os IS NULL");
+                }
+                Some(os) => {
+                    sql.push(" AND a.os = ").bind(os);
+                }
+                None => {}
+            }
+            if let Some(words) = &filter.search {
+                for word in words.split_whitespace().take(5) {
+                    let pattern = format!("%{}%", word.to_lowercase());
+                    sql.push(" AND (LOWER(a.asset_tag) LIKE ")
+                        .bind(pattern.as_str())
+                        .push(" OR LOWER(a.name) LIKE ")
+                        .bind(pattern.as_str())
+                        .push(" OR LOWER(COALESCE(a.maker, '')) LIKE ")
+                        .bind(pattern.as_str())
+                        .push(" OR LOWER(COALESCE(a.model, '')) LIKE ")
+                        .bind(pattern.as_str())
+                        .push(" OR LOWER(COALESCE(a.serial, '')) LIKE ")
+                        .bind(pattern.as_str())
+                        .push(")");
+                }
+            }
+        };
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM assets a WHERE a.tenant_id = ");
+        conditions(&mut count);
+        let total: i64 = count
+            .query()
+            .fetch_one(self.pool())
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(|e| self.error(e))?;
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let page = filter.page.clamp(1, pages);
+        let mut sql = Sql::new(
+            "SELECT a.id, a.asset_tag, d.code AS department_code, d.name AS department_name, a.kind, a.name, a.os, \
+             a.network_segment, a.status, a.acquired_on, a.quantity \
+             FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = ",
+        );
+        conditions(&mut sql);
+        let dir = if filter.descending { "DESC" } else { "ASC" };
+        sql.push(&format!(
+            " ORDER BY {} {dir}, a.id {dir} LIMIT {PAGE_SIZE} OFFSET {}",
+            filter.sort.column(),
+            (page - 1) * PAGE_SIZE
+        ));
+        let rows = sql
+            .query()
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let segment: Option<String> = r.try_get("network_segment")?;
+                let status: String = r.try_get("status")?;
+                Ok(AssetRow {
+                    id: r.try_get("id")?,
+                    asset_tag: r.try_get("asset_tag")?,
+                    department_code: r.try_get("department_code")?,
+                    department_name: r.try_get("department_name")?,
+                    kind: AssetKind::parse(&kind).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    name: r.try_get("name")?,
+                    os: r.try_get("os")?,
+                    network_segment: segment.and_then(|s| NetworkSegment::parse(&s).ok()),
+                    status: AssetStatus::parse(&status)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    acquired_on: super::date_col(r, "acquired_on")?,
+                    quantity: r.try_get("quantity")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(|e| self.error(e))?;
+        Ok(AssetPage {
+            rows,
+            total,
+            page,
+            pages,
+        })
+    }
+
+    /// The distinct OS strings recorded in the scope, for the filter's choices.
+    pub async fn asset_os_values(&self, scope: &Scope) -> Result<Vec<String>, StoreError> {
+        let mut sql = Sql::new("SELECT DISTINCT os FROM asset_counts WHERE tenant_id = ");
+        sql.bind(scope.tenant_id);
+        scope.restrict(&mut sql, "department_id");
+        sql.push(" AND entries > 0 ORDER BY os");
+        let rows = sql
+            .query()
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("os"))
+            .filter(|r| r.as_ref().map_or(true, |s| !s.is_empty()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.error(e))
+    }
+}
+
+impl Db {
+    /// How many assets of the scope have tags starting with `prefix`.
+    pub async fn count_generated_assets(
+        &self,
+        scope: &Scope,
+        prefix: &str,
+    ) -> Result<usize, StoreError> {
+        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM assets WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND asset_tag LIKE ")
+            .bind(format!("{prefix}%"));
+        let n: i64 = sql
+            .query()
+            .fetch_one(self.pool())
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(|e| self.error(e))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}

@@ -1,0 +1,36 @@
+//! Floors for benchmarks: the least SQL that could answer the same question, run on the
+//! same pool, so that `daicho bench` can report the store's figures as ratios.
+
+use crate::sql::Sql;
+use crate::{Db, StoreError};
+
+impl Db {
+    /// One page of 50 tags of one kind, sorted by tag: no count, no join, no scope.
+    pub async fn floor_ledger_page(&self, tenant_id: i64, kind: &str) -> Result<usize, StoreError> {
+        let mut sql =
+            Sql::new("SELECT id, asset_tag, name, os, status FROM assets WHERE tenant_id = ");
+        sql.bind(tenant_id)
+            .push(" AND kind = ")
+            .bind(kind)
+            .push(" ORDER BY asset_tag LIMIT 50");
+        Ok(sql
+            .query()
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.error(e))?
+            .len())
+    }
+
+    /// One GROUP BY over the whole ledger (what the dashboard would cost without its counts
+    /// table, for one of its five dimensions).
+    pub async fn floor_group_by_kind(&self, tenant_id: i64) -> Result<usize, StoreError> {
+        let mut sql = Sql::new("SELECT kind, COUNT(*) AS n FROM assets WHERE tenant_id = ");
+        sql.bind(tenant_id).push(" GROUP BY kind");
+        Ok(sql
+            .query()
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.error(e))?
+            .len())
+    }
+}

@@ -1,0 +1,171 @@
+//! The one database handle. The URL's scheme picks the backend; everything above this
+//! module runs the same SQL on both.
+
+use crate::error::{StoreError, classify};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to daicho's database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+impl Db {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`, checks that
+    /// the database answers, and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Db, StoreError> {
+        let db = Db::connect(url).await?;
+        crate::migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    /// Opens (creating if needed) the SQLite file at `path`.
+    pub async fn open_sqlite_file(path: &Path) -> Result<Db, StoreError> {
+        Db::open(&sqlite_url(path)).await
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Connect {
+                url: redact_url(url),
+                reason: "URL は sqlite:// か postgres:// で始めてください".into(),
+            });
+        };
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        options = match backend {
+            Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL lets the web UI read while an import writes; foreign keys are off
+                    // by default in SQLite and the schema depends on them.
+                    conn.execute(
+                        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options.max_connections(8),
+        };
+        let path = url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let pool = options.connect(url).await.map_err(|e| match backend {
+            Backend::Sqlite => match classify(e, &path) {
+                StoreError::Database(e) => StoreError::Connect {
+                    url: redact_url(url),
+                    reason: e.to_string(),
+                },
+                other => other,
+            },
+            Backend::Postgres => StoreError::Connect {
+                url: redact_url(url),
+                reason: e.to_string(),
+            },
+        })?;
+        let db = Db {
+            pool,
+            backend,
+            url: url.to_string(),
+        };
+        // A corrupt SQLite file opens fine and fails on first read: read now.
+        let probe = match backend {
+            Backend::Sqlite => "SELECT count(*) FROM sqlite_master",
+            Backend::Postgres => "SELECT 1",
+        };
+        sqlx::query(probe)
+            .execute(&db.pool)
+            .await
+            .map_err(|e| db.error(e))?;
+        Ok(db)
+    }
+
+    /// The connection pool, for queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL with any password replaced by `***`, fit to print.
+    pub fn display_url(&self) -> String {
+        redact_url(&self.url)
+    }
+
+    /// Maps a database error to a clear [`StoreError`].
+    pub(crate) fn error(&self, e: sqlx::Error) -> StoreError {
+        match self.backend {
+            Backend::Sqlite => classify(e, self.url.trim_start_matches("sqlite://")),
+            Backend::Postgres => StoreError::Database(e),
+        }
+    }
+
+    /// Closes every connection (lets SQLite fold its WAL back into the file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The SQLite URL of a file, created on first use.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Hides the password in `scheme://user:password@host/...`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://daicho:s3cret@db:5432/x"),
+            "postgres://daicho:***@db:5432/x"
+        );
+        assert_eq!(
+            redact_url("postgres://daicho@db/x"),
+            "postgres://daicho@db/x"
+        );
+        assert_eq!(
+            redact_url("sqlite://./daicho-data/daicho.db"),
+            "sqlite://./daicho-data/daicho.db"
+        );
+    }
+}

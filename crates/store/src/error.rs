@@ -1,0 +1,68 @@
+//! The store's error: what went wrong, in words a municipal user can act on. The web edge
+//! turns `Invalid` into messages beside form fields, `NotFound`/`Forbidden` into pages; the
+//! CLI prints the message and exits non-zero.
+
+use thiserror::Error;
+
+/// A message about one input field, shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's code name (`asset_tag`, `acquired_on`, ...).
+    pub field: &'static str,
+    /// A Japanese sentence.
+    pub message: String,
+}
+
+/// Errors of the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("データベースに接続できません（{url}）: {reason}")]
+    Connect { url: String, reason: String },
+    #[error(
+        "データベースファイルが壊れているか、SQLite のファイルではありません（{path}）: {reason}"
+    )]
+    Corrupt { path: String, reason: String },
+    #[error(
+        "データベースが他のプロセスにロックされています。しばらく待ってから再実行してください: {0}"
+    )]
+    Locked(String),
+    #[error("見つかりません: {0}")]
+    NotFound(String),
+    #[error("この操作の権限がありません: {0}")]
+    Forbidden(String),
+    #[error("入力に誤りがあります")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("データベースのエラー: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("スキーマの移行に失敗しました（{version}）: {reason}")]
+    Migration { version: i64, reason: String },
+    #[error("パスワードのハッシュ化に失敗しました: {0}")]
+    Password(String),
+}
+
+impl StoreError {
+    /// One invalid field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+}
+
+/// Turns a low-level error into a clear one where SQLite tells us the file is unusable.
+pub(crate) fn classify(err: sqlx::Error, path: &str) -> StoreError {
+    let text = err.to_string();
+    if text.contains("file is not a database") || text.contains("malformed") {
+        StoreError::Corrupt {
+            path: path.to_string(),
+            reason: text,
+        }
+    } else if text.contains("database is locked") || text.contains("database is busy") {
+        StoreError::Locked(text)
+    } else {
+        StoreError::Database(err)
+    }
+}

@@ -1,0 +1,142 @@
+//! The change history: who changed which ledger row, when, from what to what. Rows are
+//! appended in the same transaction as the change and never rewritten (the database
+//! refuses UPDATE and DELETE on the table).
+
+use crate::scope::Actor;
+use crate::sql::Sql;
+use crate::{Db, Scope, StoreError};
+use serde_json::Value as Json;
+use sqlx::{Any, Row, Transaction};
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub entity: String,
+    pub entity_key: String,
+    /// `create`, `update`, `delete`, or `bulk_create` for generated data.
+    pub action: String,
+    pub changed_by: String,
+    pub changed_at: String,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+}
+
+impl HistoryEntry {
+    /// The fields that differ: (field, before, after), values as displayed text.
+    pub fn changes(&self) -> Vec<(String, String, String)> {
+        let empty = serde_json::Map::new();
+        let before = self
+            .before
+            .as_ref()
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let after = self
+            .after
+            .as_ref()
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| before.get(*k) != after.get(*k))
+            .map(|k| (k.clone(), show(before.get(k)), show(after.get(k))))
+            .collect()
+    }
+}
+
+fn show(v: Option<&Json>) -> String {
+    match v {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// What a change record says.
+pub(crate) struct Change<'a> {
+    pub tenant_id: i64,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub entity_key: &'a str,
+    pub action: &'a str,
+    pub before: Option<&'a Json>,
+    pub after: Option<&'a Json>,
+}
+
+/// Appends one change inside the caller's transaction.
+pub(crate) async fn record(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new(
+        "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json) VALUES (",
+    );
+    sql.bind(change.tenant_id)
+        .push(", ")
+        .bind(change.entity)
+        .push(", ")
+        .bind(change.entity_id)
+        .push(", ")
+        .bind(change.entity_key)
+        .push(", ")
+        .bind(change.action)
+        .push(", ")
+        .bind(actor.name.as_str())
+        .push(", ")
+        .bind(crate::now_text())
+        .push(", ")
+        .bind(change.before.map(Json::to_string))
+        .push(", ")
+        .bind(change.after.map(Json::to_string))
+        .push(")");
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+impl Db {
+    /// The history of one row, newest first. The caller checks that the row is visible.
+    pub async fn history(
+        &self,
+        scope: &Scope,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT id, entity, entity_key, action, changed_by, changed_at, before_json, after_json \
+             FROM change_history WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND entity = ")
+            .bind(entity)
+            .push(" AND entity_id = ")
+            .bind(entity_id)
+            .push(" ORDER BY id DESC");
+        let rows = sql
+            .query()
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.iter()
+            .map(|r| {
+                let parse = |col: &str| -> Result<Option<Json>, sqlx::Error> {
+                    let text: Option<String> = r.try_get(col)?;
+                    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+                };
+                Ok(HistoryEntry {
+                    id: r.try_get("id")?,
+                    entity: r.try_get("entity")?,
+                    entity_key: r.try_get("entity_key")?,
+                    action: r.try_get("action")?,
+                    changed_by: r.try_get("changed_by")?,
+                    changed_at: r.try_get("changed_at")?,
+                    before: parse("before_json")?,
+                    after: parse("after_json")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(|e| self.error(e))
+    }
+}

@@ -1,0 +1,36 @@
+//! daicho's ledgers in a database: one [`Db`] over SQLite (the embedded default) and
+//! PostgreSQL, chosen by the URL. Queries are written once in SQL both backends accept;
+//! the rare difference is branched inside the one function that needs it. Every query
+//! that touches tenant data takes a [`Scope`], so tenant and role limits cannot be
+//! forgotten by a caller.
+
+mod accounts;
+mod assets;
+mod bench;
+mod db;
+mod departments;
+mod error;
+mod history;
+mod migrate;
+mod scope;
+mod sessions;
+mod sql;
+mod tenants;
+
+pub use accounts::{LoginFailure, NewUser, User};
+pub use assets::{
+    Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
+    FacetCount, NewAssetBatch, PAGE_SIZE,
+};
+pub use db::{Backend, Db};
+pub use departments::{Department, NewDepartment};
+pub use error::{FieldError, StoreError};
+pub use history::HistoryEntry;
+pub use scope::{Actor, Scope};
+pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
+pub use tenants::Tenant;
+
+/// The current instant as stored: RFC 3339 in UTC, to the second.
+pub fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

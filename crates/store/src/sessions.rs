@@ -1,0 +1,127 @@
+//! Login sessions. The cookie carries a random token; the database keeps only its SHA-256,
+//! so a copy of the database does not let anyone log in. Each session has its own CSRF
+//! token, which every state-changing form must echo.
+
+use crate::sql::Sql;
+use crate::{Db, StoreError, User};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The secret for the cookie (only known at creation).
+    pub token: String,
+    /// The CSRF token forms carry.
+    pub csrf_token: String,
+    pub user_id: i64,
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
+    Ok(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+impl Db {
+    /// Starts a session for `user`.
+    pub async fn create_session(&self, user: &User) -> Result<Session, StoreError> {
+        let token = random_token()?;
+        let csrf_token = random_token()?;
+        let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        let mut sql = Sql::new(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (",
+        );
+        sql.bind(token_hash(&token))
+            .push(", ")
+            .bind(user.id)
+            .push(", ")
+            .bind(csrf_token.as_str())
+            .push(", ")
+            .bind(crate::now_text())
+            .push(", ")
+            .bind(expires)
+            .push(")");
+        sql.query()
+            .execute(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(Session {
+            token,
+            csrf_token,
+            user_id: user.id,
+        })
+    }
+
+    /// The user and CSRF token of a live session, if the token names one and the account
+    /// is still enabled.
+    pub async fn session_user(&self, token: &str) -> Result<Option<(User, String)>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = ",
+        );
+        sql.bind(token_hash(token))
+            .push(" AND s.expires_at > ")
+            .bind(crate::now_text())
+            .push(" AND u.disabled = ")
+            .bind(false);
+        let Some(row) = sql
+            .query()
+            .fetch_optional(self.pool())
+            .await
+            .map_err(|e| self.error(e))?
+        else {
+            return Ok(None);
+        };
+        let user_id: i64 = row.try_get("user_id").map_err(|e| self.error(e))?;
+        let csrf: String = row.try_get("csrf_token").map_err(|e| self.error(e))?;
+        Ok(Some((self.user(user_id).await?, csrf)))
+    }
+
+    /// Ends one session (logout).
+    pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
+        let mut sql = Sql::new("DELETE FROM sessions WHERE token_hash = ");
+        sql.bind(token_hash(token));
+        sql.query()
+            .execute(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    pub(crate) async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
+        let mut sql = Sql::new("DELETE FROM sessions WHERE user_id = ");
+        sql.bind(user_id);
+        sql.query()
+            .execute(self.pool())
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+}
+
+/// A random password of 16 letters and digits without look-alikes (no 0/O, 1/l/I), for
+/// first-run and demo accounts printed once.
+pub fn random_password() -> Result<String, StoreError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
+}

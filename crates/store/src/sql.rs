@@ -1,0 +1,135 @@
+//! Dynamic SQL with numbered `$n` placeholders, which both SQLite and PostgreSQL accept
+//! (sqlx's `QueryBuilder` for `Any` writes `?`, which PostgreSQL refuses).
+
+use sqlx::Any;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+    Bool(bool),
+    OptBool(Option<bool>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::OptInt(v)
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Value::OptText(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<Option<bool>> for Value {
+    fn from(v: Option<bool>) -> Self {
+        Value::OptBool(v)
+    }
+}
+
+/// SQL text under construction with its bound values.
+#[derive(Debug, Default, Clone)]
+pub struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_string(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends literal SQL (never user input).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder for `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        self.text.push('$');
+        self.text.push_str(&self.values.len().to_string());
+        self
+    }
+
+    /// Appends `(v1, v2, ...)` placeholders.
+    pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(v);
+        }
+        self.push(")")
+    }
+
+    #[cfg(test)]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The query, ready to run.
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::OptInt(i) => q.bind(*i),
+                Value::Text(s) => q.bind(s.as_str()),
+                Value::OptText(s) => q.bind(s.as_deref()),
+                // Yes/no is stored as 0/1 (see the schema).
+                Value::Bool(b) => q.bind(i64::from(*b)),
+                Value::OptBool(b) => q.bind(b.map(i64::from)),
+            };
+        }
+        q
+    }
+}
+
+/// Reads a 0/1 column as a yes/no.
+pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<bool>, sqlx::Error> {
+    use sqlx::Row;
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(|v| v != 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_placeholders_in_order() {
+        let mut sql = Sql::new("SELECT 1 WHERE a = ");
+        sql.bind(1_i64).push(" AND b IN ").bind_list(["x", "y"]);
+        assert_eq!(sql.text(), "SELECT 1 WHERE a = $1 AND b IN ($2, $3)");
+    }
+}

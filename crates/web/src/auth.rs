@@ -1,0 +1,96 @@
+//! Who is asking: the session cookie resolved to a user and the scope of what that user
+//! may see. Every page handler takes a [`CurrentUser`]; without a live session the
+//! request is sent to the login page.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use daicho_store::{Actor, Scope, User};
+use std::net::SocketAddr;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "daicho_session";
+
+/// The logged-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub scope: Scope,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+    pub tenant_name: String,
+}
+
+impl CurrentUser {
+    /// The user as the change history names them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            name: self.user.username.clone(),
+        }
+    }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, and Secure unless turned off.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let login = || AppError::LoginRequired { next: next.clone() };
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
+        let (user, csrf) = state.db.session_user(&token).await?.ok_or_else(login)?;
+        let scope = state.db.scope_for(&user).await?;
+        let tenant_name = state.db.tenant(user.tenant_id).await?.name;
+        Ok(CurrentUser {
+            user,
+            scope,
+            csrf,
+            tenant_name,
+        })
+    }
+}
+
+/// The client's address, for the failed-login log ("unknown" in in-process tests).
+#[derive(Debug, Clone)]
+pub struct RemoteAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RemoteAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RemoteAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

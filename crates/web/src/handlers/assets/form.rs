@@ -1,0 +1,335 @@
+//! The asset form: GET /assets/new, POST /assets, GET /assets/{id}/edit, POST /assets/{id}.
+//! A refused input comes back with every message beside its field and nothing written.
+
+use super::list::department_choices;
+use super::show::field_label;
+use crate::auth::CurrentUser;
+use crate::csrf::verify;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{Choice, Layout};
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_domain::{AssetKind, AssetStatus, NetworkSegment, Ownership, ProcuredBy};
+use daicho_store::{AssetInput, FieldError, StoreError};
+use serde::Deserialize;
+
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    required: bool,
+    hint: &'static str,
+    choices: Vec<Choice>,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "assets/form.html")]
+struct FormPage {
+    layout: Layout,
+    action: String,
+    cancel: String,
+    errors: Vec<FieldError>,
+    fields: Vec<Field>,
+}
+
+fn yes_no(selected: &str) -> Vec<Choice> {
+    [("true", "有"), ("false", "無")]
+        .iter()
+        .map(|(v, l)| Choice {
+            value: (*v).into(),
+            label: (*l).into(),
+            selected: daicho_domain::parse_bool(selected)
+                .map(|b| b.to_string())
+                .as_deref()
+                == Some(*v),
+        })
+        .collect()
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    title: String,
+    action: String,
+    cancel: String,
+    input: &AssetInput,
+    errors: Vec<FieldError>,
+) -> Result<Html<String>, AppError> {
+    let error_of = |name: &str| {
+        errors
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let field = |name: &'static str,
+                 value: &str,
+                 required: bool,
+                 hint: &'static str,
+                 choices: Vec<Choice>| Field {
+        name,
+        label: field_label(name),
+        value: value.to_string(),
+        required,
+        hint,
+        choices,
+        error: error_of(name),
+    };
+    let i = input;
+    let fields = vec![
+        field("asset_tag", &i.asset_tag, true, "例: 080500-0001", vec![]),
+        field(
+            "department",
+            &i.department,
+            true,
+            "",
+            department_choices(state, user, &i.department, true).await?,
+        ),
+        field(
+            "kind",
+            &i.kind,
+            true,
+            "",
+            Choice::of(
+                AssetKind::ALL,
+                &i.kind,
+                AssetKind::code,
+                AssetKind::label_ja,
+            ),
+        ),
+        field("name", &i.name, true, "例: 事務用PC", vec![]),
+        field("maker", &i.maker, false, "", vec![]),
+        field("model", &i.model, false, "", vec![]),
+        field("serial", &i.serial, false, "", vec![]),
+        field("quantity", &i.quantity, false, "1", vec![]),
+        field("os", &i.os, false, "例: Windows 11 Pro", vec![]),
+        field("software", &i.software, false, "", vec![]),
+        field(
+            "network_segment",
+            &i.network_segment,
+            false,
+            "",
+            Choice::of(
+                NetworkSegment::ALL,
+                &i.network_segment,
+                NetworkSegment::code,
+                NetworkSegment::label_ja,
+            ),
+        ),
+        field("internet", &i.internet, false, "", yes_no(&i.internet)),
+        field(
+            "ownership",
+            &i.ownership,
+            true,
+            "",
+            Choice::of(
+                Ownership::ALL,
+                &i.ownership,
+                Ownership::code,
+                Ownership::label_ja,
+            ),
+        ),
+        field(
+            "procured_by",
+            &i.procured_by,
+            true,
+            "",
+            Choice::of(
+                ProcuredBy::ALL,
+                &i.procured_by,
+                ProcuredBy::code,
+                ProcuredBy::label_ja,
+            ),
+        ),
+        field(
+            "acquired_on",
+            &i.acquired_on,
+            false,
+            "例: 2023-10-06 または 令和5年10月6日",
+            vec![],
+        ),
+        field("cost_yen", &i.cost_yen, false, "例: 120,000", vec![]),
+        field("contract_no", &i.contract_no, false, "", vec![]),
+        field(
+            "status",
+            &i.status,
+            true,
+            "",
+            Choice::of(
+                AssetStatus::ALL,
+                &i.status,
+                AssetStatus::code,
+                AssetStatus::label_ja,
+            ),
+        ),
+        field("antivirus", &i.antivirus, false, "", vec![]),
+        field(
+            "antivirus_updated_on",
+            &i.antivirus_updated_on,
+            false,
+            "",
+            vec![],
+        ),
+        field("retired_on", &i.retired_on, false, "", vec![]),
+        field("disposed_on", &i.disposed_on, false, "", vec![]),
+        field("erasure_evidence", &i.erasure_evidence, false, "", vec![]),
+        field(
+            "procurement_doc",
+            &i.procurement_doc,
+            false,
+            "",
+            yes_no(&i.procurement_doc),
+        ),
+        field("system_name", &i.system_name, false, "", vec![]),
+        field(
+            "extended_support_until",
+            &i.extended_support_until,
+            false,
+            "",
+            vec![],
+        ),
+        field("note", &i.note, false, "", vec![]),
+    ];
+    let page = FormPage {
+        layout: Layout::new(user, title, "assets"),
+        action,
+        cancel,
+        errors,
+        fields,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The posted form: the asset's fields and the CSRF token.
+#[derive(Deserialize)]
+pub struct AssetForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    input: AssetInput,
+}
+
+fn require_write(user: &CurrentUser) -> Result<(), AppError> {
+    if user.scope.can_write {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "台帳を変更する権限がありません。".into(),
+        ))
+    }
+}
+
+/// GET /assets/new
+pub async fn new(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
+    require_write(&user)?;
+    let input = AssetInput {
+        ownership: "owned".into(),
+        procured_by: "central".into(),
+        status: "in_use".into(),
+        quantity: "1".into(),
+        ..Default::default()
+    };
+    render(
+        &state,
+        &user,
+        "資産の登録".into(),
+        "/assets".into(),
+        "/assets".into(),
+        &input,
+        Vec::new(),
+    )
+    .await
+}
+
+/// POST /assets
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AssetForm>,
+) -> Result<Response, AppError> {
+    verify(&form.csrf_token, &user.csrf)?;
+    require_write(&user)?;
+    match state
+        .db
+        .create_asset(&user.scope, &user.actor(), &form.input)
+        .await
+    {
+        Ok(asset) => Ok(Redirect::to(&format!("/assets/{}", asset.id)).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let html = render(
+                &state,
+                &user,
+                "資産の登録".into(),
+                "/assets".into(),
+                "/assets".into(),
+                &form.input,
+                errors,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// GET /assets/{id}/edit
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let asset = state.db.asset(&user.scope, id).await?;
+    require_write(&user)?;
+    let input = AssetInput::from_asset(&asset);
+    render(
+        &state,
+        &user,
+        format!("{} の編集", asset.fields.asset_tag),
+        format!("/assets/{id}"),
+        format!("/assets/{id}"),
+        &input,
+        Vec::new(),
+    )
+    .await
+}
+
+/// POST /assets/{id}
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<AssetForm>,
+) -> Result<Response, AppError> {
+    verify(&form.csrf_token, &user.csrf)?;
+    require_write(&user)?;
+    match state
+        .db
+        .update_asset(&user.scope, &user.actor(), id, &form.input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/assets/{id}")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let title = format!("{} の編集", form.input.asset_tag);
+            let html = render(
+                &state,
+                &user,
+                title,
+                format!("/assets/{id}"),
+                format!("/assets/{id}"),
+                &form.input,
+                errors,
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,6 @@
+//! The asset ledger pages: the filtered list, one asset with its history, and the form
+//! that creates or changes one.
+
+pub mod form;
+pub mod list;
+pub mod show;

@@ -1,0 +1,155 @@
+//! GET /assets/{id}: one asset, every field in Japanese, and its change history.
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{Layout, date_full, fiscal_year, instant};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use daicho_domain::format_yen;
+
+struct HistoryLine {
+    at: String,
+    action: &'static str,
+    by: String,
+    changes: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "assets/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    id: i64,
+    can_edit: bool,
+    fields: Vec<(&'static str, String)>,
+    history: Vec<HistoryLine>,
+}
+
+/// The Japanese label of a field code, as forms and history show it.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "asset_tag" => "備品番号",
+        "department" => "所属",
+        "kind" => "種別",
+        "name" => "品名",
+        "maker" => "メーカー",
+        "model" => "型番",
+        "serial" => "製造番号",
+        "quantity" => "数量",
+        "os" => "OS",
+        "software" => "ソフトウェア",
+        "network_segment" => "ネットワーク区分",
+        "internet" => "インターネット接続",
+        "ownership" => "所有区分",
+        "procured_by" => "調達区分",
+        "acquired_on" => "取得日",
+        "cost_yen" => "取得価格（円）",
+        "contract_no" => "契約番号",
+        "status" => "利用状況",
+        "antivirus" => "ウイルス対策ソフト",
+        "antivirus_updated_on" => "定義ファイル更新日",
+        "retired_on" => "使用中止日",
+        "disposed_on" => "廃棄日",
+        "erasure_evidence" => "データ消去証明",
+        "procurement_doc" => "調達資料",
+        "system_name" => "情報システム",
+        "extended_support_until" => "延長サポート期限",
+        "note" => "備考",
+        _ => "（その他）",
+    }
+}
+
+fn yes_no(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "有".into(),
+        Some(false) => "無".into(),
+        None => String::new(),
+    }
+}
+
+/// GET /assets/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let asset = state.db.asset(&user.scope, id).await?;
+    let history = state.db.asset_history(&user.scope, id).await?;
+    let f = &asset.fields;
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let fields = vec![
+        ("備品番号", f.asset_tag.clone()),
+        (
+            "所属",
+            format!("{}（{}）", asset.department_name, asset.department_code),
+        ),
+        ("種別", f.kind.label_ja().to_string()),
+        ("品名", f.name.clone()),
+        ("メーカー", text(&f.maker)),
+        ("型番", text(&f.model)),
+        ("製造番号", text(&f.serial)),
+        ("数量", f.quantity.to_string()),
+        ("OS", text(&f.os)),
+        ("ソフトウェア", text(&f.software)),
+        (
+            "ネットワーク区分",
+            f.network_segment
+                .map(|s| s.label_ja().to_string())
+                .unwrap_or_default(),
+        ),
+        ("インターネット接続", yes_no(f.internet)),
+        ("所有区分", f.ownership.label_ja().to_string()),
+        ("調達区分", f.procured_by.label_ja().to_string()),
+        ("取得日", date_full(f.acquired_on)),
+        ("取得年度", fiscal_year(f.acquired_on)),
+        (
+            "取得価格",
+            f.cost_yen
+                .map(|c| format!("{}円", format_yen(c)))
+                .unwrap_or_default(),
+        ),
+        ("契約番号", text(&f.contract_no)),
+        ("利用状況", f.status.label_ja().to_string()),
+        ("ウイルス対策ソフト", text(&f.antivirus)),
+        ("定義ファイル更新日", date_full(f.antivirus_updated_on)),
+        ("使用中止日", date_full(f.retired_on)),
+        ("廃棄日", date_full(f.disposed_on)),
+        ("データ消去証明", text(&f.erasure_evidence)),
+        ("調達資料", yes_no(f.procurement_doc)),
+        ("情報システム", text(&f.system_name)),
+        ("延長サポート期限", date_full(f.extended_support_until)),
+        ("備考", text(&f.note)),
+        ("登録日時", instant(&asset.created_at)),
+        ("更新日時", instant(&asset.updated_at)),
+    ];
+    let history = history
+        .iter()
+        .map(|h| HistoryLine {
+            at: instant(&h.changed_at),
+            action: match h.action.as_str() {
+                "create" => "登録",
+                "update" => "変更",
+                "delete" => "削除",
+                _ => "一括登録",
+            },
+            by: h.changed_by.clone(),
+            changes: if h.action == "update" {
+                h.changes()
+                    .into_iter()
+                    .map(|(k, b, a)| (field_label(&k).to_string(), b, a))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let page = DetailPage {
+        layout: Layout::new(&user, format!("{} {}", f.asset_tag, f.name), "assets"),
+        id,
+        can_edit: user.scope.can_write,
+        fields,
+        history,
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,8 @@
+//! One file per resource (or per action where a resource has several), each holding its
+//! handlers and the view they render.
+
+pub mod assets;
+pub mod dashboard;
+pub mod departments;
+pub mod login;
+pub mod static_files;

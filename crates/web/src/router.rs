@@ -1,0 +1,56 @@
+//! Every route of the web UI, in one place.
+
+use crate::handlers::{assets, dashboard, departments, login, static_files};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+
+/// The application's router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/dashboard", get(dashboard::show))
+        .route("/departments", get(departments::show))
+        .route(
+            "/assets",
+            get(assets::list::show).post(assets::form::create),
+        )
+        .route("/assets/new", get(assets::form::new))
+        .route(
+            "/assets/{id}",
+            get(assets::show::show).post(assets::form::update),
+        )
+        .route("/assets/{id}/edit", get(assets::form::edit))
+        .route("/static/style.css", get(static_files::style))
+        .route("/healthz", get(static_files::health))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers that keep pages from being framed, sniffed or leaking URLs, and allow only
+/// this server's own styles (there are no scripts).
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

@@ -1,0 +1,98 @@
+//! What every page shares: the layout (tenant, user, navigation, CSRF token for the logout
+//! form), display helpers for Japanese dates and labels, and the error page.
+
+use crate::auth::CurrentUser;
+use askama::Template;
+use chrono::NaiveDate;
+use daicho_domain::{FiscalYear, format_wareki};
+
+/// The frame around every logged-in page.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub tenant_name: String,
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    /// Which navigation entry is current (`dashboard`, `departments`, `assets`).
+    pub nav: &'static str,
+}
+
+impl Layout {
+    pub fn new(user: &CurrentUser, title: impl Into<String>, nav: &'static str) -> Self {
+        Layout {
+            title: title.into(),
+            tenant_name: user.tenant_name.clone(),
+            user_name: user.user.display_name.clone(),
+            role_label: user.user.role.label_ja(),
+            csrf: user.csrf.clone(),
+            nav,
+        }
+    }
+
+    /// `aria-current` for a navigation link.
+    pub fn current(&self, nav: &str) -> &'static str {
+        if self.nav == nav { "page" } else { "false" }
+    }
+}
+
+/// 「2023-10-06（令和5年10月6日）」, or empty.
+pub fn date_full(d: Option<NaiveDate>) -> String {
+    d.map(|d| format!("{d}（{}）", format_wareki(d)))
+        .unwrap_or_default()
+}
+
+/// 「令和5年度」 of a date, or empty.
+pub fn fiscal_year(d: Option<NaiveDate>) -> String {
+    d.map(|d| FiscalYear::of(d).label_ja()).unwrap_or_default()
+}
+
+/// An RFC 3339 UTC instant shown in Japan time: 「2023-10-06 14:05」.
+pub fn instant(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            let jst = chrono::FixedOffset::east_opt(9 * 3600)
+                .unwrap_or_else(|| unreachable!("+09:00 is a valid offset"));
+            t.with_timezone(&jst).format("%Y-%m-%d %H:%M").to_string()
+        })
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// Percent-encodes one query value.
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The page shown for errors.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// An option of a `<select>`.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// The options of a closed code set with one selected.
+    pub fn of<T: Copy>(
+        all: &[T],
+        selected: &str,
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Choice> {
+        all.iter()
+            .map(|v| Choice {
+                value: code(*v).to_string(),
+                label: label(*v).to_string(),
+                selected: code(*v) == selected,
+            })
+            .collect()
+    }
+}
