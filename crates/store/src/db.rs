@@ -3,7 +3,7 @@
 
 use crate::error::{StoreError, classify};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,52 +49,35 @@ impl Db {
                 reason: "URL は sqlite:// か postgres:// で始めてください".into(),
             });
         };
-        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        options = match backend {
-            Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
-                Box::pin(async move {
-                    // WAL lets the web UI read while an import writes; foreign keys are off
-                    // by default in SQLite and the schema depends on them.
-                    conn.execute(
-                        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => options.max_connections(8),
-        };
         let path = url
             .trim_start_matches("sqlite://")
             .split('?')
             .next()
             .unwrap_or("")
             .to_string();
-        let pool = options.connect(url).await.map_err(|e| match backend {
-            Backend::Sqlite => match classify(e, &path) {
-                StoreError::Database(e) => StoreError::Connect {
-                    url: redact_url(url),
-                    reason: e.to_string(),
-                },
-                other => other,
-            },
-            Backend::Postgres => StoreError::Connect {
+        probe(url, &path, backend).await?;
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        options = match backend {
+            Backend::Sqlite => options
+                .max_connections(4)
+                .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn).await })),
+            Backend::Postgres => options
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5)),
+        };
+        let pool = options
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Connect {
                 url: redact_url(url),
                 reason: e.to_string(),
-            },
-        })?;
+            })?;
         let db = Db {
             pool,
             backend,
             url: url.to_string(),
         };
-        // A corrupt SQLite file opens fine and fails on first read: read now.
-        let probe = match backend {
-            Backend::Sqlite => "SELECT count(*) FROM sqlite_master",
-            Backend::Postgres => "SELECT 1",
-        };
-        sqlx::query(probe)
+        sqlx::query("SELECT 1")
             .execute(&db.pool)
             .await
             .map_err(|e| db.error(e))?;
@@ -128,6 +111,42 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// WAL lets the web UI read while an import writes; foreign keys are off by default in
+/// SQLite and the schema depends on them.
+async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        .await?;
+    Ok(())
+}
+
+/// Opens one connection and reads from it, so that an unreachable server or a corrupt,
+/// locked or unwritable file fails at once with a clear message instead of as a pool
+/// time-out.
+async fn probe(url: &str, path: &str, backend: Backend) -> Result<(), StoreError> {
+    let fail = |e: sqlx::Error| match (backend, e) {
+        (Backend::Sqlite, e) => match classify(e, path) {
+            StoreError::Database(e) => StoreError::Connect {
+                url: redact_url(url),
+                reason: e.to_string(),
+            },
+            other => other,
+        },
+        (Backend::Postgres, e) => StoreError::Connect {
+            url: redact_url(url),
+            reason: e.to_string(),
+        },
+    };
+    let mut conn = AnyConnection::connect(url).await.map_err(fail)?;
+    if backend == Backend::Sqlite {
+        sqlite_pragmas(&mut conn).await.map_err(fail)?;
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&mut conn)
+            .await
+            .map_err(fail)?;
+    }
+    conn.close().await.map_err(fail)
 }
 
 /// The SQLite URL of a file, created on first use.

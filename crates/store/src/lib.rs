@@ -16,6 +16,8 @@ mod scope;
 mod sessions;
 mod sql;
 mod tenants;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use accounts::{LoginFailure, NewUser, User};
 pub use assets::{

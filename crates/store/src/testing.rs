@@ -1,0 +1,53 @@
+//! Fresh databases for tests: a temporary SQLite file, or — when
+//! `DAICHO_TEST_DATABASE_URL` is set — a new PostgreSQL database created on that server
+//! for each test, so tests run in parallel without seeing each other's rows.
+
+use crate::{Db, StoreError};
+
+/// A database that lives as long as the test.
+pub struct TestDb {
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// The PostgreSQL server tests use, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("DAICHO_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// A migrated, empty database.
+pub async fn fresh() -> Result<TestDb, StoreError> {
+    match postgres_url() {
+        Some(url) => {
+            let admin = Db::connect(&url).await?;
+            let name = format!("daicho_test_{}", &crate::random_token()?[..16]);
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await?;
+            admin.close().await;
+            let (base, _) = url.rsplit_once('/').unwrap_or((url.as_str(), ""));
+            let db = Db::open(&format!("{base}/{name}")).await?;
+            Ok(TestDb { db, _dir: None })
+        }
+        None => {
+            let dir = tempfile::tempdir().map_err(|e| StoreError::Connect {
+                url: "tempdir".into(),
+                reason: e.to_string(),
+            })?;
+            let db = Db::open_sqlite_file(&dir.path().join("test.db")).await?;
+            Ok(TestDb {
+                db,
+                _dir: Some(dir),
+            })
+        }
+    }
+}
