@@ -120,7 +120,7 @@ pub async fn generate_assets(
                     os: has_os.then(|| rng.pick(OS).to_string()),
                     software: None,
                     network_segment: Some(rng.pick(SEGMENTS)),
-                    internet: Some(rng.next() % 4 == 0),
+                    internet: Some(rng.next().is_multiple_of(4)),
                     ownership: rng.pick(&[Ownership::Owned, Ownership::Leased, Ownership::Leased]),
                     procured_by: rng.pick(&[
                         ProcuredBy::Central,

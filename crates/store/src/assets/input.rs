@@ -235,10 +235,10 @@ impl AssetInput {
             ("retired_on", "使用中止日", retired_on),
             ("disposed_on", "廃棄日", disposed_on),
         ] {
-            if let (Some(d), Some(a)) = (d, acquired_on) {
-                if d < a {
-                    c.err(field, format!("{label} {d} が取得日 {a} より前です"));
-                }
+            if let (Some(d), Some(a)) = (d, acquired_on)
+                && d < a
+            {
+                c.err(field, format!("{label} {d} が取得日 {a} より前です"));
             }
         }
         if status == Some(AssetStatus::Disposed)

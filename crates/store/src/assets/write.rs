@@ -129,11 +129,12 @@ impl Db {
                 None
             }
         };
-        if let Some(f) = &fields {
+        // The tag is checked even when other fields are wrong, so every problem shows at once.
+        if let Ok(tag) = daicho_domain::AssetTag::parse(&input.asset_tag) {
             let mut sql = Sql::new("SELECT id FROM assets WHERE tenant_id = ");
             sql.bind(scope.tenant_id)
                 .push(" AND asset_tag = ")
-                .bind(f.asset_tag.as_str());
+                .bind(tag.as_str());
             if let Some(row) = sql
                 .query()
                 .fetch_optional(self.pool())
@@ -144,7 +145,7 @@ impl Db {
                 if Some(id) != except {
                     errors.push(FieldError {
                         field: "asset_tag",
-                        message: format!("備品番号「{}」は既に登録されています", f.asset_tag),
+                        message: format!("備品番号「{tag}」は既に登録されています"),
                     });
                 }
             }

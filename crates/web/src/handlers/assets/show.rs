@@ -60,6 +60,27 @@ pub fn field_label(field: &str) -> &'static str {
     }
 }
 
+/// A value of the change history as the user reads it (labels, not codes).
+fn display_value(field: &str, value: String) -> String {
+    use daicho_domain::{AssetKind, AssetStatus, NetworkSegment, Ownership, ProcuredBy};
+    let label = match field {
+        "kind" => AssetKind::parse(&value).ok().map(AssetKind::label_ja),
+        "status" => AssetStatus::parse(&value).ok().map(AssetStatus::label_ja),
+        "network_segment" => NetworkSegment::parse(&value)
+            .ok()
+            .map(NetworkSegment::label_ja),
+        "ownership" => Ownership::parse(&value).ok().map(Ownership::label_ja),
+        "procured_by" => ProcuredBy::parse(&value).ok().map(ProcuredBy::label_ja),
+        "internet" | "procurement_doc" => match value.as_str() {
+            "true" => Some("有"),
+            "false" => Some("無"),
+            _ => None,
+        },
+        _ => None,
+    };
+    label.map(str::to_string).unwrap_or(value)
+}
+
 fn yes_no(b: Option<bool>) -> String {
     match b {
         Some(true) => "有".into(),
@@ -137,7 +158,13 @@ pub async fn show(
             changes: if h.action == "update" {
                 h.changes()
                     .into_iter()
-                    .map(|(k, b, a)| (field_label(&k).to_string(), b, a))
+                    .map(|(k, b, a)| {
+                        (
+                            field_label(&k).to_string(),
+                            display_value(&k, b),
+                            display_value(&k, a),
+                        )
+                    })
                     .collect()
             } else {
                 Vec::new()

@@ -1,0 +1,9 @@
+//! The web UI end to end: in-process requests through the real router on a fresh
+//! database (SQLite, or PostgreSQL when DAICHO_TEST_DATABASE_URL is set), and a real
+//! headless Chromium for the main path. One test binary: every extra one is another link
+//! on a two-core machine.
+
+mod app;
+mod browser;
+mod isolation;
+mod pages;

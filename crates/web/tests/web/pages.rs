@@ -1,0 +1,199 @@
+//! What users see: Japanese pages, the ledger's filters, validation beside the fields,
+//! and a change history with before and after.
+
+use crate::app::{TestApp, asset_form};
+use axum::http::{StatusCode, header};
+use daicho_store::Scope;
+
+#[tokio::test]
+async fn login_refuses_wrong_passwords_and_locks_after_repeated_failures() {
+    let app = TestApp::new().await;
+    let (page, status) = app.try_login("policy", "not the password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("ユーザー名またはパスワードが違います"));
+    for _ in 0..4 {
+        app.try_login("policy", "not the password").await;
+    }
+    let (page, status) = app.try_login("policy", crate::app::PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("15分間ログインできません"));
+}
+
+#[tokio::test]
+async fn pages_are_japanese_and_protected_by_headers() {
+    let app = TestApp::new().await;
+    let client = app.login("policy").await;
+    let request = axum::http::Request::get("/dashboard")
+        .header(header::COOKIE, &client.cookie)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .expect("response");
+    let csp = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    for path in ["/dashboard", "/departments", "/assets", "/assets/new"] {
+        let body = app.get(Some(&client), path).await.body;
+        assert!(body.contains("<html lang=\"ja\">"), "{path}");
+        assert!(body.contains("サンプル市"), "{path} names the city");
+    }
+    let login = app.get(None, "/login").await;
+    assert!(login.body.contains("<html lang=\"ja\">") && login.body.contains("ログイン"));
+    let session = app
+        .db
+        .session_user(client.cookie.trim_start_matches("daicho_session="))
+        .await
+        .expect("q");
+    assert!(session.is_some());
+    let css = app.get(None, "/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_what_the_ledger_holds() {
+    let app = TestApp::new().await;
+    let client = app.login("auditor").await;
+    let body = app.get(Some(&client), "/dashboard").await.body;
+    let total = app.asset_count(&app.demo).await;
+    assert!(
+        body.contains(&format!("<strong>{total}</strong>")),
+        "dashboard total equals the ledger's"
+    );
+    for heading in ["所属別", "種別", "利用状況", "ネットワーク区分", "OS"] {
+        assert!(body.contains(&format!(">{heading}</h2>")), "{heading}");
+    }
+    assert!(
+        body.contains("/assets?os=Windows%20XP") || body.contains("/assets?os=Windows+XP"),
+        "OS bars link to the filtered ledger"
+    );
+}
+
+#[tokio::test]
+async fn the_ledger_filters_by_kind_status_segment_os_department_and_words() {
+    let app = TestApp::new().await;
+    let client = app.login("policy").await;
+    let nas = app.get(Some(&client), "/assets?kind=nas").await.body;
+    assert!(
+        nas.contains("2 件中 1–2 件を表示"),
+        "two NAS in the demo city"
+    );
+    let xp = app
+        .get(Some(&client), "/assets?os=Windows+XP&status=retired")
+        .await
+        .body;
+    assert!(
+        xp.contains("倉庫5保管PC")
+            && xp.contains("IBM製PC")
+            && !xp.contains("浄水場監視システムPC")
+    );
+    let my_number = app
+        .get(Some(&client), "/assets?segment=my_number")
+        .await
+        .body;
+    assert!(my_number.contains("マイナンバーカード顔認証PC"));
+    let library = app
+        .db
+        .department_by_code(&Scope::tenant(app.demo.id), "080500")
+        .await
+        .expect("q")
+        .expect("library")
+        .id;
+    let page = app
+        .get(
+            Some(&client),
+            &format!("/assets?department={library}&q=自動化書庫"),
+        )
+        .await
+        .body;
+    assert!(
+        page.contains("自動化書庫サーバー")
+            && page.contains("自動化書庫端末")
+            && !page.contains("図書館システム端末")
+    );
+    let sorted = app
+        .get(Some(&client), "/assets?kind=nas&sort=acquired_on")
+        .await
+        .body;
+    let (first, second) = (
+        sorted.find("2016-04-01").expect("2016"),
+        sorted.find("2017-06-01").expect("2017"),
+    );
+    assert!(first < second, "sorted by acquisition date");
+    let page2 = app.get(Some(&client), "/assets?page=2").await.body;
+    assert!(page2.contains("51–100 件を表示") && page2.contains("rel=\"prev\""));
+}
+
+#[tokio::test]
+async fn a_wrong_date_or_a_duplicate_tag_shows_beside_the_field_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let client = app.login("policy").await;
+    let count = app.asset_count(&app.demo).await;
+    let page = app
+        .post(
+            Some(&client),
+            "/assets",
+            &asset_form(&client.csrf, "080500-S001", "080500", "2023-02-30"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("備品番号「080500-S001」は既に登録されています")
+    );
+    assert!(
+        page.body
+            .contains("取得日「2023-02-30」は日付として読めません")
+    );
+    assert!(
+        page.body.contains("id=\"e-acquired_on\"")
+            && page.body.contains("aria-describedby=\"e-acquired_on\""),
+        "the message is tied to its field"
+    );
+    assert!(
+        page.body.contains("value=\"貸出用ノートPC\""),
+        "what the user typed is kept"
+    );
+    assert_eq!(app.asset_count(&app.demo).await, count);
+}
+
+#[tokio::test]
+async fn creating_and_editing_an_asset_keeps_its_history() {
+    let app = TestApp::new().await;
+    let client = app.login("manager").await;
+    let page = app
+        .post(
+            Some(&client),
+            "/assets",
+            &asset_form(&client.csrf, "080500-9001", "080500", "令和5年4月3日"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let detail = app.get(Some(&client), &page.location).await.body;
+    assert!(
+        detail.contains("2023-04-03（令和5年4月3日）") && detail.contains("令和5年度"),
+        "dates in 和暦 and fiscal year"
+    );
+    assert!(detail.contains("128,000円"));
+    assert!(detail.contains("登録") && detail.contains("manager"));
+    let mut form = asset_form(&client.csrf, "080500-9001", "080500", "2023-04-03");
+    form.retain(|(k, _)| *k != "status");
+    form.push(("status", "retired"));
+    form.push(("retired_on", "R5.10.6"));
+    let page2 = app.post(Some(&client), &page.location, &form).await;
+    assert_eq!(page2.status, StatusCode::SEE_OTHER, "{}", page2.body);
+    let detail = app.get(Some(&client), &page.location).await.body;
+    assert!(
+        detail.contains(
+            "<span class=\"field\">利用状況</span>: <del>使用中</del> → <ins>使用中止</ins>"
+        ),
+        "{detail}"
+    );
+    assert!(detail.contains("<ins>2023-10-06</ins>"));
+}
