@@ -597,3 +597,24 @@ async fn an_unreachable_postgres_is_reported_with_its_url_redacted() {
         other => panic!("expected Connect, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_locked_sqlite_file_is_reported_as_locked_and_nothing_is_written() {
+    use sqlx::{Connection, Executor};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("daicho.db");
+    let db = Db::open_sqlite_file(&path).await.expect("open");
+    let mut other = sqlx::AnyConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("second connection");
+    other.execute("BEGIN EXCLUSIVE").await.expect("lock");
+    let code = TenantCode::parse("352012").expect("code");
+    match db.ensure_tenant(&code, "岡山市").await {
+        Err(e @ StoreError::Locked(_)) => {
+            assert!(e.to_string().contains("ロックされています"), "{e}")
+        }
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    other.execute("ROLLBACK").await.expect("unlock");
+    assert!(db.tenant_by_code(&code).await.expect("q").is_none());
+}

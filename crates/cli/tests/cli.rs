@@ -1,0 +1,180 @@
+//! The `daicho` binary as an administrator uses it: clear Japanese messages and a
+//! non-zero exit for bad input, and the first start that creates an administrator.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+fn daicho(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_daicho"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DAICHO_DATABASE_URL")
+        .env("DAICHO_LOG", "warn")
+        .output()
+        .expect("run daicho")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_tenant_code_with_a_wrong_check_digit_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = daicho(dir.path(), &["tenant", "add", "352013", "岡山市"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("検査数字が正しくありません（正しくは 2）"),
+        "{}",
+        text(&out)
+    );
+    let out = daicho(dir.path(), &["tenant", "add", "352012", "岡山市"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&daicho(dir.path(), &["tenant", "list"])).contains("352012\t岡山市"));
+}
+
+#[test]
+fn a_corrupt_database_file_is_named_and_fails() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("daicho.db"),
+        b"this is not a database, it is a spreadsheet someone renamed".repeat(100),
+    )
+    .expect("write");
+    let out = daicho(dir.path(), &["migrate"]);
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(
+        t.contains("壊れているか、SQLite のファイルではありません") && t.contains("daicho.db"),
+        "{t}"
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_fails_with_the_password_hidden() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = daicho(
+        dir.path(),
+        &[
+            "--database",
+            "postgres://daicho:hunter2@127.0.0.1:1/daicho",
+            "migrate",
+        ],
+    );
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(
+        t.contains("データベースに接続できません")
+            && t.contains("daicho:***@")
+            && !t.contains("hunter2"),
+        "{t}"
+    );
+}
+
+#[test]
+fn users_are_added_listed_and_disabled() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(daicho(dir.path(), &["demo"]).status.success());
+    let out = daicho(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "yamada",
+            "--tenant",
+            "990001",
+            "--role",
+            "manager",
+            "--department",
+            "080500",
+            "--name",
+            "山田",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("初期パスワード: "));
+    let out = daicho(
+        dir.path(),
+        &[
+            "user", "add", "sato", "--tenant", "990001", "--role", "manager",
+        ],
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("担当所属を --department で"),
+        "{}",
+        text(&out)
+    );
+    let out = daicho(
+        dir.path(),
+        &[
+            "user", "add", "kato", "--tenant", "990001", "--role", "root",
+        ],
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("役割「root」は定義されていません"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        daicho(dir.path(), &["user", "disable", "yamada"])
+            .status
+            .success()
+    );
+    let list = text(&daicho(dir.path(), &["user", "list", "--tenant", "990001"]));
+    assert!(
+        list.contains("yamada\t山田\tmanager\t990001\t無効"),
+        "{list}"
+    );
+}
+
+#[test]
+fn the_first_start_creates_an_administrator_and_prints_its_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = daicho(dir.path(), &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(
+        !out.status.success() && text(&out).contains("団体が登録されていません"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        daicho(dir.path(), &["tenant", "add", "352012", "岡山市"])
+            .status
+            .success()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_daicho"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("DAICHO_DATABASE_URL")
+        .env("DAICHO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        let started = line.starts_with("daicho を起動しました");
+        seen.push(line);
+        if started {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let all = seen.join("\n");
+    assert!(
+        all.contains("ユーザー名: admin") && all.contains("初期パスワード: "),
+        "{all}"
+    );
+    let list = text(&daicho(dir.path(), &["user", "list"]));
+    assert!(
+        list.contains("admin\t管理者\tadmin\t352012\t有効"),
+        "{list}"
+    );
+}

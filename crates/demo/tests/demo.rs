@@ -1,0 +1,228 @@
+//! サンプル市 as the rules will read it: the sections the report visits, the central
+//! library's inventory table row for row, the situations the auditors found, and generated
+//! assets that come out the same every time.
+
+use daicho_demo::{GENERATED_PREFIX, generate_assets, load};
+use daicho_domain::{AssetKind, AssetStatus, NetworkSegment};
+use daicho_store::testing::fresh;
+use daicho_store::{AssetFilter, Scope};
+
+#[tokio::test]
+async fn the_demo_city_holds_the_reports_departments_and_findings() {
+    let db = fresh().await.expect("db");
+    let summary = load(&db).await.expect("demo");
+    assert!(summary.created);
+    assert_eq!(
+        (summary.tenant.code.as_str(), summary.tenant.name.as_str()),
+        ("990001", "サンプル市")
+    );
+    let scope = Scope::tenant(summary.tenant.id);
+    let departments = db.departments(&scope).await.expect("departments");
+    let sections = departments.iter().filter(|d| d.parent_id.is_some()).count();
+    assert!(
+        sections >= 30,
+        "the report walks 30+ sections; the demo has {sections}"
+    );
+    for name in [
+        "中央図書館",
+        "市民サービス課",
+        "奥山工場",
+        "豊田中央病院",
+        "サンプル商業高等学校",
+        "菊川総合支所",
+        "浄水課",
+        "情報政策課",
+    ] {
+        assert!(departments.iter().any(|d| d.name == name), "{name}");
+    }
+
+    let library = departments
+        .iter()
+        .find(|d| d.code == "080500")
+        .expect("library")
+        .id;
+    let table = db
+        .list_assets(
+            &scope,
+            &AssetFilter {
+                department_id: Some(library),
+                search: Some("-S".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        table.total, 12,
+        "the central library's inventory table has 12 rows"
+    );
+    let desktops: i64 = table
+        .rows
+        .iter()
+        .filter(|r| r.kind == AssetKind::Desktop && r.name == "図書館システム端末")
+        .map(|r| r.quantity)
+        .sum();
+    let laptops: i64 = table
+        .rows
+        .iter()
+        .filter(|r| r.kind == AssetKind::Laptop)
+        .map(|r| r.quantity)
+        .sum();
+    assert_eq!((desktops, laptops), (61, 33));
+    let win8 = table
+        .rows
+        .iter()
+        .find(|r| r.os.as_deref() == Some("Windows8"))
+        .expect("自動化書庫 Windows8");
+    assert_eq!(
+        (win8.quantity, win8.acquired_on.map(|d| d.to_string())),
+        (2, Some("2016-05-20".to_string()))
+    );
+
+    for os in [
+        "WindowsXP",
+        "Windows XP",
+        "Windows 2000",
+        "Windows 7",
+        "Windows 8",
+        "Windows 8.1",
+    ] {
+        let found = db
+            .list_assets(
+                &scope,
+                &AssetFilter {
+                    os: Some(os.into()),
+                    page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("list");
+        assert!(found.total > 0, "an asset runs {os}");
+    }
+    let face = db
+        .list_assets(
+            &scope,
+            &AssetFilter {
+                network_segment: Some(NetworkSegment::MyNumber),
+                os: Some("Windows 8.1".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        face.rows.iter().map(|r| r.quantity).sum::<i64>(),
+        17,
+        "17 face-recognition PCs on Windows 8.1"
+    );
+    let retired = db
+        .list_assets(
+            &scope,
+            &AssetFilter {
+                status: Some(AssetStatus::Retired),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert!(
+        retired
+            .rows
+            .iter()
+            .any(|r| r.name == "旧道路台帳システム端末")
+            && retired.rows.iter().any(|r| r.name == "倉庫5保管PC")
+    );
+    let nas = db
+        .list_assets(
+            &scope,
+            &AssetFilter {
+                kind: Some(AssetKind::Nas),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert!(
+        nas.rows
+            .iter()
+            .any(|r| r.acquired_on.map(|d| d.to_string()).as_deref() == Some("2016-04-01"))
+    );
+
+    let terminal = retired
+        .rows
+        .iter()
+        .find(|r| r.name == "旧道路台帳システム端末")
+        .expect("terminal");
+    let history = db
+        .asset_history(&scope, terminal.id)
+        .await
+        .expect("history");
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["update", "create"]
+    );
+
+    assert!(
+        !load(&db).await.expect("again").created,
+        "loading twice leaves the city as it was"
+    );
+}
+
+#[tokio::test]
+async fn generated_assets_are_the_same_every_time() {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let db = fresh().await.expect("db");
+        let tenant = load(&db).await.expect("demo").tenant;
+        let mut progress = Vec::new();
+        assert_eq!(
+            generate_assets(&db, &tenant, 12_000, |done| progress.push(done))
+                .await
+                .expect("generate"),
+            12_000
+        );
+        assert_eq!(progress, [10_000, 12_000]);
+        let scope = Scope::tenant(tenant.id);
+        assert_eq!(
+            db.count_generated_assets(&scope, GENERATED_PREFIX)
+                .await
+                .expect("count"),
+            12_000
+        );
+        let page = db
+            .list_assets(
+                &scope,
+                &AssetFilter {
+                    search: Some(GENERATED_PREFIX.into()),
+                    page: 7,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("list");
+        let counts = db.dashboard_counts(&scope).await.expect("counts");
+        runs.push((
+            page.rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.asset_tag.clone(),
+                        r.kind,
+                        r.os.clone(),
+                        r.department_code.clone(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            counts.by_kind,
+        ));
+    }
+    assert_eq!(runs[0], runs[1]);
+}
