@@ -37,6 +37,9 @@ enum Command {
     /// 団体（地方公共団体）の登録・一覧 / add or list tenants
     #[command(subcommand)]
     Tenant(commands::tenant::TenantCommand),
+    /// 所属の一覧・追加・廃止（組織改編） / list, add or end departments
+    #[command(subcommand)]
+    Department(commands::department::DepartmentCommand),
     /// ユーザーの追加・パスワード変更・一覧・無効化 / manage user accounts
     #[command(subcommand)]
     User(commands::user::UserCommand),
@@ -81,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => commands::serve::run(&settings, args).await,
         Command::Migrate => commands::migrate(&settings).await,
         Command::Tenant(c) => commands::tenant::run(&settings, c).await,
+        Command::Department(c) => commands::department::run(&settings, c).await,
         Command::User(c) => commands::user::run(&settings, c).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
         Command::Bench(c) => commands::bench::run(&settings, c).await,

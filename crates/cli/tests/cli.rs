@@ -178,3 +178,90 @@ fn the_first_start_creates_an_administrator_and_prints_its_password() {
         "{list}"
     );
 }
+
+#[test]
+fn a_reorganisation_ends_a_department_and_names_its_successor() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(
+        daicho(dir.path(), &["tenant", "add", "352012", "岡山市"])
+            .status
+            .success()
+    );
+    for args in [
+        &[
+            "department",
+            "add",
+            "--tenant",
+            "352012",
+            "--level",
+            "bureau",
+            "100",
+            "総務局",
+        ][..],
+        &[
+            "department",
+            "add",
+            "--tenant",
+            "352012",
+            "--parent",
+            "100",
+            "110",
+            "情報課",
+        ],
+        &[
+            "department",
+            "add",
+            "--tenant",
+            "352012",
+            "--parent",
+            "100",
+            "120",
+            "デジタル推進課",
+        ],
+    ] {
+        let out = daicho(dir.path(), args);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let out = daicho(
+        dir.path(),
+        &[
+            "department",
+            "end",
+            "--tenant",
+            "352012",
+            "110",
+            "--on",
+            "令和6年4月1日",
+            "--successor",
+            "120",
+        ],
+    );
+    assert!(
+        out.status.success() && text(&out).contains("2024-04-01 で廃止しました"),
+        "{}",
+        text(&out)
+    );
+    let list = text(&daicho(
+        dir.path(),
+        &["department", "list", "--tenant", "352012"],
+    ));
+    assert!(list.contains("110\t情報課\t課\t100\t2024-04-01"), "{list}");
+    let out = daicho(
+        dir.path(),
+        &[
+            "department",
+            "add",
+            "--tenant",
+            "352012",
+            "--parent",
+            "999",
+            "130",
+            "迷子課",
+        ],
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("上位所属「999」が見つかりません"),
+        "{}",
+        text(&out)
+    );
+}

@@ -30,7 +30,7 @@ pub enum StoreError {
     NotFound(String),
     #[error("この操作の権限がありません: {0}")]
     Forbidden(String),
-    #[error("入力に誤りがあります")]
+    #[error("入力に誤りがあります: {}", messages(.0))]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
@@ -40,6 +40,14 @@ pub enum StoreError {
     Migration { version: i64, reason: String },
     #[error("パスワードのハッシュ化に失敗しました: {0}")]
     Password(String),
+}
+
+fn messages(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 impl StoreError {

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod department;
 pub mod serve;
 pub mod tenant;
 pub mod user;
