@@ -99,7 +99,7 @@ impl Db {
             .await
             .map_err(|e| StoreError::Password(e.to_string()))??;
         let now = crate::now_text();
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new(
             "INSERT INTO users (tenant_id, username, display_name, password_hash, role, disabled, created_at, password_changed_at) VALUES (",
         );
@@ -123,8 +123,7 @@ impl Db {
             .query()
             .fetch_one(&mut *tx)
             .await
-            .and_then(|r| r.try_get("id"))
-            .map_err(|e| self.error(e))?;
+            .and_then(|r| r.try_get("id"))?;
         for d in &new.departments {
             let mut sql = Sql::new("INSERT INTO user_departments (user_id, department_id) SELECT ");
             sql.bind(id)
@@ -132,11 +131,7 @@ impl Db {
                 .bind(*d)
                 .push(" AND tenant_id = ")
                 .bind(new.tenant_id);
-            let done = sql
-                .query()
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
+            let done = sql.query().execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::invalid(
                     "departments",
@@ -144,7 +139,7 @@ impl Db {
                 ));
             }
         }
-        tx.commit().await.map_err(|e| self.error(e))?;
+        tx.commit().await?;
         self.user(id).await
     }
 
@@ -164,10 +159,7 @@ impl Db {
             .bind(crate::now_text())
             .push(" WHERE id = ")
             .bind(user.id);
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         self.end_sessions_of(user.id).await
     }
 
@@ -179,10 +171,7 @@ impl Db {
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー「{username}」")))?;
         let mut sql = Sql::new("UPDATE users SET disabled = ");
         sql.bind(true).push(" WHERE id = ").bind(user.id);
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         self.end_sessions_of(user.id).await
     }
 
@@ -193,17 +182,10 @@ impl Db {
             sql.push(" WHERE tenant_id = ").bind(t);
         }
         sql.push(" ORDER BY tenant_id, username");
-        let rows = sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let rows = sql.query().fetch_all(self.pool()).await?;
         let mut users = Vec::with_capacity(rows.len());
         for r in rows {
-            users.push(
-                self.user(r.try_get("id").map_err(|e| self.error(e))?)
-                    .await?,
-            );
+            users.push(self.user(r.try_get("id")?).await?);
         }
         Ok(users)
     }
@@ -213,7 +195,7 @@ impl Db {
         sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.pool())
             .await
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 
     /// One account by id.
@@ -225,37 +207,26 @@ impl Db {
         let row = sql
             .query()
             .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
+            .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー {id}")))?;
-        let mut user = user_from_row(&row).map_err(|e| self.error(e))?;
+        let mut user = user_from_row(&row)?;
         let mut sql = Sql::new("SELECT department_id FROM user_departments WHERE user_id = ");
         sql.bind(id).push(" ORDER BY department_id");
         user.departments = sql
             .query()
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
+            .await?
             .iter()
             .map(|r| r.try_get("department_id"))
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.error(e))?;
+            .collect::<Result<_, _>>()?;
         Ok(user)
     }
 
     async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         let mut sql = Sql::new("SELECT id FROM users WHERE username = ");
         sql.bind(username);
-        match sql
-            .query()
-            .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
-        {
-            Some(r) => Ok(Some(
-                self.user(r.try_get("id").map_err(|e| self.error(e))?)
-                    .await?,
-            )),
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => Ok(Some(self.user(r.try_get("id")?).await?)),
             None => Ok(None),
         }
     }
@@ -277,27 +248,19 @@ impl Db {
             .query()
             .fetch_one(self.pool())
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(|e| self.error(e))?;
+            .and_then(|r| r.try_get("n"))?;
         if failures >= MAX_FAILURES {
             self.record_failure(username, remote).await?;
             return Ok(Err(LoginFailure::Throttled));
         }
         let mut sql = Sql::new("SELECT id, password_hash, disabled FROM users WHERE username = ");
         sql.bind(username);
-        let row = sql
-            .query()
-            .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let row = sql.query().fetch_optional(self.pool()).await?;
         let (id, hash, disabled) = match &row {
             Some(r) => (
-                Some(r.try_get::<i64, _>("id").map_err(|e| self.error(e))?),
-                r.try_get::<String, _>("password_hash")
-                    .map_err(|e| self.error(e))?,
-                crate::sql::flag(r, "disabled")
-                    .map_err(|e| self.error(e))?
-                    .unwrap_or(false),
+                Some(r.try_get::<i64, _>("id")?),
+                r.try_get::<String, _>("password_hash")?,
+                crate::sql::flag(r, "disabled")?.unwrap_or(false),
             ),
             None => (None, DUMMY_HASH.to_string(), false),
         };
@@ -309,10 +272,7 @@ impl Db {
             (Some(id), true, false) => {
                 let mut sql = Sql::new("DELETE FROM login_failures WHERE username = ");
                 sql.bind(username);
-                sql.query()
-                    .execute(self.pool())
-                    .await
-                    .map_err(|e| self.error(e))?;
+                sql.query().execute(self.pool()).await?;
                 Ok(Ok(self.user(id).await?))
             }
             (Some(_), true, true) => Ok(Err(LoginFailure::Disabled)),
@@ -331,10 +291,7 @@ impl Db {
             .push(", ")
             .bind(crate::now_text())
             .push(")");
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         tracing::warn!(username, remote, "failed login");
         Ok(())
     }

@@ -13,12 +13,7 @@ impl Db {
             .push(" AND kind = ")
             .bind(kind)
             .push(" ORDER BY asset_tag LIMIT 50");
-        Ok(sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
-            .len())
+        Ok(sql.query().fetch_all(self.pool()).await?.len())
     }
 
     /// One GROUP BY over the whole ledger (what the dashboard would cost without its counts
@@ -26,11 +21,6 @@ impl Db {
     pub async fn floor_group_by_kind(&self, tenant_id: i64) -> Result<usize, StoreError> {
         let mut sql = Sql::new("SELECT kind, COUNT(*) AS n FROM assets WHERE tenant_id = ");
         sql.bind(tenant_id).push(" GROUP BY kind");
-        Ok(sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
-            .len())
+        Ok(sql.query().fetch_all(self.pool()).await?.len())
     }
 }

@@ -77,10 +77,7 @@ impl Db {
             backend,
             url: url.to_string(),
         };
-        sqlx::query("SELECT 1")
-            .execute(&db.pool)
-            .await
-            .map_err(|e| db.error(e))?;
+        sqlx::query("SELECT 1").execute(&db.pool).await?;
         Ok(db)
     }
 
@@ -97,14 +94,6 @@ impl Db {
     /// The URL with any password replaced by `***`, fit to print.
     pub fn display_url(&self) -> String {
         redact_url(&self.url)
-    }
-
-    /// Maps a database error to a clear [`StoreError`].
-    pub(crate) fn error(&self, e: sqlx::Error) -> StoreError {
-        match self.backend {
-            Backend::Sqlite => classify(e, self.url.trim_start_matches("sqlite://")),
-            Backend::Postgres => StoreError::Database(e),
-        }
     }
 
     /// Closes every connection (lets SQLite fold its WAL back into the file).

@@ -100,7 +100,7 @@ impl Db {
                 format!("所属コード「{}」は既に使われています", new.code),
             ));
         }
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new(
             "INSERT INTO departments (tenant_id, code, name, level, parent_id, manager, valid_from, sort_order) VALUES (",
         );
@@ -121,12 +121,8 @@ impl Db {
             .bind(scope.tenant_id)
             .push(")) RETURNING ")
             .push(COLUMNS);
-        let row = sql
-            .query()
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        let dept = from_row(&row).map_err(|e| self.error(e))?;
+        let row = sql.query().fetch_one(&mut *tx).await?;
+        let dept = from_row(&row)?;
         let after = dept.to_json();
         record(
             &mut tx,
@@ -141,9 +137,8 @@ impl Db {
                 after: Some(&after),
             },
         )
-        .await
-        .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
+        .await?;
+        tx.commit().await?;
         Ok(dept)
     }
 
@@ -175,7 +170,7 @@ impl Db {
             ),
             None => None,
         };
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new("UPDATE departments SET valid_to = ");
         sql.bind(on.to_string())
             .push(", successor_id = ")
@@ -184,12 +179,8 @@ impl Db {
             .bind(before.id)
             .push(" RETURNING ")
             .push(COLUMNS);
-        let row = sql
-            .query()
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        let after = from_row(&row).map_err(|e| self.error(e))?;
+        let row = sql.query().fetch_one(&mut *tx).await?;
+        let after = from_row(&row)?;
         record(
             &mut tx,
             actor,
@@ -203,9 +194,8 @@ impl Db {
                 after: Some(&after.to_json()),
             },
         )
-        .await
-        .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
+        .await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -217,15 +207,11 @@ impl Db {
         sql.bind(scope.tenant_id);
         scope.restrict(&mut sql, "id");
         sql.push(" ORDER BY sort_order, code");
-        let rows = sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(from_row)
             .collect::<Result<_, _>>()
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 
     /// One department by code, if visible.
@@ -239,15 +225,11 @@ impl Db {
         ));
         sql.bind(scope.tenant_id).push(" AND code = ").bind(code);
         scope.restrict(&mut sql, "id");
-        let row = sql
-            .query()
-            .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let row = sql.query().fetch_optional(self.pool()).await?;
         row.as_ref()
             .map(from_row)
             .transpose()
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 
     /// `roots` and every department below them.

@@ -35,7 +35,7 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
     #[error("データベースのエラー: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("スキーマの移行に失敗しました（{version}）: {reason}")]
     Migration { version: i64, reason: String },
     #[error("パスワードのハッシュ化に失敗しました: {0}")]
@@ -57,6 +57,14 @@ impl StoreError {
             field,
             message: message.into(),
         }])
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Every query's error: a busy database is told apart, since the user can wait and
+    /// retry; the rest is a database error.
+    fn from(err: sqlx::Error) -> Self {
+        classify(err, "")
     }
 }
 

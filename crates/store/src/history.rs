@@ -114,11 +114,7 @@ impl Db {
             .push(" AND entity_id = ")
             .bind(entity_id)
             .push(" ORDER BY id DESC");
-        let rows = sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 let parse = |col: &str| -> Result<Option<Json>, sqlx::Error> {
@@ -137,6 +133,6 @@ impl Db {
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 }

@@ -40,16 +40,14 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     .execute(db.pool())
-    .await
-    .map_err(|e| db.error(e))?;
+    .await?;
     let mut ran = 0;
     for m in MIGRATIONS {
         let done: Option<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(m.version)
                 .fetch_optional(db.pool())
-                .await
-                .map_err(|e| db.error(e))?;
+                .await?;
         if done.is_some() {
             continue;
         }

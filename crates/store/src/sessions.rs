@@ -56,10 +56,7 @@ impl Db {
             .push(", ")
             .bind(expires)
             .push(")");
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         Ok(Session {
             token,
             csrf_token,
@@ -79,16 +76,11 @@ impl Db {
             .bind(crate::now_text())
             .push(" AND u.disabled = ")
             .bind(false);
-        let Some(row) = sql
-            .query()
-            .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
-        else {
+        let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
             return Ok(None);
         };
-        let user_id: i64 = row.try_get("user_id").map_err(|e| self.error(e))?;
-        let csrf: String = row.try_get("csrf_token").map_err(|e| self.error(e))?;
+        let user_id: i64 = row.try_get("user_id")?;
+        let csrf: String = row.try_get("csrf_token")?;
         Ok(Some((self.user(user_id).await?, csrf)))
     }
 
@@ -96,20 +88,14 @@ impl Db {
     pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE token_hash = ");
         sql.bind(token_hash(token));
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         Ok(())
     }
 
     pub(crate) async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE user_id = ");
         sql.bind(user_id);
-        sql.query()
-            .execute(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(self.pool()).await?;
         Ok(())
     }
 }

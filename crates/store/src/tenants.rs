@@ -25,8 +25,7 @@ impl Db {
         .bind(name)
         .bind(crate::now_text())
         .fetch_one(self.pool())
-        .await
-        .map_err(|e| self.error(e))?;
+        .await?;
         Ok(Tenant {
             id,
             code: code.as_str().to_string(),
@@ -39,8 +38,7 @@ impl Db {
         let row = sqlx::query("SELECT id, code, name FROM tenants WHERE code = $1")
             .bind(code.as_str())
             .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+            .await?;
         row.map(|r| {
             Ok(Tenant {
                 id: r.try_get("id")?,
@@ -49,7 +47,6 @@ impl Db {
             })
         })
         .transpose()
-        .map_err(|e: sqlx::Error| self.error(e))
     }
 
     /// The tenant with `id`.
@@ -57,8 +54,7 @@ impl Db {
         let r = sqlx::query("SELECT id, code, name FROM tenants WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
+            .await?
             .ok_or_else(|| StoreError::NotFound(format!("団体 {id}")))?;
         Ok(Tenant {
             id: r.try_get("id")?,
@@ -71,8 +67,7 @@ impl Db {
     pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         let rows = sqlx::query("SELECT id, code, name FROM tenants ORDER BY code")
             .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Tenant {
@@ -82,6 +77,6 @@ impl Db {
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 }

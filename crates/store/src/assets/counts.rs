@@ -107,16 +107,12 @@ impl Db {
             sql.push(&format!(
                 " GROUP BY {column} HAVING SUM(entries) > 0 ORDER BY SUM(entries) DESC, {column}"
             ));
-            let rows = sql
-                .query()
-                .fetch_all(self.pool())
-                .await
-                .map_err(|e| self.error(e))?;
+            let rows = sql.query().fetch_all(self.pool()).await?;
             let mut facets = Vec::with_capacity(rows.len());
             for r in &rows {
-                let key: String = r.try_get("k").map_err(|e| self.error(e))?;
-                let entries: i64 = r.try_get("entries").map_err(|e| self.error(e))?;
-                let quantity: i64 = r.try_get("quantity").map_err(|e| self.error(e))?;
+                let key: String = r.try_get("k")?;
+                let entries: i64 = r.try_get("entries")?;
+                let quantity: i64 = r.try_get("quantity")?;
                 let label = label_of(column, &key, &departments);
                 facets.push(FacetCount {
                     key,
@@ -142,24 +138,18 @@ impl Db {
 
     /// Rebuilds the counts of a tenant from the ledger itself.
     pub async fn recount_assets(&self, tenant_id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new("DELETE FROM asset_counts WHERE tenant_id = ");
         sql.bind(tenant_id);
-        sql.query()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
+        sql.query().execute(&mut *tx).await?;
         let mut sql = Sql::new(
             "INSERT INTO asset_counts (tenant_id, department_id, kind, status, network_segment, os, entries, quantity) \
              SELECT tenant_id, department_id, kind, status, COALESCE(network_segment, ''), COALESCE(os, ''), COUNT(*), CAST(SUM(quantity) AS BIGINT) \
              FROM assets WHERE tenant_id = ",
         );
         sql.bind(tenant_id).push(" GROUP BY tenant_id, department_id, kind, status, COALESCE(network_segment, ''), COALESCE(os, '')");
-        sql.query()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))
+        sql.query().execute(&mut *tx).await?;
+        tx.commit().await.map_err(StoreError::from)
     }
 }
 

@@ -165,8 +165,7 @@ impl Db {
             .query()
             .fetch_one(self.pool())
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(|e| self.error(e))?;
+            .and_then(|r| r.try_get("n"))?;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = filter.page.clamp(1, pages);
         let mut sql = Sql::new(
@@ -181,11 +180,7 @@ impl Db {
             filter.sort.column(),
             (page - 1) * PAGE_SIZE
         ));
-        let rows = sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let rows = sql.query().fetch_all(self.pool()).await?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -207,8 +202,7 @@ impl Db {
                     quantity: r.try_get("quantity")?,
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(|e| self.error(e))?;
+            .collect::<Result<_, sqlx::Error>>()?;
         Ok(AssetPage {
             rows,
             total,
@@ -223,16 +217,12 @@ impl Db {
         sql.bind(scope.tenant_id);
         scope.restrict(&mut sql, "department_id");
         sql.push(" AND entries > 0 ORDER BY os");
-        let rows = sql
-            .query()
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| self.error(e))?;
+        let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| r.try_get::<String, _>("os"))
             .filter(|r| r.as_ref().map_or(true, |s| !s.is_empty()))
             .collect::<Result<_, _>>()
-            .map_err(|e| self.error(e))
+            .map_err(StoreError::from)
     }
 }
 
@@ -251,8 +241,7 @@ impl Db {
             .query()
             .fetch_one(self.pool())
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(|e| self.error(e))?;
+            .and_then(|r| r.try_get("n"))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 }

@@ -72,10 +72,9 @@ impl Db {
         let row = sql
             .query()
             .fetch_optional(self.pool())
-            .await
-            .map_err(|e| self.error(e))?
+            .await?
             .ok_or_else(|| StoreError::NotFound(format!("資産 {id}")))?;
-        asset_from_row(&row).map_err(|e| self.error(e))
+        asset_from_row(&row).map_err(StoreError::from)
     }
 
     /// The change history of an asset visible in `scope`, newest first.
@@ -135,13 +134,8 @@ impl Db {
             sql.bind(scope.tenant_id)
                 .push(" AND asset_tag = ")
                 .bind(tag.as_str());
-            if let Some(row) = sql
-                .query()
-                .fetch_optional(self.pool())
-                .await
-                .map_err(|e| self.error(e))?
-            {
-                let id: i64 = row.try_get("id").map_err(|e| self.error(e))?;
+            if let Some(row) = sql.query().fetch_optional(self.pool()).await? {
+                let id: i64 = row.try_get("id")?;
                 if Some(id) != except {
                     errors.push(FieldError {
                         field: "asset_tag",
@@ -188,7 +182,7 @@ impl Db {
             sql.push(", ").bind(v);
         }
         sql.push(") RETURNING id");
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let id: i64 = sql
             .query()
             .fetch_one(&mut *tx)
@@ -209,16 +203,14 @@ impl Db {
                 after: Some(&asset.history_json()),
             },
         )
-        .await
-        .map_err(|e| self.error(e))?;
+        .await?;
         bump(
             &mut tx,
             scope.tenant_id,
             HashMap::from([(CountKey::of(&fields), (1, fields.quantity))]),
         )
-        .await
-        .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
+        .await?;
+        tx.commit().await?;
         Ok(asset)
     }
 
@@ -244,7 +236,7 @@ impl Db {
             .bind(scope.tenant_id)
             .push(" AND id = ")
             .bind(id);
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         sql.query()
             .execute(&mut *tx)
             .await
@@ -263,8 +255,7 @@ impl Db {
                 after: Some(&after.history_json()),
             },
         )
-        .await
-        .map_err(|e| self.error(e))?;
+        .await?;
         let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
         let old = deltas.entry(CountKey::of(&before.fields)).or_default();
         old.0 -= 1;
@@ -272,10 +263,8 @@ impl Db {
         let new = deltas.entry(CountKey::of(&fields)).or_default();
         new.0 += 1;
         new.1 += fields.quantity;
-        bump(&mut tx, scope.tenant_id, deltas)
-            .await
-            .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
+        bump(&mut tx, scope.tenant_id, deltas).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -289,12 +278,8 @@ impl Db {
             "SELECT {ASSET_COLUMNS} FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = "
         ));
         sql.bind(scope.tenant_id).push(" AND a.id = ").bind(id);
-        let row = sql
-            .query()
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        asset_from_row(&row).map_err(|e| self.error(e))
+        let row = sql.query().fetch_one(&mut **tx).await?;
+        asset_from_row(&row).map_err(StoreError::from)
     }
 
     fn unique_tag(&self, e: sqlx::Error, fields: &AssetFields) -> StoreError {
@@ -306,7 +291,7 @@ impl Db {
                 format!("備品番号「{}」は既に登録されています", fields.asset_tag),
             )
         } else {
-            self.error(e)
+            StoreError::from(e)
         }
     }
 
@@ -324,7 +309,7 @@ impl Db {
             ));
         }
         let now = crate::now_text();
-        let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+        let mut tx = self.pool().begin().await?;
         let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
         for chunk in batch.assets.chunks(ROWS_PER_STATEMENT) {
             let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
@@ -366,12 +351,9 @@ impl Db {
                 after: Some(&summary),
             },
         )
-        .await
-        .map_err(|e| self.error(e))?;
-        bump(&mut tx, scope.tenant_id, deltas)
-            .await
-            .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
+        .await?;
+        bump(&mut tx, scope.tenant_id, deltas).await?;
+        tx.commit().await?;
         Ok(batch.assets.len())
     }
 }
