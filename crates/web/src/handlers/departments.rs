@@ -71,6 +71,19 @@ pub async fn show(
         .iter()
         .map(|d| (d.id, d.name.as_str()))
         .collect();
+    // A bureau's figure includes its sections and units.
+    let mut totals: HashMap<i64, i64> = HashMap::new();
+    for d in &departments {
+        let own = counts.get(&d.id.to_string()).copied().unwrap_or(0);
+        let mut at = Some(d.id);
+        while let Some(id) = at {
+            *totals.entry(id).or_default() += own;
+            at = departments
+                .iter()
+                .find(|x| x.id == id)
+                .and_then(|x| x.parent_id);
+        }
+    }
     let nodes = tree_order(&departments)
         .into_iter()
         .map(|(d, depth)| Node {
@@ -79,7 +92,7 @@ pub async fn show(
             name: d.name.clone(),
             level: d.level.label_ja(),
             depth: depth.min(4),
-            assets: counts.get(&d.id.to_string()).copied().unwrap_or(0),
+            assets: totals.get(&d.id).copied().unwrap_or(0),
             ended: d.valid_to.is_some(),
             ended_label: match (&d.valid_to, d.successor_id.and_then(|s| names.get(&s))) {
                 (Some(to), Some(succ)) => format!("{to} 廃止（後継: {succ}）"),

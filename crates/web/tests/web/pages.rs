@@ -197,3 +197,37 @@ async fn creating_and_editing_an_asset_keeps_its_history() {
     );
     assert!(detail.contains("<ins>2023-10-06</ins>"));
 }
+
+#[tokio::test]
+async fn the_department_tree_totals_each_bureau_with_its_sections() {
+    let app = TestApp::new().await;
+    let client = app.login("viewer").await;
+    let scope = Scope::tenant(app.demo.id);
+    let education = app
+        .db
+        .department_by_code(&scope, "080000")
+        .await
+        .expect("q")
+        .expect("教育部");
+    let filter = daicho_store::AssetFilter {
+        department_id: Some(education.id),
+        page: 1,
+        ..Default::default()
+    };
+    let total = app
+        .db
+        .list_assets(&scope, &filter)
+        .await
+        .expect("list")
+        .total;
+    assert!(
+        total > 100,
+        "the education bureau holds the library, schools and museums"
+    );
+    let body = app.get(Some(&client), "/departments").await.body;
+    let row = body
+        .split("<li")
+        .find(|li| li.contains(">教育部</a>"))
+        .expect("教育部 row");
+    assert!(row.contains(&format!("{total} 件")), "{row}");
+}
