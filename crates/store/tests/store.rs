@@ -433,6 +433,31 @@ async fn the_ledger_filters_searches_sorts_and_pages() {
         .await
         .expect("list");
     assert_eq!(tags(&found), ["L-007"]);
+    let printer = AssetInput {
+        kind: "printer".into(),
+        os: String::new(),
+        name: "複合機PR".into(),
+        ..pc("P-1", "210")
+    };
+    db.create_asset(&scope, &actor(), &printer)
+        .await
+        .expect("printer");
+    for search in [None, Some("PR".to_string())] {
+        let no_os = db
+            .list_assets(
+                &scope,
+                &AssetFilter {
+                    os: Some(String::new()),
+                    search,
+                    page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("list");
+        assert_eq!(tags(&no_os), ["P-1"], "assets with no OS recorded");
+        assert_eq!(no_os.total, 1);
+    }
     let beyond = db
         .list_assets(
             &scope,

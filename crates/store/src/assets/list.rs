@@ -117,28 +117,33 @@ impl Db {
             Some(d) => Some(self.department_subtree(scope.tenant_id, &[d]).await?),
             None => None,
         };
-        let conditions = |sql: &mut Sql| {
+        // `alias` is `a` for the ledger or `c` for the counts table, where a missing
+        // segment or OS is stored as '' rather than NULL.
+        let conditions = |sql: &mut Sql, alias: &str| {
+            let col = |name: &str| format!("{alias}.{name}");
             sql.bind(scope.tenant_id);
-            scope.restrict(sql, "a.department_id");
+            scope.restrict(sql, &col("department_id"));
             if let Some(ids) = &department_ids {
-                sql.push(" AND a.department_id IN ")
+                sql.push(&format!(" AND {} IN ", col("department_id")))
                     .bind_list(ids.iter().copied());
             }
             if let Some(k) = filter.kind {
-                sql.push(" AND a.kind = ").bind(k.code());
+                sql.push(&format!(" AND {} = ", col("kind"))).bind(k.code());
             }
             if let Some(s) = filter.status {
-                sql.push(" AND a.status = ").bind(s.code());
+                sql.push(&format!(" AND {} = ", col("status")))
+                    .bind(s.code());
             }
             if let Some(s) = filter.network_segment {
-                sql.push(" AND a.network_segment = ").bind(s.code());
+                sql.push(&format!(" AND {} = ", col("network_segment")))
+                    .bind(s.code());
             }
             match filter.os.as_deref() {
-                Some("") => {
+                Some("") if alias == "a" => {
                     sql.push(" AND a.os IS NULL");
                 }
                 Some(os) => {
-                    sql.push(" AND a.os = ").bind(os);
+                    sql.push(&format!(" AND {} = ", col("os"))).bind(os);
                 }
                 None => {}
             }
@@ -159,8 +164,19 @@ impl Db {
                 }
             }
         };
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM assets a WHERE a.tenant_id = ");
-        conditions(&mut count);
+        // Without words to search, every filter is a dimension of the counts table, which
+        // answers the total without touching the ledger.
+        let count = if filter.search.is_none() {
+            let mut sql = Sql::new(
+                "SELECT CAST(COALESCE(SUM(c.entries), 0) AS BIGINT) AS n FROM asset_counts c WHERE c.tenant_id = ",
+            );
+            conditions(&mut sql, "c");
+            sql
+        } else {
+            let mut sql = Sql::new("SELECT COUNT(*) AS n FROM assets a WHERE a.tenant_id = ");
+            conditions(&mut sql, "a");
+            sql
+        };
         let total: i64 = count
             .query()
             .fetch_one(self.pool())
@@ -173,7 +189,7 @@ impl Db {
              a.network_segment, a.status, a.acquired_on, a.quantity \
              FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = ",
         );
-        conditions(&mut sql);
+        conditions(&mut sql, "a");
         let dir = if filter.descending { "DESC" } else { "ASC" };
         sql.push(&format!(
             " ORDER BY {} {dir}, a.id {dir} LIMIT {PAGE_SIZE} OFFSET {}",
