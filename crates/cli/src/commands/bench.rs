@@ -122,6 +122,14 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
                 ..Default::default()
             },
         ),
+        (
+            "ledger page: words SN00000 (scans the ledger)",
+            AssetFilter {
+                search: Some("SN00000".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
     ];
     for (label, filter) in &cases {
         let s = measure(n, || db.list_assets(&scope, filter)).await?;
