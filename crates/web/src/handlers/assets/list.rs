@@ -166,41 +166,34 @@ pub async fn show(
             value: o,
         })
         .collect();
-    let columns: [(&'static str, AssetSort); 9] = [
-        ("備品番号", AssetSort::Tag),
-        ("品名", AssetSort::Name),
-        ("所属", AssetSort::Department),
-        ("種別", AssetSort::Kind),
-        ("OS", AssetSort::Os),
-        ("ネットワーク区分", AssetSort::Kind),
-        ("利用状況", AssetSort::Status),
-        ("取得日", AssetSort::AcquiredOn),
-        ("数量", AssetSort::Tag),
+    let columns: [(&'static str, Option<AssetSort>); 9] = [
+        ("備品番号", Some(AssetSort::Tag)),
+        ("品名", Some(AssetSort::Name)),
+        ("所属", Some(AssetSort::Department)),
+        ("種別", Some(AssetSort::Kind)),
+        ("OS", Some(AssetSort::Os)),
+        ("ネットワーク区分", None),
+        ("利用状況", Some(AssetSort::Status)),
+        ("取得日", Some(AssetSort::AcquiredOn)),
+        ("数量", None),
     ];
     let headers = columns
         .iter()
-        .enumerate()
-        .map(|(i, (label, sort))| {
-            // Only columns with their own sort order are sortable links.
-            let sortable = !matches!(i, 5 | 8);
-            let current = sortable && filter.sort == *sort;
+        .map(|(label, sort)| {
+            let current = *sort == Some(filter.sort);
+            let (aria_sort, arrow) = match (current, filter.descending) {
+                (true, false) => ("ascending", " ▲"),
+                (true, true) => ("descending", " ▼"),
+                _ => ("none", ""),
+            };
             Header {
                 label,
-                href: if sortable {
-                    query.href(Some((sort.code(), current && !filter.descending)), Some(1))
-                } else {
-                    query.href(None, None)
-                },
-                aria_sort: match (current, filter.descending) {
-                    (true, false) => "ascending",
-                    (true, true) => "descending",
-                    _ => "none",
-                },
-                arrow: match (current, filter.descending) {
-                    (true, false) => " ▲",
-                    (true, true) => " ▼",
-                    _ => "",
-                },
+                // A second click on the current column reverses it.
+                href: sort
+                    .map(|s| query.href(Some((s.code(), current && !filter.descending)), Some(1)))
+                    .unwrap_or_default(),
+                aria_sort,
+                arrow,
             }
         })
         .collect();
