@@ -239,9 +239,9 @@ impl Db {
         password: &str,
         remote: &str,
     ) -> Result<Result<User, LoginFailure>, StoreError> {
-        let since = (chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES))
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let since = crate::instant_text(
+            chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES),
+        );
         let mut sql = Sql::new("SELECT COUNT(*) AS n FROM login_failures WHERE username = ");
         sql.bind(username).push(" AND failed_at >= ").bind(since);
         let failures: i64 = sql
@@ -291,6 +291,12 @@ impl Db {
             .push(", ")
             .bind(crate::now_text())
             .push(")");
+        sql.query().execute(self.pool()).await?;
+        // Failures older than a day no longer lock anything; keep the table small.
+        let mut sql = Sql::new("DELETE FROM login_failures WHERE failed_at < ");
+        sql.bind(crate::instant_text(
+            chrono::Utc::now() - chrono::Duration::days(1),
+        ));
         sql.query().execute(self.pool()).await?;
         tracing::warn!(username, remote, "failed login");
         Ok(())

@@ -32,7 +32,12 @@ pub use scope::{Actor, Scope};
 pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
 pub use tenants::Tenant;
 
-/// The current instant as stored: RFC 3339 in UTC, to the second.
+/// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.
+pub fn instant_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The current instant as stored.
 pub fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    instant_text(chrono::Utc::now())
 }

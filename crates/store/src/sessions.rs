@@ -38,11 +38,13 @@ fn token_hash(token: &str) -> String {
 impl Db {
     /// Starts a session for `user`.
     pub async fn create_session(&self, user: &User) -> Result<Session, StoreError> {
+        let mut sql = Sql::new("DELETE FROM sessions WHERE expires_at <= ");
+        sql.bind(crate::now_text());
+        sql.query().execute(self.pool()).await?;
         let token = random_token()?;
         let csrf_token = random_token()?;
-        let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS))
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let expires =
+            crate::instant_text(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
         let mut sql = Sql::new(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (",
         );

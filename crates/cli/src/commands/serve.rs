@@ -75,11 +75,24 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: !args.insecure_cookies,
         },
     );
-    daicho_web::launch(state, listener, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    daicho_web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
     println!("終了しました");
     Ok(())
+}
+
+/// Ctrl+C, or SIGTERM from a service manager: finish open requests, then stop.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }
