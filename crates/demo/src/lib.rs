@@ -227,7 +227,8 @@ pub async fn demo_users(
             .iter()
             .any(|u| u.username == username);
         if exists {
-            db.set_password(&username, &password).await?;
+            // Demo accounts are for trying daicho out: no forced change.
+            db.set_password(&username, &password, false).await?;
         } else {
             db.create_user(&NewUser {
                 tenant_id: tenant.id,
@@ -240,6 +241,7 @@ pub async fn demo_users(
                 } else {
                     Vec::new()
                 },
+                must_change_password: false,
             })
             .await?;
         }

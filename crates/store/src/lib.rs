@@ -19,7 +19,7 @@ mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use accounts::{LoginFailure, NewUser, User};
+pub use accounts::{LoginFailure, MIN_PASSWORD_CHARS, NewUser, User};
 pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,

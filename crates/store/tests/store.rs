@@ -529,6 +529,7 @@ async fn repeated_failed_logins_lock_the_name() {
         role: Role::Viewer,
         password: "correct horse battery".into(),
         departments: vec![],
+        must_change_password: false,
     };
     db.create_user(&user).await.expect("user");
     assert!(
@@ -570,6 +571,7 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
         role: Role::Policy,
         password: "correct horse battery".into(),
         departments: vec![],
+        must_change_password: false,
     };
     let user = db.create_user(&new).await.expect("user");
     let session = db.create_session(&user).await.expect("session");
@@ -581,7 +583,7 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
         Some(user.id)
     );
     assert!(db.session_user("not-a-token").await.expect("q").is_none());
-    db.set_password("tanaka", "another long password")
+    db.set_password("tanaka", "another long password", false)
         .await
         .expect("passwd");
     assert!(db.session_user(&session.token).await.expect("q").is_none());

@@ -10,6 +10,9 @@ use axum::http::{HeaderMap, header};
 use daicho_store::{Actor, Scope, User};
 use std::net::SocketAddr;
 
+/// Where a user sets their password.
+pub const PASSWORD_PATH: &str = "/account/password";
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "daicho_session";
 
@@ -66,6 +69,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         let login = || AppError::LoginRequired { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
         let (user, csrf) = state.db.session_user(&token).await?.ok_or_else(login)?;
+        let path = parts.uri.path();
+        if user.must_change_password && path != PASSWORD_PATH && path != "/logout" {
+            return Err(AppError::PasswordChangeRequired);
+        }
         let scope = state.db.scope_for(&user).await?;
         let tenant_name = state.db.tenant(user.tenant_id).await?.name;
         Ok(CurrentUser {

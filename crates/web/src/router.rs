@@ -1,6 +1,6 @@
 //! Every route of the web UI, in one place.
 
-use crate::handlers::{assets, dashboard, departments, login, static_files};
+use crate::handlers::{account, assets, dashboard, departments, login, static_files};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -15,6 +15,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/dashboard") }))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
+        .route(
+            "/account/password",
+            get(account::show).post(account::submit),
+        )
         .route("/dashboard", get(dashboard::show))
         .route("/departments", get(departments::show))
         .route(

@@ -37,12 +37,13 @@ async fn first_admin(db: &Db) -> anyhow::Result<()> {
         role: Role::Admin,
         password: password.clone(),
         departments: Vec::new(),
+        must_change_password: true,
     })
     .await?;
     println!("管理者ユーザーを作成しました（{}）", tenant.name);
     println!("  ユーザー名: admin");
     println!("  初期パスワード: {password}");
-    println!("  （一度だけ表示します。`daicho user passwd admin` で変更できます）");
+    println!("  （一度だけ表示します。初回ログイン時に新しいパスワードの設定を求めます）");
     Ok(())
 }
 

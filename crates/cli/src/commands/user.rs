@@ -98,6 +98,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
                     role,
                     password: password.clone(),
                     departments: ids,
+                    must_change_password: generated,
                 })
                 .await?;
             println!(
@@ -108,7 +109,9 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
             );
             if generated {
                 println!("初期パスワード: {password}");
-                println!("（この表示は一度きりです。安全な方法で本人に伝えてください）");
+                println!(
+                    "（この表示は一度きりです。安全な方法で本人に伝えてください。初回ログイン時に変更を求めます）"
+                );
             }
         }
         UserCommand::Passwd {
@@ -116,7 +119,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
             password_stdin,
         } => {
             let (password, generated) = password(password_stdin)?;
-            db.set_password(&username, &password).await?;
+            db.set_password(&username, &password, generated).await?;
             println!(
                 "{username} のパスワードを変更しました（ログイン中のセッションは終了しました）"
             );

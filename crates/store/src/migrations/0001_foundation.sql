@@ -58,6 +58,8 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL,
     disabled BIGINT NOT NULL DEFAULT 0,
+    -- Set for passwords daicho generated and printed: the user must choose their own.
+    must_change_password BIGINT NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     password_changed_at TEXT NOT NULL
 );

@@ -1,6 +1,7 @@
 //! One file per resource (or per action where a resource has several), each holding its
 //! handlers and the view they render.
 
+pub mod account;
 pub mod assets;
 pub mod dashboard;
 pub mod departments;

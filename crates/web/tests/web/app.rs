@@ -57,6 +57,7 @@ impl TestApp {
                 role: *role,
                 password: PASSWORD.into(),
                 departments,
+                must_change_password: false,
             };
             db.create_user(&user).await.expect("user");
         }
@@ -93,6 +94,7 @@ impl TestApp {
             role: Role::Admin,
             password: PASSWORD.into(),
             departments: vec![],
+            must_change_password: false,
         };
         db.create_user(&user).await.expect("user");
         let router = router(AppState::new(db.db.clone(), Settings::default()));

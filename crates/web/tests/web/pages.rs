@@ -231,3 +231,105 @@ async fn the_department_tree_totals_each_bureau_with_its_sections() {
         .expect("教育部 row");
     assert!(row.contains(&format!("{total} 件")), "{row}");
 }
+
+#[tokio::test]
+async fn a_generated_password_must_be_replaced_at_the_first_login() {
+    let app = TestApp::new().await;
+    let new = daicho_store::NewUser {
+        tenant_id: app.demo.id,
+        username: "newcomer".into(),
+        display_name: "新任者".into(),
+        role: daicho_domain::Role::Viewer,
+        password: crate::app::PASSWORD.into(),
+        departments: vec![],
+        must_change_password: true,
+    };
+    app.db.create_user(&new).await.expect("user");
+    let (page, _) = app.try_login("newcomer", crate::app::PASSWORD).await;
+    let cookie = page
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("daicho_session="))
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    let client = crate::app::Client {
+        cookie,
+        csrf: String::new(),
+    };
+    for path in ["/dashboard", "/assets", "/departments"] {
+        let page = app.get(Some(&client), path).await;
+        assert_eq!(
+            (page.status, page.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account/password"),
+            "{path}"
+        );
+    }
+    let form = app.get(Some(&client), "/account/password").await;
+    assert!(form.body.contains("仮のパスワード"));
+    let csrf = crate::app::hidden(&form.body, "csrf_token").expect("csrf");
+    let bad = app
+        .post(
+            Some(&client),
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("current_password", "wrong one!!!!"),
+                ("new_password", "short"),
+                ("confirm_password", "shirt"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in ["現在のパスワードが違います", "12文字以上", "一致しません"]
+    {
+        assert!(bad.body.contains(message), "{message}");
+    }
+    let done = app
+        .post(
+            Some(&client),
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("current_password", crate::app::PASSWORD),
+                ("new_password", "my own long passphrase"),
+                ("confirm_password", "my own long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (done.status, done.location.as_str()),
+        (StatusCode::SEE_OTHER, "/dashboard")
+    );
+    assert_eq!(
+        app.get(Some(&client), "/dashboard").await.status,
+        StatusCode::SEE_OTHER,
+        "the old session ended"
+    );
+    let cookie = done
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("daicho_session="))
+        .expect("new cookie")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    let fresh = crate::app::Client {
+        cookie,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        app.get(Some(&fresh), "/dashboard").await.status,
+        StatusCode::OK
+    );
+    assert!(
+        app.db
+            .authenticate("newcomer", "my own long passphrase", "x")
+            .await
+            .expect("auth")
+            .is_ok()
+    );
+}
