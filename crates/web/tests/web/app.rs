@@ -28,6 +28,23 @@ pub struct Page {
     pub body: String,
 }
 
+impl Page {
+    /// The session a response started, as a client without a CSRF token yet.
+    pub fn session(&self) -> Client {
+        let cookie = self
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("daicho_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_string();
+        Client {
+            cookie,
+            csrf: String::new(),
+        }
+    }
+}
+
 /// A logged-in browser: its session cookie and the CSRF token its pages carry.
 pub struct Client {
     pub cookie: String,
@@ -172,23 +189,10 @@ impl TestApp {
             "login of {username} failed: {}",
             page.body
         );
-        let session = page
-            .cookies
-            .iter()
-            .find(|c| c.starts_with("daicho_session="))
-            .expect("session cookie");
-        let cookie = session.split(';').next().expect("cookie").to_string();
-        let dashboard = self
-            .get(
-                Some(&Client {
-                    cookie: cookie.clone(),
-                    csrf: String::new(),
-                }),
-                "/dashboard",
-            )
-            .await;
+        let client = page.session();
+        let dashboard = self.get(Some(&client), "/dashboard").await;
         let csrf = hidden(&dashboard.body, "csrf_token").expect("csrf token on the page");
-        Client { cookie, csrf }
+        Client { csrf, ..client }
     }
 
     pub async fn try_login(&self, username: &str, password: &str) -> (Page, StatusCode) {

@@ -246,19 +246,7 @@ async fn a_generated_password_must_be_replaced_at_the_first_login() {
     };
     app.db.create_user(&new).await.expect("user");
     let (page, _) = app.try_login("newcomer", crate::app::PASSWORD).await;
-    let cookie = page
-        .cookies
-        .iter()
-        .find(|c| c.starts_with("daicho_session="))
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("c")
-        .to_string();
-    let client = crate::app::Client {
-        cookie,
-        csrf: String::new(),
-    };
+    let client = page.session();
     for path in ["/dashboard", "/assets", "/departments"] {
         let page = app.get(Some(&client), path).await;
         assert_eq!(
@@ -308,19 +296,7 @@ async fn a_generated_password_must_be_replaced_at_the_first_login() {
         StatusCode::SEE_OTHER,
         "the old session ended"
     );
-    let cookie = done
-        .cookies
-        .iter()
-        .find(|c| c.starts_with("daicho_session="))
-        .expect("new cookie")
-        .split(';')
-        .next()
-        .expect("c")
-        .to_string();
-    let fresh = crate::app::Client {
-        cookie,
-        csrf: String::new(),
-    };
+    let fresh = done.session();
     assert_eq!(
         app.get(Some(&fresh), "/dashboard").await.status,
         StatusCode::OK

@@ -1,0 +1,85 @@
+//! Shared fixtures: a fresh database and a small city with two bureaus.
+
+pub use chrono::NaiveDate;
+pub use daicho_domain::{DepartmentLevel, Role, TenantCode};
+pub use daicho_store::testing::{TestDb, fresh};
+pub use daicho_store::{
+    Actor, AssetFilter, AssetInput, Db, LoginFailure, NewDepartment, NewUser, Scope, StoreError,
+    Tenant,
+};
+
+pub async fn db() -> TestDb {
+    fresh().await.expect("test database")
+}
+
+pub async fn tenant(db: &Db, code: &str, name: &str) -> Tenant {
+    db.ensure_tenant(&TenantCode::parse(code).expect("code"), name)
+        .await
+        .expect("tenant")
+}
+
+pub async fn department(db: &Db, t: &Tenant, code: &str, name: &str, parent: Option<&str>) -> i64 {
+    let level = if parent.is_some() {
+        DepartmentLevel::Section
+    } else {
+        DepartmentLevel::Bureau
+    };
+    let new = NewDepartment {
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent_code: parent.map(str::to_string),
+        manager: None,
+        valid_from: None,
+    };
+    db.create_department(&Scope::tenant(t.id), &actor(), &new)
+        .await
+        .expect("department")
+        .id
+}
+
+pub fn actor() -> Actor {
+    Actor {
+        user_id: None,
+        name: "tester".into(),
+    }
+}
+
+pub fn pc(tag: &str, department: &str) -> AssetInput {
+    AssetInput {
+        asset_tag: tag.into(),
+        department: department.into(),
+        kind: "desktop".into(),
+        name: "事務用PC".into(),
+        os: "Windows 10 Pro".into(),
+        ..Default::default()
+    }
+}
+
+/// A city with two bureaus, each with a section, and one PC per section.
+pub async fn city(db: &Db) -> (Tenant, i64, i64) {
+    let t = tenant(db, "352012", "岡山県岡山市").await;
+    department(db, &t, "100", "総務局", None).await;
+    let a = department(db, &t, "110", "総務課", Some("100")).await;
+    department(db, &t, "200", "教育局", None).await;
+    let b = department(db, &t, "210", "図書館", Some("200")).await;
+    let scope = Scope::tenant(t.id);
+    db.create_asset(&scope, &actor(), &pc("A-1", "110"))
+        .await
+        .expect("asset A-1");
+    db.create_asset(&scope, &actor(), &pc("B-1", "210"))
+        .await
+        .expect("asset B-1");
+    (t, a, b)
+}
+
+pub fn tags(page: &daicho_store::AssetPage) -> Vec<String> {
+    page.rows.iter().map(|r| r.asset_tag.clone()).collect()
+}
+
+pub fn all() -> AssetFilter {
+    AssetFilter {
+        page: 1,
+        ..Default::default()
+    }
+}

@@ -1,0 +1,8 @@
+//! The store against a real database: a temporary SQLite file, or PostgreSQL when
+//! DAICHO_TEST_DATABASE_URL is set (CI runs both).
+
+mod accounts;
+mod database;
+mod departments;
+mod fixture;
+mod ledger;
