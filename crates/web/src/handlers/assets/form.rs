@@ -53,9 +53,7 @@ fn yes_no(selected: &str) -> Vec<Choice> {
 async fn render(
     state: &AppState,
     user: &CurrentUser,
-    title: String,
-    action: String,
-    cancel: String,
+    target: &Target,
     input: &AssetInput,
     errors: Vec<FieldError>,
 ) -> Result<Html<String>, AppError> {
@@ -196,9 +194,9 @@ async fn render(
         field("note", &i.note, false, "", vec![]),
     ];
     let page = FormPage {
-        layout: Layout::new(user, title, "assets"),
-        action,
-        cancel,
+        layout: Layout::new(user, target.title.clone(), "assets"),
+        action: target.action.clone(),
+        cancel: target.action.clone(),
         errors,
         fields,
     };
@@ -224,6 +222,48 @@ fn require_write(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+/// Where the form posts, and what it is called.
+struct Target {
+    title: String,
+    /// The form's action; also where "cancel" and a successful save lead back to.
+    action: String,
+}
+
+impl Target {
+    fn create() -> Self {
+        Target {
+            title: "資産の登録".into(),
+            action: "/assets".into(),
+        }
+    }
+
+    fn edit(id: i64, tag: &str) -> Self {
+        Target {
+            title: format!("{tag} の編集"),
+            action: format!("/assets/{id}"),
+        }
+    }
+}
+
+/// A saved asset goes to its page; refused input comes back with the messages beside
+/// the fields (422) and nothing written.
+async fn saved_or_form(
+    state: &AppState,
+    user: &CurrentUser,
+    target: &Target,
+    input: &AssetInput,
+    result: Result<daicho_store::Asset, StoreError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(asset) => Ok(Redirect::to(&format!("/assets/{}", asset.id)).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let html = render(state, user, target, input, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// GET /assets/new
 pub async fn new(
     State(state): State<AppState>,
@@ -237,16 +277,7 @@ pub async fn new(
         quantity: "1".into(),
         ..Default::default()
     };
-    render(
-        &state,
-        &user,
-        "資産の登録".into(),
-        "/assets".into(),
-        "/assets".into(),
-        &input,
-        Vec::new(),
-    )
-    .await
+    render(&state, &user, &Target::create(), &input, Vec::new()).await
 }
 
 /// POST /assets
@@ -257,27 +288,11 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
     require_write(&user)?;
-    match state
+    let result = state
         .db
         .create_asset(&user.scope, &user.actor(), &form.input)
-        .await
-    {
-        Ok(asset) => Ok(Redirect::to(&format!("/assets/{}", asset.id)).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let html = render(
-                &state,
-                &user,
-                "資産の登録".into(),
-                "/assets".into(),
-                "/assets".into(),
-                &form.input,
-                errors,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    saved_or_form(&state, &user, &Target::create(), &form.input, result).await
 }
 
 /// GET /assets/{id}/edit
@@ -292,9 +307,7 @@ pub async fn edit(
     render(
         &state,
         &user,
-        format!("{} の編集", asset.fields.asset_tag),
-        format!("/assets/{id}"),
-        format!("/assets/{id}"),
+        &Target::edit(id, &asset.fields.asset_tag),
         &input,
         Vec::new(),
     )
@@ -310,26 +323,16 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
     require_write(&user)?;
-    match state
+    let result = state
         .db
         .update_asset(&user.scope, &user.actor(), id, &form.input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/assets/{id}")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let title = format!("{} の編集", form.input.asset_tag);
-            let html = render(
-                &state,
-                &user,
-                title,
-                format!("/assets/{id}"),
-                format!("/assets/{id}"),
-                &form.input,
-                errors,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    saved_or_form(
+        &state,
+        &user,
+        &Target::edit(id, &form.input.asset_tag),
+        &form.input,
+        result,
+    )
+    .await
 }
