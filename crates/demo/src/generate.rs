@@ -108,6 +108,7 @@ pub async fn generate_assets(
                 AssetFields {
                     asset_tag: format!("{GENERATED_PREFIX}{number:08}"),
                     department_id: rng.pick(&departments),
+                    location_id: None,
                     kind,
                     name: format!("{}（生成）", kind.label_ja()),
                     maker: Some(

@@ -8,6 +8,7 @@ use daicho_store::AssetInput;
 #[derive(Clone, Copy)]
 pub struct Row {
     pub department: &'static str,
+    pub location: &'static str,
     pub kind: &'static str,
     pub name: &'static str,
     pub maker: &'static str,
@@ -30,6 +31,7 @@ pub struct Row {
 /// Defaults: a department-procured, owned desktop in use, one of it.
 pub const ROW: Row = Row {
     department: "",
+    location: "",
     kind: "desktop",
     name: "",
     maker: "",
@@ -55,6 +57,7 @@ impl Row {
         AssetInput {
             asset_tag: tag,
             department: self.department.into(),
+            location: self.location.into(),
             kind: self.kind.into(),
             name: self.name.into(),
             maker: self.maker.into(),
@@ -86,18 +89,18 @@ impl Row {
 /// ハードウェア・ソフトウェア): 12 rows, the first seven leased for the library system.
 #[rustfmt::skip]
 pub const CENTRAL_LIBRARY: &[Row] = &[
-    Row { department: "080500", name: "図書館システム端末", maker: "富士通", os: "Windows10Pro", segment: "lgwan", internet: "有", ownership: "leased", procured_by: "department", acquired_on: "2021-04-01", quantity: 61, system: "図書館システム", note: "市立図書館7館、移動図書館", ..ROW },
-    Row { department: "080500", kind: "laptop", name: "図書館システム端末（ノート）", maker: "富士通", os: "Windows10Pro", segment: "lgwan", internet: "有", ownership: "leased", acquired_on: "2021-04-01", quantity: 33, system: "図書館システム", note: "市立図書館7館、移動図書館", ..ROW },
-    Row { department: "080500", kind: "monitor", name: "タッチパネルディスプレイ", maker: "富士通", ownership: "leased", acquired_on: "2021-04-01", quantity: 25, system: "図書館システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "ページプリンタ", maker: "富士通", ownership: "leased", acquired_on: "2021-04-01", quantity: 11, system: "図書館システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "レシートプリンター", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 69, system: "図書館システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "ラベルプリンター", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 28, system: "図書館システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "インクジェット複合機", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 7, system: "図書館システム", ..ROW },
-    Row { department: "080500", kind: "server", name: "自動化書庫サーバー", maker: "NEC", os: "Windows Server2012", segment: "standalone", internet: "無", acquired_on: "2016-05-20", system: "自動化書庫システム", ..ROW },
-    Row { department: "080500", name: "自動化書庫端末", maker: "NEC", os: "Windows8", segment: "standalone", internet: "無", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", note: "個2: Windows8 のまま", ..ROW },
-    Row { department: "080500", kind: "monitor", name: "タッチパネルディスプレイ", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "ページプリンタ", maker: "NEC", acquired_on: "2016-05-20", system: "自動化書庫システム", ..ROW },
-    Row { department: "080500", kind: "printer", name: "レシートプリンタ", maker: "ナダ電子", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", name: "図書館システム端末", maker: "富士通", os: "Windows10Pro", segment: "lgwan", internet: "有", ownership: "leased", procured_by: "department", acquired_on: "2021-04-01", quantity: 61, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "laptop", name: "図書館システム端末（ノート）", maker: "富士通", os: "Windows10Pro", segment: "lgwan", internet: "有", ownership: "leased", acquired_on: "2021-04-01", quantity: 33, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "monitor", name: "タッチパネルディスプレイ", maker: "富士通", ownership: "leased", acquired_on: "2021-04-01", quantity: 25, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "printer", name: "ページプリンタ", maker: "富士通", ownership: "leased", acquired_on: "2021-04-01", quantity: 11, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "printer", name: "レシートプリンター", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 69, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "printer", name: "ラベルプリンター", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 28, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "市立図書館7館、移動図書館", kind: "printer", name: "インクジェット複合機", maker: "EPSON", ownership: "leased", acquired_on: "2021-04-01", quantity: 7, system: "図書館システム", ..ROW },
+    Row { department: "080500", location: "中央図書館", kind: "server", name: "自動化書庫サーバー", maker: "NEC", os: "Windows Server2012", segment: "standalone", internet: "無", acquired_on: "2016-05-20", system: "自動化書庫システム", ..ROW },
+    Row { department: "080500", location: "中央図書館", name: "自動化書庫端末", maker: "NEC", os: "Windows8", segment: "standalone", internet: "無", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", note: "個2: Windows8 のまま", ..ROW },
+    Row { department: "080500", location: "中央図書館", kind: "monitor", name: "タッチパネルディスプレイ", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", ..ROW },
+    Row { department: "080500", location: "中央図書館", kind: "printer", name: "ページプリンタ", maker: "NEC", acquired_on: "2016-05-20", system: "自動化書庫システム", ..ROW },
+    Row { department: "080500", location: "中央図書館", kind: "printer", name: "レシートプリンタ", maker: "ナダ電子", acquired_on: "2016-05-20", quantity: 2, system: "自動化書庫システム", ..ROW },
 ];
 
 /// What the auditors saw elsewhere.
@@ -130,12 +133,12 @@ pub const FOUND: &[Row] = &[
     // 個2 菊川総合支所
     Row { department: "100100", name: "真空ステーション監視PC", os: "WindowsXP", segment: "standalone", internet: "無", acquired_on: "2004-03-01", system: "真空ステーション", note: "個2: 合併前から使用", ..ROW },
     // 個14 豊浦総合支所
-    Row { department: "100200", name: "旧道路台帳システム端末", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2011-04-01", status: "retired", retired_on: "2020-03-31", system: "旧道路台帳システム", note: "個14: テレビ会議室に一時保管（施錠なし）", ..ROW },
+    Row { department: "100200", location: "テレビ会議室", name: "旧道路台帳システム端末", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2011-04-01", status: "retired", retired_on: "2020-03-31", system: "旧道路台帳システム", note: "個14: テレビ会議室に一時保管（施錠なし）", ..ROW },
     // 個2 豊北総合支所
     Row { department: "100300", name: "IBM製PC", maker: "IBM", os: "Windows XP", segment: "standalone", internet: "無", acquired_on: "2005-04-01", status: "retired", retired_on: "2014-04-08", note: "個2: 年度内に廃棄予定", ..ROW },
     Row { department: "100300", name: "DELL製PC", maker: "DELL", os: "Windows XP", segment: "standalone", internet: "無", acquired_on: "2007-04-01", status: "retired", retired_on: "2014-04-08", note: "個2: 年度内に廃棄予定", ..ROW },
     // 個14 豊田総合支所
-    Row { department: "100400", name: "倉庫5保管PC", os: "Windows XP", segment: "standalone", internet: "無", acquired_on: "2006-04-01", status: "retired", retired_on: "2014-03-31", note: "個14: 倉庫5に保管", ..ROW },
+    Row { department: "100400", location: "倉庫5", name: "倉庫5保管PC", os: "Windows XP", segment: "standalone", internet: "無", acquired_on: "2006-04-01", status: "retired", retired_on: "2014-03-31", note: "個14: 倉庫5に保管", ..ROW },
     // 個2・個15・個18・個19 サンプル商業高等学校
     Row { department: "080600", name: "事務室PC", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2012-04-01", quantity: 2, note: "個2", ..ROW },
     Row { department: "080600", kind: "floppy", name: "フロッピーディスクドライブ", acquired_on: "2001-04-01", note: "個15: 金融機関との取引に使用", ..ROW },

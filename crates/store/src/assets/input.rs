@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct AssetInput {
     pub asset_tag: String,
     pub department: String,
+    /// The location's code (設置場所); one not yet known is created.
+    pub location: String,
     pub kind: String,
     pub name: String,
     pub maker: String,
@@ -120,6 +122,7 @@ impl AssetInput {
         AssetInput {
             asset_tag: f.asset_tag.clone(),
             department: asset.department_code.clone(),
+            location: asset.location_code.clone().unwrap_or_default(),
             kind: f.kind.code().into(),
             name: f.name.clone(),
             maker: f.maker.clone().unwrap_or_default(),
@@ -282,6 +285,7 @@ impl AssetInput {
         Ok(AssetFields {
             asset_tag: asset_tag.as_str().to_string(),
             department_id,
+            location_id: None,
             kind,
             name,
             maker: opt(&self.maker),

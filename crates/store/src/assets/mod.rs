@@ -24,6 +24,9 @@ pub struct AssetFields {
     pub asset_tag: String,
     #[serde(skip)]
     pub department_id: i64,
+    /// Where the item stands (設置場所); the history records its code.
+    #[serde(skip)]
+    pub location_id: Option<i64>,
     pub kind: AssetKind,
     pub name: String,
     pub maker: Option<String>,
@@ -57,6 +60,8 @@ pub struct Asset {
     pub id: i64,
     pub department_code: String,
     pub department_name: String,
+    /// The location's code, when one is recorded.
+    pub location_code: Option<String>,
     pub fields: AssetFields,
     pub created_at: String,
     pub updated_at: String,
@@ -68,6 +73,7 @@ impl Asset {
         let mut v = serde_json::to_value(&self.fields).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.insert("department".into(), self.department_code.clone().into());
+            map.insert("location".into(), self.location_code.clone().into());
         }
         v
     }
@@ -78,7 +84,11 @@ pub(crate) const ASSET_COLUMNS: &str = "a.id, a.asset_tag, a.department_id, a.ki
     a.serial, a.quantity, a.os, a.software, a.network_segment, a.internet, a.ownership, a.procured_by, \
     a.acquired_on, a.cost_yen, a.contract_no, a.status, a.antivirus, a.antivirus_updated_on, a.retired_on, \
     a.disposed_on, a.erasure_evidence, a.procurement_doc, a.system_name, a.extended_support_until, a.note, \
-    a.created_at, a.updated_at, d.code AS department_code, d.name AS department_name";
+    a.created_at, a.updated_at, a.location_id, d.code AS department_code, d.name AS department_name, \
+    l.code AS location_code";
+
+/// The tables [`ASSET_COLUMNS`] reads from.
+pub(crate) const ASSET_FROM: &str = "assets a JOIN departments d ON d.id = a.department_id LEFT JOIN locations l ON l.id = a.location_id";
 
 fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
@@ -100,11 +110,13 @@ pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, sqlx::Error> {
         id: r.try_get("id")?,
         department_code: r.try_get("department_code")?,
         department_name: r.try_get("department_name")?,
+        location_code: r.try_get("location_code")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         fields: AssetFields {
             asset_tag: r.try_get("asset_tag")?,
             department_id: r.try_get("department_id")?,
+            location_id: r.try_get("location_id")?,
             kind: AssetKind::parse(&kind).map_err(decode_err)?,
             name: r.try_get("name")?,
             maker: r.try_get("maker")?,

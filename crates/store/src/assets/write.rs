@@ -2,13 +2,13 @@
 //! transaction changes the row, appends the change history and moves the counts.
 
 use super::counts::{CountKey, bump};
-use super::{ASSET_COLUMNS, Asset, AssetFields, AssetInput, asset_from_row};
+use super::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_from_row};
 use crate::history::{Change, record};
 use crate::scope::Actor;
 use crate::sql::{Sql, Value};
 use crate::{Backend, Db, FieldError, HistoryEntry, Scope, StoreError};
 use chrono::NaiveDate;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
 /// Rows per INSERT statement in bulk loads. PostgreSQL gains from fewer round trips; the
@@ -33,10 +33,11 @@ fn date(d: Option<NaiveDate>) -> Value {
     Value::OptText(d.map(|d| d.to_string()))
 }
 
-fn columns(f: &AssetFields) -> [(&'static str, Value); 27] {
+fn columns(f: &AssetFields) -> [(&'static str, Value); 28] {
     [
         ("asset_tag", f.asset_tag.clone().into()),
         ("department_id", f.department_id.into()),
+        ("location_id", f.location_id.into()),
         ("kind", f.kind.code().into()),
         ("name", f.name.clone().into()),
         ("maker", f.maker.clone().into()),
@@ -72,7 +73,7 @@ impl Db {
     /// One asset, if it exists inside `scope`.
     pub async fn asset(&self, scope: &Scope, id: i64) -> Result<Asset, StoreError> {
         let mut sql = Sql::new(&format!(
-            "SELECT {ASSET_COLUMNS} FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = "
+            "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
         ));
         sql.bind(scope.tenant_id).push(" AND a.id = ").bind(id);
         scope.restrict(&mut sql, "a.department_id");
@@ -172,51 +173,10 @@ impl Db {
         actor: &Actor,
         input: &AssetInput,
     ) -> Result<Asset, StoreError> {
-        let fields = self.check_input(scope, input, None).await?;
-        let now = crate::now_text();
-        let cols = columns(&fields);
-        let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
-        for (name, _) in &cols {
-            sql.push(", ").push(name);
-        }
-        sql.push(") VALUES (")
-            .bind(scope.tenant_id)
-            .push(", ")
-            .bind(now.as_str())
-            .push(", ")
-            .bind(now.as_str());
-        for (_, v) in cols {
-            sql.push(", ").bind(v);
-        }
-        sql.push(") RETURNING id");
+        let mut fields = self.check_input(scope, input, None).await?;
         let mut tx = self.pool().begin().await?;
-        let id: i64 = sql
-            .query()
-            .fetch_one(&mut *tx)
-            .await
-            .and_then(|r| r.try_get("id"))
-            .map_err(|e| self.unique_tag(e, &fields))?;
-        let asset = self.asset_in(&mut tx, scope, id).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "asset",
-                entity_id: Some(id),
-                entity_key: &fields.asset_tag,
-                action: "create",
-                before: None,
-                after: Some(&asset.history_json()),
-            },
-        )
-        .await?;
-        bump(
-            &mut tx,
-            scope.tenant_id,
-            HashMap::from([(CountKey::of(&fields), (1, fields.quantity))]),
-        )
-        .await?;
+        fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
+        let asset = insert_in(&mut tx, scope.tenant_id, actor, &fields).await?;
         tx.commit().await?;
         Ok(asset)
     }
@@ -230,76 +190,12 @@ impl Db {
         input: &AssetInput,
     ) -> Result<Asset, StoreError> {
         let before = self.asset(scope, id).await?;
-        let fields = self.check_input(scope, input, Some(id)).await?;
-        if fields == before.fields {
-            return Ok(before);
-        }
-        let mut sql = Sql::new("UPDATE assets SET updated_at = ");
-        sql.bind(crate::now_text());
-        for (name, v) in columns(&fields) {
-            sql.push(", ").push(name).push(" = ").bind(v);
-        }
-        sql.push(" WHERE tenant_id = ")
-            .bind(scope.tenant_id)
-            .push(" AND id = ")
-            .bind(id);
+        let mut fields = self.check_input(scope, input, Some(id)).await?;
         let mut tx = self.pool().begin().await?;
-        sql.query()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.unique_tag(e, &fields))?;
-        let after = self.asset_in(&mut tx, scope, id).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "asset",
-                entity_id: Some(id),
-                entity_key: &fields.asset_tag,
-                action: "update",
-                before: Some(&before.history_json()),
-                after: Some(&after.history_json()),
-            },
-        )
-        .await?;
-        let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
-        let old = deltas.entry(CountKey::of(&before.fields)).or_default();
-        old.0 -= 1;
-        old.1 -= before.fields.quantity;
-        let new = deltas.entry(CountKey::of(&fields)).or_default();
-        new.0 += 1;
-        new.1 += fields.quantity;
-        bump(&mut tx, scope.tenant_id, deltas).await?;
+        fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
+        let after = update_in(&mut tx, scope.tenant_id, actor, &before, &fields).await?;
         tx.commit().await?;
         Ok(after)
-    }
-
-    async fn asset_in(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        scope: &Scope,
-        id: i64,
-    ) -> Result<Asset, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {ASSET_COLUMNS} FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = "
-        ));
-        sql.bind(scope.tenant_id).push(" AND a.id = ").bind(id);
-        let row = sql.query().fetch_one(&mut **tx).await?;
-        asset_from_row(&row).map_err(StoreError::from)
-    }
-
-    fn unique_tag(&self, e: sqlx::Error, fields: &AssetFields) -> StoreError {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_unique_violation())
-        {
-            StoreError::invalid(
-                "asset_tag",
-                format!("備品番号「{}」は既に登録されています", fields.asset_tag),
-            )
-        } else {
-            StoreError::from(e)
-        }
     }
 
     /// Inserts many validated assets in one transaction (generated or imported data),
@@ -342,7 +238,7 @@ impl Db {
             sql.query()
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| self.unique_tag(e, &chunk[0]))?;
+                .map_err(|e| unique_tag(e, &chunk[0]))?;
         }
         let summary = serde_json::json!({ "source": batch.source, "count": batch.assets.len() });
         record(
@@ -365,10 +261,162 @@ impl Db {
     }
 }
 
+/// One asset read inside a transaction.
+pub(crate) async fn asset_in(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Asset, StoreError> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+    ));
+    sql.bind(tenant_id).push(" AND a.id = ").bind(id);
+    let row = sql.query().fetch_one(&mut **tx).await?;
+    asset_from_row(&row).map_err(StoreError::from)
+}
+
+/// A duplicate tag that slipped past the check (a concurrent write) is still the user's
+/// mistake to correct, not a database failure.
+fn unique_tag(e: sqlx::Error, fields: &AssetFields) -> StoreError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
+        StoreError::invalid(
+            "asset_tag",
+            format!("備品番号「{}」は既に登録されています", fields.asset_tag),
+        )
+    } else {
+        StoreError::from(e)
+    }
+}
+
+/// The id of the location with `code`, creating it (building = the code) when the tenant
+/// has none yet: ledgers name places as free text before anyone keeps a location list.
+pub(crate) async fn ensure_location(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    code: &str,
+) -> Result<Option<i64>, StoreError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
+    sql.bind(tenant_id).push(" AND code = ").bind(code);
+    if let Some(row) = sql.query().fetch_optional(&mut **tx).await? {
+        return Ok(Some(row.try_get("id")?));
+    }
+    let mut sql = Sql::new("INSERT INTO locations (tenant_id, code, building, room) VALUES (");
+    sql.bind(tenant_id)
+        .push(", ")
+        .bind(code)
+        .push(", ")
+        .bind(code)
+        .push(", '') RETURNING id");
+    Ok(Some(sql.query().fetch_one(&mut **tx).await?.try_get("id")?))
+}
+
+/// Inserts a validated asset: the row, its history entry and its counts.
+pub(crate) async fn insert_in(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    actor: &Actor,
+    fields: &AssetFields,
+) -> Result<Asset, StoreError> {
+    let now = crate::now_text();
+    let cols = columns(fields);
+    let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
+    for (name, _) in &cols {
+        sql.push(", ").push(name);
+    }
+    sql.push(") VALUES (")
+        .bind(tenant_id)
+        .push(", ")
+        .bind(now.as_str())
+        .push(", ")
+        .bind(now.as_str());
+    for (_, v) in cols {
+        sql.push(", ").bind(v);
+    }
+    sql.push(") RETURNING id");
+    let id: i64 = sql
+        .query()
+        .fetch_one(&mut **tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(|e| unique_tag(e, fields))?;
+    let asset = asset_in(tx, tenant_id, id).await?;
+    let change = Change {
+        tenant_id,
+        entity: "asset",
+        entity_id: Some(id),
+        entity_key: &fields.asset_tag,
+        action: "create",
+        before: None,
+        after: Some(&asset.history_json()),
+    };
+    record(tx, actor, change).await?;
+    bump(
+        tx,
+        tenant_id,
+        HashMap::from([(CountKey::of(fields), (1, fields.quantity))]),
+    )
+    .await?;
+    Ok(asset)
+}
+
+/// Writes `fields` over `before` unless they are equal: the row, the history entry with
+/// before and after, and the counts moved from the old key to the new.
+pub(crate) async fn update_in(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    actor: &Actor,
+    before: &Asset,
+    fields: &AssetFields,
+) -> Result<Asset, StoreError> {
+    if *fields == before.fields {
+        return Ok(before.clone());
+    }
+    let mut sql = Sql::new("UPDATE assets SET updated_at = ");
+    sql.bind(crate::now_text());
+    for (name, v) in columns(fields) {
+        sql.push(", ").push(name).push(" = ").bind(v);
+    }
+    sql.push(" WHERE tenant_id = ")
+        .bind(tenant_id)
+        .push(" AND id = ")
+        .bind(before.id);
+    sql.query()
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| unique_tag(e, fields))?;
+    let after = asset_in(tx, tenant_id, before.id).await?;
+    let change = Change {
+        tenant_id,
+        entity: "asset",
+        entity_id: Some(before.id),
+        entity_key: &fields.asset_tag,
+        action: "update",
+        before: Some(&before.history_json()),
+        after: Some(&after.history_json()),
+    };
+    record(tx, actor, change).await?;
+    let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
+    let old = deltas.entry(CountKey::of(&before.fields)).or_default();
+    old.0 -= 1;
+    old.1 -= before.fields.quantity;
+    let new = deltas.entry(CountKey::of(fields)).or_default();
+    new.0 += 1;
+    new.1 += fields.quantity;
+    bump(tx, tenant_id, deltas).await?;
+    Ok(after)
+}
+
 /// Form order, so messages appear in the order of the fields.
 const FIELD_ORDER: &[&str] = &[
     "asset_tag",
     "department",
+    "location",
     "kind",
     "name",
     "maker",

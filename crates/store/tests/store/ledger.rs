@@ -128,6 +128,7 @@ async fn changes_are_kept_with_who_when_before_and_after_and_cannot_be_rewritten
     input.os = "Windows 11 Pro".into();
     input.status = "retired".into();
     input.retired_on = "令和5年10月6日".into();
+    input.location = "倉庫5".into();
     let editor = Actor {
         user_id: None,
         name: "policy-user".into(),
@@ -158,6 +159,12 @@ async fn changes_are_kept_with_who_when_before_and_after_and_cannot_be_rewritten
         changes.contains(&("retired_on".into(), String::new(), "2023-10-06".into())),
         "{changes:?}"
     );
+    assert!(
+        changes.contains(&("location".into(), String::new(), "倉庫5".into())),
+        "a new place is created and recorded: {changes:?}"
+    );
+    let asset = db.asset(&scope, id).await.expect("asset");
+    assert_eq!(asset.location_code.as_deref(), Some("倉庫5"));
     for statement in [
         "UPDATE change_history SET changed_by = 'someone else'",
         "DELETE FROM change_history",

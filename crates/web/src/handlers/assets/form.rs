@@ -88,6 +88,7 @@ async fn render(
             "",
             department_choices(state, user, &i.department, true).await?,
         ),
+        field("location", &i.location, false, "例: 本庁舎3階 OA室", vec![]),
         field(
             "kind",
             &i.kind,

@@ -31,6 +31,7 @@ pub fn field_label(field: &str) -> &'static str {
     match field {
         "asset_tag" => "備品番号",
         "department" => "所属",
+        "location" => "設置場所",
         "kind" => "種別",
         "name" => "品名",
         "maker" => "メーカー",
@@ -105,6 +106,7 @@ pub async fn show(
             "所属",
             format!("{}（{}）", asset.department_name, asset.department_code),
         ),
+        ("設置場所", text(&asset.location_code)),
         ("種別", f.kind.label_ja().to_string()),
         ("品名", f.name.clone()),
         ("メーカー", text(&f.maker)),
