@@ -43,6 +43,8 @@ enum Command {
     /// ユーザーの追加・パスワード変更・一覧・無効化 / manage user accounts
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// 台帳ファイル（CSV・TSV・XLSX）を取り込む / import ledger files
+    Import(commands::import::ImportArgs),
     /// デモ団体「サンプル市」を読み込む / load the demo city サンプル市
     Demo(commands::demo::DemoArgs),
     /// 性能測定 / benchmarks
@@ -86,6 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant(c) => commands::tenant::run(&settings, c).await,
         Command::Department(c) => commands::department::run(&settings, c).await,
         Command::User(c) => commands::user::run(&settings, c).await,
+        Command::Import(args) => commands::import::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
         Command::Bench(c) => commands::bench::run(&settings, c).await,
     }

@@ -265,3 +265,113 @@ fn a_reorganisation_ends_a_department_and_names_its_successor() {
         text(&out)
     );
 }
+
+#[test]
+fn an_import_with_errors_exits_non_zero_and_lists_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(
+        daicho(dir.path(), &["tenant", "add", "352012", "岡山市"])
+            .status
+            .success()
+    );
+    let file = dir.path().join("assets.csv");
+    std::fs::write(
+        &file,
+        "備品番号,所属,種別,品名,取得日\nA-1,総務課,desktop,PC,2023-13-01\n",
+    )
+    .expect("write");
+    let out = daicho(
+        dir.path(),
+        &["import", "--tenant", "352012", file.to_str().expect("path")],
+    );
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(
+        t.contains("assets.csv 2行目 列「取得日」 値「2023-13-01」")
+            && t.contains("何も取り込んでいません"),
+        "{t}"
+    );
+    std::fs::write(
+        &file,
+        "備品番号,所属,種別,品名,取得日\nA-1,総務課,desktop,PC,2023-12-01\n",
+    )
+    .expect("write");
+    let out = daicho(
+        dir.path(),
+        &["import", "--tenant", "352012", file.to_str().expect("path")],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("追加 1") && text(&out).contains("新しく作成した所属: 総務課"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn an_import_killed_half_way_leaves_the_ledger_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(
+        daicho(dir.path(), &["tenant", "add", "352012", "岡山市"])
+            .status
+            .success()
+    );
+    let file = dir.path().join("big.csv");
+    let mut text = String::from("備品番号,所属,種別,品名,OS\n");
+    for i in 0..300_000 {
+        text.push_str(&format!(
+            "K-{i:06},総務課,desktop,事務用PC,Windows 11 Pro\n"
+        ));
+    }
+    std::fs::write(&file, text).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_daicho"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", "--tenant", "352012"])
+        .arg(&file)
+        .env_remove("DAICHO_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("import");
+    // Wait until rows are being written (the write-ahead log grows), then kill -9.
+    let wal = dir.path().join("daicho.db-wal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 2_000_000 {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    let db = daicho_store::Db::open_sqlite_file(&dir.path().join("daicho.db"))
+        .await
+        .expect("the database opens after the kill");
+    let tenant = db
+        .tenant_by_code(&daicho_domain::TenantCode::parse("352012").expect("code"))
+        .await
+        .expect("q")
+        .expect("tenant");
+    let scope = daicho_store::Scope::tenant(tenant.id);
+    let page = db
+        .list_assets(
+            &scope,
+            &daicho_store::AssetFilter {
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0, "no row of the killed import remains");
+    assert!(
+        db.departments(&scope).await.expect("q").is_empty(),
+        "nor the department it created"
+    );
+}

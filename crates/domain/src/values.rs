@@ -2,12 +2,13 @@
 
 use crate::wareki::normalize_width;
 
-/// Reads a yen amount: `12,000`, `￥12,000`, `¥12000円`, full-width digits. `None` for
-/// anything else (a negative amount is not a price).
+/// Reads a yen amount: `12,000`, `￥12,000`, `¥12000円`, full-width digits, and `\12,000`
+/// (a yen sign saved in Shift_JIS is byte 0x5C, which decoders read as a backslash).
+/// `None` for anything else (a negative amount is not a price).
 pub fn parse_yen(input: &str) -> Option<i64> {
     let s: String = normalize_width(input)
         .chars()
-        .filter(|c| !matches!(c, ',' | '¥' | '￥' | '円' | ' '))
+        .filter(|c| !matches!(c, ',' | '¥' | '￥' | '\\' | '＼' | '円' | ' '))
         .collect();
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -52,6 +53,7 @@ mod tests {
             ("￥12,000", Some(12000)),
             ("¥１２，０００円", Some(12000)),
             ("0", Some(0)),
+            ("\\1,234,567", Some(1_234_567)),
             ("-5", None),
             ("abc", None),
             ("", None),

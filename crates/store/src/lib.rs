@@ -21,8 +21,8 @@ pub mod testing;
 
 pub use accounts::{LoginFailure, MIN_PASSWORD_CHARS, NewUser, User};
 pub use assets::{
-    Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
-    FacetCount, NewAssetBatch, PAGE_SIZE,
+    Asset, AssetFields, AssetFilter, AssetImport, AssetInput, AssetPage, AssetRow, AssetSort,
+    DashboardCounts, FacetCount, ImportCounts, NewAssetBatch, PAGE_SIZE, RowOutcome,
 };
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};

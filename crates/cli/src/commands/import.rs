@@ -1,0 +1,95 @@
+//! `daicho import [--dry-run] --tenant CODE [--department NAME] PATH...`
+
+use crate::settings::Settings;
+use anyhow::{Context, bail};
+use clap::Args;
+use daicho_domain::TenantCode;
+use daicho_ingest::{ImportOptions, import_paths};
+use daicho_store::{Actor, Scope};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// 団体コード / tenant code
+    #[arg(long)]
+    pub tenant: String,
+    /// 所属の列がないファイルの所属（名前またはコード） / department for files without one
+    #[arg(long)]
+    pub department: Option<String>,
+    /// 確認だけして書き込まない / check everything, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// CSV・TSV・XLSX ファイル / files to import
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
+    let db = settings.open().await?;
+    let code = TenantCode::parse(&args.tenant)?;
+    let tenant = db.tenant_by_code(&code).await?.with_context(|| {
+        format!("団体 {code} は登録されていません（daicho tenant add で登録してください）")
+    })?;
+    let options = ImportOptions {
+        department: args.department.clone(),
+        dry_run: args.dry_run,
+    };
+    let show = std::io::stderr().is_terminal();
+    let report = import_paths(
+        &db,
+        &Scope::tenant(tenant.id),
+        &Actor::system("import"),
+        &args.paths,
+        &options,
+        |rows| {
+            if show {
+                eprint!("\r読み込み中 {rows} 行");
+            }
+        },
+    )
+    .await?;
+    if show {
+        eprintln!();
+    }
+    db.close().await;
+    for f in &report.files {
+        println!(
+            "{}: {} 行（追加 {}、更新 {}、変更なし {}）",
+            f.source, f.rows, f.added, f.updated, f.unchanged
+        );
+        if !f.ignored_columns.is_empty() {
+            println!("  取り込まない列: {}", f.ignored_columns.join("、"));
+        }
+    }
+    for (source, reason) in &report.skipped {
+        println!("{source}: 読み飛ばしました（{reason}）");
+    }
+    if !report.created_departments.is_empty() {
+        println!(
+            "新しく作成した所属: {}",
+            report.created_departments.join("、")
+        );
+    }
+    if report.error_count > 0 {
+        for e in &report.errors {
+            eprintln!("{e}");
+        }
+        if report.error_count > report.errors.len() {
+            eprintln!(
+                "ほか {} 件のエラー",
+                report.error_count - report.errors.len()
+            );
+        }
+        bail!(
+            "{} 件のエラーがあったため、何も取り込んでいません",
+            report.error_count
+        );
+    }
+    if report.committed {
+        println!("取り込みました");
+    } else {
+        println!("確認のみ（--dry-run）: 何も書き込んでいません");
+    }
+    Ok(())
+}

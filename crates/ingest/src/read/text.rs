@@ -1,0 +1,115 @@
+//! CSV and TSV as cities save them: UTF-8 with or without a BOM, or Shift_JIS (CP932,
+//! what Excel writes on Japanese Windows). The encoding is decided from the start of the
+//! file, then the whole file streams through the decoder.
+
+use super::Sheet;
+use crate::error::ImportError;
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_8};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// How much of the file decides its encoding.
+const SNIFF: usize = 64 * 1024;
+
+/// The encoding of a file that starts with `head`.
+pub fn detect(head: &[u8]) -> &'static Encoding {
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return UTF_8;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => UTF_8,
+        // Cut in the middle of a character at the end of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() => UTF_8,
+        Err(_) => SHIFT_JIS,
+    }
+}
+
+pub fn open(path: &Path, display: &str, tab: bool) -> Result<Sheet, ImportError> {
+    let fail = |m: String| ImportError::file(display, m);
+    let mut file = File::open(path).map_err(|e| fail(format!("ファイルを開けません: {e}")))?;
+    let mut head = vec![0u8; SNIFF];
+    let mut filled = 0;
+    while filled < SNIFF {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) => return Err(fail(format!("ファイルを読めません: {e}"))),
+        }
+    }
+    head.truncate(filled);
+    if head.is_empty() {
+        return Err(fail("ファイルが空です（0バイト）".into()));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(fail(
+            "Excel（XLSX）ファイルのようです。拡張子を .xlsx にしてください".into(),
+        ));
+    }
+    if head.contains(&0) {
+        return Err(fail(
+            "テキストファイルではありません（CSV として読めない内容です）".into(),
+        ));
+    }
+    let encoding = detect(&head);
+    let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    // A .txt file is TSV when its first line has tabs (Excel's "Unicode text").
+    let delimiter = if tab || (is_txt(display) && first_line.contains(&b'\t')) {
+        b'\t'
+    } else {
+        b','
+    };
+    let stream = std::io::Cursor::new(head).chain(file);
+    let decoded = DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_sniffing(true)
+        .build(stream);
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(decoded);
+    let source = display.to_string();
+    let rows = reader.into_records().map(move |record| {
+        record
+            .map(|r| r.iter().map(str::to_string).collect())
+            .map_err(|e| {
+                let row = e.position().map(|p| p.line() as usize);
+                ImportError {
+                    file: source.clone(),
+                    row,
+                    column: None,
+                    value: None,
+                    message: format!("CSV として読めない行です: {e}"),
+                }
+            })
+    });
+    Ok(Sheet {
+        source: display.to_string(),
+        rows: Box::new(rows),
+    })
+}
+
+fn is_txt(display: &str) -> bool {
+    display.to_lowercase().ends_with(".txt")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_utf8_from_shift_jis() {
+        assert_eq!(detect("所属,備品番号".as_bytes()), UTF_8);
+        assert_eq!(detect(b"\xEF\xBB\xBFasset_tag"), UTF_8);
+        let (sjis, _, _) = SHIFT_JIS.encode("所属,備品番号,①㈱髙﨑");
+        assert_eq!(detect(&sjis), SHIFT_JIS);
+        let cut = &"所属".as_bytes()[..4];
+        assert_eq!(
+            detect(cut),
+            UTF_8,
+            "a character cut at the end of the sample"
+        );
+    }
+}
