@@ -3,6 +3,7 @@
 //! 「OS(オペレーションシステム)」 — so a header is normalised before it is looked up.
 
 use daicho_domain::normalize_width;
+use daicho_store::ledgers::Ledger;
 
 /// Lower-case ASCII, full-width folded, spaces and line breaks removed, and a trailing
 /// bracketed note dropped: 「ＯＳ（オペレーションシステム）」 → "os".
@@ -189,7 +190,36 @@ pub struct Mapping {
     pub columns: Vec<(Option<&'static str>, String)>,
 }
 
+/// The column of `ledger` a header names, if any: its code name, Japanese label or an
+/// alias.
+pub fn ledger_column(ledger: &Ledger, header: &str) -> Option<&'static str> {
+    let h = normalize(header);
+    if h.is_empty() {
+        return None;
+    }
+    ledger
+        .columns
+        .iter()
+        .find(|c| {
+            normalize(c.name) == h
+                || normalize(c.label) == h
+                || c.aliases.iter().any(|a| normalize(a) == h)
+        })
+        .map(|c| c.name)
+}
+
 impl Mapping {
+    /// Headers of another ledger.
+    pub fn for_ledger(ledger: &Ledger, headers: &[String]) -> Self {
+        Mapping {
+            columns: headers
+                .iter()
+                .map(|h| (ledger_column(ledger, h), h.trim().to_string()))
+                .collect(),
+        }
+    }
+
+    /// Headers of an asset ledger.
     pub fn from_headers(headers: &[String]) -> Self {
         Mapping {
             columns: headers

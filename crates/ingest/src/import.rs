@@ -1,13 +1,15 @@
-//! `daicho import`: every file and sheet read in one transaction. A sheet is taken for an
-//! asset ledger by its columns; rows are checked one by one and every problem is
-//! collected (the first 100 in full, then a count); the transaction commits only when
-//! there is none and this is not a dry run.
+//! `daicho import`: every file, sheet and bundle read in one transaction. A sheet's ledger
+//! is known from its name (`contracts.csv`, a sheet named 契約台帳) or, failing that, from
+//! its columns; bundles are read in an order that puts referenced ledgers first. Every
+//! problem is collected (the first 100 in full, then a count); the transaction commits
+//! only when there is none and this is not a dry run.
 
 use crate::assets::to_input;
 use crate::error::ImportError;
 use crate::headers::{HEADER_SEARCH_ROWS, Mapping};
-use crate::read;
-use daicho_store::{Actor, Db, FieldError, Scope, StoreError};
+use crate::read::{self, Sheet};
+use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use daicho_store::{Actor, Db, FieldError, ImportSession, RowOutcome, Scope, StoreError};
 use std::path::PathBuf;
 
 /// Errors listed in full; beyond this only counted.
@@ -26,7 +28,7 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub source: String,
-    /// The ledger it was read as (`assets`).
+    /// The ledger it was read as (`assets`, `contracts`, ...).
     pub ledger: &'static str,
     pub rows: usize,
     pub added: usize,
@@ -60,7 +62,74 @@ impl ImportReport {
     }
 }
 
-/// Imports `paths` into `scope`. `progress` is called with the rows read so far.
+/// Which ledger a sheet feeds.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Assets,
+    Ledger(&'static Ledger),
+}
+
+const ASSET_NAMES: &[&str] = &[
+    "assets",
+    "asset",
+    "資産",
+    "資産台帳",
+    "備品台帳",
+    "情報資産台帳",
+    "ネットワーク接続機器管理台帳",
+    "ハードウェア",
+    "機器一覧",
+];
+
+fn target_by_name(name: &str) -> Option<Target> {
+    let n = name.trim().to_lowercase();
+    if ASSET_NAMES.iter().any(|a| n == *a) {
+        return Some(Target::Assets);
+    }
+    ledger(&n).map(Target::Ledger)
+}
+
+/// Referenced ledgers first: departments, locations and staff, then assets, then the rest
+/// in the order of [`LEDGERS`]; sheets known only by their columns last.
+fn rank(target: Option<Target>) -> usize {
+    match target {
+        Some(Target::Ledger(l)) => {
+            let i = LEDGERS
+                .iter()
+                .position(|x| std::ptr::eq(x, l))
+                .unwrap_or(LEDGERS.len());
+            if i < 3 { i } else { i + 1 }
+        }
+        Some(Target::Assets) => 3,
+        None => LEDGERS.len() + 2,
+    }
+}
+
+fn mapping(target: Target, header: &[String]) -> Mapping {
+    match target {
+        Target::Assets => Mapping::from_headers(header),
+        Target::Ledger(l) => Mapping::for_ledger(l, header),
+    }
+}
+
+/// The target and mapping of a header row: the named target, or the one whose columns
+/// the header names best (at least two).
+fn read_header(named: Option<Target>, row: &[String]) -> Option<(Target, Mapping)> {
+    let candidates: Vec<Target> = match named {
+        Some(t) => vec![t],
+        None => std::iter::once(Target::Assets)
+            .chain(LEDGERS.iter().map(Target::Ledger))
+            .collect(),
+    };
+    candidates
+        .into_iter()
+        .map(|t| (t, mapping(t, row)))
+        .filter(|(_, m)| m.recognised() >= 2)
+        .max_by_key(|(_, m)| m.recognised())
+}
+
+/// Imports `paths` (files, bundle folders or bundle zips) into `scope`. `progress` is
+/// called with the rows read so far.
 pub async fn import_paths(
     db: &Db,
     scope: &Scope,
@@ -70,8 +139,17 @@ pub async fn import_paths(
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
-    let mut session = db.begin_asset_import(scope, actor).await?;
-    let mut rows_read = 0;
+    let scratch = tempfile::tempdir()
+        .map_err(|e| StoreError::Conflict(format!("作業フォルダを作れません: {e}")))?;
+    let mut sheets: Vec<(Option<Target>, Sheet)> = Vec::new();
+    for path in paths {
+        match read::open_any(path, scratch.path()) {
+            Ok(opened) => sheets.extend(opened.into_iter().map(|s| (target_by_name(&s.name), s))),
+            Err(errors) => errors.into_iter().for_each(|e| report.error(e)),
+        }
+    }
+    sheets.sort_by_key(|(t, _)| rank(*t));
+    let mut session = db.begin_import(scope, actor).await?;
     let default_department = match options
         .department
         .as_deref()
@@ -93,83 +171,117 @@ pub async fn import_paths(
         },
         None => None,
     };
-    for path in paths {
-        let sheets = match read::open(path) {
-            Ok(s) => s,
+    let mut rows_read = 0;
+    for (named, sheet) in sheets {
+        let file = read_sheet(
+            &mut session,
+            named,
+            sheet,
+            default_department.as_deref(),
+            &mut report,
+            &mut rows_read,
+            &mut progress,
+        )
+        .await?;
+        if let Some(file) = file {
+            report.files.push(file);
+        }
+    }
+    progress(rows_read);
+    report.created_departments = session.created_departments.clone();
+    if report.files.iter().all(|f| f.rows == 0) && report.error_count == 0 {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        report.error(ImportError::file(
+            &names.join(", "),
+            "取り込める行がありません",
+        ));
+    }
+    report.committed = report.error_count == 0 && !options.dry_run;
+    session.finish(report.committed).await?;
+    Ok(report)
+}
+
+/// Reads one sheet into the session.
+async fn read_sheet(
+    session: &mut ImportSession,
+    named: Option<Target>,
+    mut sheet: Sheet,
+    default_department: Option<&str>,
+    report: &mut ImportReport,
+    rows_read: &mut usize,
+    progress: &mut impl FnMut(usize),
+) -> Result<Option<FileReport>, StoreError> {
+    // Find the header among the first rows; title rows may stand above it.
+    let mut header: Option<(usize, Target, Mapping)> = None;
+    let mut seen_data = false;
+    for (i, row) in sheet.rows.by_ref().enumerate() {
+        let row = match row {
+            Ok(r) => r,
             Err(e) => {
                 report.error(e);
                 continue;
             }
         };
-        for mut sheet in sheets {
-            // Find the header among the first rows; title rows may stand above it.
-            let mut before: Vec<Vec<String>> = Vec::new();
-            let mut header: Option<(usize, Mapping)> = None;
-            for (i, row) in sheet.rows.by_ref().enumerate() {
-                let row = match row {
-                    Ok(r) => r,
-                    Err(e) => {
-                        report.error(e);
-                        continue;
-                    }
-                };
-                let mapping = Mapping::from_headers(&row);
-                if mapping.recognised() >= 2 {
-                    header = Some((i, mapping));
-                    break;
-                }
-                before.push(row);
-                if i + 1 >= HEADER_SEARCH_ROWS {
-                    break;
-                }
-            }
-            let Some((header_index, mapping)) = header else {
-                let reason = if before.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
-                    "データがありません".to_string()
-                } else {
-                    format!(
-                        "先頭{HEADER_SEARCH_ROWS}行に資産台帳の見出し（備品番号・所属・種別・品名など）が見つかりません"
-                    )
-                };
-                report.skipped.push((sheet.source.clone(), reason));
+        seen_data |= row.iter().any(|c| !c.trim().is_empty());
+        if let Some((target, mapping)) = read_header(named, &row) {
+            header = Some((i, target, mapping));
+            break;
+        }
+        if i + 1 >= HEADER_SEARCH_ROWS {
+            break;
+        }
+    }
+    let Some((header_index, target, mapping)) = header else {
+        let reason = if !seen_data {
+            "データがありません".to_string()
+        } else {
+            format!("先頭{HEADER_SEARCH_ROWS}行に、どの台帳か分かる見出しが見つかりません")
+        };
+        report.skipped.push((sheet.source.clone(), reason));
+        return Ok(None);
+    };
+    if let Some((field, headers)) = mapping.duplicated() {
+        report.error(ImportError::file(
+            &sheet.source,
+            format!(
+                "列「{}」が同じ項目（{field}）を指しています。どれか一つにしてください",
+                headers.join("」「")
+            ),
+        ));
+        return Ok(None);
+    }
+    let ledger_name = match target {
+        Target::Assets => "assets",
+        Target::Ledger(l) => l.name,
+    };
+    let mut file = FileReport {
+        source: sheet.source.clone(),
+        ledger: ledger_name,
+        ignored_columns: mapping.ignored(),
+        ..Default::default()
+    };
+    let has_department_column = mapping.has("department");
+    for (offset, row) in sheet.rows.by_ref().enumerate() {
+        // Excel numbers rows from 1.
+        let excel_row = header_index + offset + 2;
+        let cells = match row {
+            Ok(r) => r,
+            Err(e) => {
+                report.error(e);
                 continue;
-            };
-            if let Some((field, headers)) = mapping.duplicated() {
-                report.error(ImportError::file(
-                    &sheet.source,
-                    format!(
-                        "列「{}」が同じ項目（{field}）を指しています。どれか一つにしてください",
-                        headers.join("」「")
-                    ),
-                ));
-                continue;
             }
-            let mut file = FileReport {
-                source: sheet.source.clone(),
-                ledger: "assets",
-                ignored_columns: mapping.ignored(),
-                ..Default::default()
-            };
-            let has_department_column = mapping.has("department");
-            for (offset, row) in sheet.rows.by_ref().enumerate() {
-                // Excel numbers rows from 1; the header is at header_index + 1.
-                let excel_row = header_index + offset + 2;
-                let cells = match row {
-                    Ok(r) => r,
-                    Err(e) => {
-                        report.error(e);
-                        continue;
-                    }
-                };
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                file.rows += 1;
-                rows_read += 1;
-                if rows_read % 10_000 == 0 {
-                    progress(rows_read);
-                }
-                let mut input = to_input(&mapping, &cells, default_department.as_deref());
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        file.rows += 1;
+        *rows_read += 1;
+        if rows_read.is_multiple_of(10_000) {
+            progress(*rows_read);
+        }
+        let result = match target {
+            Target::Assets => {
+                let mut input = to_input(&mapping, &cells, default_department);
                 if has_department_column && !input.department.is_empty() {
                     match session.department(&input.department).await {
                         Ok(code) => input.department = code,
@@ -185,49 +297,49 @@ pub async fn import_paths(
                         }
                     }
                 }
-                match session.upsert((&sheet.source, excel_row), &input).await? {
-                    Ok(outcome) => match outcome {
-                        daicho_store::RowOutcome::Added => file.added += 1,
-                        daicho_store::RowOutcome::Updated => file.updated += 1,
-                        daicho_store::RowOutcome::Unchanged => file.unchanged += 1,
-                    },
-                    Err(errors) => {
-                        for e in errors {
-                            report.error(cell_error(
-                                &sheet.source,
-                                excel_row,
-                                &mapping,
-                                &cells,
-                                &e,
-                            ));
-                        }
-                    }
+                session
+                    .upsert_asset((&sheet.source, excel_row), &input)
+                    .await?
+            }
+            Target::Ledger(ledger) => {
+                let mut pairs: Vec<(&'static daicho_store::ledgers::Column, String)> = mapping
+                    .columns
+                    .iter()
+                    .zip(cells.iter().chain(std::iter::repeat(&String::new())))
+                    .filter_map(|((field, _), cell)| {
+                        field
+                            .and_then(|f| ledger.column(f))
+                            .map(|c| (c, cell.clone()))
+                    })
+                    .collect();
+                if let (false, Some(d), Some(column)) = (
+                    has_department_column,
+                    default_department,
+                    ledger.column("department"),
+                ) {
+                    pairs.push((column, d.to_string()));
+                }
+                session.upsert_row(ledger, &pairs).await?
+            }
+        };
+        match result {
+            Ok(RowOutcome::Added) => file.added += 1,
+            Ok(RowOutcome::Updated) => file.updated += 1,
+            Ok(RowOutcome::Unchanged) => file.unchanged += 1,
+            Err(errors) => {
+                for e in errors {
+                    report.error(cell_error(&sheet.source, excel_row, &mapping, &cells, &e));
                 }
             }
-            if file.rows == 0 {
-                report.skipped.push((
-                    sheet.source.clone(),
-                    "見出しの下にデータ行がありません".into(),
-                ));
-            }
-            report.files.push(file);
         }
     }
-    progress(rows_read);
-    report.created_departments = session.created_departments.clone();
-    if report.files.iter().all(|f| f.rows == 0) && report.error_count == 0 {
-        report.error(ImportError::file(
-            &paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            "取り込める行がありません",
+    if file.rows == 0 {
+        report.skipped.push((
+            sheet.source.clone(),
+            "見出しの下にデータ行がありません".into(),
         ));
     }
-    report.committed = report.error_count == 0 && !options.dry_run;
-    session.finish(report.committed).await?;
-    Ok(report)
+    Ok(Some(file))
 }
 
 /// A field error placed at its cell: the column whose header fills the field.

@@ -11,6 +11,8 @@ mod db;
 mod departments;
 mod error;
 mod history;
+mod import;
+pub mod ledgers;
 mod migrate;
 mod scope;
 mod sessions;
@@ -21,13 +23,14 @@ pub mod testing;
 
 pub use accounts::{LoginFailure, MIN_PASSWORD_CHARS, NewUser, User};
 pub use assets::{
-    Asset, AssetFields, AssetFilter, AssetImport, AssetInput, AssetPage, AssetRow, AssetSort,
-    DashboardCounts, FacetCount, ImportCounts, NewAssetBatch, PAGE_SIZE, RowOutcome,
+    Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
+    FacetCount, NewAssetBatch, PAGE_SIZE,
 };
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
 pub use error::{FieldError, StoreError};
 pub use history::HistoryEntry;
+pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use scope::{Actor, Scope};
 pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
 pub use tenants::Tenant;

@@ -14,6 +14,7 @@ pub enum Value {
     OptText(Option<String>),
     Bool(bool),
     OptBool(Option<bool>),
+    OptFloat(Option<f64>),
 }
 
 impl From<i64> for Value {
@@ -75,9 +76,18 @@ impl Sql {
 
     /// Appends a placeholder for `value`.
     pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
-        self.values.push(value.into());
-        self.text.push('$');
-        self.text.push_str(&self.values.len().to_string());
+        let value = value.into();
+        let float = matches!(value, Value::OptFloat(_));
+        self.values.push(value);
+        let placeholder = format!("${}", self.values.len());
+        if float {
+            // sqlx's Any driver sends an f64 to PostgreSQL as the bits of an int8 (0.5 is
+            // stored as 4.6e18): send the number as text and let the database convert it.
+            self.text
+                .push_str(&format!("CAST({placeholder} AS DOUBLE PRECISION)"));
+        } else {
+            self.text.push_str(&placeholder);
+        }
         self
     }
 
@@ -110,6 +120,7 @@ impl Sql {
                 // Yes/no is stored as 0/1 (see the schema).
                 Value::Bool(b) => q.bind(i64::from(*b)),
                 Value::OptBool(b) => q.bind(b.map(i64::from)),
+                Value::OptFloat(f) => q.bind(f.map(|f| f.to_string())),
             };
         }
         q
@@ -129,7 +140,14 @@ mod tests {
     #[test]
     fn numbers_placeholders_in_order() {
         let mut sql = Sql::new("SELECT 1 WHERE a = ");
-        sql.bind(1_i64).push(" AND b IN ").bind_list(["x", "y"]);
-        assert_eq!(sql.text(), "SELECT 1 WHERE a = $1 AND b IN ($2, $3)");
+        sql.bind(1_i64)
+            .push(" AND b IN ")
+            .bind_list(["x", "y"])
+            .push(" AND c = ")
+            .bind(Value::OptFloat(Some(0.5)));
+        assert_eq!(
+            sql.text(),
+            "SELECT 1 WHERE a = $1 AND b IN ($2, $3) AND c = CAST($4 AS DOUBLE PRECISION)"
+        );
     }
 }

@@ -12,22 +12,117 @@ use std::path::Path;
 pub struct Sheet {
     /// How messages name it: `file.csv`, or `book.xlsx [シート名]`.
     pub source: String,
+    /// The sheet's name, or the file's stem: which ledger it is, when it says so.
+    pub name: String,
     pub rows: Box<dyn Iterator<Item = Result<Vec<String>, ImportError>> + Send>,
 }
 
-/// Opens every sheet of `path`.
-pub fn open(path: &Path) -> Result<Vec<Sheet>, ImportError> {
+/// Opens every sheet of `path`: a file, a bundle folder (every file in it), or a bundle
+/// zip (unpacked into `scratch`).
+pub fn open_any(path: &Path, scratch: &Path) -> Result<Vec<Sheet>, Vec<ImportError>> {
+    let display = path.display().to_string();
+    let folder = if path.is_dir() {
+        path.to_path_buf()
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        let target = scratch.join(format!(
+            "bundle-{}",
+            scratch.read_dir().map(|d| d.count()).unwrap_or(0)
+        ));
+        unzip(path, &target).map_err(|m| vec![ImportError::file(&display, m)])?;
+        target
+    } else {
+        return open(path).map_err(|e| vec![e]);
+    };
+    let mut files: Vec<_> = walk(&folder);
+    files.sort();
+    let mut sheets = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match open(&file) {
+            Ok(mut s) => sheets.append(&mut s),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every table file below `folder` (hidden files and others skipped).
+fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") || name == "__MACOSX" {
+            continue;
+        }
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| {
+            ["csv", "tsv", "txt", "xlsx", "xlsm"]
+                .contains(&e.to_string_lossy().to_lowercase().as_str())
+        }) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Unpacks a zip, refusing entries that would land outside `target`.
+fn unzip(path: &Path, target: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("開けません: {e}"))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("ZIP ファイルとして読めません: {e}"))?;
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| format!("ZIP の中身を読めません: {e}"))?;
+        let Some(relative) = entry.enclosed_name() else {
+            return Err(format!(
+                "ZIP に不正なパスがあります: {:?}",
+                entry.name().ok()
+            ));
+        };
+        let out = target.join(relative);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+            continue;
+        }
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        let mut writer = std::fs::File::create(&out).map_err(|e| e.to_string())?;
+        std::io::copy(&mut entry, &mut writer).map_err(|e| format!("ZIP を展開できません: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Opens every sheet of one file.
+fn open(path: &Path) -> Result<Vec<Sheet>, ImportError> {
     let display = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
         "xlsx" | "xlsm" => xlsx::open(path, &display),
-        "csv" | "tsv" | "txt" => Ok(vec![text::open(path, &display, extension == "tsv")?]),
+        "csv" | "tsv" | "txt" => Ok(vec![text::open(path, &display, &stem, extension == "tsv")?]),
         _ => Err(ImportError::file(
             &display,
             "CSV・TSV・XLSX のいずれかのファイルを指定してください",

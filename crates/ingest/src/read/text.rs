@@ -26,7 +26,7 @@ pub fn detect(head: &[u8]) -> &'static Encoding {
     }
 }
 
-pub fn open(path: &Path, display: &str, tab: bool) -> Result<Sheet, ImportError> {
+pub fn open(path: &Path, display: &str, stem: &str, tab: bool) -> Result<Sheet, ImportError> {
     let fail = |m: String| ImportError::file(display, m);
     let mut file = File::open(path).map_err(|e| fail(format!("ファイルを開けません: {e}")))?;
     let mut head = vec![0u8; SNIFF];
@@ -87,6 +87,7 @@ pub fn open(path: &Path, display: &str, tab: bool) -> Result<Sheet, ImportError>
     });
     Ok(Sheet {
         source: display.to_string(),
+        name: stem.to_string(),
         rows: Box::new(rows),
     })
 }

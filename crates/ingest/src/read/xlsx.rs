@@ -24,6 +24,7 @@ pub fn open(path: &Path, display: &str) -> Result<Vec<Sheet>, ImportError> {
             .collect();
         sheets.push(Sheet {
             source: format!("{display} [{name}]"),
+            name,
             rows: Box::new(rows.into_iter()),
         });
     }

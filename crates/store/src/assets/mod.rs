@@ -2,13 +2,11 @@
 //! list, the dashboard counts, and writes that keep history and counts in step.
 
 mod counts;
-mod import;
 mod input;
 mod list;
-mod write;
+pub(crate) mod write;
 
 pub use counts::{DashboardCounts, FacetCount};
-pub use import::{AssetImport, ImportCounts, RowOutcome};
 pub use input::AssetInput;
 pub use list::{AssetFilter, AssetPage, AssetRow, AssetSort, PAGE_SIZE};
 pub use write::NewAssetBatch;

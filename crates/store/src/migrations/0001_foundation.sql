@@ -33,7 +33,7 @@ CREATE TABLE locations (
     code TEXT NOT NULL,
     department_id BIGINT REFERENCES departments(id),
     building TEXT NOT NULL,
-    room TEXT NOT NULL,
+    room TEXT,
     lockable BIGINT,
     UNIQUE (tenant_id, code)
 );

@@ -1,10 +1,11 @@
 //! An import run: many rows written in one transaction, so that a file with any wrong
 //! row — or a process killed half-way — changes nothing. Rows are matched to the ledger
-//! by tag: new tags are added, changed rows updated with their history, equal rows left
-//! alone. Departments named in a file but not yet known are created and reported.
+//! by key (assets by tag): new keys are added, changed rows updated with their history,
+//! equal rows left alone. Departments named in a file but not yet known are created and
+//! reported. The other ledgers' rows go through `ledgers::write`.
 
-use super::write::{ensure_location, insert_in, update_in};
-use super::{ASSET_COLUMNS, ASSET_FROM, AssetInput, asset_from_row};
+use crate::assets::write::{ensure_location, insert_in, update_in};
+use crate::assets::{ASSET_COLUMNS, ASSET_FROM, AssetInput, asset_from_row};
 use crate::scope::Actor;
 use crate::sql::Sql;
 use crate::{Db, FieldError, Scope, StoreError};
@@ -28,28 +29,32 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
-/// An open import: one transaction until [`AssetImport::finish`].
-pub struct AssetImport {
-    tx: Transaction<'static, Any>,
-    scope: Scope,
-    actor: Actor,
+/// An open import: one transaction until [`ImportSession::finish`].
+pub struct ImportSession {
+    pub(crate) tx: Transaction<'static, Any>,
+    pub(crate) scope: Scope,
+    pub(crate) actor: Actor,
     /// Department code or name → (id, code).
-    departments: HashMap<String, (i64, String)>,
+    pub(crate) departments: HashMap<String, (i64, String)>,
+    /// (ledger, key) → id of rows other rows refer to.
+    pub(crate) references: HashMap<(&'static str, String), i64>,
+    /// Rows this run wrote per ledger and outcome.
+    pub ledger_counts: HashMap<&'static str, ImportCounts>,
     /// Departments this run created, by name.
     pub created_departments: Vec<String>,
     /// Tag → the row that first had it, to catch a tag twice in the same files.
-    seen: HashMap<String, (String, usize)>,
+    pub(crate) seen: HashMap<String, (String, usize)>,
     pub counts: ImportCounts,
     today: chrono::NaiveDate,
 }
 
 impl Db {
     /// Starts an import into `scope`.
-    pub async fn begin_asset_import(
+    pub async fn begin_import(
         &self,
         scope: &Scope,
         actor: &Actor,
-    ) -> Result<AssetImport, StoreError> {
+    ) -> Result<ImportSession, StoreError> {
         if !scope.can_write {
             return Err(StoreError::Forbidden(
                 "台帳を変更する権限がありません".into(),
@@ -60,11 +65,13 @@ impl Db {
             departments.insert(d.name.clone(), (d.id, d.code.clone()));
             departments.insert(d.code.clone(), (d.id, d.code));
         }
-        Ok(AssetImport {
+        Ok(ImportSession {
             tx: self.pool().begin().await?,
             scope: scope.clone(),
             actor: actor.clone(),
             departments,
+            references: HashMap::new(),
+            ledger_counts: HashMap::new(),
             created_departments: Vec::new(),
             seen: HashMap::new(),
             counts: ImportCounts::default(),
@@ -73,7 +80,7 @@ impl Db {
     }
 }
 
-impl AssetImport {
+impl ImportSession {
     /// The code of the department a file names by code or name, creating it (code = name)
     /// when the tenant has none such. A department-bound user cannot create departments.
     pub async fn department(&mut self, name_or_code: &str) -> Result<String, FieldError> {
@@ -135,7 +142,7 @@ impl AssetImport {
 
     /// Adds or updates one row. `place` names the row for a duplicate-tag message
     /// ("file", row). Field errors are the row's; a `StoreError` stops the run.
-    pub async fn upsert(
+    pub async fn upsert_asset(
         &mut self,
         place: (&str, usize),
         input: &AssetInput,

@@ -232,12 +232,7 @@ async fn an_xlsx_with_a_title_row_and_excel_dates_is_read() {
     sheet.write(3, 2, "ファイルサーバー").expect("name");
     sheet.write(3, 3, 2.0).expect("qty");
     sheet
-        .write_datetime_with_format(
-            3,
-            4,
-            ExcelDateTime::from_ymd(2017, 1, 4).expect("d"),
-            &date,
-        )
+        .write_datetime_with_format(3, 4, ExcelDateTime::from_ymd(2017, 1, 4).expect("d"), &date)
         .expect("date");
     sheet.write(3, 5, 1_500_000).expect("cost");
     book.save(&path).expect("save");

@@ -1,0 +1,77 @@
+//! Every ledger of the data bundle other than assets, described as data: its file name,
+//! table, key, and columns with their Japanese names and types. One engine reads, checks
+//! and writes them all (`cell.rs`, `write.rs`), so a new ledger is a new description,
+//! not new code.
+
+mod cell;
+mod specs;
+mod write;
+
+pub use cell::parse_cell;
+pub use specs::{LEDGERS, ledger};
+
+/// What a column holds, and so how a cell is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text as written.
+    Text,
+    /// An identifier: text, leading zeros kept, full-width folded.
+    Code,
+    /// A date (西暦・和暦).
+    Date,
+    /// A date with an optional time: `2023-10-06 09:30`.
+    Instant,
+    /// A whole number (full-width digits, 件/人/台 allowed after it).
+    Int,
+    /// Yen.
+    Yen,
+    /// A share such as 0.5, 50% or 不明.
+    Ratio,
+    /// Yes/no (有/無, ○/×, ...).
+    Bool,
+    /// A fiscal year: 2023, R5, 令和5年度.
+    FiscalYear,
+    /// One of these codes (or their Japanese labels, given as `code=ラベル`).
+    Choice(&'static [&'static str]),
+    /// A department by code or name; unknown ones are created on import.
+    Department,
+    /// A row of another ledger by its key (the other ledger's file name).
+    Reference(&'static str),
+}
+
+/// One column of a ledger.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The bundle's header and, but for references, the table's column.
+    pub name: &'static str,
+    /// The table's column when it differs (`department` → `department_id`).
+    pub db: &'static str,
+    /// The Japanese header, as screens and exports show it.
+    pub label: &'static str,
+    /// Other headers cities write for it.
+    pub aliases: &'static [&'static str],
+    pub kind: Kind,
+    pub required: bool,
+}
+
+/// One ledger of the bundle.
+#[derive(Debug, Clone, Copy)]
+pub struct Ledger {
+    /// The bundle's file name without `.csv` (`contracts`), also the change history's entity.
+    pub name: &'static str,
+    /// Its Japanese name.
+    pub label: &'static str,
+    /// Other names its file or sheet may have (契約台帳, ...).
+    pub aliases: &'static [&'static str],
+    pub table: &'static str,
+    /// The columns that identify a row.
+    pub key: &'static [&'static str],
+    pub columns: &'static [Column],
+}
+
+impl Ledger {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
