@@ -45,6 +45,8 @@ enum Command {
     User(commands::user::UserCommand),
     /// 台帳ファイル（CSV・TSV・XLSX）を取り込む / import ledger files
     Import(commands::import::ImportArgs),
+    /// 台帳を CSV・XLSX に書き出す / export ledgers
+    Export(commands::export::ExportArgs),
     /// デモ団体「サンプル市」を読み込む / load the demo city サンプル市
     Demo(commands::demo::DemoArgs),
     /// 性能測定 / benchmarks
@@ -89,6 +91,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Department(c) => commands::department::run(&settings, c).await,
         Command::User(c) => commands::user::run(&settings, c).await,
         Command::Import(args) => commands::import::run(&settings, args).await,
+        Command::Export(args) => commands::export::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
         Command::Bench(c) => commands::bench::run(&settings, c).await,
     }

@@ -8,9 +8,11 @@
 
 mod assets;
 mod error;
+mod export;
 mod headers;
 mod import;
 mod read;
 
 pub use error::ImportError;
+pub use export::{ExportError, ExportFormat, export};
 pub use import::{FileReport, ImportOptions, ImportReport, import_paths};

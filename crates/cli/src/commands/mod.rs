@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod demo;
 pub mod department;
+pub mod export;
 pub mod import;
 pub mod serve;
 pub mod tenant;

@@ -7,7 +7,7 @@ use daicho_store::{Actor, Scope};
 use std::path::{Path, PathBuf};
 
 /// (file, content): one small table per ledger, headers mixing code names and Japanese.
-const BUNDLE: &[(&str, &str)] = &[
+pub const BUNDLE: &[(&str, &str)] = &[
     (
         "departments.csv",
         "code,name,parent,manager\n080000,教育部,,教育部長\n080500,中央図書館,080000,館長\n",

@@ -3,3 +3,4 @@
 
 mod bundle;
 mod files;
+mod roundtrip;

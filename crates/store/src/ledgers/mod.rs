@@ -4,6 +4,7 @@
 //! not new code.
 
 mod cell;
+mod read;
 mod specs;
 mod write;
 

@@ -1,0 +1,57 @@
+//! `daicho export --tenant CODE --format xlsx|csv KIND|bundle --output PATH`
+
+use crate::settings::Settings;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use daicho_domain::TenantCode;
+use daicho_ingest::{ExportFormat, export};
+use daicho_store::Scope;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// 団体コード / tenant code
+    #[arg(long)]
+    pub tenant: String,
+    /// 形式 / format
+    #[arg(long, value_enum, default_value = "xlsx")]
+    pub format: Format,
+    /// 出力先（bundle を CSV で出すときはフォルダ、.zip なら ZIP） / output file or folder
+    #[arg(long)]
+    pub output: PathBuf,
+    /// 台帳（assets, contracts, media, ...）または bundle / a ledger's name, or bundle
+    pub kind: String,
+}
+
+pub async fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
+    let db = settings.open().await?;
+    let code = TenantCode::parse(&args.tenant)?;
+    let tenant = db
+        .tenant_by_code(&code)
+        .await?
+        .with_context(|| format!("団体 {code} は登録されていません"))?;
+    let format = match args.format {
+        Format::Csv => ExportFormat::Csv,
+        Format::Xlsx => ExportFormat::Xlsx,
+    };
+    let written = export(
+        &db,
+        &Scope::tenant(tenant.id),
+        &args.kind,
+        format,
+        &args.output,
+    )
+    .await?;
+    db.close().await;
+    for (ledger, rows) in &written {
+        println!("{ledger}: {rows} 行");
+    }
+    println!("{} に書き出しました", args.output.display());
+    Ok(())
+}

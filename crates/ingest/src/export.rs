@@ -1,0 +1,310 @@
+//! Files out: a ledger, or the whole bundle, as CSV (UTF-8 with BOM, code-name headers, so
+//! that importing it again gives the same ledgers) or as an XLSX workbook with Japanese
+//! headers, A4 landscape, the header repeated on every printed page.
+
+use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use daicho_store::{AssetInput, Db, Scope, StoreError};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+use std::path::Path;
+
+/// Reads one field of an asset's input.
+type Field = fn(&AssetInput) -> &str;
+
+/// The asset ledger's columns: code name, Japanese header, and how to read the value.
+const ASSET_COLUMNS: &[(&str, &str, Field)] = &[
+    ("asset_tag", "備品番号", |a| &a.asset_tag),
+    ("department", "所属", |a| &a.department),
+    ("location", "設置場所", |a| &a.location),
+    ("kind", "種別", |a| &a.kind),
+    ("name", "品名", |a| &a.name),
+    ("maker", "メーカー", |a| &a.maker),
+    ("model", "型番", |a| &a.model),
+    ("serial", "製造番号", |a| &a.serial),
+    ("quantity", "数量", |a| &a.quantity),
+    ("os", "OS", |a| &a.os),
+    ("software", "ソフトウェア", |a| &a.software),
+    ("network_segment", "ネットワーク区分", |a| {
+        &a.network_segment
+    }),
+    ("internet", "インターネット接続", |a| &a.internet),
+    ("ownership", "所有区分", |a| &a.ownership),
+    ("procured_by", "調達区分", |a| &a.procured_by),
+    ("acquired_on", "取得日", |a| &a.acquired_on),
+    ("cost_yen", "取得価格", |a| &a.cost_yen),
+    ("contract_no", "契約番号", |a| &a.contract_no),
+    ("status", "利用状況", |a| &a.status),
+    ("antivirus", "ウイルス対策ソフト", |a| &a.antivirus),
+    ("antivirus_updated_on", "定義ファイル更新日", |a| {
+        &a.antivirus_updated_on
+    }),
+    ("retired_on", "使用中止日", |a| &a.retired_on),
+    ("disposed_on", "廃棄日", |a| &a.disposed_on),
+    ("erasure_evidence", "データ消去証明", |a| {
+        &a.erasure_evidence
+    }),
+    ("procurement_doc", "調達資料", |a| &a.procurement_doc),
+    ("system_name", "システム名", |a| &a.system_name),
+    ("extended_support_until", "延長サポート期限", |a| {
+        &a.extended_support_until
+    }),
+    ("note", "備考", |a| &a.note),
+];
+
+/// Rows read per query while exporting assets.
+const ASSET_PAGE: i64 = 5_000;
+
+/// Export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// What to export: one ledger by name (`assets`, `contracts`, ...) or the bundle.
+#[derive(Debug, Clone, Copy)]
+enum What {
+    Assets,
+    Ledger(&'static Ledger),
+}
+
+fn every_ledger() -> Vec<What> {
+    let mut all: Vec<What> = LEDGERS.iter().map(What::Ledger).collect();
+    all.insert(3, What::Assets);
+    all
+}
+
+fn resolve(kind: &str) -> Result<Vec<What>, String> {
+    match kind {
+        "bundle" => Ok(every_ledger()),
+        "assets" => Ok(vec![What::Assets]),
+        other => ledger(other).map(|l| vec![What::Ledger(l)]).ok_or_else(|| {
+            let names: Vec<&str> = std::iter::once("assets")
+                .chain(LEDGERS.iter().map(|l| l.name))
+                .collect();
+            format!(
+                "台帳「{other}」はありません。次のいずれかか bundle を指定してください: {}",
+                names.join(", ")
+            )
+        }),
+    }
+}
+
+impl What {
+    fn name(self) -> &'static str {
+        match self {
+            What::Assets => "assets",
+            What::Ledger(l) => l.name,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            What::Assets => "資産",
+            What::Ledger(l) => l.label,
+        }
+    }
+
+    fn headers(self, japanese: bool) -> Vec<&'static str> {
+        match self {
+            What::Assets => ASSET_COLUMNS
+                .iter()
+                .map(|(n, l, _)| if japanese { *l } else { *n })
+                .collect(),
+            What::Ledger(l) => l
+                .columns
+                .iter()
+                .map(|c| if japanese { c.label } else { c.name })
+                .collect(),
+        }
+    }
+
+    /// Calls `sink` with each row's cells; assets stream by pages.
+    async fn rows(
+        self,
+        db: &Db,
+        scope: &Scope,
+        mut sink: impl FnMut(Vec<String>) -> Result<(), String>,
+    ) -> Result<usize, ExportError> {
+        let mut count = 0;
+        match self {
+            What::Assets => {
+                let mut after = 0;
+                loop {
+                    let page = db.assets_after(scope, after, ASSET_PAGE).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.id;
+                    for asset in &page {
+                        let input = AssetInput::from_asset(asset);
+                        sink(
+                            ASSET_COLUMNS
+                                .iter()
+                                .map(|(_, _, get)| get(&input).to_string())
+                                .collect(),
+                        )
+                        .map_err(ExportError::Write)?;
+                        count += 1;
+                    }
+                }
+            }
+            What::Ledger(l) => {
+                for row in db.ledger_rows(scope, l).await? {
+                    sink(row).map_err(ExportError::Write)?;
+                    count += 1;
+                }
+            }
+        }
+        Ok(count)
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("書き出せません: {0}")]
+    Write(String),
+}
+
+/// Writes `kind` (`bundle`, `assets` or a ledger's name) of `scope` to `output`: CSV to a
+/// file (one ledger) or a folder (the bundle; a `.zip` path gives a zip), XLSX to one
+/// workbook with a sheet per ledger. Returns (ledger, rows) written.
+pub async fn export(
+    db: &Db,
+    scope: &Scope,
+    kind: &str,
+    format: ExportFormat,
+    output: &Path,
+) -> Result<Vec<(&'static str, usize)>, ExportError> {
+    let what = resolve(kind).map_err(ExportError::Usage)?;
+    match format {
+        ExportFormat::Csv if what.len() == 1 => Ok(vec![(
+            what[0].name(),
+            write_csv(db, scope, what[0], output).await?,
+        )]),
+        ExportFormat::Csv => {
+            let zip = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+            let scratch = tempfile::tempdir().map_err(|e| ExportError::Write(e.to_string()))?;
+            let folder = if zip {
+                scratch.path().to_path_buf()
+            } else {
+                output.to_path_buf()
+            };
+            std::fs::create_dir_all(&folder)
+                .map_err(|e| ExportError::Write(format!("{}: {e}", folder.display())))?;
+            let mut written = Vec::new();
+            for w in what {
+                written.push((
+                    w.name(),
+                    write_csv(db, scope, w, &folder.join(format!("{}.csv", w.name()))).await?,
+                ));
+            }
+            if zip {
+                zip_folder(&folder, output)?;
+            }
+            Ok(written)
+        }
+        ExportFormat::Xlsx => write_xlsx(db, scope, &what, output).await,
+    }
+}
+
+async fn write_csv(db: &Db, scope: &Scope, what: What, path: &Path) -> Result<usize, ExportError> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))?;
+    let mut out = std::io::BufWriter::new(file);
+    // A BOM so that Excel opens UTF-8 as UTF-8; CRLF as Excel writes.
+    std::io::Write::write_all(&mut out, b"\xEF\xBB\xBF")
+        .map_err(|e| ExportError::Write(e.to_string()))?;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    writer
+        .write_record(what.headers(false))
+        .map_err(|e| ExportError::Write(e.to_string()))?;
+    let count = what
+        .rows(db, scope, |row| {
+            writer.write_record(&row).map_err(|e| e.to_string())
+        })
+        .await?;
+    writer
+        .flush()
+        .map_err(|e| ExportError::Write(e.to_string()))?;
+    Ok(count)
+}
+
+async fn write_xlsx(
+    db: &Db,
+    scope: &Scope,
+    what: &[What],
+    path: &Path,
+) -> Result<Vec<(&'static str, usize)>, ExportError> {
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(0xDDE4EE)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let mut written = Vec::new();
+    for w in what {
+        let sheet = book.add_worksheet();
+        let fail = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
+        sheet.set_name(w.label()).map_err(fail)?;
+        sheet
+            .set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(0, 0).map_err(fail)?;
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
+        for (c, h) in w.headers(true).iter().enumerate() {
+            sheet
+                .write_with_format(0, c as u16, *h, &header)
+                .map_err(fail)?;
+            sheet.set_column_width(c as u16, 14).map_err(fail)?;
+        }
+        let mut r = 0u32;
+        let count = w
+            .rows(db, scope, |row| {
+                r += 1;
+                for (c, cell) in row.iter().enumerate() {
+                    sheet
+                        .write_string(r, c as u16, cell)
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            })
+            .await?;
+        written.push((w.name(), count));
+    }
+    book.save(path)
+        .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))?;
+    Ok(written)
+}
+
+fn zip_folder(folder: &Path, output: &Path) -> Result<(), ExportError> {
+    let fail = |e: String| ExportError::Write(e);
+    let file =
+        std::fs::File::create(output).map_err(|e| fail(format!("{}: {e}", output.display())))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let mut names: Vec<_> = std::fs::read_dir(folder)
+        .map_err(|e| fail(e.to_string()))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .map_err(|e| fail(e.to_string()))?;
+        let mut f = std::fs::File::open(&path).map_err(|e| fail(e.to_string()))?;
+        std::io::copy(&mut f, &mut zip).map_err(|e| fail(e.to_string()))?;
+    }
+    zip.finish().map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}
