@@ -84,6 +84,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = settings::Settings::from_cli(&cli)?;
+    let explicit_database = cli
+        .database
+        .as_deref()
+        .is_some_and(|d| !d.trim().is_empty());
     match cli.command {
         Command::Serve(args) => commands::serve::run(&settings, args).await,
         Command::Migrate => commands::migrate(&settings).await,
@@ -93,6 +97,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => commands::import::run(&settings, args).await,
         Command::Export(args) => commands::export::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
-        Command::Bench(c) => commands::bench::run(&settings, c).await,
+        Command::Bench(c) => commands::bench::run(&settings, explicit_database, c).await,
     }
 }

@@ -39,3 +39,5 @@ impl std::fmt::Display for ImportError {
         write!(f, ": {}", self.message)
     }
 }
+
+impl std::error::Error for ImportError {}

@@ -187,6 +187,23 @@ pub async fn import_paths(
             report.files.push(file);
         }
     }
+    // Asset rows are written in chunks: write the last, then take their counts and any
+    // row refused on writing.
+    session.flush().await?;
+    for file in report.files.iter_mut().filter(|f| f.ledger == "assets") {
+        if let Some(c) = session.asset_counts.get(&file.source) {
+            (file.added, file.updated, file.unchanged) = (c.added, c.updated, c.unchanged);
+        }
+    }
+    for (source, row, e) in std::mem::take(&mut session.row_errors) {
+        report.error(ImportError {
+            file: source,
+            row: Some(row),
+            column: Some("備品番号".into()),
+            value: None,
+            message: e.message,
+        });
+    }
     progress(rows_read);
     report.created_departments = session.created_departments.clone();
     if report.files.iter().all(|f| f.rows == 0) && report.error_count == 0 {
@@ -297,9 +314,14 @@ async fn read_sheet(
                         }
                     }
                 }
-                session
+                // Counted when written (see the end of the run).
+                match session
                     .upsert_asset((&sheet.source, excel_row), &input)
                     .await?
+                {
+                    Ok(()) => continue,
+                    Err(errors) => Err(errors),
+                }
             }
             Target::Ledger(ledger) => {
                 let mut pairs: Vec<(&'static daicho_store::ledgers::Column, String)> = mapping
@@ -366,4 +388,21 @@ fn cell_error(
         value: column.and_then(|i| cells.get(i).cloned()),
         message: e.message.clone(),
     }
+}
+
+/// The rows of an asset file as ledger input, without writing anything: for benchmarks
+/// that need the same rows as an import (the bulk-insert floor).
+pub fn asset_inputs(
+    path: &std::path::Path,
+) -> Result<impl Iterator<Item = daicho_store::AssetInput>, ImportError> {
+    let mut sheets = read::open_any(path, &std::env::temp_dir()).map_err(|mut e| e.remove(0))?;
+    let mut sheet = sheets
+        .pop()
+        .ok_or_else(|| ImportError::file(&path.display().to_string(), "シートがありません"))?;
+    let header = sheet.rows.next().transpose()?.unwrap_or_default();
+    let mapping = Mapping::from_headers(&header);
+    Ok(sheet
+        .rows
+        .filter_map(Result::ok)
+        .map(move |cells| to_input(&mapping, &cells, None)))
 }

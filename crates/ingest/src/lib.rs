@@ -15,4 +15,4 @@ mod read;
 
 pub use error::ImportError;
 pub use export::{ExportError, ExportFormat, export};
-pub use import::{FileReport, ImportOptions, ImportReport, import_paths};
+pub use import::{FileReport, ImportOptions, ImportReport, asset_inputs, import_paths};

@@ -96,6 +96,44 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Appends many changes in multi-row statements (imports).
+pub(crate) async fn record_many(
+    tx: &mut Transaction<'_, Any>,
+    backend: crate::Backend,
+    actor: &Actor,
+    changes: &[Change<'_>],
+) -> Result<(), sqlx::Error> {
+    let now = crate::now_text();
+    for chunk in changes.chunks(400) {
+        let mut sql = Sql::new(
+            "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json) VALUES ",
+        );
+        for (i, c) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(c.tenant_id)
+                .push(", ")
+                .bind(c.entity)
+                .push(", ")
+                .bind(c.entity_id)
+                .push(", ")
+                .bind(c.entity_key)
+                .push(", ")
+                .bind(c.action)
+                .push(", ")
+                .bind(actor.name.as_str())
+                .push(", ")
+                .bind(now.as_str())
+                .push(", ")
+                .bind(c.before.map(Json::to_string))
+                .push(", ")
+                .bind(c.after.map(Json::to_string))
+                .push(")");
+        }
+        sql.query_on(backend).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 impl Db {
     /// The history of one row, newest first. The caller checks that the row is visible.
     pub async fn history(

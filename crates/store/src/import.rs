@@ -4,14 +4,26 @@
 //! equal rows left alone. Departments named in a file but not yet known are created and
 //! reported. The other ledgers' rows go through `ledgers::write`.
 
-use crate::assets::write::{ensure_location, insert_in, update_in};
-use crate::assets::{ASSET_COLUMNS, ASSET_FROM, AssetInput, asset_from_row};
+use crate::assets::write::{ensure_location, insert_many, update_in};
+use crate::assets::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_from_row};
+use crate::history::{Change, record_many};
 use crate::scope::Actor;
 use crate::sql::Sql;
 use crate::{Db, FieldError, Scope, StoreError};
-use daicho_domain::{AssetTag, DepartmentLevel};
+use daicho_domain::DepartmentLevel;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
+
+/// Asset rows matched and written together.
+const CHUNK: usize = 400;
+
+/// An asset row checked and waiting to be written.
+struct Pending {
+    source: String,
+    row: usize,
+    fields: AssetFields,
+    location: String,
+}
 
 /// What happened to one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +56,13 @@ pub struct ImportSession {
     pub created_departments: Vec<String>,
     /// Tag → the row that first had it, to catch a tag twice in the same files.
     pub(crate) seen: HashMap<String, (String, usize)>,
-    pub counts: ImportCounts,
+    /// Asset rows per source file, known once flushed.
+    pub asset_counts: HashMap<String, ImportCounts>,
+    /// Rows refused when written (after they were checked): (source, row, error).
+    pub row_errors: Vec<(String, usize, FieldError)>,
+    pending: Vec<Pending>,
+    locations: HashMap<String, Option<i64>>,
+    backend: crate::Backend,
     today: chrono::NaiveDate,
 }
 
@@ -74,7 +92,11 @@ impl Db {
             ledger_counts: HashMap::new(),
             created_departments: Vec::new(),
             seen: HashMap::new(),
-            counts: ImportCounts::default(),
+            asset_counts: HashMap::new(),
+            row_errors: Vec::new(),
+            pending: Vec::new(),
+            locations: HashMap::new(),
+            backend: self.backend(),
             today: chrono::Local::now().date_naive(),
         })
     }
@@ -140,13 +162,13 @@ impl ImportSession {
         Ok(key.to_string())
     }
 
-    /// Adds or updates one row. `place` names the row for a duplicate-tag message
-    /// ("file", row). Field errors are the row's; a `StoreError` stops the run.
+    /// Checks one asset row and queues it; rows are matched and written in chunks (see
+    /// [`ImportSession::flush`]). Field errors are the row's; a `StoreError` stops the run.
     pub async fn upsert_asset(
         &mut self,
         place: (&str, usize),
         input: &AssetInput,
-    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+    ) -> Result<Result<(), Vec<FieldError>>, StoreError> {
         let department_id = match self.departments.get(input.department.trim()) {
             Some((id, _)) => *id,
             None => {
@@ -164,65 +186,148 @@ impl ImportSession {
                 }]));
             }
         };
-        let mut fields = match input.validate(department_id, self.today) {
+        let fields = match input.validate(department_id, self.today) {
             Ok(f) => f,
             Err(errors) => return Ok(Err(errors)),
         };
-        if let Ok(tag) = AssetTag::parse(&input.asset_tag) {
-            if let Some((file, row)) = self.seen.get(tag.as_str()) {
-                let message =
-                    format!("備品番号「{tag}」が重複しています（{file} {row}行目と同じ）");
-                return Ok(Err(vec![FieldError {
-                    field: "asset_tag",
-                    message,
-                }]));
-            }
-            self.seen
-                .insert(tag.as_str().to_string(), (place.0.to_string(), place.1));
+        if let Some((file, row)) = self.seen.get(&fields.asset_tag) {
+            let message = format!(
+                "備品番号「{}」が重複しています（{file} {row}行目と同じ）",
+                fields.asset_tag
+            );
+            return Ok(Err(vec![FieldError {
+                field: "asset_tag",
+                message,
+            }]));
         }
+        self.seen
+            .insert(fields.asset_tag.clone(), (place.0.to_string(), place.1));
+        self.pending.push(Pending {
+            source: place.0.to_string(),
+            row: place.1,
+            fields,
+            location: input.location.trim().to_string(),
+        });
+        if self.pending.len() >= CHUNK {
+            self.flush().await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Writes the queued asset rows: one query finds those already in the ledger, new ones
+    /// go in with multi-row inserts and their history in one more; changed ones are
+    /// updated one by one (they are few), equal ones left alone.
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        let mut pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let backend = self.backend;
+        let tenant_id = self.scope.tenant_id;
         let mut sql = Sql::new(&format!(
             "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
         ));
-        sql.bind(self.scope.tenant_id)
-            .push(" AND a.asset_tag = ")
-            .bind(fields.asset_tag.as_str());
-        let existing = match sql.query().fetch_optional(&mut *self.tx).await? {
-            Some(row) => Some(asset_from_row(&row)?),
-            None => None,
-        };
-        fields.location_id =
-            ensure_location(&mut self.tx, self.scope.tenant_id, &input.location).await?;
-        let tenant_id = self.scope.tenant_id;
-        match existing {
-            None => {
-                insert_in(&mut self.tx, tenant_id, &self.actor, &fields).await?;
-                self.counts.added += 1;
-                Ok(Ok(RowOutcome::Added))
-            }
-            Some(before) if !self.scope.covers(before.fields.department_id) => {
-                Ok(Err(vec![FieldError {
-                    field: "asset_tag",
-                    message: format!(
+        sql.bind(tenant_id)
+            .push(" AND a.asset_tag IN ")
+            .bind_list(pending.iter().map(|p| p.fields.asset_tag.clone()));
+        let mut existing: HashMap<String, Asset> = HashMap::new();
+        for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
+            let asset = asset_from_row(&row)?;
+            existing.insert(asset.fields.asset_tag.clone(), asset);
+        }
+        let mut new_rows: Vec<Pending> = Vec::new();
+        for mut p in pending.drain(..) {
+            p.fields.location_id = match self.locations.get(&p.location) {
+                Some(id) => *id,
+                None => {
+                    let id = ensure_location(&mut self.tx, tenant_id, &p.location).await?;
+                    self.locations.insert(p.location.clone(), id);
+                    id
+                }
+            };
+            let counts = self.asset_counts.entry(p.source.clone()).or_default();
+            match existing.get(&p.fields.asset_tag) {
+                None => new_rows.push(p),
+                Some(before) if !self.scope.covers(before.fields.department_id) => {
+                    let message = format!(
                         "備品番号「{}」は担当範囲外の所属の資産です",
-                        fields.asset_tag
-                    ),
-                }]))
-            }
-            Some(before) if before.fields == fields => {
-                self.counts.unchanged += 1;
-                Ok(Ok(RowOutcome::Unchanged))
-            }
-            Some(before) => {
-                update_in(&mut self.tx, tenant_id, &self.actor, &before, &fields).await?;
-                self.counts.updated += 1;
-                Ok(Ok(RowOutcome::Updated))
+                        p.fields.asset_tag
+                    );
+                    self.row_errors.push((
+                        p.source,
+                        p.row,
+                        FieldError {
+                            field: "asset_tag",
+                            message,
+                        },
+                    ));
+                }
+                Some(before) if before.fields == p.fields => counts.unchanged += 1,
+                Some(before) => {
+                    counts.updated += 1;
+                    update_in(&mut self.tx, tenant_id, &self.actor, before, &p.fields).await?;
+                }
             }
         }
+        if new_rows.is_empty() {
+            return Ok(());
+        }
+        let fields: Vec<AssetFields> = new_rows.iter().map(|p| p.fields.clone()).collect();
+        let ids: HashMap<String, i64> = insert_many(&mut self.tx, backend, tenant_id, &fields)
+            .await?
+            .into_iter()
+            .collect();
+        let codes: HashMap<i64, String> = self
+            .departments
+            .values()
+            .map(|(id, code)| (*id, code.clone()))
+            .collect();
+        let snapshots: Vec<(i64, String, serde_json::Value)> = new_rows
+            .iter()
+            .map(|p| {
+                let mut after = serde_json::to_value(&p.fields).unwrap_or_default();
+                if let Some(map) = after.as_object_mut() {
+                    map.insert(
+                        "department".into(),
+                        codes.get(&p.fields.department_id).cloned().into(),
+                    );
+                    map.insert(
+                        "location".into(),
+                        Some(p.location.clone()).filter(|l| !l.is_empty()).into(),
+                    );
+                }
+                (
+                    ids.get(&p.fields.asset_tag).copied().unwrap_or_default(),
+                    p.fields.asset_tag.clone(),
+                    after,
+                )
+            })
+            .collect();
+        let changes: Vec<Change<'_>> = snapshots
+            .iter()
+            .map(|(id, tag, after)| Change {
+                tenant_id,
+                entity: "asset",
+                entity_id: Some(*id),
+                entity_key: tag,
+                action: "create",
+                before: None,
+                after: Some(after),
+            })
+            .collect();
+        record_many(&mut self.tx, backend, &self.actor, &changes).await?;
+        for p in &new_rows {
+            self.asset_counts.entry(p.source.clone()).or_default().added += 1;
+        }
+        Ok(())
     }
 
     /// Commits when `commit`, otherwise rolls everything back (a dry run, or a run with
     /// errors).
-    pub async fn finish(self, commit: bool) -> Result<(), StoreError> {
+    pub async fn finish(mut self, commit: bool) -> Result<(), StoreError> {
+        if commit {
+            self.flush().await?;
+        }
         if commit {
             self.tx.commit().await?
         } else {

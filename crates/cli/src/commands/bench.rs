@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 pub enum BenchCommand {
     /// 資産台帳ページとダッシュボードの応答時間 / ledger page and dashboard latency
     Ledger(LedgerArgs),
+    /// 資産CSVの取込時間（一括挿入との比） / import time against a bulk insert
+    Import(super::bench_import::ImportBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -59,8 +61,17 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Ledger(args) = command;
+pub async fn run(
+    settings: &Settings,
+    explicit_database: bool,
+    command: BenchCommand,
+) -> anyhow::Result<()> {
+    let args = match command {
+        BenchCommand::Ledger(args) => args,
+        BenchCommand::Import(args) => {
+            return super::bench_import::run(settings, explicit_database, args).await;
+        }
+    };
     let db = settings.open().await?;
     let tenant = crate::commands::demo::load(&db, 0).await?;
     let have = db

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod bench_import;
 pub mod demo;
 pub mod department;
 pub mod export;

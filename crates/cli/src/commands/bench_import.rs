@@ -1,0 +1,193 @@
+//! `daicho bench import --rows N`: the time to import an N-row asset CSV, beside the time
+//! of a bare bulk insert of the same rows into the same database (the floor), and peak
+//! memory. Runs on a fresh SQLite file unless `--database` names another database.
+
+use crate::settings::Settings;
+use clap::Args;
+use daicho_domain::TenantCode;
+use daicho_ingest::{ImportOptions, asset_inputs, import_paths};
+use daicho_store::{Actor, Db, NewAssetBatch, Scope};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct ImportBenchArgs {
+    /// 行数 / rows in the generated CSV
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+}
+
+const DEPARTMENTS: &[&str] = &[
+    "総務課",
+    "財政課",
+    "納税課",
+    "市民サービス課",
+    "保険年金課",
+    "介護保険課",
+    "環境施設課",
+    "教育研修課",
+    "中央図書館",
+    "議事課",
+];
+const KINDS: &[&str] = &[
+    "デスクトップPC",
+    "ノートPC",
+    "タブレット",
+    "プリンター",
+    "USBメモリー",
+    "モニター",
+];
+const OS: &[&str] = &[
+    "Windows 10 Pro",
+    "Windows 11 Pro",
+    "Windows 8.1",
+    "-",
+    "iPadOS 16.7",
+];
+
+/// Writes the benchmark's CSV: deterministic rows as a city would keep them.
+fn write_csv(path: &Path, rows: usize) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "備品番号,所属,種別,品名,メーカー,OS,ネットワーク区分,取得日,取得価格,利用状況"
+    )?;
+    for i in 0..rows {
+        let kind = KINDS[i % KINDS.len()];
+        writeln!(
+            out,
+            "B{i:08},{},{kind},{kind}（{}）,富士通,{},LGWAN接続系,令和{}年{}月1日,\"￥{}\",使用中",
+            DEPARTMENTS[i % DEPARTMENTS.len()],
+            i % 97,
+            OS[i % OS.len()],
+            2 + i % 5,
+            1 + i % 12,
+            30_000 + (i % 1000) * 100,
+        )?;
+    }
+    out.flush()
+}
+
+/// Peak resident memory of this process (Linux), in MiB.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+async fn tenant(db: &Db, code: &str) -> anyhow::Result<Scope> {
+    let code = TenantCode::parse(code)?;
+    if db.tenant_by_code(&code).await?.is_some() {
+        anyhow::bail!(
+            "団体 {code} は既にあります。ベンチマークは空のデータベースで実行してください"
+        );
+    }
+    Ok(Scope::tenant(
+        db.ensure_tenant(&code, "ベンチマーク").await?.id,
+    ))
+}
+
+pub async fn run(
+    settings: &Settings,
+    explicit_database: bool,
+    args: ImportBenchArgs,
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let csv = dir.path().join("assets.csv");
+    write_csv(&csv, args.rows)?;
+    let db = if explicit_database {
+        settings.open().await?
+    } else {
+        Db::open_sqlite_file(&dir.path().join("bench.db")).await?
+    };
+    println!("backend: {:?}, rows: {}", db.backend(), args.rows);
+
+    // The floor: the same rows, already read and checked, in bulk inserts.
+    let floor = tenant(&db, "991007").await?;
+    let actor = Actor::system("bench");
+    let mut departments = std::collections::HashMap::new();
+    let mut session = db.begin_import(&floor, &actor).await?;
+    for d in DEPARTMENTS {
+        session
+            .department(d)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+    }
+    session.finish(true).await?;
+    for d in db.departments(&floor).await? {
+        departments.insert(d.code.clone(), d.id);
+    }
+    let today = chrono::Local::now().date_naive();
+    let mut floor_time = std::time::Duration::ZERO;
+    let mut batch = Vec::with_capacity(10_000);
+    let mut inputs = asset_inputs(&csv)?;
+    loop {
+        let input = inputs.next();
+        if let Some(input) = &input {
+            let department = departments
+                .get(input.department.as_str())
+                .copied()
+                .unwrap_or_default();
+            batch.push(
+                input
+                    .validate(department, today)
+                    .map_err(|e| anyhow::anyhow!("{:?}", e))?,
+            );
+        }
+        if batch.len() == 10_000 || (input.is_none() && !batch.is_empty()) {
+            let started = Instant::now();
+            db.insert_asset_batch(
+                &floor,
+                &actor,
+                &NewAssetBatch {
+                    source: "bench floor".into(),
+                    assets: std::mem::take(&mut batch),
+                },
+            )
+            .await?;
+            floor_time += started.elapsed();
+        }
+        if input.is_none() {
+            break;
+        }
+    }
+
+    let target = tenant(&db, "991015").await?;
+    let started = Instant::now();
+    let report = import_paths(
+        &db,
+        &target,
+        &actor,
+        std::slice::from_ref(&csv),
+        &ImportOptions::default(),
+        |_| {},
+    )
+    .await?;
+    let import_time = started.elapsed();
+    if !report.committed {
+        anyhow::bail!("the benchmark import failed: {:?}", report.errors.first());
+    }
+    println!(
+        "{:<40} {:>10.2} s",
+        "floor: bulk insert of the same rows",
+        floor_time.as_secs_f64()
+    );
+    println!(
+        "{:<40} {:>10.2} s  ({:.0} rows/s)",
+        "daicho import (read, check, write)",
+        import_time.as_secs_f64(),
+        args.rows as f64 / import_time.as_secs_f64()
+    );
+    println!(
+        "{:<40} {:>10.2}",
+        "ratio import / floor",
+        import_time.as_secs_f64() / floor_time.as_secs_f64()
+    );
+    if let Some(peak) = peak_mib() {
+        println!("{:<40} {:>10.0} MiB", "peak memory (whole run)", peak);
+    }
+    db.close().await;
+    Ok(())
+}
