@@ -11,6 +11,9 @@ pub mod tenant;
 pub mod values;
 pub mod wareki;
 
+#[cfg(test)]
+mod proptests;
+
 pub use asset::{AssetKind, AssetStatus, AssetTag, NetworkSegment, Ownership, ProcuredBy};
 pub use department::DepartmentLevel;
 pub use error::DomainError;

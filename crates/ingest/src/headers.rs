@@ -20,7 +20,7 @@ pub fn normalize(header: &str) -> String {
 }
 
 /// Asset fields and the headers that name them (after [`normalize`]).
-const ASSET_HEADERS: &[(&str, &[&str])] = &[
+pub const ASSET_HEADERS: &[(&str, &[&str])] = &[
     (
         "asset_tag",
         &[

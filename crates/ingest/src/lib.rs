@@ -15,4 +15,5 @@ mod read;
 
 pub use error::ImportError;
 pub use export::{ExportError, ExportFormat, export};
+pub use headers::ASSET_HEADERS;
 pub use import::{FileReport, ImportOptions, ImportReport, asset_inputs, import_paths};

@@ -2,5 +2,7 @@
 //! DAICHO_TEST_DATABASE_URL is set): single files in their many forms, and whole bundles.
 
 mod bundle;
+mod docs;
 mod files;
+mod properties;
 mod roundtrip;
