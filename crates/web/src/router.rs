@@ -1,6 +1,6 @@
 //! Every route of the web UI, in one place.
 
-use crate::handlers::{account, assets, dashboard, departments, login, static_files};
+use crate::handlers::{account, assets, dashboard, departments, ledgers, login, static_files};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -31,6 +31,9 @@ pub fn router(state: AppState) -> Router {
             get(assets::show::show).post(assets::form::update),
         )
         .route("/assets/{id}/edit", get(assets::form::edit))
+        .route("/ledgers", get(ledgers::index))
+        .route("/ledgers/{name}", get(ledgers::list))
+        .route("/ledgers/{name}/{id}", get(ledgers::show))
         .route("/static/style.css", get(static_files::style))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn(security_headers))

@@ -96,3 +96,41 @@ impl Choice {
             .collect()
     }
 }
+
+/// One line of a change history as screens show it.
+pub struct HistoryLine {
+    pub at: String,
+    pub action: &'static str,
+    pub by: String,
+    /// (field label, before, after) of an update.
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// History entries as lines: `label` names a field, `value` shows a value of it.
+pub fn history_lines(
+    entries: &[daicho_store::HistoryEntry],
+    label: impl Fn(&str) -> String,
+    value: impl Fn(&str, String) -> String,
+) -> Vec<HistoryLine> {
+    entries
+        .iter()
+        .map(|h| HistoryLine {
+            at: instant(&h.changed_at),
+            action: match h.action.as_str() {
+                "create" => "登録",
+                "update" => "変更",
+                "delete" => "削除",
+                _ => "一括登録",
+            },
+            by: h.changed_by.clone(),
+            changes: if h.action == "update" {
+                h.changes()
+                    .into_iter()
+                    .map(|(k, b, a)| (label(&k), value(&k, b), value(&k, a)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}

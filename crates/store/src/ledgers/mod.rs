@@ -9,6 +9,7 @@ mod specs;
 mod write;
 
 pub use cell::parse_cell;
+pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
 pub use specs::{LEDGERS, ledger};
 
 /// What a column holds, and so how a cell is read.

@@ -7,6 +7,34 @@ use crate::{Db, Scope, StoreError};
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// One page of a ledger for the screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerPage {
+    /// (id, cells in the order of the ledger's columns).
+    pub rows: Vec<(i64, Vec<String>)>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// Rows per page on screens.
+pub const LEDGER_PAGE_SIZE: i64 = 50;
+
+impl Ledger {
+    /// Whether `scope` may see this ledger: a department-bound user sees only ledgers whose
+    /// rows carry a department.
+    pub fn visible_in(&self, scope: &Scope) -> bool {
+        scope.departments.is_none() || self.column("department").is_some()
+    }
+}
+
+/// What to read.
+enum Select<'a> {
+    All,
+    One(i64),
+    Page { search: Option<&'a str>, page: i64 },
+}
+
 impl Db {
     /// Every row of `ledger` in `scope`, as text in the order of its columns, sorted by key.
     pub async fn ledger_rows(
@@ -14,6 +42,68 @@ impl Db {
         scope: &Scope,
         ledger: &Ledger,
     ) -> Result<Vec<Vec<String>>, StoreError> {
+        let (rows, _) = self.read_ledger(scope, ledger, Select::All).await?;
+        let mut out: Vec<Vec<String>> = rows.into_iter().map(|(_, cells)| cells).collect();
+        let key_positions: Vec<usize> = ledger
+            .key
+            .iter()
+            .filter_map(|k| ledger.columns.iter().position(|c| c.name == *k))
+            .collect();
+        out.sort_by(|a, b| {
+            key_positions
+                .iter()
+                .map(|i| &a[*i])
+                .cmp(key_positions.iter().map(|i| &b[*i]))
+        });
+        Ok(out)
+    }
+
+    /// One page of `ledger`, newest first, optionally only rows whose text columns
+    /// contain every word of `search`.
+    pub async fn ledger_page(
+        &self,
+        scope: &Scope,
+        ledger: &Ledger,
+        search: Option<&str>,
+        page: i64,
+    ) -> Result<LedgerPage, StoreError> {
+        if !ledger.visible_in(scope) {
+            return Err(StoreError::NotFound(ledger.label.to_string()));
+        }
+        let (rows, total) = self
+            .read_ledger(scope, ledger, Select::Page { search, page })
+            .await?;
+        let pages = ((total + LEDGER_PAGE_SIZE - 1) / LEDGER_PAGE_SIZE).max(1);
+        Ok(LedgerPage {
+            rows,
+            total,
+            page: page.clamp(1, pages),
+            pages,
+        })
+    }
+
+    /// One row of `ledger` by id, if visible in `scope`.
+    pub async fn ledger_row(
+        &self,
+        scope: &Scope,
+        ledger: &Ledger,
+        id: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        if !ledger.visible_in(scope) {
+            return Err(StoreError::NotFound(ledger.label.to_string()));
+        }
+        let (mut rows, _) = self.read_ledger(scope, ledger, Select::One(id)).await?;
+        rows.pop()
+            .map(|(_, cells)| cells)
+            .ok_or_else(|| StoreError::NotFound(format!("{} {id}", ledger.label)))
+    }
+
+    async fn read_ledger(
+        &self,
+        scope: &Scope,
+        ledger: &Ledger,
+        select: Select<'_>,
+    ) -> Result<(Vec<(i64, Vec<String>)>, i64), StoreError> {
         let departments: HashMap<i64, String> = self
             .departments(&Scope::tenant(scope.tenant_id))
             .await?
@@ -43,6 +133,49 @@ impl Db {
                 references.insert(target, map);
             }
         }
+        let conditions = |sql: &mut Sql| {
+            sql.bind(scope.tenant_id);
+            if ledger.column("department").is_some() {
+                scope.restrict(sql, "department_id");
+            }
+            match &select {
+                Select::One(id) => {
+                    sql.push(" AND id = ").bind(*id);
+                }
+                Select::Page {
+                    search: Some(words),
+                    ..
+                } => {
+                    let text_columns: Vec<&str> = ledger
+                        .columns
+                        .iter()
+                        .filter(|c| matches!(c.kind, Kind::Text | Kind::Code))
+                        .map(|c| c.db)
+                        .collect();
+                    for word in words.split_whitespace().take(5) {
+                        let pattern = format!("%{}%", word.to_lowercase());
+                        sql.push(" AND (1 = 0");
+                        for c in &text_columns {
+                            sql.push(&format!(" OR LOWER(COALESCE({c}, '')) LIKE "))
+                                .bind(pattern.as_str());
+                        }
+                        sql.push(")");
+                    }
+                }
+                _ => {}
+            }
+        };
+        let total = match select {
+            Select::Page { .. } => {
+                let mut count = Sql::new(&format!(
+                    "SELECT COUNT(*) AS n FROM {} WHERE tenant_id = ",
+                    ledger.table
+                ));
+                conditions(&mut count);
+                count.query().fetch_one(self.pool()).await?.try_get("n")?
+            }
+            _ => 0,
+        };
         let columns: Vec<&str> = ledger.columns.iter().map(|c| c.db).collect();
         let extra = if ledger.columns.iter().any(|c| c.kind == Kind::Ratio) {
             ", subcontract_share_unknown"
@@ -50,15 +183,24 @@ impl Db {
             ""
         };
         let mut sql = Sql::new(&format!(
-            "SELECT {}{extra} FROM {} WHERE tenant_id = ",
+            "SELECT id, {}{extra} FROM {} WHERE tenant_id = ",
             columns.join(", "),
             ledger.table
         ));
-        sql.bind(scope.tenant_id);
-        if ledger.column("department").is_some() {
-            scope.restrict(&mut sql, "department_id");
+        conditions(&mut sql);
+        match select {
+            Select::Page { page, .. } => {
+                let pages = ((total + LEDGER_PAGE_SIZE - 1) / LEDGER_PAGE_SIZE).max(1);
+                let page = page.clamp(1, pages);
+                sql.push(&format!(
+                    " ORDER BY id DESC LIMIT {LEDGER_PAGE_SIZE} OFFSET {}",
+                    (page - 1) * LEDGER_PAGE_SIZE
+                ));
+            }
+            _ => {
+                sql.push(" ORDER BY id");
+            }
         }
-        sql.push(" ORDER BY id");
         let rows = sql.query().fetch_all(self.pool()).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -88,20 +230,9 @@ impl Db {
                 };
                 cells.push(text.unwrap_or_default());
             }
-            out.push(cells);
+            out.push((r.try_get("id")?, cells));
         }
-        let key_positions: Vec<usize> = ledger
-            .key
-            .iter()
-            .filter_map(|k| ledger.columns.iter().position(|c| c.name == *k))
-            .collect();
-        out.sort_by(|a, b| {
-            key_positions
-                .iter()
-                .map(|i| &a[*i])
-                .cmp(key_positions.iter().map(|i| &b[*i]))
-        });
-        Ok(out)
+        Ok((out, total))
     }
 
     /// Assets of `scope` after `after_id`, by id, at most `limit`: a streaming read for

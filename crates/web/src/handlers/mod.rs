@@ -5,5 +5,6 @@ pub mod account;
 pub mod assets;
 pub mod dashboard;
 pub mod departments;
+pub mod ledgers;
 pub mod login;
 pub mod static_files;

@@ -12,6 +12,10 @@ const GET_ROUTES: &[&str] = &[
     "/assets/new",
     "/assets/1",
     "/assets/1/edit",
+    "/ledgers",
+    "/ledgers/contracts",
+    "/ledgers/contracts/1",
+    "/account/password",
 ];
 
 #[tokio::test]

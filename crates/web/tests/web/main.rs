@@ -6,4 +6,5 @@
 mod app;
 mod browser;
 mod isolation;
+mod ledgers;
 mod pages;

@@ -3,18 +3,11 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Layout, date_full, fiscal_year, instant};
+use crate::view::{HistoryLine, Layout, date_full, fiscal_year, history_lines, instant};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use daicho_domain::format_yen;
-
-struct HistoryLine {
-    at: String,
-    action: &'static str,
-    by: String,
-    changes: Vec<(String, String, String)>,
-}
 
 #[derive(Template)]
 #[template(path = "assets/detail.html")]
@@ -146,33 +139,7 @@ pub async fn show(
         ("登録日時", instant(&asset.created_at)),
         ("更新日時", instant(&asset.updated_at)),
     ];
-    let history = history
-        .iter()
-        .map(|h| HistoryLine {
-            at: instant(&h.changed_at),
-            action: match h.action.as_str() {
-                "create" => "登録",
-                "update" => "変更",
-                "delete" => "削除",
-                _ => "一括登録",
-            },
-            by: h.changed_by.clone(),
-            changes: if h.action == "update" {
-                h.changes()
-                    .into_iter()
-                    .map(|(k, b, a)| {
-                        (
-                            field_label(&k).to_string(),
-                            display_value(&k, b),
-                            display_value(&k, a),
-                        )
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
+    let history = history_lines(&history, |k| field_label(k).to_string(), display_value);
     let page = DetailPage {
         layout: Layout::new(&user, format!("{} {}", f.asset_tag, f.name), "assets"),
         id,

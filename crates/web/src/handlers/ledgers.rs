@@ -1,0 +1,152 @@
+//! The other ledgers of the bundle, from their descriptions: GET /ledgers (the list of
+//! ledgers), /ledgers/{name} (one ledger, searched and paginated), /ledgers/{name}/{id}
+//! (one row and its change history). A department-bound user sees only ledgers whose rows
+//! carry a department, and only its own rows.
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{HistoryLine, Layout, history_lines, url_encode};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "ledgers/index.html")]
+struct IndexPage {
+    layout: Layout,
+    /// (name, label, rows)
+    ledgers: Vec<(&'static str, &'static str, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "ledgers/list.html")]
+struct ListPage {
+    layout: Layout,
+    name: &'static str,
+    q: String,
+    headers: Vec<&'static str>,
+    rows: Vec<(i64, Vec<String>)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_href: String,
+    next_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledgers/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    name: &'static str,
+    label: &'static str,
+    fields: Vec<(&'static str, String)>,
+    history: Vec<HistoryLine>,
+}
+
+fn find(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
+    ledger(name)
+        .filter(|l| l.name == name && l.visible_in(&user.scope))
+        .ok_or(AppError::NotFound)
+}
+
+/// GET /ledgers
+pub async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
+    let mut ledgers = Vec::new();
+    for l in LEDGERS.iter().filter(|l| l.visible_in(&user.scope)) {
+        ledgers.push((
+            l.name,
+            l.label,
+            state.db.ledger_page(&user.scope, l, None, 1).await?.total,
+        ));
+    }
+    Ok(Html(
+        IndexPage {
+            layout: Layout::new(&user, "台帳", "ledgers"),
+            ledgers,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    page: String,
+}
+
+/// GET /ledgers/{name}
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(name): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let l = find(&user, &name)?;
+    let search = Some(query.q.trim()).filter(|q| !q.is_empty());
+    let page = state
+        .db
+        .ledger_page(&user.scope, l, search, query.page.parse().unwrap_or(1))
+        .await?;
+    let href = |p: i64| format!("/ledgers/{}?q={}&page={p}", l.name, url_encode(&query.q));
+    let listing = ListPage {
+        layout: Layout::new(&user, l.label, "ledgers"),
+        name: l.name,
+        q: query.q.clone(),
+        headers: l.columns.iter().map(|c| c.label).collect(),
+        prev_href: if page.page > 1 {
+            href(page.page - 1)
+        } else {
+            String::new()
+        },
+        next_href: if page.page < page.pages {
+            href(page.page + 1)
+        } else {
+            String::new()
+        },
+        rows: page.rows,
+        total: page.total,
+        page: page.page,
+        pages: page.pages,
+    };
+    Ok(Html(listing.render()?))
+}
+
+/// GET /ledgers/{name}/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((name, id)): Path<(String, i64)>,
+) -> Result<Html<String>, AppError> {
+    let l = find(&user, &name)?;
+    let cells = state.db.ledger_row(&user.scope, l, id).await?;
+    let history = state.db.history(&user.scope, l.name, id).await?;
+    let label = |field: &str| l.column(field).map_or(field, |c| c.label).to_string();
+    let page = DetailPage {
+        layout: Layout::new(
+            &user,
+            format!(
+                "{}（{}）",
+                l.label,
+                l.key
+                    .iter()
+                    .filter_map(|k| l.columns.iter().position(|c| c.name == *k))
+                    .map(|i| cells[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            ),
+            "ledgers",
+        ),
+        name: l.name,
+        label: l.label,
+        fields: l.columns.iter().map(|c| c.label).zip(cells).collect(),
+        history: history_lines(&history, label, |_, v| v),
+    };
+    Ok(Html(page.render()?))
+}
