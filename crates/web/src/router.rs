@@ -1,13 +1,19 @@
 //! Every route of the web UI, in one place.
 
-use crate::handlers::{account, assets, dashboard, departments, ledgers, login, static_files};
+use crate::handlers::{
+    account, assets, dashboard, departments, import, ledgers, login, static_files,
+};
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
+
+/// The largest upload accepted (a million-row ledger is about 150 MB as CSV).
+const MAX_UPLOAD: usize = 512 * 1024 * 1024;
 
 /// The application's router.
 pub fn router(state: AppState) -> Router {
@@ -31,6 +37,13 @@ pub fn router(state: AppState) -> Router {
             get(assets::show::show).post(assets::form::update),
         )
         .route("/assets/{id}/edit", get(assets::form::edit))
+        .route(
+            "/import",
+            get(import::show)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/import/{token}", post(import::confirm))
         .route("/ledgers", get(ledgers::index))
         .route("/ledgers/{name}", get(ledgers::list))
         .route("/ledgers/{name}/{id}", get(ledgers::show))

@@ -5,6 +5,7 @@ pub mod account;
 pub mod assets;
 pub mod dashboard;
 pub mod departments;
+pub mod import;
 pub mod ledgers;
 pub mod login;
 pub mod static_files;

@@ -5,6 +5,7 @@
 
 mod app;
 mod browser;
+mod import;
 mod isolation;
 mod ledgers;
 mod pages;

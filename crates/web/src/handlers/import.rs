@@ -1,0 +1,292 @@
+//! Importing from the browser: GET /import (choose files), POST /import (upload; a dry run
+//! shows what would change and every error, writing nothing), POST /import/{token}
+//! (confirm: the same files imported for real). Uploads wait in a folder of their own,
+//! named by a random token and bound to the user who sent them.
+
+use crate::auth::CurrentUser;
+use crate::csrf::verify;
+use crate::error::AppError;
+use crate::handlers::assets::list::department_choices;
+use crate::state::AppState;
+use crate::view::{Choice, Layout};
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use daicho_ingest::{ImportOptions, ImportReport, import_paths};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    layout: Layout,
+    departments: Vec<Choice>,
+}
+
+struct FileLine {
+    source: String,
+    ledger: &'static str,
+    rows: usize,
+    added: usize,
+    updated: usize,
+    unchanged: usize,
+    ignored: String,
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    committed: bool,
+    files: Vec<FileLine>,
+    skipped: Vec<(String, String)>,
+    created: String,
+    errors: Vec<String>,
+    error_count: usize,
+    /// Where the confirm button posts; empty when there is nothing to confirm.
+    confirm: String,
+}
+
+fn uploads() -> PathBuf {
+    std::env::temp_dir().join("daicho-uploads")
+}
+
+fn require_write(user: &CurrentUser) -> Result<(), AppError> {
+    if user.scope.can_write {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "台帳を変更する権限がありません。".into(),
+        ))
+    }
+}
+
+/// GET /import
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
+    require_write(&user)?;
+    let departments = department_choices(&state, &user, "", true).await?;
+    Ok(Html(
+        ImportPage {
+            layout: Layout::new(&user, "台帳の取込", "import"),
+            departments,
+        }
+        .render()?,
+    ))
+}
+
+fn preview(
+    user: &CurrentUser,
+    report: &ImportReport,
+    confirm: String,
+) -> Result<Html<String>, AppError> {
+    let label = |ledger: &str| daicho_store::ledgers::ledger(ledger).map_or("資産", |l| l.label);
+    let page = PreviewPage {
+        layout: Layout::new(
+            user,
+            if report.committed {
+                "取込の結果"
+            } else {
+                "取込の確認"
+            },
+            "import",
+        ),
+        committed: report.committed,
+        files: report
+            .files
+            .iter()
+            .map(|f| FileLine {
+                source: f.source.clone(),
+                ledger: label(f.ledger),
+                rows: f.rows,
+                added: f.added,
+                updated: f.updated,
+                unchanged: f.unchanged,
+                ignored: f.ignored_columns.join("、"),
+            })
+            .collect(),
+        skipped: report.skipped.clone(),
+        created: report.created_departments.join("、"),
+        errors: report.errors.iter().map(ToString::to_string).collect(),
+        error_count: report.error_count,
+        confirm,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The folder of an upload, if it is this user's.
+fn upload_dir(user: &CurrentUser, token: &str) -> Result<PathBuf, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let dir = uploads().join(token);
+    let owner = std::fs::read_to_string(dir.join("owner")).map_err(|_| AppError::NotFound)?;
+    if owner != format!("{}:{}", user.user.tenant_id, user.user.id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(dir)
+}
+
+fn files_of(dir: &std::path::Path) -> (Vec<PathBuf>, Option<String>) {
+    let files = std::fs::read_dir(dir.join("files"))
+        .map(|d| {
+            let mut v: Vec<PathBuf> = d.flatten().map(|e| e.path()).collect();
+            v.sort();
+            v
+        })
+        .unwrap_or_default();
+    let department = std::fs::read_to_string(dir.join("department"))
+        .ok()
+        .filter(|d| !d.is_empty());
+    (files, department)
+}
+
+fn io(e: std::io::Error) -> AppError {
+    AppError::Store(daicho_store::StoreError::Conflict(format!(
+        "アップロードを保存できません: {e}"
+    )))
+}
+
+/// Reads the form into `dir`: returns the chosen department and how many files were
+/// saved. The form puts its CSRF token before the files, so nothing is saved unchecked.
+async fn receive(
+    form: &mut Multipart,
+    user: &CurrentUser,
+    dir: &std::path::Path,
+) -> Result<(String, usize), AppError> {
+    let (mut department, mut saved, mut checked) = (String::new(), 0, false);
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("送信を読み取れません: {e}"))
+    };
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+        match field.name().unwrap_or_default() {
+            "csrf_token" => {
+                verify(&field.text().await.unwrap_or_default(), &user.csrf)?;
+                checked = true;
+            }
+            "department" => department = field.text().await.unwrap_or_default(),
+            "files" if !checked => return Err(AppError::Csrf),
+            "files" => {
+                // Only the base name, so no upload can write outside its folder.
+                let name = field
+                    .file_name()
+                    .map(|n| n.rsplit(['/', '\\']).next().unwrap_or("").to_string())
+                    .unwrap_or_default();
+                if name.is_empty() || name.starts_with('.') {
+                    continue;
+                }
+                // Streamed to disk: a file of a million rows never sits in memory.
+                let mut out = std::fs::File::create(dir.join("files").join(&name)).map_err(io)?;
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    std::io::Write::write_all(&mut out, &chunk).map_err(io)?;
+                }
+                saved += 1;
+            }
+            _ => {}
+        }
+    }
+    if checked {
+        Ok((department, saved))
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
+/// POST /import: saves the upload and shows a dry run.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    require_write(&user)?;
+    let token = daicho_store::random_token()?;
+    let dir = uploads().join(&token);
+    std::fs::create_dir_all(dir.join("files")).map_err(io)?;
+    let (department, saved) = match receive(&mut form, &user, &dir).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+    };
+    if saved == 0 {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(AppError::BadRequest("ファイルを選んでください。".into()));
+    }
+    std::fs::write(
+        dir.join("owner"),
+        format!("{}:{}", user.user.tenant_id, user.user.id),
+    )
+    .map_err(io)?;
+    std::fs::write(dir.join("department"), &department).map_err(io)?;
+    let (files, department) = files_of(&dir);
+    let options = ImportOptions {
+        department,
+        dry_run: true,
+    };
+    let report = import_paths(
+        &state.db,
+        &user.scope,
+        &user.actor(),
+        &files,
+        &options,
+        |_| {},
+    )
+    .await?;
+    let confirm = if report.error_count == 0 {
+        format!("/import/{token}")
+    } else {
+        String::new()
+    };
+    if report.error_count > 0 {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let status = if report.error_count > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, preview(&user, &report, confirm)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// POST /import/{token}: imports the checked upload for real.
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(token): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    verify(&form.csrf_token, &user.csrf)?;
+    require_write(&user)?;
+    let dir = upload_dir(&user, &token)?;
+    let (files, department) = files_of(&dir);
+    let options = ImportOptions {
+        department,
+        dry_run: false,
+    };
+    let report = import_paths(
+        &state.db,
+        &user.scope,
+        &user.actor(),
+        &files,
+        &options,
+        |_| {},
+    )
+    .await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = if report.committed {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, preview(&user, &report, String::new())?).into_response())
+}
