@@ -22,6 +22,8 @@ pub struct ImportOptions {
     pub department: Option<String>,
     /// Check everything, write nothing.
     pub dry_run: bool,
+    /// Remove the assets (in scope) that no asset row of the run names.
+    pub replace: bool,
 }
 
 /// One sheet's part of the run.
@@ -45,6 +47,8 @@ pub struct ImportReport {
     /// Sheets not read, with why.
     pub skipped: Vec<(String, String)>,
     pub created_departments: Vec<String>,
+    /// Tags of the assets removed by `replace`.
+    pub removed: Vec<String>,
     /// The first [`MAX_LISTED_ERRORS`] errors.
     pub errors: Vec<ImportError>,
     /// All errors, listed or not.
@@ -193,6 +197,16 @@ pub async fn import_paths(
     for file in report.files.iter_mut().filter(|f| f.ledger == "assets") {
         if let Some(c) = session.asset_counts.get(&file.source) {
             (file.added, file.updated, file.unchanged) = (c.added, c.updated, c.unchanged);
+        }
+    }
+    if options.replace {
+        if report.files.iter().any(|f| f.ledger == "assets") {
+            report.removed = session.remove_unseen_assets().await?;
+        } else {
+            report.error(ImportError::file(
+                "--replace",
+                "資産台帳のファイルがないため、削除する資産を決められません",
+            ));
         }
     }
     for (source, row, e) in std::mem::take(&mut session.row_errors) {

@@ -351,6 +351,62 @@ impl ImportSession {
         Ok(())
     }
 
+    /// Removes the tenant's assets (within the scope) that no row of this run named, with
+    /// a `delete` history entry each: `import --replace`. Returns their tags, sorted.
+    pub async fn remove_unseen_assets(&mut self) -> Result<Vec<String>, StoreError> {
+        self.flush().await?;
+        let backend = self.backend;
+        let tenant_id = self.scope.tenant_id;
+        let mut sql = Sql::new(&format!(
+            "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+        ));
+        sql.bind(tenant_id);
+        self.scope.restrict(&mut sql, "a.department_id");
+        let mut removed = Vec::new();
+        let mut deltas: HashMap<crate::assets::CountKey, (i64, i64)> = HashMap::new();
+        let mut changes_json = Vec::new();
+        for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
+            let asset = asset_from_row(&row)?;
+            if self.seen.contains_key(&asset.fields.asset_tag) {
+                continue;
+            }
+            let d = deltas
+                .entry(crate::assets::CountKey::of(&asset.fields))
+                .or_default();
+            d.0 -= 1;
+            d.1 -= asset.fields.quantity;
+            changes_json.push((
+                asset.id,
+                asset.fields.asset_tag.clone(),
+                asset.history_json(),
+            ));
+        }
+        for ids in changes_json.chunks(400) {
+            let mut sql = Sql::new("DELETE FROM assets WHERE tenant_id = ");
+            sql.bind(tenant_id)
+                .push(" AND id IN ")
+                .bind_list(ids.iter().map(|(id, _, _)| *id));
+            sql.query_on(backend).execute(&mut *self.tx).await?;
+        }
+        let changes: Vec<Change<'_>> = changes_json
+            .iter()
+            .map(|(id, tag, before)| Change {
+                tenant_id,
+                entity: "asset",
+                entity_id: Some(*id),
+                entity_key: tag,
+                action: "delete",
+                before: Some(before),
+                after: None,
+            })
+            .collect();
+        record_many(&mut self.tx, backend, &self.actor, &changes).await?;
+        crate::assets::bump_counts(&mut self.tx, tenant_id, deltas).await?;
+        removed.extend(changes_json.into_iter().map(|(_, tag, _)| tag));
+        removed.sort();
+        Ok(removed)
+    }
+
     /// Commits when `commit`, otherwise rolls everything back (a dry run, or a run with
     /// errors).
     pub async fn finish(mut self, commit: bool) -> Result<(), StoreError> {

@@ -20,7 +20,10 @@ pub struct ImportArgs {
     /// 確認だけして書き込まない / check everything, write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// CSV・TSV・XLSX ファイル / files to import
+    /// ファイルにない資産を削除する（資産台帳のみ、削除したものを表示） / remove assets absent from the files
+    #[arg(long)]
+    pub replace: bool,
+    /// CSV・TSV・XLSX ファイル、バンドル（フォルダ・ZIP） / files or bundles to import
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -34,6 +37,7 @@ pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     let options = ImportOptions {
         department: args.department.clone(),
         dry_run: args.dry_run,
+        replace: args.replace,
     };
     let show = std::io::stderr().is_terminal();
     let report = import_paths(
@@ -64,6 +68,25 @@ pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     }
     for (source, reason) in &report.skipped {
         println!("{source}: 読み飛ばしました（{reason}）");
+    }
+    if !report.removed.is_empty() {
+        let shown: Vec<&str> = report
+            .removed
+            .iter()
+            .take(100)
+            .map(String::as_str)
+            .collect();
+        let more = report.removed.len().saturating_sub(shown.len());
+        println!(
+            "ファイルにないため削除する資産: {} 件: {}{}",
+            report.removed.len(),
+            shown.join("、"),
+            if more > 0 {
+                format!(" ほか {more} 件")
+            } else {
+                String::new()
+            }
+        );
     }
     if !report.created_departments.is_empty() {
         println!(

@@ -59,6 +59,7 @@ impl Fixture {
         let options = ImportOptions {
             department: department.map(str::to_string),
             dry_run,
+            replace: false,
         };
         import_paths(
             &self.db,
@@ -446,4 +447,61 @@ async fn a_manager_cannot_create_departments_or_touch_anothers_assets() {
         "{listed}"
     );
     assert!(!report.committed);
+}
+
+#[tokio::test]
+async fn replace_removes_and_lists_the_assets_a_file_no_longer_has() {
+    let f = Fixture::new().await;
+    let v1 = f.file("v1.csv", "備品番号,所属,種別,品名\nR-1,総務課,desktop,PC\nR-2,総務課,desktop,PC\nR-3,総務課,nas,NAS\n".as_bytes());
+    assert!(f.import(&[v1], None, false).await.committed);
+    let v2 = f.file(
+        "v2.csv",
+        "備品番号,所属,種別,品名\nR-1,総務課,desktop,PC\n".as_bytes(),
+    );
+    let plain = f.import(std::slice::from_ref(&v2), None, false).await;
+    assert!(
+        plain.removed.is_empty() && f.assets().await.len() == 3,
+        "without --replace nothing is removed"
+    );
+    let options = ImportOptions {
+        department: None,
+        dry_run: false,
+        replace: true,
+    };
+    let scope = Scope::tenant(f.tenant.id);
+    let report = import_paths(
+        &f.db,
+        &scope,
+        &Actor::system("test"),
+        &[v2],
+        &options,
+        |_| {},
+    )
+    .await
+    .expect("runs");
+    assert!(report.committed, "{:?}", messages(&report));
+    assert_eq!(report.removed, ["R-2", "R-3"]);
+    assert_eq!(
+        f.assets()
+            .await
+            .iter()
+            .map(|a| a.asset_tag.as_str())
+            .collect::<Vec<_>>(),
+        ["R-1"]
+    );
+    assert_eq!(
+        f.db.dashboard_counts(&scope).await.expect("counts").entries,
+        1,
+        "counts follow the removal"
+    );
+    let history: (String,) = sqlx::query_as(
+        "SELECT before_json FROM change_history WHERE action = 'delete' AND entity_key = 'R-3'",
+    )
+    .fetch_one(f.db.pool())
+    .await
+    .expect("a delete entry");
+    assert!(
+        history.0.contains("\"kind\":\"nas\""),
+        "the removed row is kept in the history"
+    );
 }

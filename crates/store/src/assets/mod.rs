@@ -6,6 +6,7 @@ mod input;
 mod list;
 pub(crate) mod write;
 
+pub(crate) use counts::{CountKey, bump as bump_counts};
 pub use counts::{DashboardCounts, FacetCount};
 pub use input::AssetInput;
 pub use list::{AssetFilter, AssetPage, AssetRow, AssetSort, PAGE_SIZE};

@@ -226,6 +226,7 @@ pub async fn upload(
     let options = ImportOptions {
         department,
         dry_run: true,
+        replace: false,
     };
     let report = import_paths(
         &state.db,
@@ -272,6 +273,7 @@ pub async fn confirm(
     let options = ImportOptions {
         department,
         dry_run: false,
+        replace: false,
     };
     let report = import_paths(
         &state.db,
