@@ -9,11 +9,13 @@
 mod assets;
 mod error;
 mod export;
+mod forms;
 mod headers;
 mod import;
 mod read;
 
 pub use error::ImportError;
 pub use export::{ExportError, ExportFormat, export};
+pub use forms::{EQUIPMENT_THRESHOLD_YEN, FORMS, write_form};
 pub use headers::ASSET_HEADERS;
 pub use import::{FileReport, ImportOptions, ImportReport, asset_inputs, import_paths};

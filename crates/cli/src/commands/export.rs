@@ -25,7 +25,8 @@ pub struct ExportArgs {
     /// 出力先（bundle を CSV で出すときはフォルダ、.zip なら ZIP） / output file or folder
     #[arg(long)]
     pub output: PathBuf,
-    /// 台帳（assets, contracts, media, ...）または bundle / a ledger's name, or bundle
+    /// 台帳（assets, contracts, media, ...）、bundle、または様式（equipment_ledger 備品台帳,
+    /// network_device_ledger ネットワーク接続機器管理台帳, media_ledger 外部記録媒体管理台帳 様式第7号）
     pub kind: String,
 }
 
@@ -40,6 +41,21 @@ pub async fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
         Format::Csv => ExportFormat::Csv,
         Format::Xlsx => ExportFormat::Xlsx,
     };
+    if daicho_ingest::FORMS
+        .iter()
+        .any(|(name, _)| *name == args.kind)
+    {
+        let scope = Scope::tenant(tenant.id);
+        let rows =
+            daicho_ingest::write_form(&db, &scope, &tenant.name, &args.kind, &args.output).await?;
+        db.close().await;
+        println!(
+            "{}: {rows} 件を {} に書き出しました",
+            args.kind,
+            args.output.display()
+        );
+        return Ok(());
+    }
     let written = export(
         &db,
         &Scope::tenant(tenant.id),

@@ -4,5 +4,6 @@
 mod bundle;
 mod docs;
 mod files;
+mod forms;
 mod properties;
 mod roundtrip;
