@@ -22,6 +22,8 @@ pub enum AppError {
     Forbidden(String),
     /// A request that cannot be read (a broken upload, no file chosen).
     BadRequest(String),
+    /// An action refused for its input, with what to correct.
+    Invalid(String),
     /// A form came without the right CSRF token.
     Csrf,
     Store(StoreError),
@@ -57,6 +59,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "見つかりません", "ページまたはデータが見つからないか、閲覧の権限がありません。".to_string()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "権限がありません", m),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "送信を受け付けられません", m),
+            AppError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "入力を確認してください", m),
             AppError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "送信を受け付けられません",

@@ -1,7 +1,7 @@
 //! Every route of the web UI, in one place.
 
 use crate::handlers::{
-    account, assets, dashboard, departments, import, ledgers, login, static_files,
+    account, assets, dashboard, departments, import, ledgers, login, media, static_files,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/import/{token}", post(import::confirm))
+        .route("/media/{id}/checkout", post(media::checkout))
+        .route("/media/{id}/return", post(media::give_back))
         .route("/ledgers", get(ledgers::index))
         .route("/ledgers/{name}", get(ledgers::list))
         .route("/ledgers/{name}/{id}", get(ledgers::show))

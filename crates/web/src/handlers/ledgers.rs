@@ -44,6 +44,8 @@ struct DetailPage {
     label: &'static str,
     fields: Vec<(&'static str, String)>,
     history: Vec<HistoryLine>,
+    /// The 受払 of a medium (media ledger only).
+    media: Option<crate::handlers::media::MediaPanel>,
 }
 
 fn find(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
@@ -147,6 +149,11 @@ pub async fn show(
         label: l.label,
         fields: l.columns.iter().map(|c| c.label).zip(cells).collect(),
         history: history_lines(&history, label, |_, v| v),
+        media: if l.name == "media" {
+            Some(crate::handlers::media::panel(&state, &user, id).await?)
+        } else {
+            None
+        },
     };
     Ok(Html(page.render()?))
 }

@@ -8,4 +8,5 @@ pub mod departments;
 pub mod import;
 pub mod ledgers;
 pub mod login;
+pub mod media;
 pub mod static_files;

@@ -143,3 +143,152 @@ async fn a_manager_sees_only_its_rows_and_a_tenant_only_its_own() {
             .contains("0 件")
     );
 }
+
+/// A USB memory of the library and an SD card of the citizens' service section.
+async fn media(app: &TestApp) -> (i64, i64) {
+    let mut session = app
+        .db
+        .begin_import(&Scope::tenant(app.demo.id), &Actor::system("test"))
+        .await
+        .expect("session");
+    let spec = ledger("media").expect("media");
+    let col = |n: &str| spec.column(n).expect("column");
+    for (id, dept, kind) in [
+        ("USB-01", "080500", "USBメモリー"),
+        ("SD-01", "040100", "SDカード"),
+    ] {
+        let cells = vec![
+            (col("media_id"), id.to_string()),
+            (col("department"), dept.to_string()),
+            (col("kind"), kind.to_string()),
+        ];
+        session
+            .upsert_row(spec, &cells)
+            .await
+            .expect("db")
+            .expect("valid row");
+    }
+    session.finish(true).await.expect("commit");
+    let page = app
+        .db
+        .ledger_page(&Scope::tenant(app.demo.id), spec, None, 1)
+        .await
+        .expect("page");
+    let id = |key: &str| page.rows.iter().find(|(_, c)| c[0] == key).expect("row").0;
+    (id("USB-01"), id("SD-01"))
+}
+
+#[tokio::test]
+async fn a_medium_is_checked_out_and_returned_in_place_of_the_paper_register() {
+    let app = TestApp::new().await;
+    let (usb, sd) = media(&app).await;
+    let manager = app.login("manager").await;
+    let page = format!("/ledgers/media/{usb}");
+    assert!(
+        app.get(Some(&manager), &page)
+            .await
+            .body
+            .contains("持出の記録はありません")
+    );
+    let out = [
+        ("csrf_token", manager.csrf.as_str()),
+        ("out_by", "図書館 山田"),
+        ("purpose", "統計データの移送"),
+        ("from_segment", "lgwan"),
+        ("to_segment", "internet"),
+    ];
+    let done = app
+        .post(Some(&manager), &format!("/media/{usb}/checkout"), &out)
+        .await;
+    assert_eq!(
+        (done.status, done.location.as_str()),
+        (StatusCode::SEE_OTHER, page.as_str())
+    );
+    let body = app.get(Some(&manager), &page).await.body;
+    assert!(
+        body.contains("持出中")
+            && body.contains("統計データの移送")
+            && body.contains("LGWAN接続系 → インターネット接続系")
+    );
+    assert!(
+        body.contains("返却を記録する"),
+        "the medium is out: only a return can be recorded"
+    );
+    let again = app
+        .post(Some(&manager), &format!("/media/{usb}/checkout"), &out)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("持ち出し中です"));
+    let missing = app
+        .post(
+            Some(&manager),
+            &format!("/media/{usb}/return"),
+            &[("csrf_token", &manager.csrf), ("checked_by", "")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let back = app
+        .post(
+            Some(&manager),
+            &format!("/media/{usb}/return"),
+            &[("csrf_token", &manager.csrf), ("checked_by", "館長")],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    let body = app.get(Some(&manager), &page).await.body;
+    assert!(
+        !body.contains("<strong>持出中</strong>")
+            && body.contains("館長")
+            && body.contains("持出を記録する")
+    );
+    let policy = app.login("policy").await;
+    let movements = app
+        .get(Some(&policy), "/ledgers/media_movements")
+        .await
+        .body;
+    let start = movements
+        .find("href=\"/ledgers/media_movements/")
+        .expect("the movement is listed")
+        + "href=\"".len();
+    let link = movements[start..]
+        .split('"')
+        .next()
+        .expect("link")
+        .to_string();
+    let history = app.get(Some(&policy), &link).await.body;
+    assert!(
+        history.contains("<del></del> → <ins>館長</ins>") && history.contains("manager"),
+        "the return is in the change history"
+    );
+
+    assert_eq!(
+        app.post(Some(&manager), &format!("/media/{sd}/checkout"), &out)
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "another department's medium"
+    );
+    let viewer = app.login("viewer").await;
+    let forbidden = app
+        .post(
+            Some(&viewer),
+            &format!("/media/{usb}/checkout"),
+            &[
+                ("csrf_token", viewer.csrf.as_str()),
+                ("out_by", "x"),
+                ("purpose", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(
+            Some(&manager),
+            &format!("/media/{usb}/checkout"),
+            &[("csrf_token", "forged"), ("out_by", "x"), ("purpose", "y")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
