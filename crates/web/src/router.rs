@@ -1,7 +1,8 @@
 //! Every route of the web UI, in one place.
 
 use crate::handlers::{
-    account, assets, dashboard, departments, import, ledgers, login, media, static_files,
+    account, assets, dashboard, departments, import, ledger_form, ledgers, login, media,
+    static_files,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -47,8 +48,16 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{id}/checkout", post(media::checkout))
         .route("/media/{id}/return", post(media::give_back))
         .route("/ledgers", get(ledgers::index))
-        .route("/ledgers/{name}", get(ledgers::list))
-        .route("/ledgers/{name}/{id}", get(ledgers::show))
+        .route(
+            "/ledgers/{name}",
+            get(ledgers::list).post(ledger_form::create),
+        )
+        .route("/ledgers/{name}/new", get(ledger_form::new))
+        .route(
+            "/ledgers/{name}/{id}",
+            get(ledgers::show).post(ledger_form::update),
+        )
+        .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
         .route("/static/style.css", get(static_files::style))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn(security_headers))

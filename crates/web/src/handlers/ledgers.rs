@@ -34,6 +34,7 @@ struct ListPage {
     pages: i64,
     prev_href: String,
     next_href: String,
+    can_write: bool,
 }
 
 #[derive(Template)]
@@ -44,6 +45,8 @@ struct DetailPage {
     label: &'static str,
     fields: Vec<(&'static str, String)>,
     history: Vec<HistoryLine>,
+    id: i64,
+    can_write: bool,
     /// The 受払 of a medium (media ledger only).
     media: Option<crate::handlers::media::MediaPanel>,
 }
@@ -112,6 +115,7 @@ pub async fn list(
         } else {
             String::new()
         },
+        can_write: user.scope.can_write,
         rows: page.rows,
         total: page.total,
         page: page.page,
@@ -147,6 +151,8 @@ pub async fn show(
         ),
         name: l.name,
         label: l.label,
+        id,
+        can_write: user.scope.can_write,
         fields: l.columns.iter().map(|c| c.label).zip(cells).collect(),
         history: history_lines(&history, label, |_, v| v),
         media: if l.name == "media" {

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod dashboard;
 pub mod departments;
 pub mod import;
+pub mod ledger_form;
 pub mod ledgers;
 pub mod login;
 pub mod media;

@@ -292,3 +292,133 @@ async fn a_medium_is_checked_out_and_returned_in_place_of_the_paper_register() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn rows_are_added_and_changed_by_form_with_messages_beside_the_fields() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    assert!(
+        app.get(Some(&policy), "/ledgers/contracts/new")
+            .await
+            .body
+            .contains("契約の登録")
+    );
+    let form = |csrf: &str, no: &str, method: &str, amount: &str| {
+        vec![
+            ("csrf_token".to_string(), csrf.to_string()),
+            ("contract_no".to_string(), no.to_string()),
+            ("department".to_string(), "080500".to_string()),
+            ("title".to_string(), "図書館システム保守".to_string()),
+            ("method".to_string(), method.to_string()),
+            ("amount_yen".to_string(), amount.to_string()),
+            ("starts_on".to_string(), "令和5年4月1日".to_string()),
+        ]
+    };
+    let post = |path: String, fields: Vec<(String, String)>| {
+        let app = &app;
+        let policy = &policy;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post(Some(policy), &path, &pairs).await
+        }
+    };
+    let bad = post(
+        "/ledgers/contracts".into(),
+        form(&policy.csrf, "C-9", "随契", "高い"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"e-method\"")
+            && bad.body.contains("id=\"e-amount_yen\"")
+            && bad.body.contains("value=\"図書館システム保守\"")
+    );
+    let made = post(
+        "/ledgers/contracts".into(),
+        form(&policy.csrf, "C-9", "discretionary", "￥1,200,000"),
+    )
+    .await;
+    assert_eq!(
+        (made.status, made.location.as_str()),
+        (StatusCode::SEE_OTHER, "/ledgers/contracts")
+    );
+    let again = post(
+        "/ledgers/contracts".into(),
+        form(&policy.csrf, "C-9", "discretionary", "1"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("既に登録されています"));
+
+    let spec = ledger("contracts").expect("contracts");
+    let id = app
+        .db
+        .ledger_page(&Scope::tenant(app.demo.id), spec, Some("C-9"), 1)
+        .await
+        .expect("page")
+        .rows[0]
+        .0;
+    let detail = app
+        .get(Some(&policy), &format!("/ledgers/contracts/{id}"))
+        .await
+        .body;
+    assert!(detail.contains("<dd>1200000</dd>") && detail.contains("<dd>2023-04-01</dd>"));
+    let mut changed = form(&policy.csrf, "C-CHANGED", "discretionary", "1,300,000");
+    changed.push(("justification".into(), "著作権のため".into()));
+    let saved = post(format!("/ledgers/contracts/{id}"), changed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let detail = app
+        .get(Some(&policy), &format!("/ledgers/contracts/{id}"))
+        .await
+        .body;
+    assert!(
+        detail.contains("契約（C-9）"),
+        "the key cannot be changed by a form"
+    );
+    assert!(
+        detail.contains("<ins>1300000</ins>") && detail.contains("<ins>著作権のため</ins>"),
+        "the change is in the history"
+    );
+
+    let viewer = app.login("viewer").await;
+    assert_eq!(
+        app.get(Some(&viewer), "/ledgers/contracts/new")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(Some(&viewer), &format!("/ledgers/contracts/{id}/edit"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(
+            Some(&viewer),
+            &format!("/ledgers/contracts/{id}"),
+            &[("csrf_token", &viewer.csrf), ("title", "x")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let manager = app.login("manager").await;
+    let foreign = app
+        .post(
+            Some(&manager),
+            "/ledgers/contracts",
+            &[
+                ("csrf_token", &manager.csrf),
+                ("contract_no", "M-1"),
+                ("department", "040100"),
+                ("title", "窓口"),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.body.contains("担当範囲外"));
+}
