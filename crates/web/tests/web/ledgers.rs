@@ -247,9 +247,9 @@ async fn a_medium_is_checked_out_and_returned_in_place_of_the_paper_register() {
         .await
         .body;
     let start = movements
-        .find("href=\"/ledgers/media_movements/")
+        .find("<td><a href=\"/ledgers/media_movements/")
         .expect("the movement is listed")
-        + "href=\"".len();
+        + "<td><a href=\"".len();
     let link = movements[start..]
         .split('"')
         .next()
