@@ -27,6 +27,17 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Refuses a user who may not change ledgers.
+    pub fn require_write(&self) -> Result<(), AppError> {
+        if self.scope.can_write {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "台帳を変更する権限がありません。".into(),
+            ))
+        }
+    }
+
     /// The user as the change history names them.
     pub fn actor(&self) -> Actor {
         Actor {

@@ -52,22 +52,12 @@ fn uploads() -> PathBuf {
     std::env::temp_dir().join("daicho-uploads")
 }
 
-fn require_write(user: &CurrentUser) -> Result<(), AppError> {
-    if user.scope.can_write {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "台帳を変更する権限がありません。".into(),
-        ))
-    }
-}
-
 /// GET /import
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
-    require_write(&user)?;
+    user.require_write()?;
     let departments = department_choices(&state, &user, "", true).await?;
     Ok(Html(
         ImportPage {
@@ -201,7 +191,7 @@ pub async fn upload(
     user: CurrentUser,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    require_write(&user)?;
+    user.require_write()?;
     let token = daicho_store::random_token()?;
     let dir = uploads().join(&token);
     std::fs::create_dir_all(dir.join("files")).map_err(io)?;
@@ -267,7 +257,7 @@ pub async fn confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
-    require_write(&user)?;
+    user.require_write()?;
     let dir = upload_dir(&user, &token)?;
     let (files, department) = files_of(&dir);
     let options = ImportOptions {

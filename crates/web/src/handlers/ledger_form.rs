@@ -43,13 +43,8 @@ fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError>
     let l = ledger(name)
         .filter(|l| l.name == name && l.visible_in(&user.scope))
         .ok_or(AppError::NotFound)?;
-    if user.scope.can_write {
-        Ok(l)
-    } else {
-        Err(AppError::Forbidden(
-            "台帳を変更する権限がありません。".into(),
-        ))
-    }
+    user.require_write()?;
+    Ok(l)
 }
 
 async fn render(

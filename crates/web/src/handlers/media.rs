@@ -171,23 +171,17 @@ pub async fn checkout(
     Form(form): Form<CheckoutForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
-    if !user.scope.can_write {
-        return Err(AppError::Forbidden(
-            "台帳を変更する権限がありません。".into(),
-        ));
-    }
+    user.require_write()?;
     let key = media_key(&state, &user, id).await?;
     if panel(&state, &user, id).await?.open.is_some() {
-        return refused(vec![FieldError {
-            field: "media_id",
-            message: "この媒体は持ち出し中です。先に返却を記録してください。".into(),
-        }]);
+        return Err(AppError::Invalid(
+            "この媒体は持ち出し中です。先に返却を記録してください。".into(),
+        ));
     }
     if form.out_by.trim().is_empty() || form.purpose.trim().is_empty() {
-        return refused(vec![FieldError {
-            field: "purpose",
-            message: "持出者と使用目的を入力してください。".into(),
-        }]);
+        return Err(AppError::Invalid(
+            "持出者と使用目的を入力してください。".into(),
+        ));
     }
     let cells = vec![
         ("media_id", key),
@@ -219,23 +213,15 @@ pub async fn give_back(
     Form(form): Form<ReturnForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
-    if !user.scope.can_write {
-        return Err(AppError::Forbidden(
-            "台帳を変更する権限がありません。".into(),
-        ));
-    }
+    user.require_write()?;
     let key = media_key(&state, &user, id).await?;
     let Some(out_at) = panel(&state, &user, id).await?.open else {
-        return refused(vec![FieldError {
-            field: "media_id",
-            message: "この媒体は持ち出されていません。".into(),
-        }]);
+        return Err(AppError::Invalid("この媒体は持ち出されていません。".into()));
     };
     if form.checked_by.trim().is_empty() {
-        return refused(vec![FieldError {
-            field: "checked_by",
-            message: "返却を確認した人を入力してください。".into(),
-        }]);
+        return Err(AppError::Invalid(
+            "返却を確認した人を入力してください。".into(),
+        ));
     }
     let cells = vec![
         ("media_id", key),

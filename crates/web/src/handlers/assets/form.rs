@@ -213,16 +213,6 @@ pub struct AssetForm {
     input: AssetInput,
 }
 
-fn require_write(user: &CurrentUser) -> Result<(), AppError> {
-    if user.scope.can_write {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "台帳を変更する権限がありません。".into(),
-        ))
-    }
-}
-
 /// Where the form posts, and what it is called.
 struct Target {
     title: String,
@@ -270,7 +260,7 @@ pub async fn new(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
-    require_write(&user)?;
+    user.require_write()?;
     let input = AssetInput {
         ownership: "owned".into(),
         procured_by: "central".into(),
@@ -288,7 +278,7 @@ pub async fn create(
     Form(form): Form<AssetForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
-    require_write(&user)?;
+    user.require_write()?;
     let result = state
         .db
         .create_asset(&user.scope, &user.actor(), &form.input)
@@ -303,7 +293,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     let asset = state.db.asset(&user.scope, id).await?;
-    require_write(&user)?;
+    user.require_write()?;
     let input = AssetInput::from_asset(&asset);
     render(
         &state,
@@ -323,7 +313,7 @@ pub async fn update(
     Form(form): Form<AssetForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
-    require_write(&user)?;
+    user.require_write()?;
     let result = state
         .db
         .update_asset(&user.scope, &user.actor(), id, &form.input)
