@@ -107,6 +107,30 @@ fn preview(
     Ok(Html(page.render()?))
 }
 
+/// Imports an upload's files (as a dry run, or for real).
+async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    dir: &std::path::Path,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let (files, department) = files_of(dir);
+    let options = ImportOptions {
+        department,
+        dry_run,
+        replace: false,
+    };
+    Ok(import_paths(
+        &state.db,
+        &user.scope,
+        &user.actor(),
+        &files,
+        &options,
+        |_| {},
+    )
+    .await?)
+}
+
 /// The folder of an upload, if it is this user's.
 fn upload_dir(user: &CurrentUser, token: &str) -> Result<PathBuf, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -212,21 +236,7 @@ pub async fn upload(
     )
     .map_err(io)?;
     std::fs::write(dir.join("department"), &department).map_err(io)?;
-    let (files, department) = files_of(&dir);
-    let options = ImportOptions {
-        department,
-        dry_run: true,
-        replace: false,
-    };
-    let report = import_paths(
-        &state.db,
-        &user.scope,
-        &user.actor(),
-        &files,
-        &options,
-        |_| {},
-    )
-    .await?;
+    let report = run(&state, &user, &dir, true).await?;
     let confirm = if report.error_count == 0 {
         format!("/import/{token}")
     } else {
@@ -259,21 +269,7 @@ pub async fn confirm(
     verify(&form.csrf_token, &user.csrf)?;
     user.require_write()?;
     let dir = upload_dir(&user, &token)?;
-    let (files, department) = files_of(&dir);
-    let options = ImportOptions {
-        department,
-        dry_run: false,
-        replace: false,
-    };
-    let report = import_paths(
-        &state.db,
-        &user.scope,
-        &user.actor(),
-        &files,
-        &options,
-        |_| {},
-    )
-    .await?;
+    let report = run(&state, &user, &dir, false).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let status = if report.committed {
         StatusCode::OK
