@@ -61,6 +61,8 @@ pub struct ImportSession {
     /// Rows refused when written (after they were checked): (source, row, error).
     pub row_errors: Vec<(String, usize, FieldError)>,
     pending: Vec<Pending>,
+    /// Dashboard counts of the rows added, applied when the run commits.
+    count_deltas: HashMap<crate::assets::CountKey, (i64, i64)>,
     /// The tenant's tags and ids, read at the first write.
     known_tags: Option<HashMap<String, i64>>,
     locations: HashMap<String, Option<i64>>,
@@ -97,6 +99,7 @@ impl Db {
             asset_counts: HashMap::new(),
             row_errors: Vec::new(),
             pending: Vec::new(),
+            count_deltas: HashMap::new(),
             known_tags: None,
             locations: HashMap::new(),
             backend: self.backend(),
@@ -302,10 +305,16 @@ impl ImportSession {
             return Ok(());
         }
         let fields: Vec<AssetFields> = new_rows.iter().map(|p| p.fields.clone()).collect();
-        let ids: HashMap<String, i64> = insert_many(&mut self.tx, backend, tenant_id, &fields)
-            .await?
-            .into_iter()
-            .collect();
+        let ids: HashMap<String, i64> = insert_many(
+            &mut self.tx,
+            backend,
+            tenant_id,
+            &fields,
+            &mut self.count_deltas,
+        )
+        .await?
+        .into_iter()
+        .collect();
         let codes: HashMap<i64, String> = self
             .departments
             .values()
@@ -412,6 +421,8 @@ impl ImportSession {
     pub async fn finish(mut self, commit: bool) -> Result<(), StoreError> {
         if commit {
             self.flush().await?;
+            let deltas = std::mem::take(&mut self.count_deltas);
+            crate::assets::bump_counts(&mut self.tx, self.scope.tenant_id, deltas).await?;
         }
         if commit {
             self.tx.commit().await?

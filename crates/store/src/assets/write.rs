@@ -206,7 +206,16 @@ impl Db {
             ));
         }
         let mut tx = self.pool().begin().await?;
-        insert_many(&mut tx, self.backend(), scope.tenant_id, &batch.assets).await?;
+        let mut deltas = HashMap::new();
+        insert_many(
+            &mut tx,
+            self.backend(),
+            scope.tenant_id,
+            &batch.assets,
+            &mut deltas,
+        )
+        .await?;
+        bump(&mut tx, scope.tenant_id, deltas).await?;
         let summary = serde_json::json!({ "source": batch.source, "count": batch.assets.len() });
         record(
             &mut tx,
@@ -227,16 +236,17 @@ impl Db {
     }
 }
 
-/// Inserts validated assets in multi-row statements and moves their counts. Returns each
-/// new row's (tag, id).
+/// Inserts validated assets in multi-row statements, adding their counts to `deltas` for
+/// the caller to apply (once per run: applying them per chunk was hundreds of statements
+/// each). Returns each new row's (tag, id).
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'_, Any>,
     backend: crate::Backend,
     tenant_id: i64,
     assets: &[AssetFields],
+    deltas: &mut HashMap<CountKey, (i64, i64)>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let now = crate::now_text();
-    let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
     let mut ids = Vec::with_capacity(assets.len());
     for chunk in assets.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
@@ -269,7 +279,6 @@ pub(crate) async fn insert_many(
             ids.push((r.try_get("asset_tag")?, r.try_get("id")?));
         }
     }
-    bump(tx, tenant_id, deltas).await?;
     Ok(ids)
 }
 
