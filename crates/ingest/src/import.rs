@@ -24,6 +24,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Remove the assets (in scope) that no asset row of the run names.
     pub replace: bool,
+    /// Corrections to the detected columns: header as written → field ("" = not imported).
+    pub mapping: daicho_store::ColumnMapping,
 }
 
 /// One sheet's part of the run.
@@ -38,6 +40,8 @@ pub struct FileReport {
     pub unchanged: usize,
     /// Headers that name no field: shown, not imported.
     pub ignored_columns: Vec<String>,
+    /// Every header and the field it was read into, for the user to check and correct.
+    pub columns: Vec<(String, Option<&'static str>)>,
 }
 
 /// The whole run.
@@ -109,16 +113,46 @@ fn rank(target: Option<Target>) -> usize {
     }
 }
 
-fn mapping(target: Target, header: &[String]) -> Mapping {
-    match target {
+/// The fields a target has, by code name.
+pub fn fields_of(target: &str) -> Vec<&'static str> {
+    match ledger(target) {
+        Some(l) if l.name == target => l.columns.iter().map(|c| c.name).collect(),
+        _ => crate::headers::ASSET_HEADERS
+            .iter()
+            .map(|(f, _)| *f)
+            .collect(),
+    }
+}
+
+fn mapping(
+    target: Target,
+    header: &[String],
+    corrections: &daicho_store::ColumnMapping,
+) -> Mapping {
+    let mut m = match target {
         Target::Assets => Mapping::from_headers(header),
         Target::Ledger(l) => Mapping::for_ledger(l, header),
+    };
+    let name = match target {
+        Target::Assets => "assets",
+        Target::Ledger(l) => l.name,
+    };
+    let fields = fields_of(name);
+    for (field, written) in &mut m.columns {
+        if let Some(chosen) = corrections.get(written.trim()) {
+            *field = fields.iter().find(|f| **f == chosen.as_str()).copied();
+        }
     }
+    m
 }
 
 /// The target and mapping of a header row: the named target, or the one whose columns
 /// the header names best (at least two).
-fn read_header(named: Option<Target>, row: &[String]) -> Option<(Target, Mapping)> {
+fn read_header(
+    named: Option<Target>,
+    row: &[String],
+    corrections: &daicho_store::ColumnMapping,
+) -> Option<(Target, Mapping)> {
     let candidates: Vec<Target> = match named {
         Some(t) => vec![t],
         None => std::iter::once(Target::Assets)
@@ -127,7 +161,7 @@ fn read_header(named: Option<Target>, row: &[String]) -> Option<(Target, Mapping
     };
     candidates
         .into_iter()
-        .map(|t| (t, mapping(t, row)))
+        .map(|t| (t, mapping(t, row, corrections)))
         .filter(|(_, m)| m.recognised() >= 2)
         .max_by_key(|(_, m)| m.recognised())
 }
@@ -181,7 +215,10 @@ pub async fn import_paths(
             &mut session,
             named,
             sheet,
-            default_department.as_deref(),
+            Given {
+                department: default_department.as_deref(),
+                corrections: &options.mapping,
+            },
             &mut report,
             &mut rows_read,
             &mut progress,
@@ -232,12 +269,20 @@ pub async fn import_paths(
     Ok(report)
 }
 
+/// What the user gave for every sheet: the department of rows without one, and column
+/// corrections.
+#[derive(Clone, Copy)]
+struct Given<'a> {
+    department: Option<&'a str>,
+    corrections: &'a daicho_store::ColumnMapping,
+}
+
 /// Reads one sheet into the session.
 async fn read_sheet(
     session: &mut ImportSession,
     named: Option<Target>,
     mut sheet: Sheet,
-    default_department: Option<&str>,
+    given: Given<'_>,
     report: &mut ImportReport,
     rows_read: &mut usize,
     progress: &mut impl FnMut(usize),
@@ -254,7 +299,7 @@ async fn read_sheet(
             }
         };
         seen_data |= row.iter().any(|c| !c.trim().is_empty());
-        if let Some((target, mapping)) = read_header(named, &row) {
+        if let Some((target, mapping)) = read_header(named, &row, given.corrections) {
             header = Some((i, target, mapping));
             break;
         }
@@ -289,6 +334,11 @@ async fn read_sheet(
         source: sheet.source.clone(),
         ledger: ledger_name,
         ignored_columns: mapping.ignored(),
+        columns: mapping
+            .columns
+            .iter()
+            .map(|(f, h)| (h.clone(), *f))
+            .collect(),
         ..Default::default()
     };
     let has_department_column = mapping.has("department");
@@ -312,7 +362,7 @@ async fn read_sheet(
         }
         let result = match target {
             Target::Assets => {
-                let mut input = to_input(&mapping, &cells, default_department);
+                let mut input = to_input(&mapping, &cells, given.department);
                 if has_department_column && !input.department.is_empty() {
                     match session.department(&input.department).await {
                         Ok(code) => input.department = code,
@@ -350,7 +400,7 @@ async fn read_sheet(
                     .collect();
                 if let (false, Some(d), Some(column)) = (
                     has_department_column,
-                    default_department,
+                    given.department,
                     ledger.column("department"),
                 ) {
                     pairs.push((column, d.to_string()));

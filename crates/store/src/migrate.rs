@@ -13,13 +13,22 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    common: include_str!("migrations/0001_foundation.sql"),
-    sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
-    postgres: include_str!("migrations/0001_foundation.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        common: include_str!("migrations/0001_foundation.sql"),
+        sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
+        postgres: include_str!("migrations/0001_foundation.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "column_mappings",
+        common: include_str!("migrations/0002_column_mappings.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/import/{token}", post(import::confirm))
+        .route("/import/{token}/columns", post(import::columns))
         .route("/media/{id}/checkout", post(media::checkout))
         .route("/media/{id}/return", post(media::give_back))
         .route("/ledgers", get(ledgers::index))

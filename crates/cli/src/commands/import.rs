@@ -38,6 +38,7 @@ pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
         department: args.department.clone(),
         dry_run: args.dry_run,
         replace: args.replace,
+        ..Default::default()
     };
     let show = std::io::stderr().is_terminal();
     let report = import_paths(

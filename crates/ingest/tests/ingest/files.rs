@@ -60,6 +60,7 @@ impl Fixture {
             department: department.map(str::to_string),
             dry_run,
             replace: false,
+            ..Default::default()
         };
         import_paths(
             &self.db,
@@ -467,6 +468,7 @@ async fn replace_removes_and_lists_the_assets_a_file_no_longer_has() {
         department: None,
         dry_run: false,
         replace: true,
+        ..Default::default()
     };
     let scope = Scope::tenant(f.tenant.id);
     let report = import_paths(

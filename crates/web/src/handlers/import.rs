@@ -22,6 +22,8 @@ use std::path::PathBuf;
 struct ImportPage {
     layout: Layout,
     departments: Vec<Choice>,
+    /// Names of the tenant's saved column mappings.
+    mappings: Vec<String>,
 }
 
 struct FileLine {
@@ -32,6 +34,8 @@ struct FileLine {
     updated: usize,
     unchanged: usize,
     ignored: String,
+    /// (header, choices of field with the detected one selected).
+    columns: Vec<(String, Vec<Choice>)>,
 }
 
 #[derive(Template)]
@@ -46,6 +50,8 @@ struct PreviewPage {
     error_count: usize,
     /// Where the confirm button posts; empty when there is nothing to confirm.
     confirm: String,
+    /// Where corrected column mappings post; empty after the import.
+    remap: String,
 }
 
 fn uploads() -> PathBuf {
@@ -63,15 +69,31 @@ pub async fn show(
         ImportPage {
             layout: Layout::new(&user, "台帳の取込", "import"),
             departments,
+            mappings: state
+                .db
+                .mappings(&user.scope)
+                .await?
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect(),
         }
         .render()?,
     ))
+}
+
+/// The Japanese name of a field of a ledger (`assets` or another ledger's name).
+fn field_label(ledger_name: &str, field: &str) -> String {
+    match daicho_store::ledgers::ledger(ledger_name).filter(|l| l.name == ledger_name) {
+        Some(l) => l.column(field).map_or(field, |c| c.label).to_string(),
+        None => crate::handlers::assets::show::field_label(field).to_string(),
+    }
 }
 
 fn preview(
     user: &CurrentUser,
     report: &ImportReport,
     confirm: String,
+    remap: String,
 ) -> Result<Html<String>, AppError> {
     let label = |ledger: &str| daicho_store::ledgers::ledger(ledger).map_or("資産", |l| l.label);
     let page = PreviewPage {
@@ -96,6 +118,22 @@ fn preview(
                 updated: f.updated,
                 unchanged: f.unchanged,
                 ignored: f.ignored_columns.join("、"),
+                columns: f
+                    .columns
+                    .iter()
+                    .filter(|(h, _)| !h.is_empty())
+                    .map(|(header, field)| {
+                        let choices = daicho_ingest::fields_of(f.ledger)
+                            .into_iter()
+                            .map(|name| Choice {
+                                value: name.into(),
+                                label: field_label(f.ledger, name),
+                                selected: *field == Some(name),
+                            })
+                            .collect();
+                        (header.clone(), choices)
+                    })
+                    .collect(),
             })
             .collect(),
         skipped: report.skipped.clone(),
@@ -103,6 +141,7 @@ fn preview(
         errors: report.errors.iter().map(ToString::to_string).collect(),
         error_count: report.error_count,
         confirm,
+        remap,
     };
     Ok(Html(page.render()?))
 }
@@ -115,10 +154,15 @@ async fn run(
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
     let (files, department) = files_of(dir);
+    let mapping = std::fs::read_to_string(dir.join("mapping.json"))
+        .ok()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
     let options = ImportOptions {
         department,
         dry_run,
         replace: false,
+        mapping,
     };
     Ok(import_paths(
         &state.db,
@@ -164,14 +208,15 @@ fn io(e: std::io::Error) -> AppError {
     )))
 }
 
-/// Reads the form into `dir`: returns the chosen department and how many files were
-/// saved. The form puts its CSRF token before the files, so nothing is saved unchecked.
+/// Reads the form into `dir`: returns the chosen department, the saved column mapping
+/// to apply (by name), and how many files were saved. The form puts its CSRF token before the files, so nothing is saved unchecked.
 async fn receive(
     form: &mut Multipart,
     user: &CurrentUser,
     dir: &std::path::Path,
-) -> Result<(String, usize), AppError> {
-    let (mut department, mut saved, mut checked) = (String::new(), 0, false);
+) -> Result<(String, String, usize), AppError> {
+    let (mut department, mut mapping, mut saved, mut checked) =
+        (String::new(), String::new(), 0, false);
     let broken = |e: axum::extract::multipart::MultipartError| {
         AppError::BadRequest(format!("送信を読み取れません: {e}"))
     };
@@ -182,6 +227,7 @@ async fn receive(
                 checked = true;
             }
             "department" => department = field.text().await.unwrap_or_default(),
+            "mapping" => mapping = field.text().await.unwrap_or_default(),
             "files" if !checked => return Err(AppError::Csrf),
             "files" => {
                 // Only the base name, so no upload can write outside its folder.
@@ -203,7 +249,7 @@ async fn receive(
         }
     }
     if checked {
-        Ok((department, saved))
+        Ok((department, mapping, saved))
     } else {
         Err(AppError::Csrf)
     }
@@ -219,7 +265,7 @@ pub async fn upload(
     let token = daicho_store::random_token()?;
     let dir = uploads().join(&token);
     std::fs::create_dir_all(dir.join("files")).map_err(io)?;
-    let (department, saved) = match receive(&mut form, &user, &dir).await {
+    let (department, mapping_name, saved) = match receive(&mut form, &user, &dir).await {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&dir);
@@ -236,21 +282,89 @@ pub async fn upload(
     )
     .map_err(io)?;
     std::fs::write(dir.join("department"), &department).map_err(io)?;
-    let report = run(&state, &user, &dir, true).await?;
-    let confirm = if report.error_count == 0 {
+    if !mapping_name.is_empty()
+        && let Some((_, mapping)) = state
+            .db
+            .mappings(&user.scope)
+            .await?
+            .into_iter()
+            .find(|(n, _)| *n == mapping_name)
+    {
+        save_mapping_file(&dir, &mapping)?;
+    }
+    checked(&state, &user, &token, &dir).await
+}
+
+fn save_mapping_file(
+    dir: &std::path::Path,
+    mapping: &daicho_store::ColumnMapping,
+) -> Result<(), AppError> {
+    std::fs::write(
+        dir.join("mapping.json"),
+        serde_json::to_string(mapping).unwrap_or_default(),
+    )
+    .map_err(io)
+}
+
+/// A dry run of the upload in `dir`: what would change, every error, the columns as read
+/// (to correct), and a confirm button when there is no error. The upload stays until
+/// confirmed, so that its columns can be corrected.
+async fn checked(
+    state: &AppState,
+    user: &CurrentUser,
+    token: &str,
+    dir: &std::path::Path,
+) -> Result<Response, AppError> {
+    let report = run(state, user, dir, true).await?;
+    let ok = report.error_count == 0;
+    let confirm = if ok {
         format!("/import/{token}")
     } else {
         String::new()
     };
-    if report.error_count > 0 {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    let status = if report.error_count > 0 {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
+    let status = if ok {
         StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, preview(&user, &report, confirm)?).into_response())
+    Ok((
+        status,
+        preview(user, &report, confirm, format!("/import/{token}/columns"))?,
+    )
+        .into_response())
+}
+
+/// POST /import/{token}/columns: the user's corrections to which header fills which
+/// field (`col:<header>` = field, "" = not imported), saved by name when `save_as` is
+/// given, then a new dry run.
+pub async fn columns(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(token): Path<String>,
+    Form(form): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    verify(
+        form.get("csrf_token").map_or("", String::as_str),
+        &user.csrf,
+    )?;
+    user.require_write()?;
+    let dir = upload_dir(&user, &token)?;
+    let mapping: daicho_store::ColumnMapping = form
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("col:")
+                .map(|header| (header.to_string(), v.clone()))
+        })
+        .collect();
+    save_mapping_file(&dir, &mapping)?;
+    if let Some(name) = form
+        .get("save_as")
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+    {
+        state.db.save_mapping(&user.scope, name, &mapping).await?;
+    }
+    checked(&state, &user, &token, &dir).await
 }
 
 #[derive(Deserialize)]
@@ -276,5 +390,9 @@ pub async fn confirm(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, preview(&user, &report, String::new())?).into_response())
+    Ok((
+        status,
+        preview(&user, &report, String::new(), String::new())?,
+    )
+        .into_response())
 }

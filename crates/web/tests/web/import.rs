@@ -33,13 +33,21 @@ async fn upload(app: &TestApp, client: &Client, files: &[(&str, &str)]) -> Page 
     app.send(request).await
 }
 
+/// The `action` of every form on the page.
+fn form_actions(page: &Page) -> Vec<String> {
+    page.body
+        .split("action=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
 fn confirm_path(page: &Page) -> String {
-    let start = page.body.find("action=\"/import/").expect("a confirm form") + "action=\"".len();
-    page.body[start..]
-        .split('"')
-        .next()
-        .expect("path")
-        .to_string()
+    form_actions(page)
+        .into_iter()
+        .find(|path| path.starts_with("/import/") && !path.ends_with("/columns"))
+        .expect("a confirm form")
 }
 
 #[tokio::test]
@@ -105,8 +113,11 @@ async fn errors_are_listed_and_nothing_can_be_confirmed() {
                 .contains("bad.csv 2行目 列「取得日」 値「2023-02-30」")
     );
     assert!(
-        !page.body.contains("action=\"/import/"),
-        "no confirm button"
+        form_actions(&page)
+            .iter()
+            .filter(|a| a.starts_with("/import/"))
+            .all(|a| a.ends_with("/columns")),
+        "no confirm button, only the column corrections"
     );
 }
 
@@ -142,5 +153,57 @@ async fn read_only_roles_and_forged_forms_cannot_import() {
         .await
         .status,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_corrected_column_mapping_is_applied_and_saved_for_the_next_file() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    // The city calls its tag column 「シール番号」 and its place 「置き場」: neither is known.
+    let csv = "シール番号,種別,品名,置き場\nSEAL-1,デスクトップパソコン,受付PC,1階窓口\n";
+    let page = upload(&app, &policy, &[("受付.csv", csv)]).await;
+    assert!(
+        page.body.contains("name=\"col:シール番号\"") && page.body.contains("name=\"col:置き場\""),
+        "every header can be corrected"
+    );
+    let columns = form_actions(&page)
+        .into_iter()
+        .find(|a| a.ends_with("/columns"))
+        .expect("a form to correct the columns");
+    let fixed = app
+        .post(
+            Some(&policy),
+            &columns,
+            &[
+                ("csrf_token", &policy.csrf),
+                ("col:シール番号", "asset_tag"),
+                ("col:置き場", "location"),
+                ("col:種別", "kind"),
+                ("col:品名", "name"),
+                ("save_as", "窓口の機器一覧"),
+            ],
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK);
+    assert!(fixed.body.contains("まだ何も書き込んでいません"));
+    let confirm = confirm_path(&fixed);
+    assert_eq!(
+        app.post(Some(&policy), &confirm, &[("csrf_token", &policy.csrf)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let asset = app.asset_id(&app.demo, "SEAL-1").await;
+    let detail = app
+        .get(Some(&policy), &format!("/assets/{asset}"))
+        .await
+        .body;
+    assert!(detail.contains("1階窓口"), "the place went into 設置場所");
+
+    let form = app.get(Some(&policy), "/import").await.body;
+    assert!(
+        form.contains("<option value=\"窓口の機器一覧\">"),
+        "the mapping is offered by name"
     );
 }
