@@ -44,7 +44,7 @@ pub fn router(state: AppState) -> Router {
                 .post(import::upload)
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
-        .route("/import/{token}", post(import::confirm))
+        .route("/import/{token}", get(import::status).post(import::confirm))
         .route("/import/{token}/columns", post(import::columns))
         .route("/media/{id}/checkout", post(media::checkout))
         .route("/media/{id}/return", post(media::give_back))

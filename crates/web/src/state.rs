@@ -19,11 +19,24 @@ impl Default for Settings {
     }
 }
 
+/// An import running in the background: rows read so far, then its report.
+#[derive(Debug)]
+pub struct ImportJob {
+    /// (tenant, user) who started it; only they may see it.
+    pub owner: (i64, i64),
+    pub dry_run: bool,
+    pub rows: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The report, or a message, once finished.
+    pub outcome: Option<Result<daicho_ingest::ImportReport, String>>,
+}
+
 /// The application.
 #[derive(Debug)]
 pub struct App {
     pub db: Db,
     pub settings: Settings,
+    /// Imports started from the browser, by upload token.
+    pub jobs: std::sync::Mutex<std::collections::HashMap<String, ImportJob>>,
 }
 
 /// Handler state: cheap to clone.
@@ -32,7 +45,11 @@ pub struct AppState(pub Arc<App>);
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        AppState(Arc::new(App { db, settings }))
+        AppState(Arc::new(App {
+            db,
+            settings,
+            jobs: Default::default(),
+        }))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::view::{Choice, Layout};
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_ingest::{ImportOptions, ImportReport, import_paths};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -152,6 +152,7 @@ async fn run(
     user: &CurrentUser,
     dir: &std::path::Path,
     dry_run: bool,
+    progress: impl FnMut(usize),
 ) -> Result<ImportReport, AppError> {
     let (files, department) = files_of(dir);
     let mapping = std::fs::read_to_string(dir.join("mapping.json"))
@@ -170,9 +171,117 @@ async fn run(
         &user.actor(),
         &files,
         &options,
-        |_| {},
+        progress,
     )
     .await?)
+}
+
+/// Starts the import of an upload in the background and sends the browser to its page,
+/// which shows the rows read until the report is ready.
+fn start(
+    state: &AppState,
+    user: &CurrentUser,
+    token: &str,
+    dir: PathBuf,
+    dry_run: bool,
+) -> Result<Response, AppError> {
+    let rows = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let job = crate::state::ImportJob {
+        owner: (user.user.tenant_id, user.user.id),
+        dry_run,
+        rows: rows.clone(),
+        outcome: None,
+    };
+    state
+        .jobs
+        .lock()
+        .map_err(|_| AppError::BadRequest("取込の状態を記録できません".into()))?
+        .insert(token.to_string(), job);
+    let (state, user, token_owned) = (state.clone(), user.clone(), token.to_string());
+    tokio::spawn(async move {
+        let result = run(&state, &user, &dir, dry_run, |n| {
+            rows.store(n, std::sync::atomic::Ordering::Relaxed)
+        })
+        .await;
+        if !dry_run {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let outcome = result.map_err(|e| {
+            tracing::error!(error = ?e, "import failed");
+            "取り込みを完了できませんでした。時間をおいて再度お試しください。".to_string()
+        });
+        if let Ok(mut jobs) = state.jobs.lock()
+            && let Some(job) = jobs.get_mut(&token_owned)
+        {
+            job.outcome = Some(outcome);
+        }
+    });
+    Ok(Redirect::to(&format!("/import/{token}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import_progress.html")]
+struct ProgressPage {
+    layout: Layout,
+    rows: usize,
+}
+
+/// GET /import/{token}: the progress of an import, then its report.
+pub async fn status(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let (dry_run, rows, outcome) = {
+        let jobs = state.jobs.lock().map_err(|_| AppError::NotFound)?;
+        let job = jobs
+            .get(&token)
+            .filter(|j| j.owner == (user.user.tenant_id, user.user.id))
+            .ok_or(AppError::NotFound)?;
+        (
+            job.dry_run,
+            job.rows.load(std::sync::atomic::Ordering::Relaxed),
+            job.outcome.clone(),
+        )
+    };
+    let report = match outcome {
+        None => {
+            let title = if dry_run {
+                "取込の確認中"
+            } else {
+                "取り込み中"
+            };
+            return Ok(Html(
+                ProgressPage {
+                    layout: Layout::new(&user, title, "import"),
+                    rows,
+                }
+                .render()?,
+            )
+            .into_response());
+        }
+        Some(Err(message)) => return Err(AppError::Invalid(message)),
+        Some(Ok(report)) => report,
+    };
+    let ok = report.error_count == 0;
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let (confirm, remap) = if dry_run {
+        (
+            if ok {
+                format!("/import/{token}")
+            } else {
+                String::new()
+            },
+            format!("/import/{token}/columns"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    Ok((status, preview(&user, &report, confirm, remap)?).into_response())
 }
 
 /// The folder of an upload, if it is this user's.
@@ -292,7 +401,7 @@ pub async fn upload(
     {
         save_mapping_file(&dir, &mapping)?;
     }
-    checked(&state, &user, &token, &dir).await
+    start(&state, &user, &token, dir, true)
 }
 
 fn save_mapping_file(
@@ -304,34 +413,6 @@ fn save_mapping_file(
         serde_json::to_string(mapping).unwrap_or_default(),
     )
     .map_err(io)
-}
-
-/// A dry run of the upload in `dir`: what would change, every error, the columns as read
-/// (to correct), and a confirm button when there is no error. The upload stays until
-/// confirmed, so that its columns can be corrected.
-async fn checked(
-    state: &AppState,
-    user: &CurrentUser,
-    token: &str,
-    dir: &std::path::Path,
-) -> Result<Response, AppError> {
-    let report = run(state, user, dir, true).await?;
-    let ok = report.error_count == 0;
-    let confirm = if ok {
-        format!("/import/{token}")
-    } else {
-        String::new()
-    };
-    let status = if ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        status,
-        preview(user, &report, confirm, format!("/import/{token}/columns"))?,
-    )
-        .into_response())
 }
 
 /// POST /import/{token}/columns: the user's corrections to which header fills which
@@ -364,13 +445,18 @@ pub async fn columns(
     {
         state.db.save_mapping(&user.scope, name, &mapping).await?;
     }
-    checked(&state, &user, &token, &dir).await
+    start(&state, &user, &token, dir, true)
 }
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
     #[serde(default)]
     csrf_token: String,
+}
+
+/// A finished dry run without errors.
+fn clean(outcome: &Result<ImportReport, String>) -> bool {
+    matches!(outcome, Ok(r) if r.error_count == 0)
 }
 
 /// POST /import/{token}: imports the checked upload for real.
@@ -383,16 +469,14 @@ pub async fn confirm(
     verify(&form.csrf_token, &user.csrf)?;
     user.require_write()?;
     let dir = upload_dir(&user, &token)?;
-    let report = run(&state, &user, &dir, false).await?;
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = if report.committed {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        status,
-        preview(&user, &report, String::new(), String::new())?,
-    )
-        .into_response())
+    // Only a checked upload without errors can be confirmed, and only once.
+    let checked = state
+        .jobs
+        .lock()
+        .ok()
+        .and_then(|jobs| jobs.get(&token).and_then(|j| j.outcome.as_ref()).map(clean));
+    if checked != Some(true) {
+        return Err(AppError::NotFound);
+    }
+    start(&state, &user, &token, dir, false)
 }

@@ -21,6 +21,23 @@ fn multipart(csrf: &str, files: &[(&str, &str)]) -> String {
     body
 }
 
+/// Follows an import to its report: the redirect to its page, then the page's
+/// self-refresh while it runs.
+async fn follow(app: &TestApp, client: &Client, mut page: Page) -> Page {
+    let mut at = String::new();
+    for _ in 0..500 {
+        if page.status == StatusCode::SEE_OTHER && page.location.starts_with("/import/") {
+            at = page.location.clone();
+        } else if page.body.contains("http-equiv=\"refresh\"") {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        } else {
+            return page;
+        }
+        page = app.get(Some(client), &at).await;
+    }
+    panic!("the import never finished");
+}
+
 async fn upload(app: &TestApp, client: &Client, files: &[(&str, &str)]) -> Page {
     let request = Request::post("/import")
         .header(header::COOKIE, &client.cookie)
@@ -30,7 +47,7 @@ async fn upload(app: &TestApp, client: &Client, files: &[(&str, &str)]) -> Page 
         )
         .body(Body::from(multipart(&client.csrf, files)))
         .expect("request");
-    app.send(request).await
+    follow(app, client, app.send(request).await).await
 }
 
 /// The `action` of every form on the page.
@@ -69,6 +86,11 @@ async fn a_checked_upload_is_written_only_when_confirmed() {
 
     let other = app.login("policy").await;
     let path = confirm_path(&page);
+    assert_eq!(
+        app.get(Some(&other), &path).await.status,
+        StatusCode::NOT_FOUND,
+        "only the uploader sees its import"
+    );
     let stolen = app
         .post(Some(&other), &path, &[("csrf_token", &other.csrf)])
         .await;
@@ -77,9 +99,13 @@ async fn a_checked_upload_is_written_only_when_confirmed() {
         StatusCode::NOT_FOUND,
         "only the uploader confirms"
     );
-    let done = app
-        .post(Some(&manager), &path, &[("csrf_token", &manager.csrf)])
-        .await;
+    let done = follow(
+        &app,
+        &manager,
+        app.post(Some(&manager), &path, &[("csrf_token", &manager.csrf)])
+            .await,
+    )
+    .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("取り込みました"));
     assert_eq!(app.asset_count(&app.demo).await, before + 2);
@@ -171,8 +197,10 @@ async fn a_corrected_column_mapping_is_applied_and_saved_for_the_next_file() {
         .into_iter()
         .find(|a| a.ends_with("/columns"))
         .expect("a form to correct the columns");
-    let fixed = app
-        .post(
+    let fixed = follow(
+        &app,
+        &policy,
+        app.post(
             Some(&policy),
             &columns,
             &[
@@ -184,16 +212,20 @@ async fn a_corrected_column_mapping_is_applied_and_saved_for_the_next_file() {
                 ("save_as", "窓口の機器一覧"),
             ],
         )
-        .await;
+        .await,
+    )
+    .await;
     assert_eq!(fixed.status, StatusCode::OK);
     assert!(fixed.body.contains("まだ何も書き込んでいません"));
     let confirm = confirm_path(&fixed);
-    assert_eq!(
+    let done = follow(
+        &app,
+        &policy,
         app.post(Some(&policy), &confirm, &[("csrf_token", &policy.csrf)])
-            .await
-            .status,
-        StatusCode::OK
-    );
+            .await,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
     let asset = app.asset_id(&app.demo, "SEAL-1").await;
     let detail = app
         .get(Some(&policy), &format!("/assets/{asset}"))
