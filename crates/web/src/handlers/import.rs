@@ -58,6 +58,26 @@ fn uploads() -> PathBuf {
     std::env::temp_dir().join("daicho-uploads")
 }
 
+/// Uploads older than a day were abandoned (a confirmed one is removed at once): remove
+/// them, so that files with a city's data do not linger.
+fn prune_uploads() {
+    let Ok(entries) = std::fs::read_dir(uploads()) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// GET /import
 pub async fn show(
     State(state): State<AppState>,
@@ -371,6 +391,7 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     user.require_write()?;
+    prune_uploads();
     let token = daicho_store::random_token()?;
     let dir = uploads().join(&token);
     std::fs::create_dir_all(dir.join("files")).map_err(io)?;
