@@ -53,6 +53,8 @@ pub struct ImportReport {
     pub created_departments: Vec<String>,
     /// Tags of the assets removed by `replace`.
     pub removed: Vec<String>,
+    /// (ledger, key) of the other rows removed by `replace`.
+    pub removed_rows: Vec<(&'static str, String)>,
     /// The first [`MAX_LISTED_ERRORS`] errors.
     pub errors: Vec<ImportError>,
     /// All errors, listed or not.
@@ -237,14 +239,7 @@ pub async fn import_paths(
         }
     }
     if options.replace {
-        if report.files.iter().any(|f| f.ledger == "assets") {
-            report.removed = session.remove_unseen_assets().await?;
-        } else {
-            report.error(ImportError::file(
-                "--replace",
-                "資産台帳のファイルがないため、削除する資産を決められません",
-            ));
-        }
+        replace(&mut session, &mut report).await?;
     }
     for (source, row, e) in std::mem::take(&mut session.row_errors) {
         report.error(ImportError {
@@ -426,6 +421,44 @@ async fn read_sheet(
         ));
     }
     Ok(Some(file))
+}
+
+/// `--replace`: in each ledger the run read (assets included), the rows no file named are
+/// removed — referencing ledgers first, so that their references go before what they
+/// refer to. A row still referred to is an error. Departments are never removed (they end).
+async fn replace(session: &mut ImportSession, report: &mut ImportReport) -> Result<(), StoreError> {
+    let read: Vec<&'static str> = report.files.iter().map(|f| f.ledger).collect();
+    if read.is_empty() {
+        report.error(ImportError::file(
+            "--replace",
+            "取り込んだ台帳がないため、削除するものを決められません",
+        ));
+        return Ok(());
+    }
+    for l in LEDGERS
+        .iter()
+        .rev()
+        .filter(|l| read.contains(&l.name) && l.name != "departments")
+    {
+        let (removed, blocked) = session.remove_unseen_rows(l).await?;
+        report
+            .removed_rows
+            .extend(removed.into_iter().map(|k| (l.name, k)));
+        for (key, by) in blocked {
+            let by_label = ledger(by).map_or(by, |x| x.label);
+            report.error(ImportError::file(
+                "--replace",
+                format!(
+                    "{}「{key}」は{by_label}から参照されているため削除できません",
+                    l.label
+                ),
+            ));
+        }
+    }
+    if read.contains(&"assets") {
+        report.removed = session.remove_unseen_assets().await?;
+    }
+    Ok(())
 }
 
 /// A field error placed at its cell: the column whose header fills the field.

@@ -52,6 +52,8 @@ pub struct ImportSession {
     pub(crate) references: HashMap<(&'static str, String), i64>,
     /// Rows this run wrote per ledger and outcome.
     pub ledger_counts: HashMap<&'static str, ImportCounts>,
+    /// Ids of the rows of each ledger this run wrote or found unchanged.
+    pub(crate) seen_rows: HashMap<&'static str, std::collections::HashSet<i64>>,
     /// Departments this run created, by name.
     pub created_departments: Vec<String>,
     /// Tag → the row that first had it, to catch a tag twice in the same files.
@@ -94,6 +96,7 @@ impl Db {
             departments,
             references: HashMap::new(),
             ledger_counts: HashMap::new(),
+            seen_rows: HashMap::new(),
             created_departments: Vec::new(),
             seen: HashMap::new(),
             asset_counts: HashMap::new(),

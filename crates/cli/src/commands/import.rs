@@ -20,7 +20,7 @@ pub struct ImportArgs {
     /// 確認だけして書き込まない / check everything, write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// ファイルにない資産を削除する（資産台帳のみ、削除したものを表示） / remove assets absent from the files
+    /// 取り込んだ台帳で、ファイルにない行を削除する（所属を除く、削除したものを表示） / remove rows absent from the files
     #[arg(long)]
     pub replace: bool,
     /// CSV・TSV・XLSX ファイル、バンドル（フォルダ・ZIP） / files or bundles to import
@@ -88,6 +88,9 @@ pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
                 String::new()
             }
         );
+    }
+    for (ledger, key) in &report.removed_rows {
+        println!("ファイルにないため削除する行: {ledger} {key}");
     }
     if !report.created_departments.is_empty() {
         println!(

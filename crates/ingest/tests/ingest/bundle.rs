@@ -311,3 +311,91 @@ async fn a_row_naming_a_missing_reference_is_placed_and_nothing_is_written() {
         .expect("count");
     assert_eq!(count.0, 0);
 }
+
+#[tokio::test]
+async fn replace_removes_rows_a_bundle_no_longer_has_but_not_those_still_referred_to() {
+    let db = fresh().await.expect("db");
+    let tenant = db
+        .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
+        .await
+        .expect("tenant");
+    let dir = tempfile::tempdir().expect("dir");
+    write_bundle(dir.path());
+    assert!(
+        run(&db, tenant.id, &[dir.path().to_path_buf()])
+            .await
+            .committed
+    );
+    // The next bundle drops SD-01 (never taken out), USB-01 (taken out once) and one contract.
+    let next = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        next.path().join("media.csv"),
+        "media_id,department,kind\nUSB-02,080500,usb_memory\n",
+    )
+    .expect("write");
+    std::fs::write(
+        next.path().join("contracts.csv"),
+        "contract_no,department,title\nC-2020-01,080500,図書館システム賃貸借\n",
+    )
+    .expect("write");
+    let options = ImportOptions {
+        replace: true,
+        ..Default::default()
+    };
+    let scope = Scope::tenant(tenant.id);
+    let report = import_paths(
+        &db,
+        &scope,
+        &Actor::system("test"),
+        &[next.path().to_path_buf()],
+        &options,
+        |_| {},
+    )
+    .await
+    .expect("runs");
+    let listed: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        listed.iter().any(|m| m.contains(
+            "外部記録媒体「USB-01」は外部記録媒体の受払から参照されているため削除できません"
+        )),
+        "{listed:#?}"
+    );
+    assert!(!report.committed, "a row still referred to stops the run");
+
+    // With the movements replaced too (none left), both media go.
+    std::fs::write(next.path().join("media_movements.csv"), "media_id,out_at\n").expect("write");
+    let report = import_paths(
+        &db,
+        &scope,
+        &Actor::system("test"),
+        &[next.path().to_path_buf()],
+        &options,
+        |_| {},
+    )
+    .await
+    .expect("runs");
+    assert!(report.committed, "{:#?}", report.errors);
+    let removed: Vec<(&str, &str)> = report
+        .removed_rows
+        .iter()
+        .map(|(l, k)| (*l, k.as_str()))
+        .collect();
+    for expected in [
+        ("contracts", "C-2021-07"),
+        ("media", "SD-01"),
+        ("media", "USB-01"),
+    ] {
+        assert!(removed.contains(&expected), "{expected:?} in {removed:?}");
+    }
+    let left: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM media")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    assert_eq!(left.0, 1);
+    let deleted: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM change_history WHERE action = 'delete'")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+    assert!(deleted.0 >= 4, "each removal is in the history");
+}
