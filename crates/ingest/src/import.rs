@@ -12,6 +12,9 @@ use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
 use daicho_store::{Actor, Db, FieldError, ImportSession, RowOutcome, Scope, StoreError};
 use std::path::PathBuf;
 
+/// Rows shown in a preview.
+pub const SAMPLE_ROWS: usize = 5;
+
 /// Errors listed in full; beyond this only counted.
 pub const MAX_LISTED_ERRORS: usize = 100;
 
@@ -42,6 +45,8 @@ pub struct FileReport {
     pub ignored_columns: Vec<String>,
     /// Every header and the field it was read into, for the user to check and correct.
     pub columns: Vec<(String, Option<&'static str>)>,
+    /// The first rows as written, to see beside the headers.
+    pub sample: Vec<Vec<String>>,
 }
 
 /// The whole run.
@@ -352,6 +357,9 @@ async fn read_sheet(
         }
         file.rows += 1;
         *rows_read += 1;
+        if file.sample.len() < SAMPLE_ROWS {
+            file.sample.push(cells.clone());
+        }
         if rows_read.is_multiple_of(10_000) {
             progress(*rows_read);
         }

@@ -36,6 +36,8 @@ struct FileLine {
     ignored: String,
     /// (header, choices of field with the detected one selected).
     columns: Vec<(String, Vec<Choice>)>,
+    headers: Vec<String>,
+    sample: Vec<Vec<String>>,
 }
 
 #[derive(Template)]
@@ -138,6 +140,8 @@ fn preview(
                 updated: f.updated,
                 unchanged: f.unchanged,
                 ignored: f.ignored_columns.join("、"),
+                headers: f.columns.iter().map(|(h, _)| h.clone()).collect(),
+                sample: f.sample.clone(),
                 columns: f
                     .columns
                     .iter()

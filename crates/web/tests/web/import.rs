@@ -83,6 +83,11 @@ async fn a_checked_upload_is_written_only_when_confirmed() {
         before,
         "the preview writes nothing"
     );
+    assert!(
+        page.body.contains("蔵書検索端末.csv の先頭 2 行")
+            && page.body.contains("<td>貸出用PC</td>"),
+        "the first rows are shown"
+    );
 
     let other = app.login("policy").await;
     let path = confirm_path(&page);
