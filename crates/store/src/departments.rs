@@ -254,3 +254,21 @@ impl Db {
         Ok(out)
     }
 }
+
+impl Db {
+    /// `scope` narrowed to one department and everything under it (for filters): never
+    /// wider than `scope` itself.
+    pub async fn narrow_to(&self, scope: &Scope, department_id: i64) -> Result<Scope, StoreError> {
+        let subtree = self
+            .department_subtree(scope.tenant_id, &[department_id])
+            .await?;
+        let departments = match &scope.departments {
+            None => subtree,
+            Some(own) => subtree.into_iter().filter(|d| own.contains(d)).collect(),
+        };
+        Ok(Scope {
+            departments: Some(departments),
+            ..scope.clone()
+        })
+    }
+}

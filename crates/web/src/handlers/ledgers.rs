@@ -6,7 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{HistoryLine, Layout, history_lines, url_encode};
+use crate::view::{Choice, HistoryLine, Layout, history_lines, url_encode};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -27,6 +27,8 @@ struct ListPage {
     layout: Layout,
     name: &'static str,
     q: String,
+    /// The department filter's options (ledgers whose rows carry a department).
+    departments: Vec<Choice>,
     headers: Vec<&'static str>,
     rows: Vec<(i64, Vec<String>)>,
     total: i64,
@@ -83,6 +85,7 @@ pub async fn index(
 #[serde(default)]
 pub struct ListQuery {
     q: String,
+    department: String,
     page: String,
 }
 
@@ -95,15 +98,34 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let l = find(&user, &name)?;
     let search = Some(query.q.trim()).filter(|q| !q.is_empty());
+    let has_department = l.column("department").is_some();
+    let scope = match query.department.parse::<i64>() {
+        Ok(d) if has_department => state.db.narrow_to(&user.scope, d).await?,
+        _ => user.scope.clone(),
+    };
     let page = state
         .db
-        .ledger_page(&user.scope, l, search, query.page.parse().unwrap_or(1))
+        .ledger_page(&scope, l, search, query.page.parse().unwrap_or(1))
         .await?;
-    let href = |p: i64| format!("/ledgers/{}?q={}&page={p}", l.name, url_encode(&query.q));
+    let departments = if has_department {
+        crate::handlers::assets::list::department_choices(&state, &user, &query.department, false)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let href = |p: i64| {
+        format!(
+            "/ledgers/{}?q={}&department={}&page={p}",
+            l.name,
+            url_encode(&query.q),
+            url_encode(&query.department)
+        )
+    };
     let listing = ListPage {
         layout: Layout::new(&user, l.label, "ledgers"),
         name: l.name,
         q: query.q.clone(),
+        departments,
         headers: l.columns.iter().map(|c| c.label).collect(),
         prev_href: if page.page > 1 {
             href(page.page - 1)

@@ -102,6 +102,45 @@ async fn a_manager_sees_only_its_rows_and_a_tenant_only_its_own() {
     let app = TestApp::new().await;
     let (library, service) = contracts(&app).await;
     let manager = app.login("manager").await;
+    let policy = app.login("policy").await;
+    let library_id = app
+        .db
+        .department_by_code(&Scope::tenant(app.demo.id), "080500")
+        .await
+        .expect("q")
+        .expect("library")
+        .id;
+    let filtered = app
+        .get(
+            Some(&policy),
+            &format!("/ledgers/contracts?department={library_id}"),
+        )
+        .await
+        .body;
+    assert!(
+        filtered.contains("1 件")
+            && filtered.contains("図書館システム保守")
+            && !filtered.contains("窓口端末賃貸借"),
+        "filtered by department"
+    );
+    let service_id = app
+        .db
+        .department_by_code(&Scope::tenant(app.demo.id), "040100")
+        .await
+        .expect("q")
+        .expect("service")
+        .id;
+    let outside = app
+        .get(
+            Some(&manager),
+            &format!("/ledgers/contracts?department={service_id}"),
+        )
+        .await
+        .body;
+    assert!(
+        outside.contains("0 件"),
+        "a filter never widens a manager's scope"
+    );
     let list = app.get(Some(&manager), "/ledgers/contracts").await.body;
     assert!(list.contains("図書館システム保守") && !list.contains("窓口端末賃貸借"));
     assert_eq!(
