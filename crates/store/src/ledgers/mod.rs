@@ -5,6 +5,7 @@
 
 mod cell;
 mod read;
+mod remove;
 mod specs;
 mod write;
 

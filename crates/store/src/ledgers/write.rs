@@ -362,7 +362,7 @@ impl ImportSession {
             != 0)
     }
 
-    async fn department_code(&mut self, id: i64) -> Result<String, StoreError> {
+    pub(super) async fn department_code(&mut self, id: i64) -> Result<String, StoreError> {
         if let Some((_, code)) = self.departments.values().find(|(i, _)| *i == id) {
             return Ok(code.clone());
         }
@@ -375,7 +375,11 @@ impl ImportSession {
             .try_get("code")?)
     }
 
-    async fn reference_key(&mut self, target: &'static str, id: i64) -> Result<String, StoreError> {
+    pub(super) async fn reference_key(
+        &mut self,
+        target: &'static str,
+        id: i64,
+    ) -> Result<String, StoreError> {
         if let Some(((_, key), _)) = self
             .references
             .iter()
@@ -473,140 +477,5 @@ fn show(v: &Json) -> String {
         Json::String(s) => s.clone(),
         Json::Null => String::new(),
         other => other.to_string(),
-    }
-}
-
-impl ImportSession {
-    /// Removes the rows of `ledger` (within the scope) that no row of this run named, with
-    /// a `delete` history entry each: `import --replace`. Rows other ledgers still refer to
-    /// are not removed; they come back as the second list, (key, the referring ledger).
-    pub async fn remove_unseen_rows(
-        &mut self,
-        ledger: &'static Ledger,
-    ) -> Result<(Vec<String>, Vec<(String, &'static str)>), StoreError> {
-        let tenant_id = self.scope.tenant_id;
-        let seen = self.seen_rows.get(ledger.name).cloned().unwrap_or_default();
-        let key_column = ledger
-            .key
-            .first()
-            .and_then(|k| ledger.column(k))
-            .map_or("id", |c| c.db);
-        let mut sql = Sql::new(&format!(
-            "SELECT id, {key_column} AS k FROM {} WHERE tenant_id = ",
-            ledger.table
-        ));
-        sql.bind(tenant_id);
-        if ledger.column("department").is_some() {
-            self.scope.restrict(&mut sql, "department_id");
-        }
-        let mut doomed: Vec<(i64, String)> = Vec::new();
-        for row in sql.query().fetch_all(&mut *self.tx).await? {
-            let id: i64 = row.try_get("id")?;
-            if !seen.contains(&id) {
-                doomed.push((
-                    id,
-                    row.try_get::<Option<String>, _>("k")
-                        .ok()
-                        .flatten()
-                        .unwrap_or_else(|| id.to_string()),
-                ));
-            }
-        }
-        let mut blocked: Vec<(String, &'static str)> = Vec::new();
-        for other in LEDGERS {
-            for c in other
-                .columns
-                .iter()
-                .filter(|c| c.kind == Kind::Reference(ledger.name))
-            {
-                for chunk in doomed.chunks(400) {
-                    let mut sql = Sql::new(&format!(
-                        "SELECT DISTINCT {} AS r FROM {} WHERE tenant_id = ",
-                        c.db, other.table
-                    ));
-                    sql.bind(tenant_id)
-                        .push(&format!(" AND {} IN ", c.db))
-                        .bind_list(chunk.iter().map(|(id, _)| *id));
-                    for row in sql.query().fetch_all(&mut *self.tx).await? {
-                        let id: i64 = row.try_get("r")?;
-                        if let Some((_, key)) = chunk.iter().find(|(i, _)| *i == id) {
-                            blocked.push((key.clone(), other.name));
-                        }
-                    }
-                }
-            }
-        }
-        doomed.retain(|(_, key)| !blocked.iter().any(|(b, _)| b == key));
-        let mut removed = Vec::new();
-        for (id, key) in doomed {
-            let mut snapshot = Sql::new(&format!(
-                "SELECT {} FROM {} WHERE id = ",
-                ledger
-                    .columns
-                    .iter()
-                    .map(|c| c.db)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                ledger.table
-            ));
-            snapshot.bind(id);
-            let row = snapshot.query().fetch_one(&mut *self.tx).await?;
-            let before = Json::Object(self.snapshot_all(ledger, &row).await?);
-            let mut sql = Sql::new(&format!("DELETE FROM {} WHERE tenant_id = ", ledger.table));
-            sql.bind(tenant_id).push(" AND id = ").bind(id);
-            sql.query().execute(&mut *self.tx).await?;
-            let change = Change {
-                tenant_id,
-                entity: ledger.name,
-                entity_id: Some(id),
-                entity_key: &key,
-                action: "delete",
-                before: Some(&before),
-                after: None,
-            };
-            record(&mut self.tx, &self.actor, change).await?;
-            removed.push(key);
-        }
-        removed.sort();
-        Ok((removed, blocked))
-    }
-
-    /// Every column of a stored row, shown as the history shows values.
-    async fn snapshot_all(
-        &mut self,
-        ledger: &Ledger,
-        row: &AnyRow,
-    ) -> Result<Map<String, Json>, StoreError> {
-        let mut out = Map::new();
-        for c in ledger.columns {
-            let shown = match c.kind {
-                Kind::Int | Kind::Yen | Kind::FiscalYear => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(Json::from)
-                    .unwrap_or(Json::Null),
-                Kind::Bool => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(|v| Json::Bool(v != 0))
-                    .unwrap_or(Json::Null),
-                Kind::Ratio => row
-                    .try_get::<Option<f64>, _>(c.db)?
-                    .map(Json::from)
-                    .unwrap_or(Json::Null),
-                Kind::Department => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.department_code(id).await?),
-                    None => Json::Null,
-                },
-                Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.reference_key(target, id).await?),
-                    None => Json::Null,
-                },
-                _ => row
-                    .try_get::<Option<String>, _>(c.db)?
-                    .map(Json::String)
-                    .unwrap_or(Json::Null),
-            };
-            out.insert(c.name.to_string(), shown);
-        }
-        Ok(out)
     }
 }
