@@ -80,13 +80,9 @@ impl IntoResponse for AppError {
             Err(_) => (
                 status,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                message_fallback(title),
+                title.to_string(),
             )
                 .into_response(),
         }
     }
-}
-
-fn message_fallback(title: &str) -> String {
-    title.to_string()
 }
