@@ -75,7 +75,7 @@ impl ImportSession {
         let mut removed = Vec::new();
         for (id, key) in doomed {
             let mut snapshot = Sql::new(&format!(
-                "SELECT {} FROM {} WHERE id = ",
+                "SELECT id, {} FROM {} WHERE id = ",
                 ledger
                     .columns
                     .iter()
@@ -114,32 +114,7 @@ impl ImportSession {
     ) -> Result<Map<String, Json>, StoreError> {
         let mut out = Map::new();
         for c in ledger.columns {
-            let shown = match c.kind {
-                Kind::Int | Kind::Yen | Kind::FiscalYear => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(Json::from)
-                    .unwrap_or(Json::Null),
-                Kind::Bool => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(|v| Json::Bool(v != 0))
-                    .unwrap_or(Json::Null),
-                Kind::Ratio => row
-                    .try_get::<Option<f64>, _>(c.db)?
-                    .map(Json::from)
-                    .unwrap_or(Json::Null),
-                Kind::Department => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.department_code(id).await?),
-                    None => Json::Null,
-                },
-                Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.reference_key(target, id).await?),
-                    None => Json::Null,
-                },
-                _ => row
-                    .try_get::<Option<String>, _>(c.db)?
-                    .map(Json::String)
-                    .unwrap_or(Json::Null),
-            };
+            let shown = self.shown(ledger, row, c).await?;
             out.insert(c.name.to_string(), shown);
         }
         Ok(out)

@@ -308,43 +308,51 @@ impl ImportSession {
     ) -> Result<Map<String, Json>, StoreError> {
         let mut out = Map::new();
         for r in resolved {
-            let c = r.column;
-            let shown = match c.kind {
-                Kind::Int | Kind::Yen | Kind::FiscalYear => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(Json::from)
-                    .unwrap_or(Json::Null),
-                Kind::Bool => row
-                    .try_get::<Option<i64>, _>(c.db)?
-                    .map(|v| Json::Bool(v != 0))
-                    .unwrap_or(Json::Null),
-                Kind::Ratio => {
-                    let unknown =
-                        ledger.table == "contracts" && self.ratio_unknown(ledger, row).await?;
-                    if unknown {
-                        Json::String("不明".into())
-                    } else {
-                        row.try_get::<Option<f64>, _>(c.db)?
-                            .map(Json::from)
-                            .unwrap_or(Json::Null)
-                    }
-                }
-                Kind::Department => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.department_code(id).await?),
-                    None => Json::Null,
-                },
-                Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
-                    Some(id) => Json::String(self.reference_key(target, id).await?),
-                    None => Json::Null,
-                },
-                _ => row
-                    .try_get::<Option<String>, _>(c.db)?
-                    .map(Json::String)
-                    .unwrap_or(Json::Null),
-            };
-            out.insert(c.name.to_string(), shown);
+            let shown = self.shown(ledger, row, r.column).await?;
+            out.insert(r.column.name.to_string(), shown);
         }
         Ok(out)
+    }
+
+    /// One stored value (`row` must hold the row's `id` and the column) as the history
+    /// shows it: departments and references by their keys, an unknown ratio as 不明.
+    pub(super) async fn shown(
+        &mut self,
+        ledger: &Ledger,
+        row: &AnyRow,
+        c: &Column,
+    ) -> Result<Json, StoreError> {
+        Ok(match c.kind {
+            Kind::Int | Kind::Yen | Kind::FiscalYear => row
+                .try_get::<Option<i64>, _>(c.db)?
+                .map(Json::from)
+                .unwrap_or(Json::Null),
+            Kind::Bool => row
+                .try_get::<Option<i64>, _>(c.db)?
+                .map(|v| Json::Bool(v != 0))
+                .unwrap_or(Json::Null),
+            Kind::Ratio => {
+                if ledger.table == "contracts" && self.ratio_unknown(ledger, row).await? {
+                    Json::String("不明".into())
+                } else {
+                    row.try_get::<Option<f64>, _>(c.db)?
+                        .map(Json::from)
+                        .unwrap_or(Json::Null)
+                }
+            }
+            Kind::Department => match row.try_get::<Option<i64>, _>(c.db)? {
+                Some(id) => Json::String(self.department_code(id).await?),
+                None => Json::Null,
+            },
+            Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
+                Some(id) => Json::String(self.reference_key(target, id).await?),
+                None => Json::Null,
+            },
+            _ => row
+                .try_get::<Option<String>, _>(c.db)?
+                .map(Json::String)
+                .unwrap_or(Json::Null),
+        })
     }
 
     async fn ratio_unknown(&mut self, ledger: &Ledger, row: &AnyRow) -> Result<bool, StoreError> {
