@@ -19,5 +19,5 @@ pub use department::DepartmentLevel;
 pub use error::DomainError;
 pub use role::Role;
 pub use tenant::TenantCode;
-pub use values::{format_yen, parse_bool, parse_yen};
+pub use values::{format_yen, is_blank, parse_bool, parse_yen};
 pub use wareki::{FiscalYear, format_wareki, normalize_width, parse_date};

@@ -16,6 +16,11 @@ pub fn parse_yen(input: &str) -> Option<i64> {
     s.parse().ok()
 }
 
+/// Whether a cell says "none": empty, or a dash as the reference report's tables write it.
+pub fn is_blank(cell: &str) -> bool {
+    matches!(cell.trim(), "" | "-" | "－" | "ー" | "―" | "—" | "‐")
+}
+
 /// Reads a yes/no cell: 有/無, あり/なし, ○/×, yes/no, true/false, 1/0 and the like.
 pub fn parse_bool(input: &str) -> Option<bool> {
     match normalize_width(input).to_lowercase().as_str() {

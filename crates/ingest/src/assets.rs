@@ -7,11 +7,6 @@ use crate::headers::Mapping;
 use daicho_store::AssetInput;
 use sha2::{Digest, Sha256};
 
-/// A dash in a cell means "none".
-fn blank(value: &str) -> bool {
-    matches!(value.trim(), "" | "-" | "－" | "ー" | "―" | "—" | "‐")
-}
-
 /// The kind code for the words used in inventories, if any word fits.
 fn kind_code(text: &str) -> Option<&'static str> {
     let t = daicho_domain::normalize_width(text).to_lowercase();
@@ -137,7 +132,7 @@ pub fn to_input(
     let mut kind_text = String::new();
     for ((field, _), value) in mapping.columns.iter().zip(cells) {
         let Some(field) = field else { continue };
-        if blank(value) {
+        if daicho_domain::is_blank(value) {
             continue;
         }
         let v = value.trim().to_string();

@@ -2,7 +2,7 @@
 //! value; the caller adds file, row and column.
 
 use super::Kind;
-use daicho_domain::{normalize_width, parse_bool, parse_date, parse_yen};
+use daicho_domain::{is_blank, normalize_width, parse_bool, parse_date, parse_yen};
 
 /// A cell's value, typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,14 +20,9 @@ pub enum Cell {
     Reference(String),
 }
 
-/// A dash means "none", as in the reference report's tables.
-fn blank(text: &str) -> bool {
-    matches!(text.trim(), "" | "-" | "－" | "ー" | "―" | "—")
-}
-
 /// Reads `text` as `kind`.
 pub fn parse_cell(kind: Kind, text: &str) -> Result<Cell, String> {
-    if blank(text) {
+    if is_blank(text) {
         return Ok(Cell::Empty);
     }
     let t = text.trim();
