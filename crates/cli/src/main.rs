@@ -49,6 +49,17 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// デモ団体「サンプル市」を読み込む / load the demo city サンプル市
     Demo(commands::demo::DemoArgs),
+    /// 規則で監査結果（指摘・意見）を判定する / decide the audit's findings
+    Audit(commands::audit::AuditArgs),
+    /// 点検規則の一覧・設定・追加 / list, configure or add rules
+    #[command(subcommand)]
+    Rule(commands::rule::RuleCommand),
+    /// 例外承認の記録・一覧 / record or list waivers
+    #[command(subcommand)]
+    Waiver(commands::rule::WaiverCommand),
+    /// サポート期限カタログの一覧・更新 / list or refresh the end-of-life catalogue
+    #[command(subcommand)]
+    Eol(commands::eol::EolCommand),
     /// 性能測定 / benchmarks
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -97,6 +108,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => commands::import::run(&settings, args).await,
         Command::Export(args) => commands::export::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
+        Command::Audit(args) => commands::audit::run(&settings, args).await,
+        Command::Rule(c) => commands::rule::run(&settings, c).await,
+        Command::Waiver(c) => commands::rule::run_waiver(&settings, c).await,
+        Command::Eol(c) => commands::eol::run(&settings, c).await,
         Command::Bench(c) => commands::bench::run(&settings, explicit_database, c).await,
     }
 }

@@ -15,8 +15,10 @@ mod import;
 pub mod ledgers;
 mod mappings;
 mod migrate;
+mod rule_settings;
 mod scope;
 mod sessions;
+mod snapshot;
 mod sql;
 mod tenants;
 #[cfg(feature = "test-support")]
@@ -33,8 +35,10 @@ pub use error::{FieldError, StoreError};
 pub use history::HistoryEntry;
 pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use mappings::ColumnMapping;
+pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};
 pub use scope::{Actor, Scope};
 pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
+pub use snapshot::{ColumnType, SNAPSHOT_PAGE_ROWS, SNAPSHOT_TABLES, SnapshotPage, SnapshotTable};
 pub use tenants::Tenant;
 
 /// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.

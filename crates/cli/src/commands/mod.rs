@@ -1,11 +1,14 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod bench;
 pub mod bench_import;
 pub mod demo;
 pub mod department;
+pub mod eol;
 pub mod export;
 pub mod import;
+pub mod rule;
 pub mod serve;
 pub mod tenant;
 pub mod user;
@@ -18,4 +21,19 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     println!("スキーマは最新です（{}）", db.display_url());
     db.close().await;
     Ok(())
+}
+
+/// The tenant named on the command line, with a scope over all of it.
+pub async fn tenant_scope(
+    db: &daicho_store::Db,
+    code: &str,
+) -> anyhow::Result<(daicho_store::Tenant, daicho_store::Scope)> {
+    use anyhow::Context;
+    let code = daicho_domain::TenantCode::parse(code)?;
+    let tenant = db
+        .tenant_by_code(&code)
+        .await?
+        .with_context(|| format!("団体 {code} は登録されていません"))?;
+    let scope = daicho_store::Scope::tenant(tenant.id);
+    Ok((tenant, scope))
 }

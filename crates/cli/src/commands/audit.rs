@@ -1,0 +1,96 @@
+//! `daicho audit --tenant CODE [--as-of DATE] [--format json|table|xlsx] [--output FILE]
+//! [--rule ID...] [--department CODE...] [--all]`
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use daicho_domain::parse_date;
+use daicho_rules::{AuditOptions, output, run_audit};
+
+use super::tenant_scope;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Json,
+    Table,
+    Xlsx,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// 団体コード / tenant code
+    #[arg(long)]
+    pub tenant: String,
+    /// 監査基準日（省略時は今日。2023-10-06、令和5年10月6日なども可） / audit date
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// 形式 / output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// 出力先（省略時は標準出力。xlsx では必須） / output file
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// この規則だけ（複数可） / only these rules
+    #[arg(long = "rule")]
+    pub rules: Vec<String>,
+    /// この所属（と配下）だけ（複数可） / only these departments and their sub-departments
+    #[arg(long = "department")]
+    pub departments: Vec<String>,
+    /// 適合（pass）も出力する / include passes
+    #[arg(long)]
+    pub all: bool,
+    /// 1 規則の制限時間（秒） / time limit per rule, seconds
+    #[arg(long, default_value_t = 120)]
+    pub time_limit: u64,
+}
+
+pub async fn run(settings: &Settings, args: AuditArgs) -> anyhow::Result<()> {
+    let as_of = match &args.as_of {
+        Some(s) => {
+            parse_date(s).with_context(|| format!("--as-of「{s}」を日付として読めません"))?
+        }
+        None => chrono::Local::now().date_naive(),
+    };
+    if matches!(args.format, Format::Xlsx) && args.output.is_none() {
+        anyhow::bail!("--format xlsx には --output でファイル名を指定してください");
+    }
+    let db = settings.open().await?;
+    let (tenant, scope) = tenant_scope(&db, &args.tenant).await?;
+    let options = AuditOptions {
+        rules: args.rules,
+        departments: args.departments,
+        include_passes: args.all,
+        time_limit: Duration::from_secs(args.time_limit),
+        ..AuditOptions::as_of(as_of)
+    };
+    let report = run_audit(&db, &scope, &tenant.code, &options).await;
+    db.close().await;
+    let report = report?;
+    let bytes = match args.format {
+        Format::Json => output::json(&report).into_bytes(),
+        Format::Table => output::table(&report).into_bytes(),
+        Format::Xlsx => output::xlsx(&report)?,
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, bytes)
+                .with_context(|| format!("{} に書き込めません", path.display()))?;
+            eprintln!(
+                "{}: 指摘 {} 件・意見 {} 件・不明 {} 件・例外承認 {} 件",
+                path.display(),
+                report.summary.violations,
+                report.summary.opinions,
+                report.summary.unknown,
+                report.summary.waived
+            );
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}

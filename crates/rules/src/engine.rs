@@ -1,0 +1,217 @@
+//! Runs rules' checks on a snapshot. A check may only read (an authorizer refuses
+//! anything else when it is prepared, ATTACH is disabled) and is interrupted when it runs
+//! past its time limit.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
+use serde_json::Value as Json;
+
+use crate::AuditError;
+use crate::rule::Rule;
+use crate::snapshot::Snapshot;
+
+/// A rule's verdict on one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Fail,
+    Unknown,
+    Pass,
+}
+
+/// One row a check yielded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub subject: String,
+    pub department: Option<String>,
+    pub verdict: Verdict,
+    pub reason: String,
+    /// The facts the verdict used (field → value), when the check gives them.
+    pub facts: Option<Json>,
+}
+
+/// The columns every check returns; `facts` (a JSON object) is optional.
+pub const RESULT_COLUMNS: &[&str] = &["subject", "department", "outcome", "reason"];
+
+fn read_only(ctx: AuthContext<'_>) -> Authorization {
+    match ctx.action {
+        AuthAction::Select
+        | AuthAction::Read { .. }
+        | AuthAction::Function { .. }
+        | AuthAction::Recursive => Authorization::Allow,
+        _ => Authorization::Deny,
+    }
+}
+
+fn guard(snapshot: &Snapshot) {
+    snapshot.conn.authorizer(Some(read_only));
+    snapshot.conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0);
+}
+
+/// Checks a rule's SQL against the snapshot schema: it must read only, return the
+/// result columns, and use no parameter the rule does not define.
+pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
+    guard(snapshot);
+    let refuse = |message: String| {
+        AuditError::Rule(crate::rule::RuleError {
+            origin: rule.origin.clone(),
+            message,
+        })
+    };
+    let stmt = snapshot.conn.prepare(&rule.check).map_err(|e| {
+        refuse(format!(
+            "check の SQL を受け付けられません（{}）: {e}",
+            rule.id
+        ))
+    })?;
+    if !stmt.readonly() {
+        return Err(refuse(format!(
+            "check はデータを変更できません（{}）",
+            rule.id
+        )));
+    }
+    let names = stmt.column_names();
+    for wanted in RESULT_COLUMNS {
+        if !names.contains(wanted) {
+            return Err(refuse(format!(
+                "check の結果に列 {wanted} がありません（subject, department, outcome, reason が必要です）"
+            )));
+        }
+    }
+    for i in 1..=stmt.parameter_count() {
+        let name = stmt.parameter_name(i).unwrap_or("?");
+        let bare = name.trim_start_matches([':', '$', '@']);
+        if bare != "as_of" && !rule.params.contains_key(bare) {
+            return Err(refuse(format!(
+                "check のパラメータ {name} が params にありません"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs one rule with the given parameter values, as of `as_of`.
+pub fn run(
+    rule: &Rule,
+    params: &BTreeMap<String, Json>,
+    snapshot: &Snapshot,
+    as_of: NaiveDate,
+    time_limit: Duration,
+    keep_passes: bool,
+) -> Result<(Vec<Outcome>, u64), AuditError> {
+    guard(snapshot);
+    let failed = |message: String| AuditError::Check {
+        rule: rule.id.clone(),
+        message,
+    };
+    let mut stmt = snapshot
+        .conn
+        .prepare(&rule.check)
+        .map_err(|e| failed(e.to_string()))?;
+    for i in 1..=stmt.parameter_count() {
+        let name = stmt.parameter_name(i).unwrap_or("").to_string();
+        let bare = name.trim_start_matches([':', '$', '@']);
+        let value = if bare == "as_of" {
+            rusqlite::types::Value::Text(as_of.to_string())
+        } else {
+            match params.get(bare) {
+                Some(Json::Number(n)) if n.is_i64() => {
+                    rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0))
+                }
+                Some(Json::Number(n)) => rusqlite::types::Value::Real(n.as_f64().unwrap_or(0.0)),
+                Some(Json::String(s)) => rusqlite::types::Value::Text(s.clone()),
+                _ => rusqlite::types::Value::Null,
+            }
+        };
+        stmt.raw_bind_parameter(i, value)
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let at = |n: &str| names.iter().position(|c| c == n);
+    let (subject, department, outcome, reason, facts) = (
+        at("subject"),
+        at("department"),
+        at("outcome"),
+        at("reason"),
+        at("facts"),
+    );
+    let (Some(subject), Some(department), Some(outcome), Some(reason)) =
+        (subject, department, outcome, reason)
+    else {
+        return Err(failed(
+            "結果の列 subject, department, outcome, reason が揃っていません".into(),
+        ));
+    };
+    let deadline = Instant::now() + time_limit;
+    snapshot
+        .conn
+        .progress_handler(10_000, Some(move || Instant::now() > deadline));
+    let mut out = Vec::new();
+    let mut passes = 0u64;
+    let mut rows = stmt.raw_query();
+    let result = loop {
+        let row = match rows.next() {
+            Ok(Some(row)) => row,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(Stop::Sql(e)),
+        };
+        let verdict = match row.get_ref(outcome).ok().and_then(|v| v.as_str().ok()) {
+            Some("fail") => Verdict::Fail,
+            Some("unknown") => Verdict::Unknown,
+            Some("pass") => Verdict::Pass,
+            other => {
+                break Err(Stop::Outcome(other.unwrap_or("NULL").to_string()));
+            }
+        };
+        if verdict == Verdict::Pass {
+            passes += 1;
+            if !keep_passes {
+                continue;
+            }
+        }
+        let text = |i: usize| -> Option<String> {
+            match row.get_ref(i).ok()? {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                rusqlite::types::ValueRef::Real(f) => Some(f.to_string()),
+                v => v.as_str().ok().map(str::to_string),
+            }
+        };
+        out.push(Outcome {
+            subject: text(subject).unwrap_or_default(),
+            department: text(department),
+            verdict,
+            reason: text(reason).unwrap_or_default(),
+            facts: facts
+                .and_then(text)
+                .and_then(|f| serde_json::from_str(&f).ok()),
+        });
+    };
+    drop(rows);
+    snapshot.conn.progress_handler(0, None::<fn() -> bool>);
+    match result {
+        Ok(()) => Ok((out, passes)),
+        Err(Stop::Sql(rusqlite::Error::SqliteFailure(e, _)))
+            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            Err(AuditError::TimedOut {
+                rule: rule.id.clone(),
+                seconds: time_limit.as_secs(),
+            })
+        }
+        Err(Stop::Sql(e)) => Err(failed(e.to_string())),
+        Err(Stop::Outcome(v)) => Err(failed(format!(
+            "outcome は pass / fail / unknown のどれかです（{v:?} が返りました）"
+        ))),
+    }
+}
+
+/// Why reading a check's rows stopped early.
+enum Stop {
+    Sql(rusqlite::Error),
+    Outcome(String),
+}

@@ -1,0 +1,170 @@
+//! A rule as its file says it: who it is, what it cites, its parameters, and its check —
+//! one SQL query over the audit snapshot that yields, per subject, pass / fail / unknown.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+/// 指摘 (violation) or 意見 (opinion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    Violation,
+    Opinion,
+}
+
+impl Grade {
+    pub fn parse(s: &str) -> Option<Grade> {
+        match s.trim() {
+            "violation" | "指摘" => Some(Grade::Violation),
+            "opinion" | "意見" => Some(Grade::Opinion),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Grade::Violation => "violation",
+            Grade::Opinion => "opinion",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Grade::Violation => "指摘",
+            Grade::Opinion => "意見",
+        }
+    }
+}
+
+/// Whether the report treats the matter as general (総論) or as an individual case (個別事案).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    General,
+    Individual,
+}
+
+impl Scope {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Scope::General => "総論",
+            Scope::Individual => "個別",
+        }
+    }
+}
+
+/// A parsed and checked rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub grade: Grade,
+    pub scope: Scope,
+    pub clause: String,
+    /// The reference report's items the rule stands for (総2, 個14, ...).
+    pub report_items: Vec<String>,
+    /// What a subject is: asset, medium, contract, website, department, ...
+    pub subject: String,
+    pub description: String,
+    /// Parameter name → default value (number or text).
+    pub params: BTreeMap<String, Json>,
+    pub check: String,
+    /// Where the rule came from: a built-in file name or "tenant".
+    pub origin: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    title: String,
+    grade: String,
+    scope: Option<String>,
+    clause: String,
+    #[serde(default)]
+    report_items: Vec<String>,
+    subject: String,
+    #[serde(default)]
+    description: String,
+    check: String,
+    #[serde(default)]
+    params: BTreeMap<String, Json>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("規則ファイル {origin}: {message}")]
+pub struct RuleError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl Rule {
+    /// Reads a rule file's text (TOML). Only the file's form is checked here; the check's
+    /// SQL is checked against the snapshot schema by [`crate::engine::validate`].
+    pub fn parse(text: &str, origin: &str) -> Result<Rule, RuleError> {
+        let err = |message: String| RuleError {
+            origin: origin.to_string(),
+            message,
+        };
+        let f: RuleFile =
+            basic_toml::from_str(text).map_err(|e| err(format!("読み取れません: {e}")))?;
+        let id = f.id.trim().to_string();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(err(format!(
+                "id「{id}」は英小文字・数字・ハイフンで書いてください（例: usb-without-ledger）"
+            )));
+        }
+        let grade = Grade::parse(&f.grade).ok_or_else(|| {
+            err(format!(
+                "grade「{}」は violation（指摘）か opinion（意見）です",
+                f.grade
+            ))
+        })?;
+        let scope = match f.scope.as_deref().map(str::trim) {
+            None | Some("individual") => Scope::Individual,
+            Some("general") => Scope::General,
+            Some(other) => {
+                return Err(err(format!(
+                    "scope「{other}」は general（総論）か individual（個別）です"
+                )));
+            }
+        };
+        for (name, value) in &f.params {
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(err(format!(
+                    "パラメータ名「{name}」は英小文字・数字・_ で書いてください"
+                )));
+            }
+            if !(value.is_number() || value.is_string()) {
+                return Err(err(format!(
+                    "パラメータ {name} の値は数値か文字列にしてください"
+                )));
+            }
+        }
+        if f.check.trim().is_empty() {
+            return Err(err("check（判定の SQL）がありません".into()));
+        }
+        Ok(Rule {
+            id,
+            title: f.title,
+            grade,
+            scope,
+            clause: f.clause,
+            report_items: f.report_items,
+            subject: f.subject,
+            description: f.description,
+            params: f.params,
+            check: f.check,
+            origin: origin.to_string(),
+        })
+    }
+}

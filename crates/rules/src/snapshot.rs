@@ -1,0 +1,268 @@
+//! The audit snapshot: one tenant's ledgers copied into a private in-memory SQLite
+//! database, with each asset's OS and software already matched to the lifecycle
+//! catalogue. Rules run here, never on the live database: a rule cannot change a
+//! ledger or see another tenant, and gives the same result whichever database the city
+//! runs daicho on.
+
+use std::collections::HashMap;
+
+use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotTable};
+use rusqlite::Connection;
+
+use crate::AuditError;
+use crate::eol::{Catalogue, End, Identified};
+
+/// Columns added to `assets` from the catalogue.
+pub const ASSET_OS_COLUMNS: &[(&str, &str)] = &[
+    (
+        "os_product",
+        "catalogue product the OS was recognised as (NULL: not recognised)",
+    ),
+    ("os_label", "how the recognised OS is shown, e.g. Windows 8"),
+    (
+        "os_eol",
+        "day vendor support ends (ISO date; NULL when supported or no day given)",
+    ),
+    ("os_eoes", "end of paid extended support, when sold"),
+    (
+        "os_end",
+        "support end that applies: os_eoes when the asset records extended support, else os_eol",
+    ),
+    (
+        "os_ended_undated",
+        "1 when the vendor says support ended without giving a day",
+    ),
+];
+
+/// The snapshot table of recognised software (one row per product named in `software`).
+const SOFTWARE_TABLE: &str = "CREATE TABLE asset_software (
+    asset_tag TEXT NOT NULL, department TEXT, written TEXT NOT NULL, product TEXT NOT NULL,
+    label TEXT NOT NULL, eol TEXT, ended_undated INTEGER NOT NULL)";
+
+pub struct Snapshot {
+    pub(crate) conn: Connection,
+    /// Rows loaded per table.
+    pub counts: Vec<(String, u64)>,
+}
+
+enum Message {
+    Rows(usize, Vec<Vec<Option<String>>>),
+}
+
+impl Snapshot {
+    /// The schema without rows: what a rule's check is validated against.
+    pub fn empty() -> Result<Snapshot, AuditError> {
+        let conn = Connection::open_in_memory()?;
+        create_schema(&conn)?;
+        Ok(Snapshot {
+            conn,
+            counts: Vec::new(),
+        })
+    }
+
+    /// Copies the tenant's ledgers. The database is read page by page while another
+    /// thread writes the pages into the snapshot.
+    pub async fn load(
+        db: &Db,
+        tenant_id: i64,
+        catalogue: &Catalogue,
+    ) -> Result<Snapshot, AuditError> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Message>(4);
+        let catalogue = catalogue.clone();
+        let writer = std::thread::spawn(move || -> Result<Snapshot, AuditError> {
+            let conn = Connection::open_in_memory()?;
+            create_schema(&conn)?;
+            conn.execute_batch("BEGIN")?;
+            let mut counts = vec![0u64; SNAPSHOT_TABLES.len()];
+            let mut recogniser = Recogniser {
+                catalogue: &catalogue,
+                cache: HashMap::new(),
+            };
+            while let Some(Message::Rows(t, rows)) = rx.blocking_recv() {
+                counts[t] += rows.len() as u64;
+                insert_rows(&conn, &SNAPSHOT_TABLES[t], rows, &mut recogniser)?;
+            }
+            conn.execute_batch("COMMIT")?;
+            index(&conn)?;
+            let counts = SNAPSHOT_TABLES
+                .iter()
+                .map(|t| t.name.to_string())
+                .zip(counts)
+                .collect();
+            Ok(Snapshot { conn, counts })
+        });
+        let read = async {
+            for (t, table) in SNAPSHOT_TABLES.iter().enumerate() {
+                let mut after = 0;
+                loop {
+                    let page = db.snapshot_page(tenant_id, table, after).await?;
+                    after = page.last_id;
+                    let more = page.more;
+                    if tx.send(Message::Rows(t, page.rows)).await.is_err() {
+                        return Ok::<(), AuditError>(()); // the writer stopped; its error tells why
+                    }
+                    if !more {
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let read_result = read.await;
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| AuditError::Internal("snapshot writer panicked".into()))?;
+        read_result?;
+        written
+    }
+}
+
+fn sql_type(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Text => "TEXT",
+        ColumnType::Integer => "INTEGER",
+        ColumnType::Real => "REAL",
+    }
+}
+
+fn create_schema(conn: &Connection) -> Result<(), AuditError> {
+    for table in SNAPSHOT_TABLES {
+        let mut cols: Vec<String> = table
+            .columns
+            .iter()
+            .map(|(n, t, _)| format!("{n} {}", sql_type(*t)))
+            .collect();
+        if table.name == "assets" {
+            cols.extend(ASSET_OS_COLUMNS.iter().map(|(n, _)| {
+                let t = if *n == "os_ended_undated" {
+                    "INTEGER"
+                } else {
+                    "TEXT"
+                };
+                format!("{n} {t}")
+            }));
+        }
+        conn.execute_batch(&format!(
+            "CREATE TABLE {} ({})",
+            table.name,
+            cols.join(", ")
+        ))?;
+    }
+    conn.execute_batch(SOFTWARE_TABLE)?;
+    Ok(())
+}
+
+/// Indexes for the joins rules make (built after loading: cheaper than keeping them up).
+fn index(conn: &Connection) -> Result<(), AuditError> {
+    conn.execute_batch(
+        "CREATE INDEX assets_tag ON assets (asset_tag);
+         CREATE INDEX asset_software_tag ON asset_software (asset_tag);
+         CREATE INDEX media_id ON media (media_id);
+         CREATE INDEX sightings_tag ON sightings (asset_tag);
+         CREATE INDEX exceptions_subject ON exceptions (subject);
+         CREATE INDEX staff_department ON staff (department);
+         CREATE INDEX training_staff ON training (staff_id);
+         ANALYZE;",
+    )?;
+    Ok(())
+}
+
+struct Recogniser<'a> {
+    catalogue: &'a Catalogue,
+    cache: HashMap<String, Option<Identified>>,
+}
+
+impl Recogniser<'_> {
+    fn identify(&mut self, written: &str) -> Option<Identified> {
+        if let Some(hit) = self.cache.get(written) {
+            return hit.clone();
+        }
+        let found = self.catalogue.identify(written);
+        self.cache.insert(written.to_string(), found.clone());
+        found
+    }
+}
+
+fn insert_rows(
+    conn: &Connection,
+    table: &SnapshotTable,
+    rows: Vec<Vec<Option<String>>>,
+    recogniser: &mut Recogniser<'_>,
+) -> Result<(), AuditError> {
+    let assets = table.name == "assets";
+    let n = table.columns.len() + if assets { ASSET_OS_COLUMNS.len() } else { 0 };
+    let placeholders = vec!["?"; n].join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO {} VALUES ({placeholders})",
+        table.name
+    ))?;
+    let mut software =
+        conn.prepare_cached("INSERT INTO asset_software VALUES (?, ?, ?, ?, ?, ?, ?)")?;
+    let col = |name: &str| table.columns.iter().position(|(c, _, _)| *c == name);
+    let (os_at, sw_at, ext_at, tag_at, dept_at) = (
+        col("os"),
+        col("software"),
+        col("extended_support_until"),
+        col("asset_tag"),
+        col("department"),
+    );
+    for mut row in rows {
+        if assets {
+            let os = os_at.and_then(|i| row[i].clone());
+            let extended = ext_at.is_some_and(|i| row[i].is_some());
+            let found = os.as_deref().and_then(|w| recogniser.identify(w));
+            row.extend(os_columns(found.as_ref(), extended));
+            if let Some(sw) = sw_at.and_then(|i| row[i].clone()) {
+                for written in sw.split([',', '、', '/', ';', '；', '・', '\n', '，']) {
+                    let written = written.trim();
+                    if written.is_empty() {
+                        continue;
+                    }
+                    if let Some(p) = recogniser.identify(written) {
+                        let (eol, undated) = end_columns(p.eol);
+                        software.execute(rusqlite::params![
+                            tag_at.and_then(|i| row[i].clone()),
+                            dept_at.and_then(|i| row[i].clone()),
+                            written,
+                            p.product,
+                            p.label,
+                            eol,
+                            undated
+                        ])?;
+                    }
+                }
+            }
+        }
+        stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+    }
+    Ok(())
+}
+
+fn end_columns(end: End) -> (Option<String>, i64) {
+    match end {
+        End::On(d) => (Some(d.to_string()), 0),
+        End::Ended => (None, 1),
+        End::Supported => (None, 0),
+    }
+}
+
+fn os_columns(found: Option<&Identified>, extended: bool) -> Vec<Option<String>> {
+    let Some(p) = found else {
+        return vec![None, None, None, None, None, None];
+    };
+    let (eol, undated) = end_columns(p.eol);
+    let eoes = p.eoes.map(|d| d.to_string());
+    let end = match (&eoes, extended) {
+        (Some(e), true) => Some(e.clone()),
+        _ => eol.clone(),
+    };
+    vec![
+        Some(p.product.clone()),
+        Some(p.label.clone()),
+        eol,
+        eoes,
+        end,
+        Some(undated.to_string()),
+    ]
+}

@@ -1,0 +1,406 @@
+//! What a tenant decided about the rules: settings of built-in rules, its own rules,
+//! waivers (例外承認); and the refreshed lifecycle catalogue. Every change to a tenant's
+//! decisions is kept in the change history like a ledger change.
+
+use serde_json::{Value as Json, json};
+use sqlx::Row;
+
+use crate::history::{self, Change};
+use crate::sql::Sql;
+use crate::{Actor, Db, Scope, StoreError};
+
+/// A tenant's change to a rule: off, another grade, other parameter values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSetting {
+    pub rule_id: String,
+    pub enabled: bool,
+    pub grade: Option<String>,
+    /// Parameter name → value, only those changed.
+    pub params: serde_json::Map<String, Json>,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// A rule the tenant wrote: the rule file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRule {
+    pub rule_id: String,
+    pub source: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// 例外承認: the finding of `rule_id` about `subject` is accepted until `expires_on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub rule_id: String,
+    pub subject: String,
+    pub justification: String,
+    pub approved_by: String,
+    /// ISO date; the waiver holds up to and including this day.
+    pub expires_on: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// One release of the refreshed lifecycle catalogue, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EolRow {
+    pub product: String,
+    pub product_title: String,
+    pub cycle: String,
+    pub label: String,
+    pub codename: Option<String>,
+    pub release_date: Option<String>,
+    /// ISO date, `ended` or `supported`.
+    pub eol: String,
+    pub eoes: Option<String>,
+    pub source: String,
+    pub imported_at: String,
+}
+
+impl Db {
+    pub async fn rule_settings(&self, scope: &Scope) -> Result<Vec<RuleSetting>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT rule_id, enabled, grade, params_json, updated_by, updated_at FROM rule_settings WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id).push(" ORDER BY rule_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                let params: Option<String> = r.try_get("params_json")?;
+                Ok(RuleSetting {
+                    rule_id: r.try_get("rule_id")?,
+                    enabled: crate::sql::flag(r, "enabled")?.unwrap_or(true),
+                    grade: r.try_get("grade")?,
+                    params: params
+                        .and_then(|p| serde_json::from_str(&p).ok())
+                        .unwrap_or_default(),
+                    updated_by: r.try_get("updated_by")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Saves the tenant's setting of one rule (the caller has checked rule, grade and
+    /// parameters against the rule's definition).
+    pub async fn save_rule_setting(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        rule_id: &str,
+        enabled: bool,
+        grade: Option<&str>,
+        params: &serde_json::Map<String, Json>,
+    ) -> Result<(), StoreError> {
+        require_write(scope)?;
+        let before = self
+            .rule_settings(scope)
+            .await?
+            .into_iter()
+            .find(|s| s.rule_id == rule_id)
+            .map(|s| json!({"enabled": s.enabled, "grade": s.grade, "params": s.params}));
+        let after = json!({"enabled": enabled, "grade": grade, "params": params});
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new(
+            "INSERT INTO rule_settings (tenant_id, rule_id, enabled, grade, params_json, updated_by, updated_at) VALUES (",
+        );
+        sql.bind(scope.tenant_id)
+            .push(", ")
+            .bind(rule_id)
+            .push(", ")
+            .bind(i64::from(enabled))
+            .push(", ")
+            .bind(grade.map(str::to_string))
+            .push(", ")
+            .bind(Json::Object(params.clone()).to_string())
+            .push(", ")
+            .bind(actor.name.as_str())
+            .push(", ")
+            .bind(crate::now_text())
+            .push(
+                ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET enabled = excluded.enabled, grade = excluded.grade, \
+                 params_json = excluded.params_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            );
+        sql.query().execute(&mut *tx).await?;
+        history::record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "rule_setting",
+                entity_id: None,
+                entity_key: rule_id,
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref(),
+                after: Some(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn tenant_rules(&self, scope: &Scope) -> Result<Vec<TenantRule>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT rule_id, source, added_by, added_at FROM tenant_rules WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id).push(" ORDER BY rule_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TenantRule {
+                    rule_id: r.try_get("rule_id")?,
+                    source: r.try_get("source")?,
+                    added_by: r.try_get("added_by")?,
+                    added_at: r.try_get("added_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds (or replaces) a rule of the tenant's own (already checked by the caller).
+    pub async fn save_tenant_rule(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        rule_id: &str,
+        source: &str,
+    ) -> Result<(), StoreError> {
+        require_write(scope)?;
+        let before = self
+            .tenant_rules(scope)
+            .await?
+            .into_iter()
+            .find(|r| r.rule_id == rule_id)
+            .map(|r| json!({"source": r.source}));
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new(
+            "INSERT INTO tenant_rules (tenant_id, rule_id, source, added_by, added_at) VALUES (",
+        );
+        sql.bind(scope.tenant_id)
+            .push(", ")
+            .bind(rule_id)
+            .push(", ")
+            .bind(source)
+            .push(", ")
+            .bind(actor.name.as_str())
+            .push(", ")
+            .bind(crate::now_text())
+            .push(
+                ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET source = excluded.source, \
+                 added_by = excluded.added_by, added_at = excluded.added_at",
+            );
+        sql.query().execute(&mut *tx).await?;
+        history::record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "tenant_rule",
+                entity_id: None,
+                entity_key: rule_id,
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref(),
+                after: Some(&json!({"source": source})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn waivers(&self, scope: &Scope) -> Result<Vec<Waiver>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT rule_id, subject, justification, approved_by, expires_on, recorded_by, recorded_at \
+             FROM waivers WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id).push(" ORDER BY rule_id, subject");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Waiver {
+                    rule_id: r.try_get("rule_id")?,
+                    subject: r.try_get("subject")?,
+                    justification: r.try_get("justification")?,
+                    approved_by: r.try_get("approved_by")?,
+                    expires_on: r.try_get("expires_on")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records (or renews) a waiver. Justification and approver are required.
+    pub async fn save_waiver(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        waiver: &Waiver,
+    ) -> Result<(), StoreError> {
+        require_write(scope)?;
+        let mut problems = Vec::new();
+        if waiver.justification.trim().is_empty() {
+            problems.push(crate::FieldError {
+                field: "justification",
+                message: "例外とする理由を入力してください".into(),
+            });
+        }
+        if waiver.approved_by.trim().is_empty() {
+            problems.push(crate::FieldError {
+                field: "approved_by",
+                message: "承認者を入力してください".into(),
+            });
+        }
+        if waiver.subject.trim().is_empty() {
+            problems.push(crate::FieldError {
+                field: "subject",
+                message: "対象（備品番号・契約番号など）を入力してください".into(),
+            });
+        }
+        if chrono::NaiveDate::parse_from_str(&waiver.expires_on, "%Y-%m-%d").is_err() {
+            problems.push(crate::FieldError {
+                field: "expires_on",
+                message: "期限を日付で入力してください".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let before = self
+            .waivers(scope)
+            .await?
+            .into_iter()
+            .find(|w| w.rule_id == waiver.rule_id && w.subject == waiver.subject)
+            .map(|w| waiver_json(&w));
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new(
+            "INSERT INTO waivers (tenant_id, rule_id, subject, justification, approved_by, expires_on, recorded_by, recorded_at) VALUES (",
+        );
+        sql.bind(scope.tenant_id)
+            .push(", ")
+            .bind(waiver.rule_id.as_str())
+            .push(", ")
+            .bind(waiver.subject.trim())
+            .push(", ")
+            .bind(waiver.justification.trim())
+            .push(", ")
+            .bind(waiver.approved_by.trim())
+            .push(", ")
+            .bind(waiver.expires_on.as_str())
+            .push(", ")
+            .bind(actor.name.as_str())
+            .push(", ")
+            .bind(crate::now_text())
+            .push(
+                ") ON CONFLICT (tenant_id, rule_id, subject) DO UPDATE SET justification = excluded.justification, \
+                 approved_by = excluded.approved_by, expires_on = excluded.expires_on, \
+                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+            );
+        sql.query().execute(&mut *tx).await?;
+        let key = format!("{}:{}", waiver.rule_id, waiver.subject.trim());
+        history::record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "waiver",
+                entity_id: None,
+                entity_key: &key,
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref(),
+                after: Some(&waiver_json(waiver)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces what is stored about one product of the lifecycle catalogue.
+    pub async fn replace_eol_product(
+        &self,
+        product: &str,
+        rows: &[EolRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut del = Sql::new("DELETE FROM eol_releases WHERE product = ");
+        del.bind(product);
+        del.query().execute(&mut *tx).await?;
+        for r in rows {
+            let mut sql = Sql::new(
+                "INSERT INTO eol_releases (product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at) VALUES (",
+            );
+            sql.bind(r.product.as_str())
+                .push(", ")
+                .bind(r.product_title.as_str())
+                .push(", ")
+                .bind(r.cycle.as_str())
+                .push(", ")
+                .bind(r.label.as_str())
+                .push(", ")
+                .bind(r.codename.clone())
+                .push(", ")
+                .bind(r.release_date.clone())
+                .push(", ")
+                .bind(r.eol.as_str())
+                .push(", ")
+                .bind(r.eoes.clone())
+                .push(", ")
+                .bind(r.source.as_str())
+                .push(", ")
+                .bind(r.imported_at.as_str())
+                .push(")");
+            sql.query().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every stored release of the refreshed catalogue, by product and cycle.
+    pub async fn eol_rows(&self) -> Result<Vec<EolRow>, StoreError> {
+        let rows = Sql::new(
+            "SELECT product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at \
+             FROM eol_releases ORDER BY product, id",
+        )
+        .query()
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EolRow {
+                    product: r.try_get("product")?,
+                    product_title: r.try_get("product_title")?,
+                    cycle: r.try_get("cycle")?,
+                    label: r.try_get("label")?,
+                    codename: r.try_get("codename")?,
+                    release_date: r.try_get("release_date")?,
+                    eol: r.try_get("eol")?,
+                    eoes: r.try_get("eoes")?,
+                    source: r.try_get("source")?,
+                    imported_at: r.try_get("imported_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn waiver_json(w: &Waiver) -> Json {
+    json!({
+        "justification": w.justification,
+        "approved_by": w.approved_by,
+        "expires_on": w.expires_on,
+    })
+}
+
+fn require_write(scope: &Scope) -> Result<(), StoreError> {
+    if scope.can_write {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(
+            "規則の設定を変更する権限がありません".into(),
+        ))
+    }
+}

@@ -1,0 +1,391 @@
+//! One tenant's ledgers as flat tables, read out for the audit: departments, locations,
+//! media and stocktakes referred to by their codes instead of row ids, every value as
+//! text (the reader gives each column its type). The table and column names here are
+//! what rule authors write their checks against (docs/rules.md).
+
+use sqlx::Row;
+
+use crate::sql::Sql;
+use crate::{Db, StoreError};
+
+/// How a snapshot column is typed where the rules read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Real,
+}
+
+use ColumnType::{Integer as I, Real as R, Text as T};
+
+/// One flat table of the snapshot.
+#[derive(Debug)]
+pub struct SnapshotTable {
+    pub name: &'static str,
+    /// What the table holds, for the rule author's reference.
+    pub about: &'static str,
+    /// (column, type, SQL expression over the `from` clause).
+    pub columns: &'static [(&'static str, ColumnType, &'static str)],
+    /// FROM clause; its main table is aliased `x` and carries `tenant_id`.
+    from: &'static str,
+}
+
+/// Every table a rule can read, in load order.
+pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
+    SnapshotTable {
+        name: "departments",
+        about: "所属（部局・課・係）",
+        columns: &[
+            ("code", T, "x.code"),
+            ("name", T, "x.name"),
+            ("level", T, "x.level"),
+            ("parent", T, "p.code"),
+            ("manager", T, "x.manager"),
+            ("valid_to", T, "x.valid_to"),
+        ],
+        from: "departments x LEFT JOIN departments p ON p.id = x.parent_id",
+    },
+    SnapshotTable {
+        name: "locations",
+        about: "設置場所",
+        columns: &[
+            ("code", T, "x.code"),
+            ("department", T, "d.code"),
+            ("building", T, "x.building"),
+            ("room", T, "x.room"),
+            ("lockable", I, "x.lockable"),
+        ],
+        from: "locations x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "staff",
+        about: "職員",
+        columns: &[
+            ("staff_id", T, "x.staff_id"),
+            ("department", T, "d.code"),
+            ("employment", T, "x.employment"),
+            ("security_role", T, "x.security_role"),
+        ],
+        from: "staff_members x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "assets",
+        about: "情報資産（機器）",
+        columns: &[
+            ("asset_tag", T, "x.asset_tag"),
+            ("department", T, "d.code"),
+            ("kind", T, "x.kind"),
+            ("name", T, "x.name"),
+            ("maker", T, "x.maker"),
+            ("model", T, "x.model"),
+            ("quantity", I, "x.quantity"),
+            ("os", T, "x.os"),
+            ("software", T, "x.software"),
+            ("network_segment", T, "x.network_segment"),
+            ("internet", I, "x.internet"),
+            ("ownership", T, "x.ownership"),
+            ("procured_by", T, "x.procured_by"),
+            ("acquired_on", T, "x.acquired_on"),
+            ("cost_yen", I, "x.cost_yen"),
+            ("contract_no", T, "x.contract_no"),
+            ("location", T, "l.code"),
+            ("location_lockable", I, "l.lockable"),
+            ("status", T, "x.status"),
+            ("antivirus", T, "x.antivirus"),
+            ("antivirus_updated_on", T, "x.antivirus_updated_on"),
+            ("retired_on", T, "x.retired_on"),
+            ("disposed_on", T, "x.disposed_on"),
+            ("erasure_evidence", T, "x.erasure_evidence"),
+            ("procurement_doc", I, "x.procurement_doc"),
+            ("system_name", T, "x.system_name"),
+            ("extended_support_until", T, "x.extended_support_until"),
+            ("replacement_planned_on", T, "x.replacement_planned_on"),
+            ("backup", I, "x.backup"),
+            ("confidentiality", I, "x.confidentiality"),
+            ("replaced_by", T, "x.replaced_by"),
+            ("usage_ratio", R, "x.usage_ratio"),
+            ("usage_checked_on", T, "x.usage_checked_on"),
+        ],
+        from: "assets x JOIN departments d ON d.id = x.department_id \
+               LEFT JOIN locations l ON l.id = x.location_id",
+    },
+    SnapshotTable {
+        name: "media",
+        about: "外部記録媒体",
+        columns: &[
+            ("media_id", T, "x.media_id"),
+            ("department", T, "d.code"),
+            ("kind", T, "x.kind"),
+            ("encrypted", I, "x.encrypted"),
+            ("registered_on", T, "x.registered_on"),
+            ("custodian", T, "x.custodian"),
+            ("storage_place", T, "x.storage_place"),
+        ],
+        from: "media x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "media_movements",
+        about: "外部記録媒体の持出・返却",
+        columns: &[
+            ("media_id", T, "m.media_id"),
+            ("department", T, "d.code"),
+            ("out_at", T, "x.out_at"),
+            ("out_by", T, "x.out_by"),
+            ("purpose", T, "x.purpose"),
+            ("from_segment", T, "x.from_segment"),
+            ("to_segment", T, "x.to_segment"),
+            ("returned_at", T, "x.returned_at"),
+            ("checked_by", T, "x.checked_by"),
+        ],
+        from: "media_movements x JOIN media m ON m.id = x.media_ref \
+               LEFT JOIN departments d ON d.id = m.department_id",
+    },
+    SnapshotTable {
+        name: "systems",
+        about: "情報システム",
+        columns: &[
+            ("name", T, "x.name"),
+            ("department", T, "d.code"),
+            ("network_segment", T, "x.network_segment"),
+            ("status", T, "x.status"),
+            ("decision", T, "x.decision"),
+            ("vendor", T, "x.vendor"),
+        ],
+        from: "information_systems x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "contracts",
+        about: "契約",
+        columns: &[
+            ("contract_no", T, "x.contract_no"),
+            ("department", T, "d.code"),
+            ("title", T, "x.title"),
+            ("kind", T, "x.kind"),
+            ("method", T, "x.method"),
+            ("bidder_count", I, "x.bidder_count"),
+            ("supplier", T, "x.supplier"),
+            ("maintains", T, "x.maintains"),
+            ("justification", T, "x.justification"),
+            ("amount_yen", I, "x.amount_yen"),
+            ("proposed_annual_yen", I, "x.proposed_annual_yen"),
+            ("actual_annual_yen", I, "x.actual_annual_yen"),
+            ("starts_on", T, "x.starts_on"),
+            ("ends_on", T, "x.ends_on"),
+            ("subcontract_share", R, "x.subcontract_share"),
+            (
+                "subcontract_share_unknown",
+                I,
+                "x.subcontract_share_unknown",
+            ),
+            ("it_expert_on_panel", I, "x.it_expert_on_panel"),
+        ],
+        from: "contracts x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "data_holdings",
+        about: "個人情報ファイル",
+        columns: &[
+            ("name", T, "x.name"),
+            ("department", T, "d.code"),
+            ("records_total", I, "x.records_total"),
+            ("records_past_retention", I, "x.records_past_retention"),
+            ("retention_rule", T, "x.retention_rule"),
+        ],
+        from: "data_holdings x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "websites",
+        about: "ホームページ",
+        columns: &[
+            ("url", T, "x.url"),
+            ("department", T, "d.code"),
+            ("https", I, "x.https"),
+            ("redirects_to_https", I, "x.redirects_to_https"),
+            ("certificate_expires_on", T, "x.certificate_expires_on"),
+        ],
+        from: "websites x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "policies",
+        about: "情報セキュリティポリシー文書",
+        columns: &[
+            ("name", T, "x.name"),
+            ("kind", T, "x.kind"),
+            ("department", T, "d.code"),
+            ("publish_required", I, "x.publish_required"),
+            ("published", I, "x.published"),
+            ("url", T, "x.url"),
+        ],
+        from: "policy_documents x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "exceptions",
+        about: "例外措置（私物端末の業務利用など）",
+        columns: &[
+            ("exception_id", T, "x.exception_id"),
+            ("department", T, "d.code"),
+            ("kind", T, "x.kind"),
+            ("subject", T, "x.subject"),
+            ("approved_by", T, "x.approved_by"),
+            ("starts_on", T, "x.starts_on"),
+            ("ends_on", T, "x.ends_on"),
+        ],
+        from: "exceptions x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "stocktakes",
+        about: "棚卸（現物確認）",
+        columns: &[
+            ("stocktake_id", T, "x.stocktake_id"),
+            ("department", T, "d.code"),
+            ("location", T, "l.code"),
+            ("done_on", T, "x.done_on"),
+            ("complete", I, "x.complete"),
+        ],
+        from: "stocktakes x LEFT JOIN departments d ON d.id = x.department_id \
+               LEFT JOIN locations l ON l.id = x.location_id",
+    },
+    SnapshotTable {
+        name: "sightings",
+        about: "棚卸で確認した現物（1行1点）",
+        columns: &[
+            ("stocktake_id", T, "s.stocktake_id"),
+            ("department", T, "d.code"),
+            ("location", T, "l.code"),
+            ("done_on", T, "s.done_on"),
+            ("line", I, "x.line"),
+            ("asset_tag", T, "x.asset_tag"),
+            ("kind", T, "x.kind"),
+            ("description", T, "x.description"),
+            ("ownership", T, "x.ownership"),
+            ("tag_present", I, "x.tag_present"),
+            ("wire_lock", I, "x.wire_lock"),
+            ("password_note", I, "x.password_note"),
+            ("cost_yen", I, "x.cost_yen"),
+        ],
+        from: "sightings x JOIN stocktakes s ON s.id = x.stocktake_ref \
+               LEFT JOIN departments d ON d.id = s.department_id \
+               LEFT JOIN locations l ON l.id = s.location_id",
+    },
+    SnapshotTable {
+        name: "observations",
+        about: "監査・点検での確認事項",
+        columns: &[
+            ("department", T, "d.code"),
+            ("observed_on", T, "x.observed_on"),
+            ("item", T, "x.item"),
+            ("subject", T, "x.subject"),
+            ("detail", T, "x.detail"),
+        ],
+        from: "observations x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "training",
+        about: "研修の受講記録",
+        columns: &[
+            ("staff_id", T, "st.staff_id"),
+            ("department", T, "d.code"),
+            ("employment", T, "st.employment"),
+            ("course", T, "x.course"),
+            ("taken_on", T, "x.taken_on"),
+        ],
+        from: "training_records x JOIN staff_members st ON st.id = x.staff_ref \
+               LEFT JOIN departments d ON d.id = st.department_id",
+    },
+    SnapshotTable {
+        name: "self_check_results",
+        about: "セルフチェックの設問別・所属別の結果",
+        columns: &[
+            ("campaign", T, "x.campaign"),
+            ("question_id", T, "x.question_id"),
+            ("category", T, "q.category"),
+            ("department", T, "d.code"),
+            ("respondents", I, "x.respondents"),
+            ("correct", I, "x.correct"),
+        ],
+        from: "self_check_results x LEFT JOIN departments d ON d.id = x.department_id \
+               LEFT JOIN self_check_questions q ON q.tenant_id = x.tenant_id AND q.question_id = x.question_id",
+    },
+    SnapshotTable {
+        name: "audits",
+        about: "情報セキュリティ監査（実施した所属ごと）",
+        columns: &[
+            ("audit_id", T, "x.audit_id"),
+            ("fiscal_year", I, "x.fiscal_year"),
+            ("department", T, "d.code"),
+            ("kind", T, "x.kind"),
+            ("done_on", T, "x.done_on"),
+            ("published", I, "x.published"),
+        ],
+        from: "audits x LEFT JOIN departments d ON d.id = x.department_id",
+    },
+    SnapshotTable {
+        name: "audit_findings",
+        about: "監査の指摘とフォローアップ",
+        columns: &[
+            ("finding_id", T, "x.finding_id"),
+            ("audit_id", T, "a.audit_id"),
+            ("audit_done_on", T, "a.done_on"),
+            ("department", T, "d.code"),
+            ("item", T, "x.item"),
+            ("grade", T, "x.grade"),
+            ("followed_up_on", T, "x.followed_up_on"),
+            ("outcome", T, "x.outcome"),
+        ],
+        from: "audit_findings x JOIN audits a ON a.id = x.audit_ref \
+               LEFT JOIN departments d ON d.id = x.department_id",
+    },
+];
+
+/// Rows per read: keyset pages keep memory flat and each statement short.
+pub const SNAPSHOT_PAGE_ROWS: i64 = 5000;
+
+/// One page of a snapshot table.
+pub struct SnapshotPage {
+    /// Values as text (NULL as `None`), in the order of the table's columns.
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Pass as `after` to read the next page.
+    pub last_id: i64,
+    /// Whether another page may follow.
+    pub more: bool,
+}
+
+impl Db {
+    /// Reads the tenant's rows of `table` with row id above `after`, at most
+    /// [`SNAPSHOT_PAGE_ROWS`] of them.
+    pub async fn snapshot_page(
+        &self,
+        tenant_id: i64,
+        table: &SnapshotTable,
+        after: i64,
+    ) -> Result<SnapshotPage, StoreError> {
+        let mut select = String::from("SELECT x.id");
+        for (name, _, expr) in table.columns {
+            select.push_str(&format!(", CAST({expr} AS TEXT) AS {name}"));
+        }
+        select.push_str(" FROM ");
+        select.push_str(table.from);
+        select.push_str(" WHERE x.tenant_id = ");
+        let mut sql = Sql::new(&select);
+        sql.bind(tenant_id).push(" AND x.id > ").bind(after);
+        sql.push(" ORDER BY x.id LIMIT ").bind(SNAPSHOT_PAGE_ROWS);
+        let rows = sql.query_on(self.backend()).fetch_all(self.pool()).await?;
+        let last_id = match rows.last() {
+            Some(r) => r.try_get("id")?,
+            None => after,
+        };
+        let mut page = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let mut values = Vec::with_capacity(table.columns.len());
+            for i in 0..table.columns.len() {
+                values.push(r.try_get::<Option<String>, _>(i + 1)?);
+            }
+            page.push(values);
+        }
+        Ok(SnapshotPage {
+            more: rows.len() as i64 == SNAPSHOT_PAGE_ROWS,
+            rows: page,
+            last_id,
+        })
+    }
+}
