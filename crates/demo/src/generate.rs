@@ -140,6 +140,12 @@ pub async fn generate_assets(
                     procurement_doc: None,
                     system_name: None,
                     extended_support_until: None,
+                    replacement_planned_on: None,
+                    backup: None,
+                    confidentiality: None,
+                    replaced_by: None,
+                    usage_ratio: None,
+                    usage_checked_on: None,
                     note: None,
                 }
             })

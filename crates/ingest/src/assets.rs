@@ -167,6 +167,12 @@ pub fn to_input(
             "procurement_doc" => &mut input.procurement_doc,
             "system_name" => &mut input.system_name,
             "extended_support_until" => &mut input.extended_support_until,
+            "replacement_planned_on" => &mut input.replacement_planned_on,
+            "backup" => &mut input.backup,
+            "confidentiality" => &mut input.confidentiality,
+            "replaced_by" => &mut input.replaced_by,
+            "usage_ratio" => &mut input.usage_ratio,
+            "usage_checked_on" => &mut input.usage_checked_on,
             "note" => &mut input.note,
             _ => continue,
         };

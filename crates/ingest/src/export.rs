@@ -47,6 +47,16 @@ const ASSET_COLUMNS: &[(&str, &str, Field)] = &[
     ("extended_support_until", "延長サポート期限", |a| {
         &a.extended_support_until
     }),
+    ("replacement_planned_on", "更新予定日", |a| {
+        &a.replacement_planned_on
+    }),
+    ("backup", "バックアップ", |a| &a.backup),
+    ("confidentiality", "機密性", |a| &a.confidentiality),
+    ("replaced_by", "後継機", |a| &a.replaced_by),
+    ("usage_ratio", "利用率", |a| &a.usage_ratio),
+    ("usage_checked_on", "利用状況確認日", |a| {
+        &a.usage_checked_on
+    }),
     ("note", "備考", |a| &a.note),
 ];
 

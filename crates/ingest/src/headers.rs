@@ -171,6 +171,18 @@ pub const ASSET_HEADERS: &[(&str, &[&str])] = &[
         "extended_support_until",
         &["extended_support_until", "延長サポート期限"],
     ),
+    (
+        "replacement_planned_on",
+        &["replacement_planned_on", "更新予定日", "更新予定"],
+    ),
+    ("backup", &["backup", "バックアップ"]),
+    ("confidentiality", &["confidentiality", "機密性"]),
+    (
+        "replaced_by",
+        &["replaced_by", "後継機", "更新後の備品番号"],
+    ),
+    ("usage_ratio", &["usage_ratio", "利用率", "稼働率"]),
+    ("usage_checked_on", &["usage_checked_on", "利用状況確認日"]),
     ("note", &["note", "備考", "摘要"]),
 ];
 

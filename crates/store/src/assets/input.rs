@@ -42,6 +42,12 @@ pub struct AssetInput {
     pub procurement_doc: String,
     pub system_name: String,
     pub extended_support_until: String,
+    pub replacement_planned_on: String,
+    pub backup: String,
+    pub confidentiality: String,
+    pub replaced_by: String,
+    pub usage_ratio: String,
+    pub usage_checked_on: String,
     pub note: String,
 }
 
@@ -150,6 +156,12 @@ impl AssetInput {
             procurement_doc: fmt_bool(f.procurement_doc),
             system_name: f.system_name.clone().unwrap_or_default(),
             extended_support_until: fmt_date(f.extended_support_until),
+            replacement_planned_on: fmt_date(f.replacement_planned_on),
+            backup: fmt_bool(f.backup),
+            confidentiality: f.confidentiality.map(|c| c.to_string()).unwrap_or_default(),
+            replaced_by: f.replaced_by.clone().unwrap_or_default(),
+            usage_ratio: f.usage_ratio.map(|r| r.to_string()).unwrap_or_default(),
+            usage_checked_on: fmt_date(f.usage_checked_on),
             note: f.note.clone().unwrap_or_default(),
         }
     }
@@ -256,6 +268,51 @@ impl AssetInput {
             "延長サポート期限",
             &self.extended_support_until,
         );
+        let replacement_planned_on = c.date(
+            "replacement_planned_on",
+            "更新予定日",
+            &self.replacement_planned_on,
+        );
+        let backup = c.flag("backup", "バックアップ", &self.backup);
+        let confidentiality = match daicho_domain::normalize_width(&self.confidentiality).as_str() {
+            "" => None,
+            s => match s.trim_start_matches("機密性").parse::<i64>() {
+                Ok(n) if (1..=3).contains(&n) => Some(n),
+                _ => {
+                    c.err(
+                        "confidentiality",
+                        format!(
+                            "機密性「{}」は 1・2・3 のどれかです",
+                            self.confidentiality.trim()
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let usage_ratio = match daicho_domain::normalize_width(&self.usage_ratio).as_str() {
+            "" => None,
+            s => {
+                let (number, scale) = match s.strip_suffix('%') {
+                    Some(p) => (p.trim(), 100.0),
+                    None => (s, 1.0),
+                };
+                match number.parse::<f64>() {
+                    Ok(v) if (0.0..=scale).contains(&v) => Some(v / scale),
+                    _ => {
+                        c.err(
+                            "usage_ratio",
+                            format!(
+                                "利用率「{}」は 0〜1 か 0%〜100% で入力してください",
+                                self.usage_ratio.trim()
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let usage_checked_on = c.date("usage_checked_on", "利用状況確認日", &self.usage_checked_on);
         if !c.errors.is_empty() {
             return Err(c.errors);
         }
@@ -310,6 +367,12 @@ impl AssetInput {
             procurement_doc,
             system_name: opt(&self.system_name),
             extended_support_until,
+            replacement_planned_on,
+            backup,
+            confidentiality,
+            replaced_by: opt(&self.replaced_by),
+            usage_ratio,
+            usage_checked_on,
             note: opt(&self.note),
         })
     }

@@ -52,6 +52,17 @@ pub struct AssetFields {
     pub procurement_doc: Option<bool>,
     pub system_name: Option<String>,
     pub extended_support_until: Option<NaiveDate>,
+    /// 更新予定日: when a replacement is planned (eol-upcoming).
+    pub replacement_planned_on: Option<NaiveDate>,
+    /// Whether its data is backed up (NAS, external disks).
+    pub backup: Option<bool>,
+    /// 機密性 1–3 of the information it handles.
+    pub confidentiality: Option<i64>,
+    /// The tag of the item that replaced it.
+    pub replaced_by: Option<String>,
+    /// Measured or surveyed share of use, 0–1.
+    pub usage_ratio: Option<f64>,
+    pub usage_checked_on: Option<NaiveDate>,
     pub note: Option<String>,
 }
 
@@ -85,6 +96,7 @@ pub(crate) const ASSET_COLUMNS: &str = "a.id, a.asset_tag, a.department_id, a.ki
     a.serial, a.quantity, a.os, a.software, a.network_segment, a.internet, a.ownership, a.procured_by, \
     a.acquired_on, a.cost_yen, a.contract_no, a.status, a.antivirus, a.antivirus_updated_on, a.retired_on, \
     a.disposed_on, a.erasure_evidence, a.procurement_doc, a.system_name, a.extended_support_until, a.note, \
+    a.replacement_planned_on, a.backup, a.confidentiality, a.replaced_by, a.usage_ratio, a.usage_checked_on, \
     a.created_at, a.updated_at, a.location_id, d.code AS department_code, d.name AS department_name, \
     l.code AS location_code";
 
@@ -145,6 +157,12 @@ pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, sqlx::Error> {
             procurement_doc: crate::sql::flag(r, "procurement_doc")?,
             system_name: r.try_get("system_name")?,
             extended_support_until: date_col(r, "extended_support_until")?,
+            replacement_planned_on: date_col(r, "replacement_planned_on")?,
+            backup: crate::sql::flag(r, "backup")?,
+            confidentiality: r.try_get("confidentiality")?,
+            replaced_by: r.try_get("replaced_by")?,
+            usage_ratio: r.try_get("usage_ratio")?,
+            usage_checked_on: date_col(r, "usage_checked_on")?,
             note: r.try_get("note")?,
         },
     })

@@ -27,7 +27,7 @@ fn date(d: Option<NaiveDate>) -> Value {
     Value::OptText(d.map(|d| d.to_string()))
 }
 
-fn columns(f: &AssetFields) -> [(&'static str, Value); 28] {
+fn columns(f: &AssetFields) -> [(&'static str, Value); 34] {
     [
         ("asset_tag", f.asset_tag.clone().into()),
         ("department_id", f.department_id.into()),
@@ -59,6 +59,12 @@ fn columns(f: &AssetFields) -> [(&'static str, Value); 28] {
         ("procurement_doc", f.procurement_doc.into()),
         ("system_name", f.system_name.clone().into()),
         ("extended_support_until", date(f.extended_support_until)),
+        ("replacement_planned_on", date(f.replacement_planned_on)),
+        ("backup", f.backup.into()),
+        ("confidentiality", f.confidentiality.into()),
+        ("replaced_by", f.replaced_by.clone().into()),
+        ("usage_ratio", Value::OptFloat(f.usage_ratio)),
+        ("usage_checked_on", date(f.usage_checked_on)),
         ("note", f.note.clone().into()),
     ]
 }
@@ -462,5 +468,11 @@ const FIELD_ORDER: &[&str] = &[
     "procurement_doc",
     "system_name",
     "extended_support_until",
+    "replacement_planned_on",
+    "backup",
+    "confidentiality",
+    "replaced_by",
+    "usage_ratio",
+    "usage_checked_on",
     "note",
 ];

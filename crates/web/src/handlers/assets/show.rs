@@ -49,6 +49,12 @@ pub fn field_label(field: &str) -> &'static str {
         "procurement_doc" => "調達資料",
         "system_name" => "情報システム",
         "extended_support_until" => "延長サポート期限",
+        "replacement_planned_on" => "更新予定日",
+        "backup" => "バックアップ",
+        "confidentiality" => "機密性",
+        "replaced_by" => "後継機",
+        "usage_ratio" => "利用率",
+        "usage_checked_on" => "利用状況確認日",
         "note" => "備考",
         _ => "（その他）",
     }
@@ -135,6 +141,22 @@ pub async fn show(
         ("調達資料", yes_no(f.procurement_doc)),
         ("情報システム", text(&f.system_name)),
         ("延長サポート期限", date_full(f.extended_support_until)),
+        ("更新予定日", date_full(f.replacement_planned_on)),
+        ("バックアップ", yes_no(f.backup)),
+        (
+            "機密性",
+            f.confidentiality
+                .map(|c| format!("機密性{c}"))
+                .unwrap_or_default(),
+        ),
+        ("後継機", text(&f.replaced_by)),
+        (
+            "利用率",
+            f.usage_ratio
+                .map(|r| format!("{:.0}%", r * 100.0))
+                .unwrap_or_default(),
+        ),
+        ("利用状況確認日", date_full(f.usage_checked_on)),
         ("備考", text(&f.note)),
         ("登録日時", instant(&asset.created_at)),
         ("更新日時", instant(&asset.updated_at)),

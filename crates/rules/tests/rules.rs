@@ -1,0 +1,183 @@
+//! Every built-in rule on a small city built for it: for each rule a subject that fails,
+//! one that passes and one that is unknown (data missing), on whichever database the
+//! tests run (SQLite, or PostgreSQL with DAICHO_TEST_DATABASE_URL).
+
+mod fixture;
+
+use chrono::NaiveDate;
+use daicho_rules::audit::{AuditReport, Entry};
+use daicho_rules::engine::Verdict;
+use daicho_rules::{AuditOptions, run_audit};
+use daicho_store::testing::fresh;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 10, 6).expect("date")
+}
+
+async fn audit_fixture() -> AuditReport {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    run_audit(&t.db, &scope, fixture::TENANT, &options)
+        .await
+        .expect("audit runs")
+}
+
+fn verdict_of<'a>(report: &'a AuditReport, rule: &str, subject: &str) -> Vec<&'a Entry> {
+    report
+        .findings
+        .iter()
+        .chain(&report.unknown)
+        .chain(report.passes.iter().flatten())
+        .filter(|e| {
+            e.rule == rule
+                && (e.subject == subject || e.subject.starts_with(&format!("{subject}@")))
+        })
+        .collect()
+}
+
+/// (rule, subject that fails, subject that passes, subject that is unknown). `None` for
+/// unknown where the rule has no data that can be missing (said in the rule's file).
+const CASES: &[(&str, &str, &str, Option<&str>)] = &[
+    ("eol-software", "EOL-F", "EOL-P", Some("EOL-U")),
+    ("eol-upcoming", "UP-F", "UP-P", Some("EOL-U")),
+    ("antivirus-missing", "AV-F", "EOL-P", Some("AV-U")),
+    ("antivirus-builtin-only", "BI-F", "BI-P", Some("BI-U")),
+    ("aging-storage", "NAS-F", "NAS-P", Some("NAS-U")),
+    ("retired-not-disposed", "RET-F", "RET-P", Some("RET-U")),
+    ("unused-asset", "UNUSED-F", "EOL-P", None),
+    (
+        "procurement-record-missing",
+        "PROC-F",
+        "EOL-P",
+        Some("PROC-U"),
+    ),
+    ("stocktake-overdue", "010300", "010100", Some("010200")),
+    ("asset-tag-missing", "ST1#2", "MISS-P", Some("ST1#3")),
+    ("unregistered-asset", "ST1#2", "MISS-P", Some("ST1#3")),
+    (
+        "private-device-unapproved",
+        "PRIV-F",
+        "PRIV-P",
+        Some("PRIV-U"),
+    ),
+    ("private-device-long-term", "EX-1", "EX-2", Some("EX-3")),
+    ("ghost-ledger-entry", "GHOST-F", "EOL-P", None),
+    ("missing-asset", "MISS-F", "MISS-P", Some("MISS-U")),
+    ("wire-lock-missing", "GHOST-TAG-X", "MISS-P", Some("ST1#3")),
+    ("password-note", "GHOST-TAG-X", "MISS-P", Some("ST1#3")),
+    (
+        "sensitive-file-unprotected",
+        "010100:2023-09-01:共有フォルダ",
+        "010300",
+        Some("010200"),
+    ),
+    (
+        "entry-log-missing",
+        "010300:2023-09-02",
+        "010100",
+        Some("010200"),
+    ),
+    ("media-unregistered", "USB-F", "M-1", None),
+    ("media-movement-incomplete", "M-2", "M-1", None),
+    ("media-unencrypted-transfer", "M-2", "M-1", Some("M-3")),
+    ("legacy-media", "FD-F", "USB-F", None),
+    ("segment-violation", "MN-F", "MN-P", Some("MN-U")),
+    ("system-out-of-service", "SYS-F", "SYS-P", Some("SYS-U")),
+    ("underused-device", "EB-F", "EB-P", Some("EB-U")),
+    (
+        "website-no-https",
+        "http://f.example.jp/",
+        "https://p.example.jp/",
+        Some("https://u.example.jp/"),
+    ),
+    ("single-bidder", "C-1", "C-2", Some("C-3")),
+    ("discretionary-maintenance", "C-11", "C-12", Some("C-13")),
+    ("subcontract-unassessed", "C-20", "C-21", Some("C-1")),
+    ("proposal-without-it-expert", "C-30", "C-31", Some("C-32")),
+    ("cost-overrun", "C-30", "C-31", Some("C-32")),
+    ("retention-overdue", "DH-F", "DH-P", Some("DH-U")),
+    (
+        "policy-unpublished",
+        "対策基準",
+        "基本方針",
+        Some("対策基準（旧）"),
+    ),
+    (
+        "policy-publication-breach",
+        "情報公開規程",
+        "基本方針",
+        Some("対策基準（旧）"),
+    ),
+    ("training-coverage-low", "010300", "010100", None),
+    ("self-check-weak-area", "R4:B", "R4:A", Some("R4:Q9")),
+    ("audit-coverage-gap", "010300", "010100", None),
+    ("follow-up-missing", "F-2", "F-1", Some("F-3")),
+    ("audit-results-unpublished", "A-2", "A-1", Some("A-4")),
+];
+
+#[tokio::test]
+async fn every_rule_fails_passes_and_knows_what_it_does_not_know() {
+    let report = audit_fixture().await;
+    let rules = daicho_rules::builtin::rules().expect("built-in rules parse");
+    assert_eq!(rules.len(), 40, "rules.md lists 40 rules");
+    for r in &rules {
+        assert!(
+            CASES.iter().any(|c| c.0 == r.id),
+            "no test case for {}",
+            r.id
+        );
+    }
+    let mut wrong = Vec::new();
+    for (rule, fail, pass, unknown) in CASES {
+        let mut expect = vec![(*fail, Verdict::Fail), (*pass, Verdict::Pass)];
+        if let Some(u) = unknown {
+            expect.push((u, Verdict::Unknown));
+        }
+        for (subject, want) in expect {
+            let got: Vec<Verdict> = verdict_of(&report, rule, subject)
+                .iter()
+                .map(|e| e.outcome)
+                .collect();
+            if got.is_empty() || got.iter().any(|v| *v != want) {
+                wrong.push(format!("{rule} / {subject}: want {want:?}, got {got:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn findings_name_the_facts_and_the_clause() {
+    let report = audit_fixture().await;
+    let eol = verdict_of(&report, "eol-software", "EOL-F")[0];
+    assert_eq!(eol.reason, "Windows 8 のサポートは2016-01-12に終了");
+    assert_eq!(eol.clause, "対策基準 第6 4 (1) キ");
+    assert_eq!(eol.department.as_deref(), Some("010300"));
+    assert_eq!(eol.department_name.as_deref(), Some("情報政策課"));
+    let facts = eol.facts.as_ref().expect("facts");
+    assert_eq!(facts["os"], "Windows 8");
+    // A recorded paid extended-support contract covers the asset until the ESU end.
+    let esu = verdict_of(&report, "eol-software", "ESU-P")[0];
+    assert_eq!(esu.outcome, Verdict::Pass, "{}", esu.reason);
+    let unknown = verdict_of(&report, "eol-software", "EOL-U")[0];
+    assert!(unknown.reason.contains("TRON OS"), "{}", unknown.reason);
+    // The count table of the report: 指摘/意見 × 総論/個別.
+    let table = &report.summary.table;
+    let total: u64 = table.values().flat_map(|r| r.values()).sum();
+    assert_eq!(total, report.findings.len() as u64);
+    assert!(
+        table["violation"]["general"] >= 1,
+        "eol-software is a general violation"
+    );
+    assert!(report.summary.unknown >= 30);
+}
