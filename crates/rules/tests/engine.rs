@@ -1,0 +1,254 @@
+//! What a tenant can do with rules: switch off, regrade, re-parameterise, add its own
+//! (checked, read-only, time-limited), and waive a finding until a day.
+
+mod fixture;
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use daicho_rules::engine::{Verdict, validate};
+use daicho_rules::snapshot::Snapshot;
+use daicho_rules::{AuditError, AuditOptions, Grade, Rule, run_audit};
+use daicho_store::testing::fresh;
+use daicho_store::{Actor, Waiver};
+
+fn options() -> AuditOptions {
+    AuditOptions::as_of(NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"))
+}
+
+const OWN_RULE: &str = r#"
+id = "usb-too-many"
+title = "USBメモリーが多すぎる所属"
+grade = "opinion"
+clause = "団体独自"
+subject = "department"
+check = """
+SELECT department AS subject, department, CASE WHEN COUNT(*) > :limit THEN 'fail' ELSE 'pass' END AS outcome,
+       'USBメモリー ' || COUNT(*) || ' 本' AS reason
+FROM media WHERE kind = 'usb_memory' GROUP BY department
+"""
+[params]
+limit = 2
+"#;
+
+#[tokio::test]
+async fn settings_switch_off_regrade_and_change_parameters() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let actor = Actor::system("test");
+    let base = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    assert!(base.findings.iter().any(|e| e.rule == "unused-asset"));
+
+    t.db.save_rule_setting(
+        &scope,
+        &actor,
+        "unused-asset",
+        false,
+        None,
+        &Default::default(),
+    )
+    .await
+    .expect("off");
+    let mut params = serde_json::Map::new();
+    params.insert("years".into(), serde_json::json!(10));
+    t.db.save_rule_setting(
+        &scope,
+        &actor,
+        "aging-storage",
+        true,
+        Some("violation"),
+        &params,
+    )
+    .await
+    .expect("set");
+    let after = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    assert!(
+        !after.findings.iter().any(|e| e.rule == "unused-asset"),
+        "switched off"
+    );
+    let nas = after.findings.iter().find(|e| e.rule == "aging-storage");
+    assert!(nas.is_none(), "NAS-F (2016) is under 10 years: {nas:?}");
+    // A rule chosen by name runs even when switched off, with the tenant's grade.
+    let only = AuditOptions {
+        rules: vec!["unused-asset".into()],
+        ..options()
+    };
+    let r = run_audit(&t.db, &scope, fixture::TENANT, &only)
+        .await
+        .expect("audit");
+    assert!(r.findings.iter().all(|e| e.rule == "unused-asset") && !r.findings.is_empty());
+    let unknown = AuditOptions {
+        rules: vec!["no-such-rule".into()],
+        ..options()
+    };
+    let err = run_audit(&t.db, &scope, fixture::TENANT, &unknown)
+        .await
+        .expect_err("unknown rule");
+    assert!(err.to_string().contains("no-such-rule"), "{err}");
+    let nas_grade = {
+        let mut p = serde_json::Map::new();
+        p.insert("years".into(), serde_json::json!(5));
+        t.db.save_rule_setting(&scope, &actor, "aging-storage", true, Some("violation"), &p)
+            .await
+            .expect("set");
+        run_audit(&t.db, &scope, fixture::TENANT, &options())
+            .await
+            .expect("audit")
+    };
+    let e = nas_grade
+        .findings
+        .iter()
+        .find(|e| e.rule == "aging-storage")
+        .expect("NAS-F again");
+    assert_eq!(e.grade, Grade::Violation);
+}
+
+#[tokio::test]
+async fn waivers_show_as_waived_until_they_expire() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let waiver = Waiver {
+        rule_id: "eol-software".into(),
+        subject: "EOL-F".into(),
+        justification: "検査機器の制御用で更新は令和6年度予算で実施".into(),
+        approved_by: "CISO".into(),
+        expires_on: "2024-03-31".into(),
+        recorded_by: String::new(),
+        recorded_at: String::new(),
+    };
+    t.db.save_waiver(&scope, &Actor::system("test"), &waiver)
+        .await
+        .expect("waiver");
+    let r = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    assert!(
+        !r.findings
+            .iter()
+            .any(|e| e.rule == "eol-software" && e.subject == "EOL-F")
+    );
+    let w = r
+        .waived
+        .iter()
+        .find(|e| e.subject == "EOL-F")
+        .expect("waived");
+    assert_eq!(
+        w.waiver.as_ref().map(|w| w.approved_by.as_str()),
+        Some("CISO")
+    );
+    let later = AuditOptions::as_of(NaiveDate::from_ymd_opt(2024, 4, 1).expect("date"));
+    let r = run_audit(&t.db, &scope, fixture::TENANT, &later)
+        .await
+        .expect("audit");
+    assert!(
+        r.findings
+            .iter()
+            .any(|e| e.rule == "eol-software" && e.subject == "EOL-F"),
+        "expired waiver"
+    );
+
+    let missing = Waiver {
+        justification: " ".into(),
+        approved_by: String::new(),
+        ..waiver
+    };
+    let err =
+        t.db.save_waiver(&scope, &Actor::system("test"), &missing)
+            .await
+            .expect_err("needs why and who");
+    assert!(
+        err.to_string().contains("入力") || format!("{err:?}").contains("justification"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_tenant_rule_runs_without_recompiling() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let rule = Rule::parse(OWN_RULE, "usb.toml").expect("parses");
+    validate(&rule, &Snapshot::empty().expect("schema")).expect("valid");
+    t.db.save_tenant_rule(&scope, &Actor::system("test"), &rule.id, OWN_RULE)
+        .await
+        .expect("saved");
+    let r = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    let e = r
+        .findings
+        .iter()
+        .find(|e| e.rule == "usb-too-many")
+        .expect("own rule fails 010300 (3 USB)");
+    assert_eq!(e.subject, "010300");
+    assert_eq!(e.reason, "USBメモリー 3 本");
+    assert_eq!(e.outcome, Verdict::Fail);
+}
+
+#[test]
+fn rules_that_do_not_parse_or_would_change_data_are_refused() {
+    let empty = Snapshot::empty().expect("schema");
+    let broken = Rule::parse("id = \"x\"\ntitle = ", "broken.toml").expect_err("not TOML");
+    assert!(broken.to_string().contains("broken.toml"), "{broken}");
+    let bad_grade = OWN_RULE.replace("grade = \"opinion\"", "grade = \"severe\"");
+    assert!(
+        Rule::parse(&bad_grade, "g.toml")
+            .expect_err("grade")
+            .to_string()
+            .contains("severe")
+    );
+
+    for (check, says) in [
+        ("DELETE FROM assets", "SQL"),
+        ("UPDATE assets SET os = 'x'", "SQL"),
+        ("ATTACH DATABASE '/tmp/x.db' AS other", "SQL"),
+        ("PRAGMA query_only = 0", "SQL"),
+        ("SELECT asset_tag AS subject FROM assets", "department"),
+        (
+            "SELECT asset_tag AS subject, department, 'fail' AS outcome, 'x' AS reason FROM no_such_table",
+            "no_such_table",
+        ),
+        (
+            "SELECT asset_tag AS subject, department, 'fail' AS outcome, :secret AS reason FROM assets",
+            ":secret",
+        ),
+    ] {
+        let text = OWN_RULE.replace(
+            &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
+                ..OWN_RULE.find("[params]").expect("params")],
+            &format!("check = \"\"\"\n{check}\n\"\"\"\n"),
+        );
+        let rule = Rule::parse(&text, "own.toml").expect("file form is fine");
+        let err = validate(&rule, &empty).expect_err(check);
+        assert!(err.to_string().contains(says), "{check}: {err}");
+    }
+}
+
+#[test]
+fn a_check_that_runs_too_long_is_stopped() {
+    let snapshot = Snapshot::empty().expect("schema");
+    let endless = OWN_RULE.replace(
+        &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")..OWN_RULE.find("[params]").expect("params")],
+        "check = \"\"\"\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
+         SELECT i AS subject, NULL AS department, 'pass' AS outcome, '' AS reason FROM n WHERE i < 0\n\"\"\"\n",
+    );
+    let rule = Rule::parse(&endless, "endless.toml").expect("parses");
+    let started = std::time::Instant::now();
+    let err = daicho_rules::engine::run(
+        &rule,
+        &rule.params,
+        &snapshot,
+        NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"),
+        Duration::from_millis(300),
+        false,
+    )
+    .expect_err("stopped");
+    assert!(matches!(err, AuditError::TimedOut { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
