@@ -3,12 +3,14 @@
 //! the report lists them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use daicho_store::{Db, Scope, Waiver};
 use serde::Serialize;
 use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use crate::engine::{self, Outcome, Verdict};
 use crate::eol::{Catalogue, End, Product, Release};
@@ -59,23 +61,34 @@ impl AuditOptions {
 }
 
 /// One result of one rule about one subject.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub rule: String,
-    pub title: String,
+    // Shared by every entry of a rule: a full audit holds millions of entries.
+    pub rule: Arc<str>,
+    pub title: Arc<str>,
     pub grade: Grade,
     pub scope: ReportScope,
-    pub clause: String,
+    pub clause: Arc<str>,
     pub department: Option<String>,
-    pub department_name: Option<String>,
-    pub subject_kind: String,
+    pub department_name: Option<Arc<str>>,
+    pub subject_kind: Arc<str>,
     pub subject: String,
     pub outcome: Verdict,
     pub reason: String,
+    /// The facts as the check gave them (a JSON object, kept as text until written out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub facts: Option<Json>,
+    pub facts: Option<Box<RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverShown>,
+}
+
+impl Entry {
+    /// The facts as a JSON value (for the screens).
+    pub fn facts_value(&self) -> Option<Json> {
+        self.facts
+            .as_ref()
+            .and_then(|f| serde_json::from_str(f.get()).ok())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -109,7 +122,7 @@ pub struct Summary {
     pub rules: Vec<RuleSummary>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
     pub tenant: String,
     pub as_of: String,
@@ -265,15 +278,19 @@ pub async fn run_audit(
     ))
 }
 
-/// Department code → (name, parent code), from the snapshot.
-fn department_names(
-    snapshot: &Snapshot,
-) -> Result<HashMap<String, (String, Option<String>)>, AuditError> {
+/// Department code → (name, parent code).
+type Departments = HashMap<String, (Arc<str>, Option<String>)>;
+
+/// The departments of the snapshot.
+fn department_names(snapshot: &Snapshot) -> Result<Departments, AuditError> {
     let mut stmt = snapshot
         .conn
         .prepare("SELECT code, name, parent FROM departments")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get(2)?)))
+        Ok((
+            r.get::<_, String>(0)?,
+            (Arc::from(r.get::<_, String>(1)?), r.get(2)?),
+        ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -335,7 +352,7 @@ fn assemble(
     options: &AuditOptions,
     runs: Vec<(ActiveRule, Vec<Outcome>, u64)>,
     waivers: &[Waiver],
-    departments: &HashMap<String, (String, Option<String>)>,
+    departments: &Departments,
     visible: Option<&BTreeSet<String>>,
 ) -> AuditReport {
     let as_of = options.as_of.to_string();
@@ -349,6 +366,12 @@ fn assemble(
         summary: Summary::default(),
     };
     for (r, outcomes, passes) in runs {
+        let (id, title, clause, kind): (Arc<str>, Arc<str>, Arc<str>, Arc<str>) = (
+            r.rule.id.as_str().into(),
+            r.rule.title.as_str().into(),
+            r.rule.clause.as_str().into(),
+            r.rule.subject.as_str().into(),
+        );
         let mut rs = RuleSummary {
             rule: r.rule.id.clone(),
             title: r.rule.title.clone(),
@@ -376,18 +399,18 @@ fn assemble(
                 })
                 .flatten();
             let entry = Entry {
-                rule: r.rule.id.clone(),
-                title: r.rule.title.clone(),
+                rule: id.clone(),
+                title: title.clone(),
                 grade: r.grade,
                 scope: r.rule.scope,
-                clause: r.rule.clause.clone(),
+                clause: clause.clone(),
                 department_name: o
                     .department
                     .as_ref()
                     .and_then(|d| departments.get(d))
                     .map(|(n, _)| n.clone()),
                 department: o.department,
-                subject_kind: r.rule.subject.clone(),
+                subject_kind: kind.clone(),
                 subject: o.subject,
                 outcome: o.verdict,
                 reason: o.reason,

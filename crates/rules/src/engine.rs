@@ -24,14 +24,14 @@ pub enum Verdict {
 }
 
 /// One row a check yielded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Outcome {
     pub subject: String,
     pub department: Option<String>,
     pub verdict: Verdict,
     pub reason: String,
-    /// The facts the verdict used (field → value), when the check gives them.
-    pub facts: Option<Json>,
+    /// The facts the verdict used (a JSON object as text), when the check gives them.
+    pub facts: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// The columns every check returns; `facts` (a JSON object) is optional.

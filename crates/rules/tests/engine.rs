@@ -40,7 +40,7 @@ async fn settings_switch_off_regrade_and_change_parameters() {
     let base = run_audit(&t.db, &scope, fixture::TENANT, &options())
         .await
         .expect("audit");
-    assert!(base.findings.iter().any(|e| e.rule == "unused-asset"));
+    assert!(base.findings.iter().any(|e| &*e.rule == "unused-asset"));
 
     t.db.save_rule_setting(
         &scope,
@@ -68,10 +68,10 @@ async fn settings_switch_off_regrade_and_change_parameters() {
         .await
         .expect("audit");
     assert!(
-        !after.findings.iter().any(|e| e.rule == "unused-asset"),
+        !after.findings.iter().any(|e| &*e.rule == "unused-asset"),
         "switched off"
     );
-    let nas = after.findings.iter().find(|e| e.rule == "aging-storage");
+    let nas = after.findings.iter().find(|e| &*e.rule == "aging-storage");
     assert!(nas.is_none(), "NAS-F (2016) is under 10 years: {nas:?}");
     // A rule chosen by name runs even when switched off, with the tenant's grade.
     let only = AuditOptions {
@@ -81,7 +81,7 @@ async fn settings_switch_off_regrade_and_change_parameters() {
     let r = run_audit(&t.db, &scope, fixture::TENANT, &only)
         .await
         .expect("audit");
-    assert!(r.findings.iter().all(|e| e.rule == "unused-asset") && !r.findings.is_empty());
+    assert!(r.findings.iter().all(|e| &*e.rule == "unused-asset") && !r.findings.is_empty());
     let unknown = AuditOptions {
         rules: vec!["no-such-rule".into()],
         ..options()
@@ -103,7 +103,7 @@ async fn settings_switch_off_regrade_and_change_parameters() {
     let e = nas_grade
         .findings
         .iter()
-        .find(|e| e.rule == "aging-storage")
+        .find(|e| &*e.rule == "aging-storage")
         .expect("NAS-F again");
     assert_eq!(e.grade, Grade::Violation);
 }
@@ -131,7 +131,7 @@ async fn waivers_show_as_waived_until_they_expire() {
     assert!(
         !r.findings
             .iter()
-            .any(|e| e.rule == "eol-software" && e.subject == "EOL-F")
+            .any(|e| &*e.rule == "eol-software" && e.subject == "EOL-F")
     );
     let w = r
         .waived
@@ -149,7 +149,7 @@ async fn waivers_show_as_waived_until_they_expire() {
     assert!(
         r.findings
             .iter()
-            .any(|e| e.rule == "eol-software" && e.subject == "EOL-F"),
+            .any(|e| &*e.rule == "eol-software" && e.subject == "EOL-F"),
         "expired waiver"
     );
 
@@ -184,7 +184,7 @@ async fn a_tenant_rule_runs_without_recompiling() {
     let e = r
         .findings
         .iter()
-        .find(|e| e.rule == "usb-too-many")
+        .find(|e| &*e.rule == "usb-too-many")
         .expect("own rule fails 010300 (3 USB)");
     assert_eq!(e.subject, "010300");
     assert_eq!(e.reason, "USBメモリー 3 本");

@@ -34,7 +34,7 @@ fn verdict_of<'a>(report: &'a AuditReport, rule: &str, subject: &str) -> Vec<&'a
         .chain(&report.unknown)
         .chain(report.passes.iter().flatten())
         .filter(|e| {
-            e.rule == rule
+            &*e.rule == rule
                 && (e.subject == subject || e.subject.starts_with(&format!("{subject}@")))
         })
         .collect()
@@ -161,10 +161,10 @@ async fn findings_name_the_facts_and_the_clause() {
     let report = audit_fixture().await;
     let eol = verdict_of(&report, "eol-software", "EOL-F")[0];
     assert_eq!(eol.reason, "Windows 8 のサポートは2016-01-12に終了");
-    assert_eq!(eol.clause, "対策基準 第6 4 (1) キ");
+    assert_eq!(&*eol.clause, "対策基準 第6 4 (1) キ");
     assert_eq!(eol.department.as_deref(), Some("010300"));
     assert_eq!(eol.department_name.as_deref(), Some("情報政策課"));
-    let facts = eol.facts.as_ref().expect("facts");
+    let facts = eol.facts_value().expect("facts");
     assert_eq!(facts["os"], "Windows 8");
     // A recorded paid extended-support contract covers the asset until the ESU end.
     let esu = verdict_of(&report, "eol-software", "ESU-P")[0];

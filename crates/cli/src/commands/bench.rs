@@ -16,6 +16,8 @@ pub enum BenchCommand {
     Ledger(LedgerArgs),
     /// 資産CSVの取込時間（一括挿入との比） / import time against a bulk insert
     Import(super::bench_import::ImportBenchArgs),
+    /// 全規則による監査の時間（資産行の読み出しとの比） / full audit time against reading every asset row
+    Audit(super::bench_audit::AuditBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -71,6 +73,7 @@ pub async fn run(
         BenchCommand::Import(args) => {
             return super::bench_import::run(settings, explicit_database, args).await;
         }
+        BenchCommand::Audit(args) => return super::bench_audit::run(settings, args).await,
     };
     let db = settings.open().await?;
     let tenant = crate::commands::demo::load(&db, 0).await?;

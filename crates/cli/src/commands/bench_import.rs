@@ -90,7 +90,7 @@ fn write_xlsx(csv: &Path, xlsx: &Path) -> anyhow::Result<()> {
 }
 
 /// Peak resident memory of this process (Linux), in MiB.
-fn peak_mib() -> Option<f64> {
+pub(crate) fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

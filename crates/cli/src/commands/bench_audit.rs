@@ -1,0 +1,82 @@
+//! `daicho bench audit --scale N`: the full audit of the demo city grown to N assets,
+//! beside a floor measured in the same run on the same database — reading every asset
+//! row of the tenant once — and the ratio of the two.
+
+use std::time::Instant;
+
+use clap::Args;
+use daicho_rules::{AuditOptions, run_audit};
+use daicho_store::{SNAPSHOT_TABLES, Scope};
+
+use crate::settings::Settings;
+
+#[derive(Args, Debug)]
+pub struct AuditBenchArgs {
+    /// デモ団体の生成資産をこの件数まで増やしてから測る / generated assets to have before measuring
+    #[arg(long, default_value_t = 1_000_000)]
+    pub scale: usize,
+    /// 繰り返し回数（中央値を採る） / runs (the median is reported)
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+}
+
+pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()> {
+    let db = settings.open().await?;
+    let tenant = crate::commands::demo::load(&db, 0).await?;
+    let scope = Scope::tenant(tenant.id);
+    let have = db
+        .count_generated_assets(&scope, daicho_demo::GENERATED_PREFIX)
+        .await?;
+    if have < args.scale {
+        crate::commands::demo::load(&db, args.scale - have).await?;
+    }
+    let assets = SNAPSHOT_TABLES
+        .iter()
+        .find(|t| t.name == "assets")
+        .ok_or_else(|| anyhow::anyhow!("no assets table in the snapshot"))?;
+    let runs = args.runs.max(1);
+    let mut floors = Vec::with_capacity(runs);
+    let mut audits = Vec::with_capacity(runs);
+    let mut rows = 0u64;
+    let mut findings = 0u64;
+    let options = AuditOptions::as_of(chrono::Local::now().date_naive());
+    for _ in 0..runs {
+        let start = Instant::now();
+        let (mut after, mut n) = (0, 0u64);
+        loop {
+            let page = db.snapshot_page(tenant.id, assets, after).await?;
+            n += page.rows.len() as u64;
+            after = page.last_id;
+            if !page.more {
+                break;
+            }
+        }
+        floors.push(start.elapsed());
+        rows = n;
+        let start = Instant::now();
+        let report = run_audit(&db, &scope, &tenant.code, &options).await?;
+        audits.push(start.elapsed());
+        findings = report.summary.findings + report.summary.unknown;
+    }
+    db.close().await;
+    floors.sort();
+    audits.sort();
+    let (floor, audit) = (floors[runs / 2], audits[runs / 2]);
+    println!(
+        "backend: {:?}, asset rows: {rows}, runs: {runs} (median)",
+        db.backend()
+    );
+    println!(
+        "floor: read every asset row once   {:>8.2} s",
+        floor.as_secs_f64()
+    );
+    println!(
+        "full audit (40 rules, snapshot)    {:>8.2} s   ratio {:.2}   findings+unknown {findings}",
+        audit.as_secs_f64(),
+        audit.as_secs_f64() / floor.as_secs_f64().max(1e-9)
+    );
+    if let Some(peak) = super::bench_import::peak_mib() {
+        println!("peak memory (process)              {peak:>8.0} MiB");
+    }
+    Ok(())
+}
