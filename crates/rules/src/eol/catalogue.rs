@@ -153,17 +153,7 @@ pub fn parse_yaml(id: &str, text: &str, source: &str) -> Result<Product, Catalog
     for r in list {
         let cycle =
             yaml_text(&r["releaseCycle"]).ok_or_else(|| CatalogueError::NoReleases(id.into()))?;
-        let date = |field: &'static str| -> Result<Option<NaiveDate>, CatalogueError> {
-            match yaml_text(&r[field]) {
-                None => Ok(None),
-                Some(v) => parse_iso(&v).map(Some).ok_or(CatalogueError::Date {
-                    file: id.into(),
-                    cycle: cycle.clone(),
-                    field,
-                    value: v,
-                }),
-            }
-        };
+        let date = |field: &'static str| dated(id, &cycle, field, yaml_text(&r[field]));
         let eol = match &r["eol"] {
             Yaml::Boolean(true) => End::Ended,
             Yaml::Boolean(false) | Yaml::BadValue | Yaml::Null => End::Supported,
@@ -223,17 +213,7 @@ pub fn parse_api_json(id: &str, text: &str, source: &str) -> Result<Product, Cat
         let cycle =
             text_of(r, &["name", "cycle"]).ok_or_else(|| CatalogueError::NoReleases(id.into()))?;
         let date_of =
-            |keys: &[&str], field: &'static str| -> Result<Option<NaiveDate>, CatalogueError> {
-                match text_of(r, keys) {
-                    None => Ok(None),
-                    Some(v) => parse_iso(&v).map(Some).ok_or(CatalogueError::Date {
-                        file: id.into(),
-                        cycle: cycle.clone(),
-                        field,
-                        value: v,
-                    }),
-                }
-            };
+            |keys: &[&str], field: &'static str| dated(id, &cycle, field, text_of(r, keys));
         let eol = match date_of(&["eolFrom", "eol"], "eol")? {
             Some(d) => End::On(d),
             None => {
@@ -263,6 +243,24 @@ pub fn parse_api_json(id: &str, text: &str, source: &str) -> Result<Product, Cat
         source: source.into(),
         releases,
     })
+}
+
+/// A release's date field: absent is fine, unreadable is an error naming file, cycle and field.
+fn dated(
+    file: &str,
+    cycle: &str,
+    field: &'static str,
+    value: Option<String>,
+) -> Result<Option<NaiveDate>, CatalogueError> {
+    match value {
+        None => Ok(None),
+        Some(v) => parse_iso(&v).map(Some).ok_or(CatalogueError::Date {
+            file: file.into(),
+            cycle: cycle.into(),
+            field,
+            value: v,
+        }),
+    }
 }
 
 fn parse_iso(s: &str) -> Option<NaiveDate> {
