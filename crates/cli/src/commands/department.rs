@@ -1,10 +1,9 @@
 //! `daicho department list|add|end`: the department tree and its reorganisations.
 
 use crate::settings::Settings;
-use anyhow::Context;
 use clap::Subcommand;
-use daicho_domain::{DepartmentLevel, TenantCode, parse_date};
-use daicho_store::{Actor, Db, NewDepartment, Scope};
+use daicho_domain::{DepartmentLevel, parse_date};
+use daicho_store::{Actor, NewDepartment};
 
 #[derive(Subcommand, Debug)]
 pub enum DepartmentCommand {
@@ -45,21 +44,12 @@ pub enum DepartmentCommand {
     },
 }
 
-async fn tenant_scope(db: &Db, code: &str) -> anyhow::Result<Scope> {
-    let code = TenantCode::parse(code)?;
-    let tenant = db
-        .tenant_by_code(&code)
-        .await?
-        .with_context(|| format!("団体 {code} は登録されていません"))?;
-    Ok(Scope::tenant(tenant.id))
-}
-
 pub async fn run(settings: &Settings, command: DepartmentCommand) -> anyhow::Result<()> {
     let db = settings.open().await?;
     let actor = Actor::system("cli");
     match command {
         DepartmentCommand::List { tenant } => {
-            let scope = tenant_scope(&db, &tenant).await?;
+            let (_, scope) = super::tenant_scope(&db, &tenant).await?;
             let departments = db.departments(&scope).await?;
             println!("コード\t所属名\t階層\t上位\t廃止日");
             for d in &departments {
@@ -86,7 +76,7 @@ pub async fn run(settings: &Settings, command: DepartmentCommand) -> anyhow::Res
             parent,
             manager,
         } => {
-            let scope = tenant_scope(&db, &tenant).await?;
+            let (_, scope) = super::tenant_scope(&db, &tenant).await?;
             let new = NewDepartment {
                 code,
                 name,
@@ -104,7 +94,7 @@ pub async fn run(settings: &Settings, command: DepartmentCommand) -> anyhow::Res
             on,
             successor,
         } => {
-            let scope = tenant_scope(&db, &tenant).await?;
+            let (_, scope) = super::tenant_scope(&db, &tenant).await?;
             let on = parse_date(&on)?;
             let d = db
                 .end_department(&scope, &actor, &code, on, successor.as_deref())

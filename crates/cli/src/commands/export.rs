@@ -1,9 +1,7 @@
 //! `daicho export --tenant CODE --format xlsx|csv KIND|bundle --output PATH`
 
 use crate::settings::Settings;
-use anyhow::Context;
 use clap::{Args, ValueEnum};
-use daicho_domain::TenantCode;
 use daicho_ingest::{ExportFormat, export};
 use daicho_store::Scope;
 use std::path::PathBuf;
@@ -32,11 +30,7 @@ pub struct ExportArgs {
 
 pub async fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
-    let code = TenantCode::parse(&args.tenant)?;
-    let tenant = db
-        .tenant_by_code(&code)
-        .await?
-        .with_context(|| format!("団体 {code} は登録されていません"))?;
+    let (tenant, _) = super::tenant_scope(&db, &args.tenant).await?;
     let format = match args.format {
         Format::Csv => ExportFormat::Csv,
         Format::Xlsx => ExportFormat::Xlsx,

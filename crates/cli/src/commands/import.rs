@@ -1,9 +1,8 @@
 //! `daicho import [--dry-run] --tenant CODE [--department NAME] PATH...`
 
 use crate::settings::Settings;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args;
-use daicho_domain::TenantCode;
 use daicho_ingest::{ImportOptions, import_paths};
 use daicho_store::{Actor, Scope};
 use std::io::IsTerminal;
@@ -30,10 +29,7 @@ pub struct ImportArgs {
 
 pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
-    let code = TenantCode::parse(&args.tenant)?;
-    let tenant = db.tenant_by_code(&code).await?.with_context(|| {
-        format!("団体 {code} は登録されていません（daicho tenant add で登録してください）")
-    })?;
+    let (tenant, _) = super::tenant_scope(&db, &args.tenant).await?;
     let options = ImportOptions {
         department: args.department.clone(),
         dry_run: args.dry_run,

@@ -31,10 +31,9 @@ pub async fn tenant_scope(
 ) -> anyhow::Result<(daicho_store::Tenant, daicho_store::Scope)> {
     use anyhow::Context;
     let code = daicho_domain::TenantCode::parse(code)?;
-    let tenant = db
-        .tenant_by_code(&code)
-        .await?
-        .with_context(|| format!("団体 {code} は登録されていません"))?;
+    let tenant = db.tenant_by_code(&code).await?.with_context(|| {
+        format!("団体 {code} は登録されていません（daicho tenant add で登録してください）")
+    })?;
     let scope = daicho_store::Scope::tenant(tenant.id);
     Ok((tenant, scope))
 }

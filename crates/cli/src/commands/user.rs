@@ -3,7 +3,7 @@
 use crate::settings::Settings;
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use daicho_domain::{Role, TenantCode};
+use daicho_domain::Role;
 use daicho_store::{NewUser, Scope};
 use std::io::BufRead;
 
@@ -68,10 +68,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
             name,
             password_stdin,
         } => {
-            let code = TenantCode::parse(&tenant)?;
-            let tenant = db.tenant_by_code(&code).await?.with_context(|| {
-                format!("団体 {code} は登録されていません（daicho tenant add で登録してください）")
-            })?;
+            let (tenant, _) = super::tenant_scope(&db, &tenant).await?;
             let role = Role::parse(&role)?;
             if role != Role::Manager && !departments.is_empty() {
                 bail!("--department は manager（情報セキュリティ管理者）にだけ指定できます");
@@ -129,12 +126,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
         }
         UserCommand::List { tenant } => {
             let tenant_id = match tenant {
-                Some(code) => Some(
-                    db.tenant_by_code(&TenantCode::parse(&code)?)
-                        .await?
-                        .with_context(|| format!("団体 {code} は登録されていません"))?
-                        .id,
-                ),
+                Some(code) => Some(super::tenant_scope(&db, &code).await?.0.id),
                 None => None,
             };
             println!("ユーザー名\t表示名\t役割\t団体\t状態");
