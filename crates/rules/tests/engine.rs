@@ -153,6 +153,22 @@ async fn waivers_show_as_waived_until_they_expire() {
         "expired waiver"
     );
 
+    // Renewing with the subject written loosely replaces the waiver, not a second one.
+    let renewed = Waiver {
+        subject: " EOL-F ".into(),
+        expires_on: "2024-09-30".into(),
+        ..waiver.clone()
+    };
+    t.db.save_waiver(&scope, &Actor::system("test"), &renewed)
+        .await
+        .expect("renewal");
+    let all = t.db.waivers(&scope).await.expect("waivers");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(
+        (all[0].subject.as_str(), all[0].expires_on.as_str()),
+        ("EOL-F", "2024-09-30")
+    );
+
     let missing = Waiver {
         justification: " ".into(),
         approved_by: String::new(),

@@ -102,7 +102,6 @@ impl Db {
             .find(|s| s.rule_id == rule_id)
             .map(|s| json!({"enabled": s.enabled, "grade": s.grade, "params": s.params}));
         let after = json!({"enabled": enabled, "grade": grade, "params": params});
-        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new(
             "INSERT INTO rule_settings (tenant_id, rule_id, enabled, grade, params_json, updated_by, updated_at) VALUES (",
         );
@@ -123,23 +122,8 @@ impl Db {
                 ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET enabled = excluded.enabled, grade = excluded.grade, \
                  params_json = excluded.params_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             );
-        sql.query().execute(&mut *tx).await?;
-        history::record(
-            &mut tx,
-            actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "rule_setting",
-                entity_id: None,
-                entity_key: rule_id,
-                action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref(),
-                after: Some(&after),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.save_recorded(scope, actor, sql, ("rule_setting", rule_id), before, after)
+            .await
     }
 
     pub async fn tenant_rules(&self, scope: &Scope) -> Result<Vec<TenantRule>, StoreError> {
@@ -175,7 +159,6 @@ impl Db {
             .into_iter()
             .find(|r| r.rule_id == rule_id)
             .map(|r| json!({"source": r.source}));
-        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new(
             "INSERT INTO tenant_rules (tenant_id, rule_id, source, added_by, added_at) VALUES (",
         );
@@ -192,23 +175,9 @@ impl Db {
                 ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET source = excluded.source, \
                  added_by = excluded.added_by, added_at = excluded.added_at",
             );
-        sql.query().execute(&mut *tx).await?;
-        history::record(
-            &mut tx,
-            actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "tenant_rule",
-                entity_id: None,
-                entity_key: rule_id,
-                action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref(),
-                after: Some(&json!({"source": source})),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let after = json!({"source": source});
+        self.save_recorded(scope, actor, sql, ("tenant_rule", rule_id), before, after)
+            .await
     }
 
     pub async fn waivers(&self, scope: &Scope) -> Result<Vec<Waiver>, StoreError> {
@@ -241,20 +210,28 @@ impl Db {
         waiver: &Waiver,
     ) -> Result<(), StoreError> {
         require_write(scope)?;
+        // Stored, compared and recorded as trimmed, so a renewal finds what it renews.
+        let waiver = &Waiver {
+            subject: waiver.subject.trim().to_string(),
+            justification: waiver.justification.trim().to_string(),
+            approved_by: waiver.approved_by.trim().to_string(),
+            expires_on: waiver.expires_on.trim().to_string(),
+            ..waiver.clone()
+        };
         let mut problems = Vec::new();
-        if waiver.justification.trim().is_empty() {
+        if waiver.justification.is_empty() {
             problems.push(crate::FieldError {
                 field: "justification",
                 message: "例外とする理由を入力してください".into(),
             });
         }
-        if waiver.approved_by.trim().is_empty() {
+        if waiver.approved_by.is_empty() {
             problems.push(crate::FieldError {
                 field: "approved_by",
                 message: "承認者を入力してください".into(),
             });
         }
-        if waiver.subject.trim().is_empty() {
+        if waiver.subject.is_empty() {
             problems.push(crate::FieldError {
                 field: "subject",
                 message: "対象（備品番号・契約番号など）を入力してください".into(),
@@ -275,7 +252,6 @@ impl Db {
             .into_iter()
             .find(|w| w.rule_id == waiver.rule_id && w.subject == waiver.subject)
             .map(|w| waiver_json(&w));
-        let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new(
             "INSERT INTO waivers (tenant_id, rule_id, subject, justification, approved_by, expires_on, recorded_by, recorded_at) VALUES (",
         );
@@ -283,11 +259,11 @@ impl Db {
             .push(", ")
             .bind(waiver.rule_id.as_str())
             .push(", ")
-            .bind(waiver.subject.trim())
+            .bind(waiver.subject.as_str())
             .push(", ")
-            .bind(waiver.justification.trim())
+            .bind(waiver.justification.as_str())
             .push(", ")
-            .bind(waiver.approved_by.trim())
+            .bind(waiver.approved_by.as_str())
             .push(", ")
             .bind(waiver.expires_on.as_str())
             .push(", ")
@@ -299,19 +275,35 @@ impl Db {
                  approved_by = excluded.approved_by, expires_on = excluded.expires_on, \
                  recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
             );
-        sql.query().execute(&mut *tx).await?;
-        let key = format!("{}:{}", waiver.rule_id, waiver.subject.trim());
+        let key = format!("{}:{}", waiver.rule_id, waiver.subject);
+        let after = waiver_json(waiver);
+        self.save_recorded(scope, actor, sql, ("waiver", &key), before, after)
+            .await
+    }
+
+    /// Runs an upsert and records it in the change history, in one transaction.
+    async fn save_recorded(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        upsert: Sql,
+        (entity, key): (&str, &str),
+        before: Option<Json>,
+        after: Json,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        upsert.query().execute(&mut *tx).await?;
         history::record(
             &mut tx,
             actor,
             Change {
                 tenant_id: scope.tenant_id,
-                entity: "waiver",
+                entity,
                 entity_id: None,
-                entity_key: &key,
+                entity_key: key,
                 action: if before.is_some() { "update" } else { "create" },
                 before: before.as_ref(),
-                after: Some(&waiver_json(waiver)),
+                after: Some(&after),
             },
         )
         .await?;
