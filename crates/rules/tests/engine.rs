@@ -10,7 +10,7 @@ use daicho_rules::engine::{Verdict, validate};
 use daicho_rules::snapshot::Snapshot;
 use daicho_rules::{AuditError, AuditOptions, Grade, Rule, run_audit};
 use daicho_store::testing::fresh;
-use daicho_store::{Actor, Waiver};
+use daicho_store::{Actor, Scope, StoreError, Waiver};
 
 fn options() -> AuditOptions {
     AuditOptions::as_of(NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"))
@@ -168,6 +168,29 @@ async fn waivers_show_as_waived_until_they_expire() {
         (all[0].subject.as_str(), all[0].expires_on.as_str()),
         ("EOL-F", "2024-09-30")
     );
+
+    // A manager's scope (bound to departments) cannot waive for the whole tenant.
+    let manager = Scope {
+        departments: Some(Vec::new()),
+        ..scope.clone()
+    };
+    let err =
+        t.db.save_waiver(&manager, &Actor::system("test"), &waiver)
+            .await
+            .expect_err("manager");
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err:?}");
+    let err =
+        t.db.save_rule_setting(
+            &manager,
+            &Actor::system("test"),
+            "unused-asset",
+            false,
+            None,
+            &Default::default(),
+        )
+        .await
+        .expect_err("manager");
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err:?}");
 
     let missing = Waiver {
         justification: " ".into(),

@@ -387,8 +387,10 @@ fn waiver_json(w: &Waiver) -> Json {
     })
 }
 
+/// Rule decisions hold for the whole tenant: a scope bound to departments (a manager)
+/// may not make them, as it may not change the department tree.
 fn require_write(scope: &Scope) -> Result<(), StoreError> {
-    if scope.can_write {
+    if scope.can_write && scope.departments.is_none() {
         Ok(())
     } else {
         Err(StoreError::Forbidden(
