@@ -243,8 +243,11 @@ pub async fn run_audit(
     let waivers = db.waivers(scope).await?;
     let catalogue = catalogue(db).await?;
     let snapshot = Snapshot::load(db, scope.tenant_id, &catalogue).await?;
+    // Resolve the departments before the rules run: a wrong --department fails at once.
+    let departments = department_names(&snapshot)?;
+    let visible = visible_departments(db, scope, &departments, &options.departments).await?;
     let options_c = options.clone();
-    let (snapshot, runs) = tokio::task::spawn_blocking(move || {
+    let runs = tokio::task::spawn_blocking(move || {
         let mut runs = Vec::with_capacity(chosen.len());
         for r in chosen {
             let result = engine::validate(&r.rule, &snapshot).and_then(|()| {
@@ -262,12 +265,10 @@ pub async fn run_audit(
                 Err(e) => return Err(e),
             }
         }
-        Ok((snapshot, runs))
+        Ok(runs)
     })
     .await
     .map_err(|e| AuditError::Internal(e.to_string()))??;
-    let departments = department_names(&snapshot)?;
-    let visible = visible_departments(db, scope, &snapshot, &options.departments).await?;
     Ok(assemble(
         tenant_code,
         options,
@@ -300,10 +301,9 @@ fn department_names(snapshot: &Snapshot) -> Result<Departments, AuditError> {
 async fn visible_departments(
     db: &Db,
     scope: &Scope,
-    snapshot: &Snapshot,
+    names: &Departments,
     chosen: &[String],
 ) -> Result<Option<BTreeSet<String>>, AuditError> {
-    let names = department_names(snapshot)?;
     let mut visible: Option<BTreeSet<String>> = None;
     if scope.departments.is_some() {
         visible = Some(

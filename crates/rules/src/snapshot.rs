@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotTable};
 use rusqlite::Connection;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
 
 use crate::AuditError;
 use crate::eol::{Catalogue, End, Identified};
@@ -41,23 +43,18 @@ const SOFTWARE_TABLE: &str = "CREATE TABLE asset_software (
 
 pub struct Snapshot {
     pub(crate) conn: Connection,
-    /// Rows loaded per table.
-    pub counts: Vec<(String, u64)>,
 }
 
-enum Message {
-    Rows(usize, Vec<Vec<Option<String>>>),
-}
+/// One page of one table on its way to the writer: (index in SNAPSHOT_TABLES, rows).
+type Page = (usize, Vec<Vec<Option<String>>>);
 
 impl Snapshot {
     /// The schema without rows: what a rule's check is validated against.
     pub fn empty() -> Result<Snapshot, AuditError> {
         let conn = Connection::open_in_memory()?;
         create_schema(&conn)?;
-        Ok(Snapshot {
-            conn,
-            counts: Vec::new(),
-        })
+        seal(&conn);
+        Ok(Snapshot { conn })
     }
 
     /// Copies the tenant's ledgers. The database is read page by page while another
@@ -67,29 +64,23 @@ impl Snapshot {
         tenant_id: i64,
         catalogue: &Catalogue,
     ) -> Result<Snapshot, AuditError> {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Message>(4);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Page>(4);
         let catalogue = catalogue.clone();
         let writer = std::thread::spawn(move || -> Result<Snapshot, AuditError> {
             let conn = Connection::open_in_memory()?;
             create_schema(&conn)?;
             conn.execute_batch("BEGIN")?;
-            let mut counts = vec![0u64; SNAPSHOT_TABLES.len()];
             let mut recogniser = Recogniser {
                 catalogue: &catalogue,
                 cache: HashMap::new(),
             };
-            while let Some(Message::Rows(t, rows)) = rx.blocking_recv() {
-                counts[t] += rows.len() as u64;
+            while let Some((t, rows)) = rx.blocking_recv() {
                 insert_rows(&conn, &SNAPSHOT_TABLES[t], rows, &mut recogniser)?;
             }
             conn.execute_batch("COMMIT")?;
             index(&conn)?;
-            let counts = SNAPSHOT_TABLES
-                .iter()
-                .map(|t| t.name.to_string())
-                .zip(counts)
-                .collect();
-            Ok(Snapshot { conn, counts })
+            seal(&conn);
+            Ok(Snapshot { conn })
         });
         let read = async {
             for (t, table) in SNAPSHOT_TABLES.iter().enumerate() {
@@ -98,7 +89,7 @@ impl Snapshot {
                     let page = db.snapshot_page(tenant_id, table, after).await?;
                     after = page.last_id;
                     let more = page.more;
-                    if tx.send(Message::Rows(t, page.rows)).await.is_err() {
+                    if tx.send((t, page.rows)).await.is_err() {
                         return Ok::<(), AuditError>(()); // the writer stopped; its error tells why
                     }
                     if !more {
@@ -116,6 +107,19 @@ impl Snapshot {
         read_result?;
         written
     }
+}
+
+/// From here on the snapshot only answers reads: an authorizer refuses any statement
+/// but SELECT when it is prepared, and ATTACH (which could reach files) is disabled.
+fn seal(conn: &Connection) {
+    conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
+        AuthAction::Select
+        | AuthAction::Read { .. }
+        | AuthAction::Function { .. }
+        | AuthAction::Recursive => Authorization::Allow,
+        _ => Authorization::Deny,
+    }));
+    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0);
 }
 
 fn sql_type(t: ColumnType) -> &'static str {
