@@ -247,23 +247,18 @@ pub async fn run_audit(
     let departments = department_names(&snapshot)?;
     let visible = visible_departments(db, scope, &departments, &options.departments).await?;
     let options_c = options.clone();
-    let runs = tokio::task::spawn_blocking(move || {
+    let runs = tokio::task::spawn_blocking(move || -> Result<_, AuditError> {
         let mut runs = Vec::with_capacity(chosen.len());
         for r in chosen {
-            let result = engine::validate(&r.rule, &snapshot).and_then(|()| {
-                engine::run(
-                    &r.rule,
-                    &r.params,
-                    &snapshot,
-                    options_c.as_of,
-                    options_c.time_limit,
-                    options_c.include_passes,
-                )
-            });
-            match result {
-                Ok((outcomes, passes)) => runs.push((r, outcomes, passes)),
-                Err(e) => return Err(e),
-            }
+            let (outcomes, passes) = engine::run(
+                &r.rule,
+                &r.params,
+                &snapshot,
+                options_c.as_of,
+                options_c.time_limit,
+                options_c.include_passes,
+            )?;
+            runs.push((r, outcomes, passes));
         }
         Ok(runs)
     })

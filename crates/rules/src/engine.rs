@@ -31,12 +31,26 @@ pub struct Outcome {
     pub facts: Option<Box<serde_json::value::RawValue>>,
 }
 
-/// The columns every check returns; `facts` (a JSON object) is optional.
-pub const RESULT_COLUMNS: &[&str] = &["subject", "department", "outcome", "reason"];
+/// Where a prepared check puts each result column.
+struct ResultColumns {
+    subject: usize,
+    department: usize,
+    outcome: usize,
+    reason: usize,
+    facts: Option<usize>,
+}
 
 /// Checks a rule's SQL against the snapshot schema: it must read only, return the
 /// result columns, and use no parameter the rule does not define.
 pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
+    prepare(rule, snapshot).map(drop)
+}
+
+/// Prepares a rule's check, refusing it (with a message for its author) unless it is valid.
+fn prepare<'s>(
+    rule: &Rule,
+    snapshot: &'s Snapshot,
+) -> Result<(rusqlite::Statement<'s>, ResultColumns), AuditError> {
     let refuse = |message: String| {
         AuditError::Rule(crate::rule::RuleError {
             origin: rule.origin.clone(),
@@ -55,14 +69,20 @@ pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
             rule.id
         )));
     }
-    let names = stmt.column_names();
-    for wanted in RESULT_COLUMNS {
-        if !names.contains(wanted) {
-            return Err(refuse(format!(
+    let at = |wanted: &str| {
+        stmt.column_names().iter().position(|c| *c == wanted).ok_or_else(|| {
+            refuse(format!(
                 "check の結果に列 {wanted} がありません（subject, department, outcome, reason が必要です）"
-            )));
-        }
-    }
+            ))
+        })
+    };
+    let columns = ResultColumns {
+        subject: at("subject")?,
+        department: at("department")?,
+        outcome: at("outcome")?,
+        reason: at("reason")?,
+        facts: at("facts").ok(),
+    };
     for i in 1..=stmt.parameter_count() {
         let name = stmt.parameter_name(i).unwrap_or("?");
         let bare = name.trim_start_matches([':', '$', '@']);
@@ -72,10 +92,10 @@ pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
             )));
         }
     }
-    Ok(())
+    Ok((stmt, columns))
 }
 
-/// Runs one rule with the given parameter values, as of `as_of`.
+/// Runs one rule (validating it first) with the given parameter values, as of `as_of`.
 pub fn run(
     rule: &Rule,
     params: &BTreeMap<String, Json>,
@@ -88,10 +108,14 @@ pub fn run(
         rule: rule.id.clone(),
         message,
     };
-    let mut stmt = snapshot
-        .conn
-        .prepare(&rule.check)
-        .map_err(|e| failed(e.to_string()))?;
+    let (mut stmt, columns) = prepare(rule, snapshot)?;
+    let ResultColumns {
+        subject,
+        department,
+        outcome,
+        reason,
+        facts,
+    } = columns;
     for i in 1..=stmt.parameter_count() {
         let name = stmt.parameter_name(i).unwrap_or("").to_string();
         let bare = name.trim_start_matches([':', '$', '@']);
@@ -110,22 +134,6 @@ pub fn run(
         stmt.raw_bind_parameter(i, value)
             .map_err(|e| failed(e.to_string()))?;
     }
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-    let at = |n: &str| names.iter().position(|c| c == n);
-    let (subject, department, outcome, reason, facts) = (
-        at("subject"),
-        at("department"),
-        at("outcome"),
-        at("reason"),
-        at("facts"),
-    );
-    let (Some(subject), Some(department), Some(outcome), Some(reason)) =
-        (subject, department, outcome, reason)
-    else {
-        return Err(failed(
-            "結果の列 subject, department, outcome, reason が揃っていません".into(),
-        ));
-    };
     let deadline = Instant::now() + time_limit;
     snapshot
         .conn
