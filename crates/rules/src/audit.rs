@@ -122,6 +122,17 @@ pub struct Summary {
     pub rules: Vec<RuleSummary>,
 }
 
+impl Summary {
+    /// One cell of the count table: findings of `grade` in `scope`.
+    pub fn count(&self, grade: Grade, scope: ReportScope) -> u64 {
+        self.table
+            .get(grade.code())
+            .and_then(|row| row.get(scope.code()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
     pub tenant: String,
@@ -469,7 +480,7 @@ fn assemble(
                 .iter()
                 .filter(|e| e.grade == grade && e.scope == scope)
                 .count();
-            row.insert(format!("{scope:?}").to_lowercase(), n as u64);
+            row.insert(scope.code().to_string(), n as u64);
         }
     }
     report

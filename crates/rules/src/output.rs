@@ -6,6 +6,10 @@ use std::fmt::Write;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::audit::{AuditReport, Entry};
+use crate::rule::{Grade, Scope};
+
+/// The rows of the report's count table, in its order.
+const GRADES: [Grade; 2] = [Grade::Violation, Grade::Opinion];
 
 pub fn json(report: &AuditReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into())
@@ -16,11 +20,10 @@ pub fn table(report: &AuditReport) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let _ = writeln!(out, "監査基準日 {}  団体 {}", report.as_of, report.tenant);
-    let cell = |g: &str, sc: &str| s.table.get(g).and_then(|r| r.get(sc)).copied().unwrap_or(0);
     let _ = writeln!(out, "        総論  個別   計");
-    for (g, label) in [("violation", "指摘"), ("opinion", "意見")] {
-        let (a, b) = (cell(g, "general"), cell(g, "individual"));
-        let _ = writeln!(out, "{label}  {a:>6} {b:>5} {:>5}", a + b);
+    for g in GRADES {
+        let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
+        let _ = writeln!(out, "{}  {a:>6} {b:>5} {:>5}", g.label_ja(), a + b);
     }
     let _ = writeln!(
         out,
@@ -68,16 +71,13 @@ pub fn xlsx(report: &AuditReport) -> Result<Vec<u8>, XlsxError> {
     let sheet = wb.add_worksheet().set_name("集計")?;
     sheet.write_with_format(0, 0, format!("監査基準日 {}", report.as_of), &bold)?;
     sheet.write_row(2, 0, ["", "総論", "個別", "計"])?;
-    for (i, (g, label)) in [("violation", "指摘"), ("opinion", "意見")]
-        .into_iter()
-        .enumerate()
-    {
-        let cell = |sc: &str| s.table.get(g).and_then(|r| r.get(sc)).copied().unwrap_or(0);
+    for (i, g) in GRADES.into_iter().enumerate() {
+        let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
         let row = 3 + i as u32;
-        sheet.write(row, 0, label)?;
-        sheet.write(row, 1, cell("general") as f64)?;
-        sheet.write(row, 2, cell("individual") as f64)?;
-        sheet.write(row, 3, (cell("general") + cell("individual")) as f64)?;
+        sheet.write(row, 0, g.label_ja())?;
+        sheet.write(row, 1, a as f64)?;
+        sheet.write(row, 2, b as f64)?;
+        sheet.write(row, 3, (a + b) as f64)?;
     }
     sheet.write_row_with_format(
         6,

@@ -47,6 +47,13 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::General => "general",
+            Scope::Individual => "individual",
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Scope::General => "総論",

@@ -3,6 +3,7 @@
 //! refreshable offline from the same YAML or from endoflife.date's API JSON.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use yaml_rust2::{Yaml, YamlLoader};
@@ -114,14 +115,20 @@ pub enum CatalogueError {
 impl Catalogue {
     /// The catalogue compiled into the binary.
     pub fn bundled() -> Catalogue {
-        let mut catalogue = Catalogue::default();
-        for (id, text) in BUNDLED {
-            // The bundled files are checked by a test; a failure here is a build mistake.
-            if let Ok(p) = parse_yaml(id, text, BUNDLED_SOURCE) {
-                catalogue.insert(p);
-            }
-        }
-        catalogue
+        // Parsed once per process: every audit starts from it.
+        static PARSED: OnceLock<Catalogue> = OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                let mut catalogue = Catalogue::default();
+                for (id, text) in BUNDLED {
+                    // The bundled files are checked by a test; a failure here is a build mistake.
+                    if let Ok(p) = parse_yaml(id, text, BUNDLED_SOURCE) {
+                        catalogue.insert(p);
+                    }
+                }
+                catalogue
+            })
+            .clone()
     }
 
     /// Adds a product, replacing any earlier facts about it.
