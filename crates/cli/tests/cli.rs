@@ -375,3 +375,130 @@ async fn an_import_killed_half_way_leaves_the_ledger_as_it_was() {
         "nor the department it created"
     );
 }
+
+#[test]
+fn the_audit_of_the_demo_city_comes_out_as_json_table_and_workbook() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(daicho(dir.path(), &["demo"]).status.success());
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["audit", "--tenant", "990001", "--as-of", "令和5年10月6日"];
+        args.extend_from_slice(extra);
+        daicho(dir.path(), &args)
+    };
+    let out = audit(&["--format", "json", "--rule", "eol-software"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["as_of"], "2023-10-06");
+    let xp = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["subject"] == "070200-S021")
+        .expect("the XP PC of 廃棄物対策課");
+    assert_eq!(xp["reason"], "Windows XP のサポートは2014-04-08に終了");
+    assert_eq!(xp["grade"], "violation");
+    assert!(
+        json["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().all(|f| f["rule"] == "eol-software"))
+    );
+
+    let table = text(&audit(&["--department", "070200"]));
+    assert!(
+        table.contains("070200-S021") && !table.contains("030100-S027"),
+        "{table}"
+    );
+
+    let book = dir.path().join("監査結果.xlsx");
+    let out = audit(&["--format", "xlsx", "--output", book.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", text(&out));
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&book).expect("workbook");
+    let findings = wb.worksheet_range("監査結果").expect("sheet");
+    assert!(findings.rows().any(|r| {
+        r.iter()
+            .any(|c| matches!(c, calamine::Data::String(s) if s == "070200-S021"))
+    }));
+
+    let out = audit(&["--department", "999999"]);
+    assert!(
+        !out.status.success() && text(&out).contains("999999"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_refreshed_catalogue_and_a_tenant_rule_change_the_audit() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(daicho(dir.path(), &["demo"]).status.success());
+    // A refresh that (wrongly, for the test) says Windows XP is still supported.
+    let yaml = dir.path().join("windows.yaml");
+    std::fs::write(
+        &yaml,
+        "title: Microsoft Windows\nreleases:\n  - releaseCycle: \"5-sp3\"\n    eol: false\n",
+    )
+    .expect("yaml");
+    let out = daicho(dir.path(), &["eol", "import", yaml.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&daicho(dir.path(), &["eol", "list", "windows"])).contains("を 20"),
+        "source names the file and day"
+    );
+    let out = daicho(
+        dir.path(),
+        &[
+            "audit",
+            "--tenant",
+            "990001",
+            "--as-of",
+            "2023-10-06",
+            "--rule",
+            "eol-software",
+        ],
+    );
+    assert!(
+        !text(&out).contains("Windows XP のサポートは"),
+        "{}",
+        text(&out)
+    );
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "id = \"wipe\"\ntitle = \"t\"\ngrade = \"opinion\"\nclause = \"c\"\nsubject = \"asset\"\ncheck = \"DELETE FROM assets\"\n",
+    )
+    .expect("rule");
+    let out = daicho(
+        dir.path(),
+        &[
+            "rule",
+            "add",
+            "--tenant",
+            "990001",
+            bad.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("bad.toml"),
+        "{}",
+        text(&out)
+    );
+    let out = daicho(
+        dir.path(),
+        &[
+            "rule",
+            "set",
+            "--tenant",
+            "990001",
+            "aging-storage",
+            "--param",
+            "years=abc",
+        ],
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("数値"),
+        "{}",
+        text(&out)
+    );
+}
