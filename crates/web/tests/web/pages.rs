@@ -196,6 +196,26 @@ async fn creating_and_editing_an_asset_keeps_its_history() {
         "{detail}"
     );
     assert!(detail.contains("<ins>2023-10-06</ins>"));
+    // The facts the rules read are on the form, so an edit posts them back unchanged.
+    let mut form = asset_form(&client.csrf, "080500-9001", "080500", "2023-04-03");
+    form.extend([
+        ("usage_ratio", "60%"),
+        ("confidentiality", "2"),
+        ("backup", "有"),
+    ]);
+    let page3 = app.post(Some(&client), &page.location, &form).await;
+    assert_eq!(page3.status, StatusCode::SEE_OTHER, "{}", page3.body);
+    let edit = app
+        .get(Some(&client), &format!("{}/edit", page.location))
+        .await
+        .body;
+    for (name, value) in [("usage_ratio", "0.6"), ("confidentiality", "2")] {
+        assert!(
+            edit.contains(&format!("name=\"{name}\" value=\"{value}\"")),
+            "{name} on the edit form: {edit}"
+        );
+    }
+    assert!(edit.contains("name=\"backup\""), "backup on the edit form");
 }
 
 #[tokio::test]

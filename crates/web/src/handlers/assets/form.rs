@@ -192,6 +192,36 @@ async fn render(
             "",
             vec![],
         ),
+        field(
+            "replacement_planned_on",
+            &i.replacement_planned_on,
+            false,
+            "",
+            vec![],
+        ),
+        field("backup", &i.backup, false, "", yes_no(&i.backup)),
+        field(
+            "confidentiality",
+            &i.confidentiality,
+            false,
+            "1・2・3",
+            vec![],
+        ),
+        field(
+            "replaced_by",
+            &i.replaced_by,
+            false,
+            "後継機の備品番号",
+            vec![],
+        ),
+        field(
+            "usage_ratio",
+            &i.usage_ratio,
+            false,
+            "例: 60% または 0.6",
+            vec![],
+        ),
+        field("usage_checked_on", &i.usage_checked_on, false, "", vec![]),
         field("note", &i.note, false, "", vec![]),
     ];
     let page = FormPage {
