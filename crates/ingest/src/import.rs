@@ -342,6 +342,12 @@ async fn read_sheet(
         ..Default::default()
     };
     let has_department_column = mapping.has("department");
+    // An asset already in the ledger keeps what this file has no column for.
+    let absent: std::sync::Arc<[&'static str]> = crate::headers::ASSET_HEADERS
+        .iter()
+        .map(|(field, _)| *field)
+        .filter(|field| !mapping.has(field))
+        .collect();
     for (offset, row) in sheet.rows.by_ref().enumerate() {
         // Excel numbers rows from 1.
         let excel_row = header_index + offset + 2;
@@ -383,7 +389,7 @@ async fn read_sheet(
                 }
                 // Counted when written (see the end of the run).
                 match session
-                    .upsert_asset((&sheet.source, excel_row), &input)
+                    .upsert_asset((&sheet.source, excel_row), &input, &absent)
                     .await?
                 {
                     Ok(()) => continue,

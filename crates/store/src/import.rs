@@ -13,6 +13,7 @@ use crate::{Db, FieldError, Scope, StoreError};
 use daicho_domain::DepartmentLevel;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Asset rows matched and written together.
 const CHUNK: usize = 400;
@@ -23,6 +24,8 @@ struct Pending {
     row: usize,
     fields: AssetFields,
     location: String,
+    /// Fields the row's file has no column for: an existing asset keeps its values.
+    absent: Arc<[&'static str]>,
 }
 
 /// What happened to one row.
@@ -177,6 +180,7 @@ impl ImportSession {
         &mut self,
         place: (&str, usize),
         input: &AssetInput,
+        absent: &Arc<[&'static str]>,
     ) -> Result<Result<(), Vec<FieldError>>, StoreError> {
         let department_id = match self.departments.get(input.department.trim()) {
             Some((id, _)) => *id,
@@ -216,6 +220,7 @@ impl ImportSession {
             row: place.1,
             fields,
             location: input.location.trim().to_string(),
+            absent: Arc::clone(absent),
         });
         if self.pending.len() >= CHUNK {
             self.flush().await?;
@@ -297,10 +302,14 @@ impl ImportSession {
                         },
                     ));
                 }
-                Some(before) if before.fields == p.fields => counts.unchanged += 1,
                 Some(before) => {
-                    counts.updated += 1;
-                    update_in(&mut self.tx, tenant_id, &self.actor, before, &p.fields).await?;
+                    p.fields.keep_absent(&before.fields, &p.absent);
+                    if before.fields == p.fields {
+                        counts.unchanged += 1;
+                    } else {
+                        counts.updated += 1;
+                        update_in(&mut self.tx, tenant_id, &self.actor, before, &p.fields).await?;
+                    }
                 }
             }
         }

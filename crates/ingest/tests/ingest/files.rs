@@ -395,6 +395,53 @@ async fn a_changed_row_updates_with_history_and_a_dry_run_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_file_with_fewer_columns_updates_only_what_it_holds() {
+    let f = Fixture::new().await;
+    let full = f.file(
+        "full.csv",
+        "備品番号,所属,種別,品名,OS,所有区分,利用状況,使用中止日,設置場所,利用率,機密性\nA-1,総務課,laptop,私物PC,Windows 10 Pro,私物,使用中止,2023-04-01,倉庫,40%,2\n"
+            .as_bytes(),
+    );
+    assert!(f.import(&[full], None, false).await.committed);
+    // The accounting office's own list: tag, kind, name and price only.
+    let prices = f.file(
+        "prices.csv",
+        "備品番号,所属,種別,品名,取得価格\nA-1,総務課,laptop,私物PC,\"¥98,000\"\n".as_bytes(),
+    );
+    let report = f.import(&[prices], None, false).await;
+    assert!(report.committed, "{:?}", messages(&report));
+    assert_eq!((report.files[0].updated, report.files[0].unchanged), (1, 0));
+    let scope = Scope::tenant(f.tenant.id);
+    let row = f
+        .assets()
+        .await
+        .into_iter()
+        .find(|a| a.asset_tag == "A-1")
+        .expect("A-1");
+    let a = f.db.asset(&scope, row.id).await.expect("asset");
+    assert_eq!(
+        a.fields.cost_yen,
+        Some(98_000),
+        "the column the file has is written"
+    );
+    assert_eq!(a.fields.os.as_deref(), Some("Windows 10 Pro"));
+    assert_eq!(
+        a.fields.ownership.code(),
+        "private",
+        "not reset to the default 自己所有"
+    );
+    assert_eq!(a.fields.status.code(), "retired", "not reset to 使用中");
+    assert_eq!(a.location_code.as_deref(), Some("倉庫"));
+    assert_eq!(
+        (a.fields.usage_ratio, a.fields.confidentiality),
+        (Some(0.4), Some(2))
+    );
+    let history = f.db.asset_history(&scope, row.id).await.expect("history");
+    let changed: Vec<String> = history[0].changes().into_iter().map(|c| c.0).collect();
+    assert_eq!(changed, ["cost_yen"], "only the price changed");
+}
+
+#[tokio::test]
 async fn past_a_hundred_errors_the_rest_are_counted() {
     let f = Fixture::new().await;
     let mut text = String::from("備品番号,所属,種別,品名,取得日\n");

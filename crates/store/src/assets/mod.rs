@@ -79,6 +79,58 @@ pub struct Asset {
     pub updated_at: String,
 }
 
+impl AssetFields {
+    /// Takes from `before` the value of every field named in `absent` (columns the file
+    /// being imported does not have), so that a file with fewer columns updates only what
+    /// it holds — as the other ledgers do. The tag and the department always come from
+    /// the row (a file without a department column names it with --department).
+    pub(crate) fn keep_absent(&mut self, before: &AssetFields, absent: &[&str]) {
+        macro_rules! keep {
+            ($($field:ident),+ $(,)?) => {
+                $(if absent.contains(&stringify!($field)) {
+                    self.$field = before.$field.clone();
+                })+
+            };
+        }
+        keep!(
+            kind,
+            name,
+            maker,
+            model,
+            serial,
+            quantity,
+            os,
+            software,
+            network_segment,
+            internet,
+            ownership,
+            procured_by,
+            acquired_on,
+            cost_yen,
+            contract_no,
+            status,
+            antivirus,
+            antivirus_updated_on,
+            retired_on,
+            disposed_on,
+            erasure_evidence,
+            procurement_doc,
+            system_name,
+            extended_support_until,
+            replacement_planned_on,
+            backup,
+            confidentiality,
+            replaced_by,
+            usage_ratio,
+            usage_checked_on,
+            note,
+        );
+        if absent.contains(&"location") {
+            self.location_id = before.location_id;
+        }
+    }
+}
+
 impl Asset {
     /// The snapshot the change history keeps.
     pub(crate) fn history_json(&self) -> serde_json::Value {
