@@ -97,6 +97,44 @@ impl Choice {
     }
 }
 
+/// One field of an add/edit form (assets and every other ledger share `form.html`).
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub required: bool,
+    /// Shown but not posted: the key of an existing row.
+    pub locked: bool,
+    pub hint: &'static str,
+    /// Empty: a text input; otherwise a `<select>`.
+    pub choices: Vec<Choice>,
+    pub error: String,
+}
+
+impl FormField {
+    /// The messages about field `name`, joined for display beside it.
+    pub fn error_of(errors: &[daicho_store::FieldError], name: &str) -> String {
+        errors
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// An add/edit form with the messages of a refused post listed on top.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub action: String,
+    pub cancel: String,
+    /// (field, message) for the summary, each linked to its field.
+    pub errors: Vec<(&'static str, String)>,
+    pub fields: Vec<FormField>,
+}
+
 /// One line of a change history as screens show it.
 pub struct HistoryLine {
     pub at: String,

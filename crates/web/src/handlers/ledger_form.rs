@@ -9,7 +9,7 @@ use crate::csrf::verify;
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
-use crate::view::{Choice, Layout};
+use crate::view::{Choice, FormField, FormPage, Layout};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -17,27 +17,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::ledgers::{Kind, Ledger, ledger};
 use daicho_store::{FieldError, RowOutcome};
 use std::collections::HashMap;
-
-struct Field {
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    required: bool,
-    locked: bool,
-    hint: &'static str,
-    choices: Vec<Choice>,
-    error: String,
-}
-
-#[derive(Template)]
-#[template(path = "ledgers/form.html")]
-struct FormPage {
-    layout: Layout,
-    action: String,
-    cancel: String,
-    errors: Vec<(&'static str, String)>,
-    fields: Vec<Field>,
-}
 
 fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
     let l = ledger(name)
@@ -89,13 +68,8 @@ async fn render(
             Kind::FiscalYear => "例: 令和5年度",
             _ => "",
         };
-        let error = errors
-            .iter()
-            .filter(|e| e.field == c.name)
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        fields.push(Field {
+        let error = FormField::error_of(&errors, c.name);
+        fields.push(FormField {
             name: c.name,
             label: c.label,
             value,

@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::csrf::verify;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Choice, Layout};
+use crate::view::{Choice, FormField, FormPage, Layout};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -15,26 +15,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::{AssetKind, AssetStatus, NetworkSegment, Ownership, ProcuredBy};
 use daicho_store::{AssetInput, FieldError, StoreError};
 use serde::Deserialize;
-
-struct Field {
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    required: bool,
-    hint: &'static str,
-    choices: Vec<Choice>,
-    error: String,
-}
-
-#[derive(Template)]
-#[template(path = "assets/form.html")]
-struct FormPage {
-    layout: Layout,
-    action: String,
-    cancel: String,
-    errors: Vec<FieldError>,
-    fields: Vec<Field>,
-}
 
 fn yes_no(selected: &str) -> Vec<Choice> {
     [("true", "有"), ("false", "無")]
@@ -57,26 +37,19 @@ async fn render(
     input: &AssetInput,
     errors: Vec<FieldError>,
 ) -> Result<Html<String>, AppError> {
-    let error_of = |name: &str| {
-        errors
-            .iter()
-            .filter(|e| e.field == name)
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     let field = |name: &'static str,
                  value: &str,
                  required: bool,
                  hint: &'static str,
-                 choices: Vec<Choice>| Field {
+                 choices: Vec<Choice>| FormField {
         name,
         label: field_label(name),
         value: value.to_string(),
         required,
         hint,
         choices,
-        error: error_of(name),
+        locked: false,
+        error: FormField::error_of(&errors, name),
     };
     let i = input;
     let fields = vec![
@@ -228,7 +201,10 @@ async fn render(
         layout: Layout::new(user, target.title.clone(), "assets"),
         action: target.action.clone(),
         cancel: target.action.clone(),
-        errors,
+        errors: errors
+            .iter()
+            .map(|e| (e.field, e.message.clone()))
+            .collect(),
         fields,
     };
     Ok(Html(page.render()?))
