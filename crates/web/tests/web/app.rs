@@ -242,6 +242,16 @@ impl TestApp {
             .id
     }
 
+    /// The id of a department of the demo city.
+    pub async fn department_id(&self, code: &str) -> i64 {
+        self.db
+            .department_by_code(&Scope::tenant(self.demo.id), code)
+            .await
+            .expect("q")
+            .unwrap_or_else(|| panic!("department {code}"))
+            .id
+    }
+
     pub async fn asset_count(&self, tenant: &Tenant) -> i64 {
         self.db
             .list_assets(

@@ -103,13 +103,7 @@ async fn a_manager_sees_only_its_rows_and_a_tenant_only_its_own() {
     let (library, service) = contracts(&app).await;
     let manager = app.login("manager").await;
     let policy = app.login("policy").await;
-    let library_id = app
-        .db
-        .department_by_code(&Scope::tenant(app.demo.id), "080500")
-        .await
-        .expect("q")
-        .expect("library")
-        .id;
+    let library_id = app.department_id("080500").await;
     let filtered = app
         .get(
             Some(&policy),
@@ -123,13 +117,7 @@ async fn a_manager_sees_only_its_rows_and_a_tenant_only_its_own() {
             && !filtered.contains("窓口端末賃貸借"),
         "filtered by department"
     );
-    let service_id = app
-        .db
-        .department_by_code(&Scope::tenant(app.demo.id), "040100")
-        .await
-        .expect("q")
-        .expect("service")
-        .id;
+    let service_id = app.department_id("040100").await;
     let outside = app
         .get(
             Some(&manager),

@@ -98,13 +98,7 @@ async fn the_ledger_filters_by_kind_status_segment_os_department_and_words() {
         .await
         .body;
     assert!(my_number.contains("マイナンバーカード顔認証PC"));
-    let library = app
-        .db
-        .department_by_code(&Scope::tenant(app.demo.id), "080500")
-        .await
-        .expect("q")
-        .expect("library")
-        .id;
+    let library = app.department_id("080500").await;
     let page = app
         .get(
             Some(&client),
@@ -223,14 +217,9 @@ async fn the_department_tree_totals_each_bureau_with_its_sections() {
     let app = TestApp::new().await;
     let client = app.login("viewer").await;
     let scope = Scope::tenant(app.demo.id);
-    let education = app
-        .db
-        .department_by_code(&scope, "080000")
-        .await
-        .expect("q")
-        .expect("教育部");
+    let education = app.department_id("080000").await;
     let filter = daicho_store::AssetFilter {
-        department_id: Some(education.id),
+        department_id: Some(education),
         page: 1,
         ..Default::default()
     };
