@@ -1,8 +1,6 @@
 //! A whole bundle — every ledger of bundle.md — as a folder, a zip and one workbook.
 
-use daicho_domain::TenantCode;
 use daicho_ingest::{ImportOptions, ImportReport, import_paths};
-use daicho_store::testing::fresh;
 use daicho_store::{Actor, Scope};
 use std::path::{Path, PathBuf};
 
@@ -131,11 +129,7 @@ async fn scalar(db: &daicho_store::Db, sql: &str) -> String {
 
 #[tokio::test]
 async fn every_ledger_of_a_bundle_folder_imports_and_reimports_unchanged() {
-    let db = fresh().await.expect("db");
-    let tenant = db
-        .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-        .await
-        .expect("tenant");
+    let (db, tenant) = crate::okayama().await;
     let dir = tempfile::tempdir().expect("dir");
     write_bundle(dir.path());
     let report = run(&db, tenant.id, &[dir.path().to_path_buf()]).await;
@@ -256,11 +250,7 @@ async fn a_zip_and_a_workbook_of_sheets_import_the_same_ledgers() {
     }
     let mut results = Vec::new();
     for path in [zip_path, book_path] {
-        let db = fresh().await.expect("db");
-        let tenant = db
-            .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-            .await
-            .expect("tenant");
+        let (db, tenant) = crate::okayama().await;
         let report = run(&db, tenant.id, std::slice::from_ref(&path)).await;
         assert!(report.committed, "{}: {:#?}", path.display(), report.errors);
         results.push(added(&report));
@@ -271,11 +261,7 @@ async fn a_zip_and_a_workbook_of_sheets_import_the_same_ledgers() {
 
 #[tokio::test]
 async fn a_row_naming_a_missing_reference_is_placed_and_nothing_is_written() {
-    let db = fresh().await.expect("db");
-    let tenant = db
-        .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-        .await
-        .expect("tenant");
+    let (db, tenant) = crate::okayama().await;
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(
         dir.path().join("media.csv"),
@@ -314,11 +300,7 @@ async fn a_row_naming_a_missing_reference_is_placed_and_nothing_is_written() {
 
 #[tokio::test]
 async fn replace_removes_rows_a_bundle_no_longer_has_but_not_those_still_referred_to() {
-    let db = fresh().await.expect("db");
-    let tenant = db
-        .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-        .await
-        .expect("tenant");
+    let (db, tenant) = crate::okayama().await;
     let dir = tempfile::tempdir().expect("dir");
     write_bundle(dir.path());
     assert!(

@@ -1,9 +1,8 @@
 //! Importing the files cities have, built here the way users' files are made: CP932 CSV
 //! as Excel saves it, XLSX written with rust_xlsxwriter, the reference report's own table.
 
-use daicho_domain::TenantCode;
 use daicho_ingest::{ImportOptions, ImportReport, import_paths};
-use daicho_store::testing::{TestDb, fresh};
+use daicho_store::testing::TestDb;
 use daicho_store::{Actor, AssetFilter, Scope, Tenant};
 use std::path::PathBuf;
 
@@ -32,11 +31,7 @@ struct Fixture {
 
 impl Fixture {
     async fn new() -> Fixture {
-        let db = fresh().await.expect("db");
-        let tenant = db
-            .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-            .await
-            .expect("tenant");
+        let (db, tenant) = crate::okayama().await;
         Fixture {
             db,
             tenant,

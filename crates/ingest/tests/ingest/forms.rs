@@ -1,9 +1,7 @@
 //! The printed forms, read back as a user opening them in Excel would see them.
 
 use calamine::{Reader, open_workbook_auto};
-use daicho_domain::TenantCode;
 use daicho_ingest::{ImportOptions, import_paths, write_form};
-use daicho_store::testing::fresh;
 use daicho_store::{Actor, Scope};
 
 fn cells(path: &std::path::Path) -> (String, Vec<Vec<String>>) {
@@ -21,11 +19,7 @@ fn cells(path: &std::path::Path) -> (String, Vec<Vec<String>>) {
 
 #[tokio::test]
 async fn the_forms_print_what_the_ledgers_hold() {
-    let db = fresh().await.expect("db");
-    let tenant = db
-        .ensure_tenant(&TenantCode::parse("352012").expect("code"), "岡山市")
-        .await
-        .expect("tenant");
+    let (db, tenant) = crate::okayama().await;
     let scope = Scope::tenant(tenant.id);
     let dir = tempfile::tempdir().expect("dir");
     for (name, content) in crate::bundle::BUNDLE {

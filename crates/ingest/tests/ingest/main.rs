@@ -7,3 +7,12 @@ mod files;
 mod forms;
 mod properties;
 mod roundtrip;
+
+/// A fresh database (SQLite, or PostgreSQL from DAICHO_TEST_DATABASE_URL) holding one
+/// empty tenant, 岡山市 (352012).
+async fn okayama() -> (daicho_store::testing::TestDb, daicho_store::Tenant) {
+    let db = daicho_store::testing::fresh().await.expect("db");
+    let code = daicho_domain::TenantCode::parse("352012").expect("code");
+    let tenant = db.ensure_tenant(&code, "岡山市").await.expect("tenant");
+    (db, tenant)
+}
