@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use daicho_store::{Db, Scope, Waiver};
+use daicho_store::{Db, EolRow, Scope, Waiver};
 use serde::Serialize;
 use serde_json::Value as Json;
 use serde_json::value::RawValue;
@@ -32,6 +32,19 @@ pub struct ActiveRule {
     pub params: BTreeMap<String, Json>,
     /// Whether the tenant wrote this rule itself.
     pub own: bool,
+}
+
+impl ActiveRule {
+    /// A rule as its file says: enabled, its grade, its parameters' defaults.
+    fn with_defaults(rule: Rule, own: bool) -> ActiveRule {
+        ActiveRule {
+            grade: rule.grade,
+            params: rule.params.clone(),
+            enabled: true,
+            own,
+            rule,
+        }
+    }
 }
 
 /// What to audit and how.
@@ -159,10 +172,7 @@ pub async fn catalogue(db: &Db) -> Result<Catalogue, AuditError> {
                 source: r.source.clone(),
                 releases: Vec::new(),
             });
-        let date = |s: &Option<String>| {
-            s.as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        };
+        let date = |s: &Option<String>| s.as_deref().and_then(crate::eol::parse_iso);
         p.releases.push(Release {
             cycle: r.cycle,
             label: r.label,
@@ -178,29 +188,41 @@ pub async fn catalogue(db: &Db) -> Result<Catalogue, AuditError> {
     Ok(catalogue)
 }
 
+/// Stores a refreshed product (from `daicho eol import`), replacing what was stored
+/// about it; [`catalogue`] reads it back over the bundled facts.
+pub async fn store_product(db: &Db, p: &Product) -> Result<usize, AuditError> {
+    let now = daicho_store::now_text();
+    let rows: Vec<EolRow> = p
+        .releases
+        .iter()
+        .map(|r| EolRow {
+            product: p.id.clone(),
+            product_title: p.title.clone(),
+            cycle: r.cycle.clone(),
+            label: r.label.clone(),
+            codename: r.codename.clone(),
+            release_date: r.release_date.map(|d| d.to_string()),
+            eol: r.eol.code(),
+            eoes: r.eoes.map(|d| d.to_string()),
+            source: p.source.clone(),
+            imported_at: now.clone(),
+        })
+        .collect();
+    db.replace_eol_product(&p.id, &rows).await?;
+    Ok(rows.len())
+}
+
 /// The tenant's rules: built-in ones with its settings applied, then its own.
 pub async fn tenant_rules(db: &Db, scope: &Scope) -> Result<TenantRuleSet, AuditError> {
     let settings = db.rule_settings(scope).await?;
     let mut rules: Vec<ActiveRule> = builtin::rules()?
         .into_iter()
-        .map(|rule| ActiveRule {
-            grade: rule.grade,
-            params: rule.params.clone(),
-            enabled: true,
-            own: false,
-            rule,
-        })
+        .map(|rule| ActiveRule::with_defaults(rule, false))
         .collect();
     for own in db.tenant_rules(scope).await? {
         let rule = Rule::parse(&own.source, &format!("団体の規則 {}", own.rule_id))?;
         rules.retain(|r| r.rule.id != rule.id);
-        rules.push(ActiveRule {
-            grade: rule.grade,
-            params: rule.params.clone(),
-            enabled: true,
-            own: true,
-            rule,
-        });
+        rules.push(ActiveRule::with_defaults(rule, true));
     }
     for s in settings {
         if let Some(r) = rules.iter_mut().find(|r| r.rule.id == s.rule_id) {

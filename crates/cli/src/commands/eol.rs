@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use daicho_rules::audit::catalogue;
+use daicho_rules::audit::{catalogue, store_product};
 use daicho_rules::eol::{parse_api_json, parse_yaml};
-use daicho_store::EolRow;
 
 use crate::settings::Settings;
 
@@ -69,30 +68,8 @@ pub async fn run(settings: &Settings, command: EolCommand) -> anyhow::Result<()>
                 if p.releases.is_empty() {
                     anyhow::bail!("{}: リリースが 1 件もありません", file.display());
                 }
-                let now = daicho_store::now_text();
-                let rows: Vec<EolRow> = p
-                    .releases
-                    .iter()
-                    .map(|r| EolRow {
-                        product: p.id.clone(),
-                        product_title: p.title.clone(),
-                        cycle: r.cycle.clone(),
-                        label: r.label.clone(),
-                        codename: r.codename.clone(),
-                        release_date: r.release_date.map(|d| d.to_string()),
-                        eol: r.eol.code(),
-                        eoes: r.eoes.map(|d| d.to_string()),
-                        source: source.clone(),
-                        imported_at: now.clone(),
-                    })
-                    .collect();
-                db.replace_eol_product(&p.id, &rows).await?;
-                println!(
-                    "{}（{}）: {} リリースを取り込みました",
-                    p.id,
-                    p.title,
-                    rows.len()
-                );
+                let stored = store_product(&db, &p).await?;
+                println!("{}（{}）: {stored} リリースを取り込みました", p.id, p.title);
             }
         }
         Ok(())

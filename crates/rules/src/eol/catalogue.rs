@@ -54,7 +54,7 @@ impl End {
         match s {
             "ended" => Some(End::Ended),
             "supported" => Some(End::Supported),
-            d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(End::On),
+            d => parse_iso(d).map(End::On),
         }
     }
 
@@ -270,7 +270,8 @@ fn dated(
     }
 }
 
-fn parse_iso(s: &str) -> Option<NaiveDate> {
+/// An ISO date (2023-10-06), as the catalogue's sources and its stored form write them.
+pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 

@@ -5,6 +5,7 @@ mod catalogue;
 mod identify;
 
 pub use catalogue::{
-    BUNDLED_SOURCE, Catalogue, CatalogueError, End, Product, Release, parse_api_json, parse_yaml,
+    BUNDLED_SOURCE, Catalogue, CatalogueError, End, Product, Release, parse_api_json, parse_iso,
+    parse_yaml,
 };
 pub use identify::Identified;
