@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use sqlx::Row;
 
 use crate::history::{self, Change};
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Actor, Db, Scope, StoreError};
 
 /// A tenant's change to a rule: off, another grade, other parameter values.
@@ -103,25 +103,19 @@ impl Db {
             .map(|s| json!({"enabled": s.enabled, "grade": s.grade, "params": s.params}));
         let after = json!({"enabled": enabled, "grade": grade, "params": params});
         let mut sql = Sql::new(
-            "INSERT INTO rule_settings (tenant_id, rule_id, enabled, grade, params_json, updated_by, updated_at) VALUES (",
+            "INSERT INTO rule_settings (tenant_id, rule_id, enabled, grade, params_json, updated_by, updated_at) VALUES ",
         );
-        sql.bind(scope.tenant_id)
-            .push(", ")
-            .bind(rule_id)
-            .push(", ")
-            .bind(i64::from(enabled))
-            .push(", ")
-            .bind(grade.map(str::to_string))
-            .push(", ")
-            .bind(Json::Object(params.clone()).to_string())
-            .push(", ")
-            .bind(actor.name.as_str())
-            .push(", ")
-            .bind(crate::now_text())
-            .push(
-                ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET enabled = excluded.enabled, grade = excluded.grade, \
-                 params_json = excluded.params_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            );
+        sql.bind_list([
+            Value::from(scope.tenant_id),
+            Value::from(rule_id),
+            Value::from(i64::from(enabled)),
+            Value::from(grade.map(str::to_string)),
+            Value::from(Json::Object(params.clone()).to_string()),
+            Value::from(actor.name.as_str()),
+            Value::from(crate::now_text()),
+        ]);
+        sql.push(" ON CONFLICT (tenant_id, rule_id) DO UPDATE SET enabled = excluded.enabled, grade = excluded.grade, \
+                 params_json = excluded.params_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at");
         self.save_recorded(scope, actor, sql, ("rule_setting", rule_id), before, after)
             .await
     }
@@ -160,21 +154,19 @@ impl Db {
             .find(|r| r.rule_id == rule_id)
             .map(|r| json!({"source": r.source}));
         let mut sql = Sql::new(
-            "INSERT INTO tenant_rules (tenant_id, rule_id, source, added_by, added_at) VALUES (",
+            "INSERT INTO tenant_rules (tenant_id, rule_id, source, added_by, added_at) VALUES ",
         );
-        sql.bind(scope.tenant_id)
-            .push(", ")
-            .bind(rule_id)
-            .push(", ")
-            .bind(source)
-            .push(", ")
-            .bind(actor.name.as_str())
-            .push(", ")
-            .bind(crate::now_text())
-            .push(
-                ") ON CONFLICT (tenant_id, rule_id) DO UPDATE SET source = excluded.source, \
+        sql.bind_list([
+            Value::from(scope.tenant_id),
+            Value::from(rule_id),
+            Value::from(source),
+            Value::from(actor.name.as_str()),
+            Value::from(crate::now_text()),
+        ]);
+        sql.push(
+            " ON CONFLICT (tenant_id, rule_id) DO UPDATE SET source = excluded.source, \
                  added_by = excluded.added_by, added_at = excluded.added_at",
-            );
+        );
         let after = json!({"source": source});
         self.save_recorded(scope, actor, sql, ("tenant_rule", rule_id), before, after)
             .await
@@ -253,28 +245,21 @@ impl Db {
             .find(|w| w.rule_id == waiver.rule_id && w.subject == waiver.subject)
             .map(|w| waiver_json(&w));
         let mut sql = Sql::new(
-            "INSERT INTO waivers (tenant_id, rule_id, subject, justification, approved_by, expires_on, recorded_by, recorded_at) VALUES (",
+            "INSERT INTO waivers (tenant_id, rule_id, subject, justification, approved_by, expires_on, recorded_by, recorded_at) VALUES ",
         );
-        sql.bind(scope.tenant_id)
-            .push(", ")
-            .bind(waiver.rule_id.as_str())
-            .push(", ")
-            .bind(waiver.subject.as_str())
-            .push(", ")
-            .bind(waiver.justification.as_str())
-            .push(", ")
-            .bind(waiver.approved_by.as_str())
-            .push(", ")
-            .bind(waiver.expires_on.as_str())
-            .push(", ")
-            .bind(actor.name.as_str())
-            .push(", ")
-            .bind(crate::now_text())
-            .push(
-                ") ON CONFLICT (tenant_id, rule_id, subject) DO UPDATE SET justification = excluded.justification, \
+        sql.bind_list([
+            Value::from(scope.tenant_id),
+            Value::from(waiver.rule_id.as_str()),
+            Value::from(waiver.subject.as_str()),
+            Value::from(waiver.justification.as_str()),
+            Value::from(waiver.approved_by.as_str()),
+            Value::from(waiver.expires_on.as_str()),
+            Value::from(actor.name.as_str()),
+            Value::from(crate::now_text()),
+        ]);
+        sql.push(" ON CONFLICT (tenant_id, rule_id, subject) DO UPDATE SET justification = excluded.justification, \
                  approved_by = excluded.approved_by, expires_on = excluded.expires_on, \
-                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-            );
+                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at");
         let key = format!("{}:{}", waiver.rule_id, waiver.subject);
         let after = waiver_json(waiver);
         self.save_recorded(scope, actor, sql, ("waiver", &key), before, after)
@@ -323,28 +308,20 @@ impl Db {
         del.query().execute(&mut *tx).await?;
         for r in rows {
             let mut sql = Sql::new(
-                "INSERT INTO eol_releases (product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at) VALUES (",
+                "INSERT INTO eol_releases (product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at) VALUES ",
             );
-            sql.bind(r.product.as_str())
-                .push(", ")
-                .bind(r.product_title.as_str())
-                .push(", ")
-                .bind(r.cycle.as_str())
-                .push(", ")
-                .bind(r.label.as_str())
-                .push(", ")
-                .bind(r.codename.clone())
-                .push(", ")
-                .bind(r.release_date.clone())
-                .push(", ")
-                .bind(r.eol.as_str())
-                .push(", ")
-                .bind(r.eoes.clone())
-                .push(", ")
-                .bind(r.source.as_str())
-                .push(", ")
-                .bind(r.imported_at.as_str())
-                .push(")");
+            sql.bind_list([
+                Value::from(r.product.as_str()),
+                Value::from(r.product_title.as_str()),
+                Value::from(r.cycle.as_str()),
+                Value::from(r.label.as_str()),
+                Value::from(r.codename.clone()),
+                Value::from(r.release_date.clone()),
+                Value::from(r.eol.as_str()),
+                Value::from(r.eoes.clone()),
+                Value::from(r.source.as_str()),
+                Value::from(r.imported_at.as_str()),
+            ]);
             sql.query().execute(&mut *tx).await?;
         }
         tx.commit().await?;
