@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotTable};
+use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
@@ -46,7 +46,7 @@ pub struct Snapshot {
 }
 
 /// One page of one table on its way to the writer: (index in SNAPSHOT_TABLES, rows).
-type Page = (usize, Vec<Vec<Option<String>>>);
+type Page = (usize, Vec<SnapshotRow>);
 
 impl Snapshot {
     /// The schema without rows: what a rule's check is validated against.
@@ -84,28 +84,25 @@ impl Snapshot {
         });
         let read = async {
             for (t, table) in SNAPSHOT_TABLES.iter().enumerate() {
-                let mut after = 0;
-                loop {
-                    let page = db.snapshot_page(tenant_id, table, after).await?;
-                    after = page.last_id;
-                    let more = page.more;
-                    if tx.send((t, page.rows)).await.is_err() {
-                        return Ok::<(), AuditError>(()); // the writer stopped; its error tells why
-                    }
-                    if !more {
-                        break;
-                    }
-                }
+                let tx = &tx;
+                db.snapshot_rows(tenant_id, table, async |rows| {
+                    // A closed channel means the writer stopped; its own error tells why.
+                    tx.send((t, rows))
+                        .await
+                        .map_err(|_| AuditError::Internal("snapshot writer stopped".into()))
+                })
+                .await?;
             }
-            Ok(())
+            Ok::<(), AuditError>(())
         };
         let read_result = read.await;
         drop(tx);
         let written = writer
             .join()
             .map_err(|_| AuditError::Internal("snapshot writer panicked".into()))?;
+        let snapshot = written?;
         read_result?;
-        written
+        Ok(snapshot)
     }
 }
 
@@ -191,7 +188,7 @@ impl Recogniser<'_> {
 fn insert_rows(
     conn: &Connection,
     table: &SnapshotTable,
-    rows: Vec<Vec<Option<String>>>,
+    rows: Vec<SnapshotRow>,
     recogniser: &mut Recogniser<'_>,
 ) -> Result<(), AuditError> {
     let assets = table.name == "assets";

@@ -38,7 +38,7 @@ pub use mappings::ColumnMapping;
 pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};
 pub use scope::{Actor, Scope};
 pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
-pub use snapshot::{ColumnType, SNAPSHOT_PAGE_ROWS, SNAPSHOT_TABLES, SnapshotPage, SnapshotTable};
+pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 pub use tenants::Tenant;
 
 /// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.

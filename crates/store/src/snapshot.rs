@@ -337,55 +337,61 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
     },
 ];
 
-/// Rows per read: keyset pages keep memory flat and each statement short.
-pub const SNAPSHOT_PAGE_ROWS: i64 = 5000;
+/// Rows handed over at a time.
+pub const SNAPSHOT_BATCH_ROWS: usize = 5000;
 
-/// One page of a snapshot table.
-pub struct SnapshotPage {
-    /// Values as text (NULL as `None`), in the order of the table's columns.
-    pub rows: Vec<Vec<Option<String>>>,
-    /// Pass as `after` to read the next page.
-    pub last_id: i64,
-    /// Whether another page may follow.
-    pub more: bool,
-}
+/// Values of one row as text (NULL as `None`), in the order of the table's columns.
+pub type SnapshotRow = Vec<Option<String>>;
 
 impl Db {
-    /// Reads the tenant's rows of `table` with row id above `after`, at most
-    /// [`SNAPSHOT_PAGE_ROWS`] of them.
-    pub async fn snapshot_page(
+    /// Reads every row of `table` for the tenant in one streamed query, handing them to
+    /// `sink` in batches of [`SNAPSHOT_BATCH_ROWS`]. One statement per table: paging by
+    /// id made SQLite re-read the tenant's rows through a tenant index for every page
+    /// (quadratic at a million assets).
+    pub async fn snapshot_rows<E: From<StoreError>>(
         &self,
         tenant_id: i64,
         table: &SnapshotTable,
-        after: i64,
-    ) -> Result<SnapshotPage, StoreError> {
-        let mut select = String::from("SELECT x.id");
-        for (name, _, expr) in table.columns {
-            select.push_str(&format!(", CAST({expr} AS TEXT) AS {name}"));
+        mut sink: impl AsyncFnMut(Vec<SnapshotRow>) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        use futures_util::TryStreamExt;
+        let mut select = String::from("SELECT ");
+        for (i, (name, _, expr)) in table.columns.iter().enumerate() {
+            if i > 0 {
+                select.push_str(", ");
+            }
+            select.push_str(&format!("CAST({expr} AS TEXT) AS {name}"));
         }
         select.push_str(" FROM ");
         select.push_str(table.from);
         select.push_str(" WHERE x.tenant_id = ");
         let mut sql = Sql::new(&select);
-        sql.bind(tenant_id).push(" AND x.id > ").bind(after);
-        sql.push(" ORDER BY x.id LIMIT ").bind(SNAPSHOT_PAGE_ROWS);
-        let rows = sql.query_on(self.backend()).fetch_all(self.pool()).await?;
-        let last_id = match rows.last() {
-            Some(r) => r.try_get("id")?,
-            None => after,
-        };
-        let mut page = Vec::with_capacity(rows.len());
-        for r in &rows {
+        sql.bind(tenant_id);
+        let mut rows = sql.query_on(self.backend()).fetch(self.pool());
+        let mut batch = Vec::with_capacity(SNAPSHOT_BATCH_ROWS);
+        let mut total = 0u64;
+        while let Some(r) = rows.try_next().await.map_err(StoreError::from)? {
             let mut values = Vec::with_capacity(table.columns.len());
             for i in 0..table.columns.len() {
-                values.push(r.try_get::<Option<String>, _>(i + 1)?);
+                values.push(
+                    r.try_get::<Option<String>, _>(i)
+                        .map_err(StoreError::from)?,
+                );
             }
-            page.push(values);
+            batch.push(values);
+            if batch.len() == SNAPSHOT_BATCH_ROWS {
+                total += batch.len() as u64;
+                sink(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(SNAPSHOT_BATCH_ROWS),
+                ))
+                .await?;
+            }
         }
-        Ok(SnapshotPage {
-            more: rows.len() as i64 == SNAPSHOT_PAGE_ROWS,
-            rows: page,
-            last_id,
-        })
+        total += batch.len() as u64;
+        if !batch.is_empty() {
+            sink(batch).await?;
+        }
+        Ok(total)
     }
 }
