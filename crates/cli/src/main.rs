@@ -1,6 +1,12 @@
 //! The `daicho` command: one binary for the web server, the ledgers' maintenance, and
 //! (in later steps) import, export, audit, report and bench. Messages are Japanese.
 
+// The audit snapshot is filled by one thread with rows another thread read; glibc's
+// allocator serialises such cross-thread frees on an arena lock (measured in
+// docs/decisions.md), mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 mod settings;
 

@@ -8,13 +8,12 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use daicho_store::{Db, EolRow, Scope, Waiver};
-use serde::Serialize;
 use serde_json::Value as Json;
-use serde_json::value::RawValue;
 
-use crate::engine::{self, Outcome, Verdict};
+use crate::engine::{self, Target};
 use crate::eol::{Catalogue, End, Product, Release};
-use crate::rule::{Grade, Rule, Scope as ReportScope};
+use crate::report::{AuditReport, RuleMeta, Summary, WaiverShown};
+use crate::rule::{Grade, Rule};
 use crate::snapshot::Snapshot;
 use crate::{AuditError, builtin};
 
@@ -71,91 +70,6 @@ impl AuditOptions {
             time_limit: Duration::from_secs(120),
         }
     }
-}
-
-/// One result of one rule about one subject.
-#[derive(Debug, Clone, Serialize)]
-pub struct Entry {
-    // Shared by every entry of a rule: a full audit holds millions of entries.
-    pub rule: Arc<str>,
-    pub title: Arc<str>,
-    pub grade: Grade,
-    pub scope: ReportScope,
-    pub clause: Arc<str>,
-    pub department: Option<String>,
-    pub department_name: Option<Arc<str>>,
-    pub subject_kind: Arc<str>,
-    pub subject: String,
-    pub outcome: Verdict,
-    pub reason: String,
-    /// The facts as the check gave them (a JSON object, kept as text until written out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub facts: Option<Box<RawValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverShown>,
-}
-
-impl Entry {
-    /// The facts as a JSON value (for the screens).
-    pub fn facts_value(&self) -> Option<Json> {
-        self.facts
-            .as_ref()
-            .and_then(|f| serde_json::from_str(f.get()).ok())
-    }
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct WaiverShown {
-    pub justification: String,
-    pub approved_by: String,
-    pub expires_on: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
-pub struct RuleSummary {
-    pub rule: String,
-    pub title: String,
-    pub grade: Option<Grade>,
-    pub fail: u64,
-    pub unknown: u64,
-    pub pass: u64,
-    pub waived: u64,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
-pub struct Summary {
-    pub findings: u64,
-    pub violations: u64,
-    pub opinions: u64,
-    pub unknown: u64,
-    pub waived: u64,
-    pub passes: u64,
-    /// The report's count table: grade → scope → findings.
-    pub table: BTreeMap<String, BTreeMap<String, u64>>,
-    pub rules: Vec<RuleSummary>,
-}
-
-impl Summary {
-    /// One cell of the count table: findings of `grade` in `scope`.
-    pub fn count(&self, grade: Grade, scope: ReportScope) -> u64 {
-        self.table
-            .get(grade.code())
-            .and_then(|row| row.get(scope.code()))
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditReport {
-    pub tenant: String,
-    pub as_of: String,
-    pub findings: Vec<Entry>,
-    pub unknown: Vec<Entry>,
-    pub waived: Vec<Entry>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub passes: Option<Vec<Entry>>,
-    pub summary: Summary,
 }
 
 /// The lifecycle catalogue in force: bundled facts, overridden product by product by
@@ -275,38 +189,35 @@ pub async fn run_audit(
         .collect();
     let waivers = db.waivers(scope).await?;
     let catalogue = catalogue(db).await?;
+    let started = std::time::Instant::now();
     let snapshot = Snapshot::load(db, scope.tenant_id, &catalogue).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "snapshot loaded");
     // Resolve the departments before the rules run: a wrong --department fails at once.
     let departments = department_names(&snapshot)?;
     let visible = visible_departments(db, scope, &departments, &options.departments).await?;
-    let options_c = options.clone();
-    let runs = tokio::task::spawn_blocking(move || -> Result<_, AuditError> {
-        let mut runs = Vec::with_capacity(chosen.len());
-        for r in chosen {
-            let (outcomes, passes) = engine::run(
-                &r.rule,
-                &r.params,
-                &snapshot,
-                options_c.as_of,
-                options_c.time_limit,
-                options_c.include_passes,
-            )?;
-            runs.push((r, outcomes, passes));
-        }
-        Ok(runs)
-    })
-    .await
-    .map_err(|e| AuditError::Internal(e.to_string()))??;
-    Ok(assemble(
-        tenant_code,
-        options,
-        runs,
-        &waivers,
-        &departments,
-        visible.as_ref(),
-    ))
+    let as_of = options.as_of.to_string();
+    let in_force: Vec<Waiver> = waivers
+        .into_iter()
+        .filter(|w| w.expires_on >= as_of)
+        .collect();
+    let report = AuditReport {
+        tenant: tenant_code.to_string(),
+        as_of,
+        include_passes: options.include_passes,
+        summary: Summary::default(),
+        snapshot,
+        rules: Vec::new(),
+        department_names: departments
+            .iter()
+            .map(|(code, (name, _))| (code.clone(), name.clone()))
+            .collect(),
+        waivers: Vec::new(),
+    };
+    let options = options.clone();
+    tokio::task::spawn_blocking(move || fill(report, chosen, &in_force, visible, &options))
+        .await
+        .map_err(|e| AuditError::Internal(e.to_string()))?
 }
-
 /// Department code → (name, parent code).
 type Departments = HashMap<String, (Arc<str>, Option<String>)>;
 
@@ -375,135 +286,66 @@ async fn visible_departments(
     Ok(visible)
 }
 
-fn assemble(
-    tenant_code: &str,
-    options: &AuditOptions,
-    runs: Vec<(ActiveRule, Vec<Outcome>, u64)>,
+/// Runs the rules into the report's results table, in the report's order (grade, then
+/// rule id), with the waivers in force and the visible departments loaded first.
+fn fill(
+    mut report: AuditReport,
+    mut chosen: Vec<ActiveRule>,
     waivers: &[Waiver],
-    departments: &Departments,
-    visible: Option<&BTreeSet<String>>,
-) -> AuditReport {
-    let as_of = options.as_of.to_string();
-    let mut report = AuditReport {
-        tenant: tenant_code.to_string(),
-        as_of: as_of.clone(),
-        findings: Vec::new(),
-        unknown: Vec::new(),
-        waived: Vec::new(),
-        passes: options.include_passes.then(Vec::new),
-        summary: Summary::default(),
-    };
-    for (r, outcomes, passes) in runs {
-        let (id, title, clause, kind): (Arc<str>, Arc<str>, Arc<str>, Arc<str>) = (
-            r.rule.id.as_str().into(),
-            r.rule.title.as_str().into(),
-            r.rule.clause.as_str().into(),
-            r.rule.subject.as_str().into(),
-        );
-        let mut rs = RuleSummary {
-            rule: r.rule.id.clone(),
-            title: r.rule.title.clone(),
-            grade: Some(r.grade),
-            ..RuleSummary::default()
-        };
-        // Passes dropped by the engine are counted whole; a department filter cannot
-        // split them, so the count is kept only for the whole tenant.
-        if visible.is_none() && !options.include_passes {
-            rs.pass = passes;
-        }
-        for o in outcomes {
-            if let (Some(v), Some(d)) = (visible, o.department.as_ref()) {
-                if !v.contains(d) {
-                    continue;
-                }
-            } else if visible.is_some() && o.department.is_none() {
-                continue;
-            }
-            let waiver = (o.verdict != Verdict::Pass)
-                .then(|| {
-                    waivers.iter().find(|w| {
-                        w.rule_id == r.rule.id && w.subject == o.subject && w.expires_on >= as_of
-                    })
-                })
-                .flatten();
-            let entry = Entry {
-                rule: id.clone(),
-                title: title.clone(),
-                grade: r.grade,
-                scope: r.rule.scope,
-                clause: clause.clone(),
-                department_name: o
-                    .department
-                    .as_ref()
-                    .and_then(|d| departments.get(d))
-                    .map(|(n, _)| n.clone()),
-                department: o.department,
-                subject_kind: kind.clone(),
-                subject: o.subject,
-                outcome: o.verdict,
-                reason: o.reason,
-                facts: o.facts,
-                waiver: waiver.map(|w| WaiverShown {
+    visible: Option<BTreeSet<String>>,
+    options: &AuditOptions,
+) -> Result<AuditReport, AuditError> {
+    chosen.sort_by(|a, b| (a.grade, &a.rule.id).cmp(&(b.grade, &b.rule.id)));
+    let conn = &report.snapshot.conn;
+    {
+        let mut add =
+            conn.prepare("INSERT INTO temp.waivers (rule, subject, waiver) VALUES (?, ?, ?)")?;
+        for w in waivers {
+            if let Some(index) = chosen.iter().position(|r| r.rule.id == w.rule_id) {
+                add.execute(rusqlite::params![
+                    index as i64,
+                    w.subject,
+                    report.waivers.len() as i64
+                ])?;
+                report.waivers.push(WaiverShown {
                     justification: w.justification.clone(),
                     approved_by: w.approved_by.clone(),
                     expires_on: w.expires_on.clone(),
-                }),
-            };
-            match (entry.outcome, entry.waiver.is_some()) {
-                (_, true) => {
-                    rs.waived += 1;
-                    report.waived.push(entry);
-                }
-                (Verdict::Fail, false) => {
-                    rs.fail += 1;
-                    report.findings.push(entry);
-                }
-                (Verdict::Unknown, false) => {
-                    rs.unknown += 1;
-                    report.unknown.push(entry);
-                }
-                (Verdict::Pass, false) => {
-                    rs.pass += 1;
-                    if let Some(p) = report.passes.as_mut() {
-                        p.push(entry);
-                    }
-                }
+                });
             }
         }
-        report.summary.rules.push(rs);
-    }
-    let order = |e: &Entry| {
-        (
-            e.grade,
-            e.rule.clone(),
-            e.department.clone(),
-            e.subject.clone(),
-        )
-    };
-    report.findings.sort_by_key(order);
-    report.unknown.sort_by_key(order);
-    report.waived.sort_by_key(order);
-    let s = &mut report.summary;
-    s.findings = report.findings.len() as u64;
-    s.violations = report
-        .findings
-        .iter()
-        .filter(|e| e.grade == Grade::Violation)
-        .count() as u64;
-    s.opinions = s.findings - s.violations;
-    s.unknown = report.unknown.len() as u64;
-    s.waived = report.waived.len() as u64;
-    s.passes = s.rules.iter().map(|r| r.pass).sum();
-    for grade in [Grade::Violation, Grade::Opinion] {
-        let row = s.table.entry(grade.code().to_string()).or_default();
-        for scope in [ReportScope::General, ReportScope::Individual] {
-            let n = report
-                .findings
-                .iter()
-                .filter(|e| e.grade == grade && e.scope == scope)
-                .count();
-            row.insert(scope.code().to_string(), n as u64);
+        let mut show = conn.prepare("INSERT INTO temp.visible (code) VALUES (?)")?;
+        for code in visible.iter().flatten() {
+            show.execute([code])?;
         }
     }
-    report
+    for (index, r) in chosen.iter().enumerate() {
+        let started = std::time::Instant::now();
+        engine::run(
+            &r.rule,
+            &r.params,
+            &report.snapshot,
+            options.as_of,
+            options.time_limit,
+            Target {
+                rule_index: index,
+                keep_passes: options.include_passes,
+                every_department: visible.is_none(),
+            },
+        )?;
+        tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
+    }
+    report.rules = chosen
+        .iter()
+        .map(|r| RuleMeta {
+            id: r.rule.id.as_str().into(),
+            title: r.rule.title.as_str().into(),
+            clause: r.rule.clause.as_str().into(),
+            subject_kind: r.rule.subject.as_str().into(),
+            grade: r.grade,
+            scope: r.rule.scope,
+        })
+        .collect();
+    report.summarise()?;
+    Ok(report)
 }

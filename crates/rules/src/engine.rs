@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::AuditError;
+use crate::report::List;
 use crate::rule::Rule;
 use crate::snapshot::Snapshot;
 
@@ -20,37 +21,15 @@ pub enum Verdict {
     Pass,
 }
 
-/// One row a check yielded.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub subject: String,
-    pub department: Option<String>,
-    pub verdict: Verdict,
-    pub reason: String,
-    /// The facts the verdict used (a JSON object as text), when the check gives them.
-    pub facts: Option<Box<serde_json::value::RawValue>>,
-}
-
-/// Where a prepared check puts each result column.
-struct ResultColumns {
-    subject: usize,
-    department: usize,
-    outcome: usize,
-    reason: usize,
-    facts: Option<usize>,
-}
-
 /// Checks a rule's SQL against the snapshot schema: it must read only, return the
 /// result columns, and use no parameter the rule does not define.
 pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
     prepare(rule, snapshot).map(drop)
 }
 
-/// Prepares a rule's check, refusing it (with a message for its author) unless it is valid.
-fn prepare<'s>(
-    rule: &Rule,
-    snapshot: &'s Snapshot,
-) -> Result<(rusqlite::Statement<'s>, ResultColumns), AuditError> {
+/// Prepares a rule's check, refusing it (with a message for its author) unless it is
+/// valid; tells whether it gives the optional `facts` column.
+fn prepare(rule: &Rule, snapshot: &Snapshot) -> Result<bool, AuditError> {
     let refuse = |message: String| {
         AuditError::Rule(crate::rule::RuleError {
             origin: rule.origin.clone(),
@@ -69,20 +48,15 @@ fn prepare<'s>(
             rule.id
         )));
     }
-    let at = |wanted: &str| {
-        stmt.column_names().iter().position(|c| *c == wanted).ok_or_else(|| {
-            refuse(format!(
+    let names = stmt.column_names();
+    for wanted in ["subject", "department", "outcome", "reason"] {
+        if !names.contains(&wanted) {
+            return Err(refuse(format!(
                 "check の結果に列 {wanted} がありません（subject, department, outcome, reason が必要です）"
-            ))
-        })
-    };
-    let columns = ResultColumns {
-        subject: at("subject")?,
-        department: at("department")?,
-        outcome: at("outcome")?,
-        reason: at("reason")?,
-        facts: at("facts").ok(),
-    };
+            )));
+        }
+    }
+    let has_facts = names.contains(&"facts");
     for i in 1..=stmt.parameter_count() {
         let name = stmt.parameter_name(i).unwrap_or("?");
         let bare = name.trim_start_matches([':', '$', '@']);
@@ -92,30 +66,74 @@ fn prepare<'s>(
             )));
         }
     }
-    Ok((stmt, columns))
+    Ok(has_facts)
 }
 
-/// Runs one rule (validating it first) with the given parameter values, as of `as_of`.
+/// Where one run of a check puts its results: the rule's place in the report's order,
+/// whether passes keep their subject and reason, and whether every department is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub rule_index: usize,
+    pub keep_passes: bool,
+    /// False when results are limited to the departments in `temp.visible`.
+    pub every_department: bool,
+}
+
+/// Runs one rule (validating it first) with the given parameter values, as of `as_of`,
+/// writing its results into the snapshot's `temp.results` without bringing them into
+/// Rust: a full audit yields millions of rows.
 pub fn run(
     rule: &Rule,
     params: &BTreeMap<String, Json>,
     snapshot: &Snapshot,
     as_of: NaiveDate,
     time_limit: Duration,
-    keep_passes: bool,
-) -> Result<(Vec<Outcome>, u64), AuditError> {
+    target: Target,
+) -> Result<(), AuditError> {
     let failed = |message: String| AuditError::Check {
         rule: rule.id.clone(),
         message,
     };
-    let (mut stmt, columns) = prepare(rule, snapshot)?;
-    let ResultColumns {
-        subject,
-        department,
-        outcome,
-        reason,
-        facts,
-    } = columns;
+    // The check alone must prepare as one read-only SELECT with the result columns;
+    // only then is it wrapped, so nothing in it can reach past the parentheses.
+    let facts = if prepare(rule, snapshot)? {
+        "CASE WHEN json_valid(c.facts) THEN c.facts END"
+    } else {
+        "NULL"
+    };
+    let Target {
+        rule_index: idx,
+        keep_passes,
+        every_department,
+    } = target;
+    let (keep, every) = (keep_passes as i64, every_department as i64);
+    let sql = format!(
+        "INSERT INTO temp.results (rule, list, subject, department, outcome, reason, facts, waiver)
+         SELECT {idx},
+                CASE WHEN c.outcome = 'pass' THEN {pass}
+                     WHEN w.waiver IS NOT NULL THEN {waived}
+                     WHEN c.outcome = 'fail' THEN {fail}
+                     WHEN c.outcome = 'unknown' THEN {unknown} END,
+                CASE WHEN c.outcome = 'pass' AND NOT {keep} THEN NULL ELSE CAST(c.subject AS TEXT) END,
+                CAST(c.department AS TEXT),
+                c.outcome,
+                CASE WHEN c.outcome = 'pass' AND NOT {keep} THEN NULL ELSE CAST(c.reason AS TEXT) END,
+                CASE WHEN c.outcome = 'pass' AND NOT {keep} THEN NULL ELSE {facts} END,
+                w.waiver
+         FROM (\n{check}\n) AS c
+         LEFT JOIN temp.waivers AS w
+                ON w.rule = {idx} AND w.subject = CAST(c.subject AS TEXT) AND c.outcome <> 'pass'
+         WHERE {every} OR c.department IN (SELECT code FROM temp.visible)",
+        pass = List::Passes.code(),
+        waived = List::Waived.code(),
+        fail = List::Findings.code(),
+        unknown = List::Unknown.code(),
+        check = rule.check,
+    );
+    let mut stmt = snapshot
+        .conn
+        .prepare(&sql)
+        .map_err(|e| failed(e.to_string()))?;
     for i in 1..=stmt.parameter_count() {
         let name = stmt.parameter_name(i).unwrap_or("").to_string();
         let bare = name.trim_start_matches([':', '$', '@']);
@@ -138,52 +156,11 @@ pub fn run(
     snapshot
         .conn
         .progress_handler(10_000, Some(move || Instant::now() > deadline));
-    let mut out = Vec::new();
-    let mut passes = 0u64;
-    let mut rows = stmt.raw_query();
-    let result = loop {
-        let row = match rows.next() {
-            Ok(Some(row)) => row,
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(Stop::Sql(e)),
-        };
-        let verdict = match row.get_ref(outcome).ok().and_then(|v| v.as_str().ok()) {
-            Some("fail") => Verdict::Fail,
-            Some("unknown") => Verdict::Unknown,
-            Some("pass") => Verdict::Pass,
-            other => {
-                break Err(Stop::Outcome(other.unwrap_or("NULL").to_string()));
-            }
-        };
-        if verdict == Verdict::Pass {
-            passes += 1;
-            if !keep_passes {
-                continue;
-            }
-        }
-        let text = |i: usize| -> Option<String> {
-            match row.get_ref(i).ok()? {
-                rusqlite::types::ValueRef::Null => None,
-                rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
-                rusqlite::types::ValueRef::Real(f) => Some(f.to_string()),
-                v => v.as_str().ok().map(str::to_string),
-            }
-        };
-        out.push(Outcome {
-            subject: text(subject).unwrap_or_default(),
-            department: text(department),
-            verdict,
-            reason: text(reason).unwrap_or_default(),
-            facts: facts
-                .and_then(text)
-                .and_then(|f| serde_json::from_str(&f).ok()),
-        });
-    };
-    drop(rows);
+    let result = stmt.raw_execute();
     snapshot.conn.progress_handler(0, None::<fn() -> bool>);
     match result {
-        Ok(()) => Ok((out, passes)),
-        Err(Stop::Sql(rusqlite::Error::SqliteFailure(e, _)))
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
             Err(AuditError::TimedOut {
@@ -191,15 +168,26 @@ pub fn run(
                 seconds: time_limit.as_secs(),
             })
         }
-        Err(Stop::Sql(e)) => Err(failed(e.to_string())),
-        Err(Stop::Outcome(v)) => Err(failed(format!(
-            "outcome は pass / fail / unknown のどれかです（{v:?} が返りました）"
-        ))),
+        // `list` is NOT NULL: only an outcome other than pass/fail/unknown leaves it empty.
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(failed(format!(
+                "outcome は pass / fail / unknown のどれかです（{} が返りました）",
+                stray_outcome(rule, snapshot).unwrap_or_else(|| "NULL".into())
+            )))
+        }
+        Err(e) => Err(failed(e.to_string())),
     }
 }
 
-/// Why reading a check's rows stopped early.
-enum Stop {
-    Sql(rusqlite::Error),
-    Outcome(String),
+/// The first outcome a check gave that is not pass, fail or unknown (for its author).
+fn stray_outcome(rule: &Rule, snapshot: &Snapshot) -> Option<String> {
+    let sql = format!(
+        "SELECT quote(outcome) FROM (\n{}\n) WHERE outcome IS NULL OR outcome NOT IN ('pass', 'fail', 'unknown') LIMIT 1",
+        rule.check
+    );
+    // Parameters stay unbound (NULL): enough to name the stray value in most checks.
+    let mut stmt = snapshot.conn.prepare(&sql).ok()?;
+    stmt.raw_query().next().ok()??.get(0).ok()
 }

@@ -7,10 +7,12 @@ pub mod builtin;
 pub mod engine;
 pub mod eol;
 pub mod output;
+pub mod report;
 pub mod rule;
 pub mod snapshot;
 
-pub use audit::{AuditOptions, AuditReport, Entry, run_audit};
+pub use audit::{AuditOptions, run_audit};
+pub use report::{AuditReport, DepartmentCount, Entry, Filter, List, Summary};
 pub use rule::{Grade, Rule, RuleError};
 
 #[derive(Debug, thiserror::Error)]

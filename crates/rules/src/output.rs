@@ -1,61 +1,119 @@
 //! The audit's result in the forms users take it away in: JSON for tools, a text table
-//! for the terminal, an Excel workbook for the audit file.
+//! for the terminal, an Excel workbook for the audit file. Each streams the entries from
+//! the report (see `report`), so a million-asset audit is written without holding it.
 
-use std::fmt::Write;
+use std::io::{self, Write};
+use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::audit::{AuditReport, Entry};
+use crate::AuditError;
+use crate::report::{AuditReport, Entry, Filter, List};
 use crate::rule::{Grade, Scope};
 
 /// The rows of the report's count table, in its order.
 const GRADES: [Grade; 2] = [Grade::Violation, Grade::Opinion];
 
-pub fn json(report: &AuditReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into())
-}
-
-/// A text table, findings first (指摘 before 意見), then unknown and waived results.
-pub fn table(report: &AuditReport) -> String {
-    let mut out = String::new();
-    let s = &report.summary;
-    let _ = writeln!(out, "監査基準日 {}  団体 {}", report.as_of, report.tenant);
-    let _ = writeln!(out, "        総論  個別   計");
-    for g in GRADES {
-        let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
-        let _ = writeln!(out, "{}  {a:>6} {b:>5} {:>5}", g.label_ja(), a + b);
-    }
-    let _ = writeln!(
-        out,
-        "不明 {}  例外承認 {}  適合 {}\n",
-        s.unknown, s.waived, s.passes
-    );
-    for (heading, list) in [
-        ("監査結果", &report.findings),
-        ("不明（データ不足）", &report.unknown),
-        ("例外承認", &report.waived),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "== {heading} ({}) ==", list.len());
-        for e in list {
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                e.grade.label_ja(),
-                e.rule,
-                department(e),
-                e.subject,
-                e.reason
-            );
-        }
-        out.push('\n');
+/// The lists as the outputs show them: JSON key, heading, sheet name.
+fn lists(report: &AuditReport) -> Vec<(List, &'static str, &'static str, &'static str)> {
+    let mut out = vec![
+        (List::Findings, "findings", "監査結果", "監査結果"),
+        (List::Unknown, "unknown", "不明（データ不足）", "不明"),
+        (List::Waived, "waived", "例外承認", "例外承認"),
+    ];
+    if report.include_passes {
+        out.push((List::Passes, "passes", "適合", "適合"));
     }
     out
 }
 
-fn department(e: &Entry) -> String {
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error("書き込めません: {0}")]
+    Io(#[from] io::Error),
+    #[error("Excel ファイルを作れません: {0}")]
+    Xlsx(#[from] XlsxError),
+}
+
+/// `{"tenant", "as_of", "findings", "unknown", "waived", ["passes"], "summary"}`, one
+/// entry per line.
+pub fn json(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputError> {
+    let text = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    write!(
+        out,
+        "{{\n  \"tenant\": {},\n  \"as_of\": {}",
+        text(&report.tenant),
+        text(&report.as_of)
+    )?;
+    for (list, key, _, _) in lists(report) {
+        write!(out, ",\n  \"{key}\": [")?;
+        let mut first = true;
+        report.for_each(list, &Filter::default(), |e| {
+            out.write_all(if first { b"\n    " } else { b",\n    " })?;
+            first = false;
+            serde_json::to_writer(&mut *out, &e).map_err(io::Error::from)?;
+            Ok::<(), OutputError>(())
+        })?;
+        out.write_all(if first { b"]" } else { b"\n  ]" })?;
+    }
+    let summary = serde_json::to_string_pretty(&report.summary)
+        .map_err(io::Error::from)?
+        .replace('\n', "\n  ");
+    write!(out, ",\n  \"summary\": {summary}\n}}\n")?;
+    Ok(())
+}
+
+/// A text table, findings first (指摘 before 意見), then unknown and waived results.
+pub fn table(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputError> {
+    let s = &report.summary;
+    writeln!(out, "監査基準日 {}  団体 {}", report.as_of, report.tenant)?;
+    writeln!(out, "        総論  個別   計")?;
+    for g in GRADES {
+        let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
+        writeln!(out, "{}  {a:>6} {b:>5} {:>5}", g.label_ja(), a + b)?;
+    }
+    writeln!(
+        out,
+        "不明 {}  例外承認 {}  適合 {}\n",
+        s.unknown, s.waived, s.passes
+    )?;
+    for (list, _, heading, _) in lists(report) {
+        let n = count(report, list);
+        if n == 0 {
+            continue;
+        }
+        writeln!(out, "== {heading} ({n}) ==")?;
+        report.for_each(list, &Filter::default(), |e| {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                e.grade.label_ja(),
+                e.rule,
+                department(&e),
+                e.subject,
+                e.reason
+            )?;
+            Ok::<(), OutputError>(())
+        })?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn count(report: &AuditReport, list: List) -> u64 {
+    let s = &report.summary;
+    match list {
+        List::Findings => s.findings,
+        List::Unknown => s.unknown,
+        List::Waived => s.waived,
+        List::Passes => s.passes,
+    }
+}
+
+/// 「所属名（コード）」, or 全庁 for a tenant-wide result.
+pub fn department(e: &Entry) -> String {
     match (&e.department, &e.department_name) {
         (Some(c), Some(n)) => format!("{n}（{c}）"),
         (Some(c), None) => c.clone(),
@@ -63,8 +121,26 @@ fn department(e: &Entry) -> String {
     }
 }
 
-/// A workbook: 集計 (the count table and per-rule counts), 監査結果, 不明, 例外承認.
-pub fn xlsx(report: &AuditReport) -> Result<Vec<u8>, XlsxError> {
+/// Rows below the header that fit on one sheet (Excel's limit is 1,048,576 rows).
+const ROWS_PER_SHEET: u32 = 1_048_575;
+
+const ENTRY_HEADER: [&str; 11] = [
+    "区分",
+    "規則",
+    "名称",
+    "根拠",
+    "所属コード",
+    "所属",
+    "対象",
+    "理由",
+    "例外承認の理由",
+    "承認者",
+    "期限",
+];
+
+/// A workbook at `path`: 集計 (the count table and per-rule counts), then 監査結果, 不明,
+/// 例外承認 (a list longer than a sheet continues on 「不明 (2)」 ...).
+pub fn xlsx(report: &AuditReport, path: &Path) -> Result<(), OutputError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let s = &report.summary;
@@ -98,32 +174,19 @@ pub fn xlsx(report: &AuditReport) -> Result<Vec<u8>, XlsxError> {
         }
     }
     sheet.set_column_width(1, 48)?;
-    for (name, list) in [
-        ("監査結果", &report.findings),
-        ("不明", &report.unknown),
-        ("例外承認", &report.waived),
-    ] {
-        let sheet = wb.add_worksheet().set_name(name)?;
-        sheet.write_row_with_format(
-            0,
-            0,
-            [
-                "区分",
-                "規則",
-                "名称",
-                "根拠",
-                "所属コード",
-                "所属",
-                "対象",
-                "理由",
-                "例外承認の理由",
-                "承認者",
-                "期限",
-            ],
-            &bold,
-        )?;
-        for (i, e) in list.iter().enumerate() {
-            let row = 1 + i as u32;
+    for (list, _, _, name) in lists(report) {
+        let mut part = 0;
+        let mut row = 0u32;
+        let mut at = entry_sheet(&mut wb, name, part, &bold)?;
+        report.for_each(list, &Filter::default(), |e| {
+            if row == ROWS_PER_SHEET {
+                wb.worksheet_from_index(at)?.autofilter(0, 0, row, 10)?;
+                part += 1;
+                row = 0;
+                at = entry_sheet(&mut wb, name, part, &bold)?;
+            }
+            row += 1;
+            let sheet = wb.worksheet_from_index(at)?;
             let w = e.waiver.as_ref();
             sheet.write_row(
                 row,
@@ -142,9 +205,29 @@ pub fn xlsx(report: &AuditReport) -> Result<Vec<u8>, XlsxError> {
                     w.map(|w| w.expires_on.as_str()).unwrap_or(""),
                 ],
             )?;
-        }
-        sheet.set_column_width(7, 60)?;
-        sheet.autofilter(0, 0, list.len() as u32, 10)?;
+            Ok::<(), OutputError>(())
+        })?;
+        wb.worksheet_from_index(at)?.autofilter(0, 0, row, 10)?;
     }
-    wb.save_to_buffer()
+    wb.save(path)?;
+    Ok(())
+}
+
+/// A new sheet for one list (part 0 is 「不明」, part 1 「不明 (2)」, ...), written row by
+/// row to a temp file rather than held; returns its index in the workbook.
+fn entry_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    part: u32,
+    bold: &Format,
+) -> Result<usize, XlsxError> {
+    let sheet = wb.add_worksheet_with_constant_memory()?;
+    if part == 0 {
+        sheet.set_name(name)?;
+    } else {
+        sheet.set_name(format!("{name} ({})", part + 1))?;
+    }
+    sheet.set_column_width(7, 60)?;
+    sheet.write_row_with_format(0, 0, ENTRY_HEADER, bold)?;
+    Ok(wb.worksheets().len() - 1)
 }

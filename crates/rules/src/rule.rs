@@ -108,6 +108,29 @@ pub struct RuleError {
 }
 
 impl Rule {
+    /// A parameter's value as a user wrote it, typed like its default (a number stays a
+    /// number); the message says what is wrong.
+    pub fn param_value(&self, name: &str, written: &str) -> Result<Json, String> {
+        let default = self.params.get(name).ok_or_else(|| {
+            let names: Vec<&String> = self.params.keys().collect();
+            format!(
+                "規則 {} にパラメータ {name} はありません（あるもの: {names:?}）",
+                self.id
+            )
+        })?;
+        if !default.is_number() {
+            return Ok(Json::from(written.to_string()));
+        }
+        let n: f64 = daicho_domain::normalize_width(written)
+            .parse()
+            .map_err(|_| format!("パラメータ {name} には数値を指定してください: {written}"))?;
+        Ok(if n.fract() == 0.0 && default.is_i64() {
+            Json::from(n as i64)
+        } else {
+            Json::from(n)
+        })
+    }
+
     /// Reads a rule file's text (TOML). Only the file's form is checked here; the check's
     /// SQL is checked against the snapshot schema by [`crate::engine::validate`].
     pub fn parse(text: &str, origin: &str) -> Result<Rule, RuleError> {

@@ -6,9 +6,9 @@ mod fixture;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use daicho_rules::engine::{Verdict, validate};
+use daicho_rules::engine::{Target, Verdict, validate};
 use daicho_rules::snapshot::Snapshot;
-use daicho_rules::{AuditError, AuditOptions, Grade, Rule, run_audit};
+use daicho_rules::{AuditError, AuditOptions, Grade, List, Rule, run_audit};
 use daicho_store::testing::fresh;
 use daicho_store::{Actor, Scope, StoreError, Waiver};
 
@@ -40,7 +40,12 @@ async fn settings_switch_off_regrade_and_change_parameters() {
     let base = run_audit(&t.db, &scope, fixture::TENANT, &options())
         .await
         .expect("audit");
-    assert!(base.findings.iter().any(|e| &*e.rule == "unused-asset"));
+    assert!(
+        base.entries(List::Findings)
+            .expect("entries")
+            .into_iter()
+            .any(|e| &*e.rule == "unused-asset")
+    );
 
     t.db.save_rule_setting(
         &scope,
@@ -68,10 +73,18 @@ async fn settings_switch_off_regrade_and_change_parameters() {
         .await
         .expect("audit");
     assert!(
-        !after.findings.iter().any(|e| &*e.rule == "unused-asset"),
+        !after
+            .entries(List::Findings)
+            .expect("entries")
+            .into_iter()
+            .any(|e| &*e.rule == "unused-asset"),
         "switched off"
     );
-    let nas = after.findings.iter().find(|e| &*e.rule == "aging-storage");
+    let nas = after
+        .entries(List::Findings)
+        .expect("entries")
+        .into_iter()
+        .find(|e| &*e.rule == "aging-storage");
     assert!(nas.is_none(), "NAS-F (2016) is under 10 years: {nas:?}");
     // A rule chosen by name runs even when switched off, with the tenant's grade.
     let only = AuditOptions {
@@ -81,7 +94,8 @@ async fn settings_switch_off_regrade_and_change_parameters() {
     let r = run_audit(&t.db, &scope, fixture::TENANT, &only)
         .await
         .expect("audit");
-    assert!(r.findings.iter().all(|e| &*e.rule == "unused-asset") && !r.findings.is_empty());
+    let found = r.entries(List::Findings).expect("entries");
+    assert!(found.iter().all(|e| &*e.rule == "unused-asset") && !found.is_empty());
     let unknown = AuditOptions {
         rules: vec!["no-such-rule".into()],
         ..options()
@@ -101,8 +115,9 @@ async fn settings_switch_off_regrade_and_change_parameters() {
             .expect("audit")
     };
     let e = nas_grade
-        .findings
-        .iter()
+        .entries(List::Findings)
+        .expect("entries")
+        .into_iter()
         .find(|e| &*e.rule == "aging-storage")
         .expect("NAS-F again");
     assert_eq!(e.grade, Grade::Violation);
@@ -129,13 +144,15 @@ async fn waivers_show_as_waived_until_they_expire() {
         .await
         .expect("audit");
     assert!(
-        !r.findings
-            .iter()
+        !r.entries(List::Findings)
+            .expect("entries")
+            .into_iter()
             .any(|e| &*e.rule == "eol-software" && e.subject == "EOL-F")
     );
     let w = r
-        .waived
-        .iter()
+        .entries(List::Waived)
+        .expect("entries")
+        .into_iter()
         .find(|e| e.subject == "EOL-F")
         .expect("waived");
     assert_eq!(
@@ -147,8 +164,9 @@ async fn waivers_show_as_waived_until_they_expire() {
         .await
         .expect("audit");
     assert!(
-        r.findings
-            .iter()
+        r.entries(List::Findings)
+            .expect("entries")
+            .into_iter()
             .any(|e| &*e.rule == "eol-software" && e.subject == "EOL-F"),
         "expired waiver"
     );
@@ -221,8 +239,9 @@ async fn a_tenant_rule_runs_without_recompiling() {
         .await
         .expect("audit");
     let e = r
-        .findings
-        .iter()
+        .entries(List::Findings)
+        .expect("entries")
+        .into_iter()
         .find(|e| &*e.rule == "usb-too-many")
         .expect("own rule fails 010300 (3 USB)");
     assert_eq!(e.subject, "010300");
@@ -285,9 +304,37 @@ fn a_check_that_runs_too_long_is_stopped() {
         &snapshot,
         NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"),
         Duration::from_millis(300),
-        false,
+        Target {
+            rule_index: 0,
+            keep_passes: false,
+            every_department: true,
+        },
     )
     .expect_err("stopped");
     assert!(matches!(err, AuditError::TimedOut { .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_check_giving_another_outcome_is_stopped_with_the_value_named() {
+    let snapshot = Snapshot::empty().expect("schema");
+    let odd = OWN_RULE.replace(
+        &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")..OWN_RULE.find("[params]").expect("params")],
+        "check = \"\"\"\nSELECT 'x' AS subject, NULL AS department, 'maybe' AS outcome, '' AS reason\n\"\"\"\n",
+    );
+    let rule = Rule::parse(&odd, "odd.toml").expect("parses");
+    let err = daicho_rules::engine::run(
+        &rule,
+        &rule.params,
+        &snapshot,
+        NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"),
+        Duration::from_secs(10),
+        Target {
+            rule_index: 0,
+            keep_passes: false,
+            every_department: true,
+        },
+    )
+    .expect_err("refused");
+    assert!(err.to_string().contains("'maybe'"), "{err}");
 }

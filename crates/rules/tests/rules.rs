@@ -5,9 +5,8 @@
 mod fixture;
 
 use chrono::NaiveDate;
-use daicho_rules::audit::{AuditReport, Entry};
 use daicho_rules::engine::Verdict;
-use daicho_rules::{AuditOptions, run_audit};
+use daicho_rules::{AuditOptions, AuditReport, Entry, List, run_audit};
 use daicho_store::testing::fresh;
 
 fn as_of() -> NaiveDate {
@@ -27,12 +26,10 @@ async fn audit_fixture() -> AuditReport {
         .expect("audit runs")
 }
 
-fn verdict_of<'a>(report: &'a AuditReport, rule: &str, subject: &str) -> Vec<&'a Entry> {
-    report
-        .findings
-        .iter()
-        .chain(&report.unknown)
-        .chain(report.passes.iter().flatten())
+fn verdict_of(report: &AuditReport, rule: &str, subject: &str) -> Vec<Entry> {
+    [List::Findings, List::Unknown, List::Passes]
+        .into_iter()
+        .flat_map(|list| report.entries(list).expect("entries"))
         .filter(|e| {
             &*e.rule == rule
                 && (e.subject == subject || e.subject.starts_with(&format!("{subject}@")))
@@ -159,7 +156,7 @@ async fn every_rule_fails_passes_and_knows_what_it_does_not_know() {
 #[tokio::test]
 async fn findings_name_the_facts_and_the_clause() {
     let report = audit_fixture().await;
-    let eol = verdict_of(&report, "eol-software", "EOL-F")[0];
+    let eol = verdict_of(&report, "eol-software", "EOL-F").remove(0);
     assert_eq!(eol.reason, "Windows 8 のサポートは2016-01-12に終了");
     assert_eq!(&*eol.clause, "対策基準 第6 4 (1) キ");
     assert_eq!(eol.department.as_deref(), Some("010300"));
@@ -167,14 +164,17 @@ async fn findings_name_the_facts_and_the_clause() {
     let facts = eol.facts_value().expect("facts");
     assert_eq!(facts["os"], "Windows 8");
     // A recorded paid extended-support contract covers the asset until the ESU end.
-    let esu = verdict_of(&report, "eol-software", "ESU-P")[0];
+    let esu = verdict_of(&report, "eol-software", "ESU-P").remove(0);
     assert_eq!(esu.outcome, Verdict::Pass, "{}", esu.reason);
-    let unknown = verdict_of(&report, "eol-software", "EOL-U")[0];
+    let unknown = verdict_of(&report, "eol-software", "EOL-U").remove(0);
     assert!(unknown.reason.contains("TRON OS"), "{}", unknown.reason);
     // The count table of the report: 指摘/意見 × 総論/個別.
     let table = &report.summary.table;
     let total: u64 = table.values().flat_map(|r| r.values()).sum();
-    assert_eq!(total, report.findings.len() as u64);
+    assert_eq!(
+        total,
+        report.entries(List::Findings).expect("entries").len() as u64
+    );
     assert!(
         table["violation"]["general"] >= 1,
         "eol-software is a general violation"

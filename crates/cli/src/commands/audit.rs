@@ -7,7 +7,10 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use daicho_domain::parse_date;
-use daicho_rules::{AuditOptions, output, run_audit};
+use std::io::Write;
+
+use daicho_rules::output::{self, OutputError};
+use daicho_rules::{AuditOptions, AuditReport, run_audit};
 
 use super::tenant_scope;
 use crate::settings::Settings;
@@ -69,28 +72,42 @@ pub async fn run(settings: &Settings, args: AuditArgs) -> anyhow::Result<()> {
     let report = run_audit(&db, &scope, &tenant.code, &options).await;
     db.close().await;
     let report = report?;
-    let bytes = match args.format {
-        Format::Json => output::json(&report).into_bytes(),
-        Format::Table => output::table(&report).into_bytes(),
-        Format::Xlsx => output::xlsx(&report)?,
-    };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, bytes)
+    let written = match (&args.output, args.format) {
+        (Some(path), Format::Xlsx) => output::xlsx(&report, path),
+        (Some(path), format) => {
+            let file = std::fs::File::create(path)
                 .with_context(|| format!("{} に書き込めません", path.display()))?;
-            eprintln!(
-                "{}: 指摘 {} 件・意見 {} 件・不明 {} 件・例外承認 {} 件",
-                path.display(),
-                report.summary.violations,
-                report.summary.opinions,
-                report.summary.unknown,
-                report.summary.waived
-            );
+            let mut out = std::io::BufWriter::new(file);
+            write_text(&report, format, &mut out).and_then(|()| Ok(out.flush()?))
         }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
+        (None, format) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_text(&report, format, &mut out).and_then(|()| Ok(out.flush()?))
         }
+    };
+    if let Some(path) = &args.output {
+        written.with_context(|| format!("{} に書き込めません", path.display()))?;
+        eprintln!(
+            "{}: 指摘 {} 件・意見 {} 件・不明 {} 件・例外承認 {} 件",
+            path.display(),
+            report.summary.violations,
+            report.summary.opinions,
+            report.summary.unknown,
+            report.summary.waived
+        );
+    } else {
+        written?;
     }
     Ok(())
+}
+
+fn write_text(
+    report: &AuditReport,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), OutputError> {
+    match format {
+        Format::Json => output::json(report, out),
+        _ => output::table(report, out),
+    }
 }

@@ -11,7 +11,6 @@ use daicho_rules::engine::validate;
 use daicho_rules::snapshot::Snapshot;
 use daicho_rules::{Grade, Rule};
 use daicho_store::{Actor, Waiver};
-use serde_json::Value as Json;
 
 use super::tenant_scope;
 use crate::settings::Settings;
@@ -156,25 +155,7 @@ async fn run_on(db: &daicho_store::Db, command: RuleCommand) -> anyhow::Result<(
                 let (k, v) = p
                     .split_once('=')
                     .with_context(|| format!("--param は 名前=値 で書いてください: {p}"))?;
-                let default = current.rule.params.get(k).with_context(|| {
-                    let names: Vec<&String> = current.rule.params.keys().collect();
-                    format!(
-                        "規則 {} にパラメータ {k} はありません（あるもの: {names:?}）",
-                        a.id
-                    )
-                })?;
-                let value = if default.is_number() {
-                    let n: f64 = v.trim().parse().with_context(|| {
-                        format!("パラメータ {k} には数値を指定してください: {v}")
-                    })?;
-                    if n.fract() == 0.0 && default.is_i64() {
-                        Json::from(n as i64)
-                    } else {
-                        Json::from(n)
-                    }
-                } else {
-                    Json::from(v.to_string())
-                };
+                let value = current.rule.param_value(k, v).map_err(anyhow::Error::msg)?;
                 params.insert(k.to_string(), value);
             }
             // Keep earlier changed parameters that this call does not touch.

@@ -1,0 +1,415 @@
+//! An audit's result: the summary (the report's count table and per-rule counts) held in
+//! memory, the entries read on demand from the snapshot's results table in the report's
+//! order (grade, rule, department, subject). A million-asset audit has millions of
+//! entries; outputs and screens stream or page through them instead of holding them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rusqlite::types::Value as SqlValue;
+use serde::Serialize;
+use serde_json::Value as Json;
+use serde_json::value::RawValue;
+
+use crate::AuditError;
+use crate::engine::Verdict;
+use crate::rule::{Grade, Scope as ReportScope};
+use crate::snapshot::Snapshot;
+
+/// The lists an audit sorts its results into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// Failed and not waived: the findings (指摘/意見).
+    Findings,
+    /// Data missing: shown, never counted as a pass.
+    Unknown,
+    /// Failed or unknown, but covered by a waiver in force.
+    Waived,
+    Passes,
+}
+
+impl List {
+    /// The value of `temp.results.list`.
+    pub(crate) fn code(self) -> i64 {
+        match self {
+            List::Findings => 0,
+            List::Unknown => 1,
+            List::Waived => 2,
+            List::Passes => 3,
+        }
+    }
+}
+
+/// One result of one rule about one subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    // Shared by every entry of a rule.
+    pub rule: Arc<str>,
+    pub title: Arc<str>,
+    pub grade: Grade,
+    pub scope: ReportScope,
+    pub clause: Arc<str>,
+    pub department: Option<String>,
+    pub department_name: Option<Arc<str>>,
+    pub subject_kind: Arc<str>,
+    pub subject: String,
+    pub outcome: Verdict,
+    pub reason: String,
+    /// The facts as the check gave them (a JSON object, kept as text until written out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverShown>,
+}
+
+impl Entry {
+    /// The facts as a JSON value (for the screens).
+    pub fn facts_value(&self) -> Option<Json> {
+        self.facts
+            .as_ref()
+            .and_then(|f| serde_json::from_str(f.get()).ok())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WaiverShown {
+    pub justification: String,
+    pub approved_by: String,
+    pub expires_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct RuleSummary {
+    pub rule: String,
+    pub title: String,
+    pub grade: Option<Grade>,
+    pub clause: String,
+    pub fail: u64,
+    pub unknown: u64,
+    pub pass: u64,
+    pub waived: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub findings: u64,
+    pub violations: u64,
+    pub opinions: u64,
+    pub unknown: u64,
+    pub waived: u64,
+    pub passes: u64,
+    /// The report's count table: grade → scope → findings.
+    pub table: BTreeMap<String, BTreeMap<String, u64>>,
+    pub rules: Vec<RuleSummary>,
+}
+
+impl Summary {
+    /// One cell of the count table: findings of `grade` in `scope`.
+    pub fn count(&self, grade: Grade, scope: ReportScope) -> u64 {
+        self.table
+            .get(grade.code())
+            .and_then(|row| row.get(scope.code()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// One department's results (the horizontal check of a rule, 横断確認).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DepartmentCount {
+    pub department: Option<String>,
+    pub name: Option<Arc<str>>,
+    pub fail: u64,
+    pub unknown: u64,
+    pub waived: u64,
+    pub pass: u64,
+}
+
+/// What every entry of one rule shares; the rule's place in `AuditReport::rules` is its
+/// number in the results table and its place in the report's order.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleMeta {
+    pub id: Arc<str>,
+    pub title: Arc<str>,
+    pub clause: Arc<str>,
+    pub subject_kind: Arc<str>,
+    pub grade: Grade,
+    pub scope: ReportScope,
+}
+
+/// Which entries of a list to read (all when empty).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub rule: Option<String>,
+    pub grade: Option<Grade>,
+    pub scope: Option<ReportScope>,
+    /// Exactly this department (not its sub-departments).
+    pub department: Option<String>,
+}
+
+pub struct AuditReport {
+    pub tenant: String,
+    pub as_of: String,
+    pub include_passes: bool,
+    pub summary: Summary,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) rules: Vec<RuleMeta>,
+    pub(crate) department_names: HashMap<String, Arc<str>>,
+    pub(crate) waivers: Vec<WaiverShown>,
+}
+
+impl std::fmt::Debug for AuditReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditReport")
+            .field("tenant", &self.tenant)
+            .field("as_of", &self.as_of)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuditReport {
+    /// Calls `each` for every entry of `list` that `filter` lets through, in report order.
+    pub fn for_each<E: From<AuditError>>(
+        &self,
+        list: List,
+        filter: &Filter,
+        mut each: impl FnMut(Entry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.read(list, filter, None, &mut each)
+    }
+
+    /// Every entry of `list` (for tests and small tenants; outputs use [`Self::for_each`]).
+    pub fn entries(&self, list: List) -> Result<Vec<Entry>, AuditError> {
+        let mut out = Vec::new();
+        self.for_each(list, &Filter::default(), |e| {
+            out.push(e);
+            Ok::<(), AuditError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// One page of `list` and how many entries the filter lets through in all.
+    pub fn page(
+        &self,
+        list: List,
+        filter: &Filter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Entry>, u64), AuditError> {
+        let (sql, values) = self.query(list, filter, "count(*)");
+        let total: i64 =
+            self.snapshot
+                .conn
+                .query_row(&sql, rusqlite::params_from_iter(values), |r| r.get(0))?;
+        let mut out = Vec::new();
+        self.read(list, filter, Some((offset, limit)), &mut |e| {
+            out.push(e);
+            Ok::<(), AuditError>(())
+        })?;
+        Ok((out, total as u64))
+    }
+
+    /// The rules' numbers a filter keeps (None: all).
+    fn rule_numbers(&self, filter: &Filter) -> Option<Vec<i64>> {
+        if filter.rule.is_none() && filter.grade.is_none() && filter.scope.is_none() {
+            return None;
+        }
+        Some(
+            self.rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    filter.rule.as_deref().is_none_or(|id| *r.id == *id)
+                        && filter.grade.is_none_or(|g| r.grade == g)
+                        && filter.scope.is_none_or(|s| r.scope == s)
+                })
+                .map(|(i, _)| i as i64)
+                .collect(),
+        )
+    }
+
+    fn query(&self, list: List, filter: &Filter, columns: &str) -> (String, Vec<SqlValue>) {
+        let mut sql = format!("SELECT {columns} FROM temp.results WHERE list = ?");
+        let mut values = vec![SqlValue::Integer(list.code())];
+        if let Some(numbers) = self.rule_numbers(filter) {
+            let mut listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
+            if listed.is_empty() {
+                listed.push("-1".into());
+            }
+            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
+        }
+        if let Some(d) = &filter.department {
+            sql.push_str(" AND department = ?");
+            values.push(SqlValue::Text(d.clone()));
+        }
+        (sql, values)
+    }
+
+    fn read<E: From<AuditError>>(
+        &self,
+        list: List,
+        filter: &Filter,
+        window: Option<(u64, u64)>,
+        each: &mut dyn FnMut(Entry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (mut sql, values) = self.query(
+            list,
+            filter,
+            "rule, subject, department, outcome, reason, facts, waiver",
+        );
+        sql.push_str(" ORDER BY list, rule, department, subject");
+        if let Some((offset, limit)) = window {
+            sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
+        }
+        let mut stmt = self.snapshot.conn.prepare(&sql).map_err(AuditError::from)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values))
+            .map_err(AuditError::from)?;
+        while let Some(row) = rows.next().map_err(AuditError::from)? {
+            let entry = self.entry(row).map_err(AuditError::from)?;
+            each(entry)?;
+        }
+        Ok(())
+    }
+
+    fn entry(&self, row: &rusqlite::Row<'_>) -> Result<Entry, rusqlite::Error> {
+        let index: i64 = row.get(0)?;
+        let meta = &self.rules[index as usize];
+        let department: Option<String> = row.get(2)?;
+        let outcome = match row.get_ref(3)?.as_str()? {
+            "fail" => Verdict::Fail,
+            "unknown" => Verdict::Unknown,
+            _ => Verdict::Pass,
+        };
+        let facts: Option<String> = row.get(5)?;
+        let waiver: Option<i64> = row.get(6)?;
+        Ok(Entry {
+            rule: meta.id.clone(),
+            title: meta.title.clone(),
+            grade: meta.grade,
+            scope: meta.scope,
+            clause: meta.clause.clone(),
+            department_name: department
+                .as_ref()
+                .and_then(|d| self.department_names.get(d))
+                .cloned(),
+            department,
+            subject_kind: meta.subject_kind.clone(),
+            subject: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            outcome,
+            reason: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            facts: facts.and_then(|f| RawValue::from_string(f).ok()),
+            waiver: waiver.and_then(|w| self.waivers.get(w as usize)).cloned(),
+        })
+    }
+
+    /// Per department (None: tenant-wide results), how many results fell in each list,
+    /// for the rules `filter` keeps; sorted by department code.
+    pub fn department_counts(&self, filter: &Filter) -> Result<Vec<DepartmentCount>, AuditError> {
+        let mut sql =
+            String::from("SELECT department, list, count(*) FROM temp.results WHERE 1 = 1");
+        if let Some(numbers) = self.rule_numbers(filter) {
+            let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
+            if listed.is_empty() {
+                return Ok(Vec::new());
+            }
+        }
+        sql.push_str(" GROUP BY department, list ORDER BY department");
+        let mut stmt = self.snapshot.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out: Vec<DepartmentCount> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let department: Option<String> = row.get(0)?;
+            let (list, n): (i64, i64) = (row.get(1)?, row.get(2)?);
+            if out.last().is_none_or(|c| c.department != department) {
+                out.push(DepartmentCount {
+                    name: department
+                        .as_ref()
+                        .and_then(|d| self.department_names.get(d))
+                        .cloned(),
+                    department,
+                    ..DepartmentCount::default()
+                });
+            }
+            if let Some(c) = out.last_mut() {
+                let n = n as u64;
+                match list {
+                    0 => c.fail += n,
+                    1 => c.unknown += n,
+                    2 => c.waived += n,
+                    _ => c.pass += n,
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Counts the results table into the summary.
+    pub(crate) fn summarise(&mut self) -> Result<(), AuditError> {
+        let mut s = Summary {
+            rules: self
+                .rules
+                .iter()
+                .map(|r| RuleSummary {
+                    rule: r.id.to_string(),
+                    title: r.title.to_string(),
+                    grade: Some(r.grade),
+                    clause: r.clause.to_string(),
+                    ..RuleSummary::default()
+                })
+                .collect(),
+            ..Summary::default()
+        };
+        let mut stmt = self
+            .snapshot
+            .conn
+            .prepare("SELECT list, rule, count(*) FROM temp.results GROUP BY list, rule")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (list, rule, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let (meta, rs) = (&self.rules[rule as usize], &mut s.rules[rule as usize]);
+            let n = n as u64;
+            match list {
+                0 => {
+                    rs.fail += n;
+                    s.findings += n;
+                    match meta.grade {
+                        Grade::Violation => s.violations += n,
+                        Grade::Opinion => s.opinions += n,
+                    }
+                }
+                1 => {
+                    rs.unknown += n;
+                    s.unknown += n;
+                }
+                2 => {
+                    rs.waived += n;
+                    s.waived += n;
+                }
+                _ => {
+                    rs.pass += n;
+                    s.passes += n;
+                }
+            }
+        }
+        for grade in [Grade::Violation, Grade::Opinion] {
+            let row = s.table.entry(grade.code().to_string()).or_default();
+            for scope in [ReportScope::General, ReportScope::Individual] {
+                let n = self
+                    .rules
+                    .iter()
+                    .zip(&s.rules)
+                    .filter(|(m, _)| m.grade == grade && m.scope == scope)
+                    .map(|(_, r)| r.fail)
+                    .sum();
+                row.insert(scope.code().to_string(), n);
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        self.summary = s;
+        Ok(())
+    }
+}
