@@ -1,8 +1,8 @@
 //! Every route of the web UI, in one place.
 
 use crate::handlers::{
-    account, assets, dashboard, departments, import, ledger_form, ledgers, login, media,
-    static_files,
+    account, assets, dashboard, departments, findings, import, ledger_form, ledgers, login, media,
+    rules, static_files,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -59,6 +59,11 @@ pub fn router(state: AppState) -> Router {
             get(ledgers::show).post(ledger_form::update),
         )
         .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
+        .route("/findings", get(findings::show))
+        .route("/findings/across/{rule}", get(findings::across))
+        .route("/rules", get(rules::index))
+        .route("/rules/{id}", get(rules::show).post(rules::update))
+        .route("/waivers", get(rules::waivers).post(rules::add_waiver))
         .route("/static/style.css", get(static_files::style))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn(security_headers))

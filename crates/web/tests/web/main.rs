@@ -5,6 +5,7 @@
 
 mod app;
 mod browser;
+mod findings;
 mod import;
 mod isolation;
 mod ledgers;

@@ -1,0 +1,462 @@
+//! The audit's findings on screen: GET /findings (the report's count table, the results
+//! grouped by grade, rule and department, filtered and paginated, each with its subject,
+//! its clause and the facts it was decided on) and GET /findings/across/{rule} (総6, the
+//! horizontal check: one rule's result in every department).
+//!
+//! The audit runs on each request, as of the day asked (today by default), within what
+//! the user may see: a manager's page holds only its departments' results.
+
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use chrono::NaiveDate;
+use daicho_domain::parse_date;
+use daicho_rules::rule::Scope as ReportScope;
+use daicho_rules::{
+    AuditError, AuditOptions, AuditReport, DepartmentCount, Entry, Filter, Grade, List, run_audit,
+};
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::view::{Choice, Layout, date_full, url_encode};
+
+/// Findings shown per page.
+const PAGE_SIZE: u64 = 100;
+
+/// A check on screen may run for this long before it is stopped (the CLI allows more).
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+impl From<AuditError> for AppError {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Store(s) => s.into(),
+            AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
+            other => AppError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// One row of the per-rule table: the rule and its counts.
+pub struct RuleRow {
+    pub id: String,
+    pub title: String,
+    pub grade: &'static str,
+    pub fail: u64,
+    pub unknown: u64,
+    pub waived: u64,
+    pub pass: u64,
+}
+
+/// A finding as the page shows it.
+pub struct EntryView {
+    pub grade: &'static str,
+    pub rule: String,
+    pub title: String,
+    pub clause: String,
+    pub department: String,
+    pub subject: String,
+    pub subject_href: String,
+    pub reason: String,
+    /// (name, value) of the facts the check used.
+    pub facts: Vec<(String, String)>,
+    pub waiver: String,
+    /// Whether this entry starts a new rule (a heading is shown before it).
+    pub new_rule: bool,
+}
+
+#[derive(Template)]
+#[template(path = "findings.html")]
+struct FindingsPage {
+    layout: Layout,
+    as_of: String,
+    as_of_label: String,
+    /// (grade label, general, individual, total)
+    table: Vec<(&'static str, u64, u64, u64)>,
+    unknown: u64,
+    waived: u64,
+    passes: u64,
+    lists: Vec<Choice>,
+    grades: Vec<Choice>,
+    scopes: Vec<Choice>,
+    rules: Vec<Choice>,
+    departments: Vec<Choice>,
+    rule_rows: Vec<RuleRow>,
+    department_rows: Vec<(String, String, u64)>,
+    entries: Vec<EntryView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev_href: String,
+    next_href: String,
+    filter_query: String,
+    can_waive: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FindingsQuery {
+    as_of: String,
+    list: String,
+    grade: String,
+    scope: String,
+    rule: String,
+    department: String,
+    page: String,
+}
+
+/// The audit date asked for, or today; a date that cannot be read is an error to show.
+fn as_of(text: &str) -> Result<NaiveDate, AppError> {
+    if text.trim().is_empty() {
+        return Ok(chrono::Local::now().date_naive());
+    }
+    parse_date(text.trim())
+        .map_err(|_| AppError::Invalid(format!("監査基準日「{text}」を日付として読めません。")))
+}
+
+async fn audit(
+    state: &AppState,
+    user: &CurrentUser,
+    options: AuditOptions,
+) -> Result<AuditReport, AppError> {
+    let tenant = state.db.tenant(user.scope.tenant_id).await?;
+    // The audit is CPU work on a blocking thread; its future is also not provably Send
+    // (the snapshot's reader takes an async closure), so it is driven there to the end.
+    let (state, scope) = (state.clone(), user.scope.clone());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        runtime.block_on(run_audit(&state.db, &scope, tenant.code.as_str(), &options))
+    })
+    .await
+    .map_err(|e| AppError::Invalid(format!("監査を実行できませんでした: {e}")))?
+    .map_err(AppError::from)
+}
+
+/// Whether the user may set rules and record waivers (情報政策課 and 管理者).
+pub fn may_govern(user: &CurrentUser) -> bool {
+    user.user.role.sees_all_departments() && user.scope.can_write
+}
+
+fn list_of(code: &str) -> List {
+    match code {
+        "unknown" => List::Unknown,
+        "waived" => List::Waived,
+        _ => List::Findings,
+    }
+}
+
+fn choices<T: Copy + PartialEq>(
+    all: &[(T, &str, &str)],
+    chosen: &str,
+    any: Option<&str>,
+) -> Vec<Choice> {
+    let mut out: Vec<Choice> = any
+        .map(|label| Choice {
+            value: String::new(),
+            label: label.to_string(),
+            selected: chosen.is_empty(),
+        })
+        .into_iter()
+        .collect();
+    out.extend(all.iter().map(|(_, code, label)| Choice {
+        value: code.to_string(),
+        label: label.to_string(),
+        selected: *code == chosen,
+    }));
+    out
+}
+
+/// Where a finding's subject is kept: its ledger, searched for it.
+pub fn subject_href(kind: &str, subject: &str) -> String {
+    let key = subject.split('@').next().unwrap_or(subject);
+    let ledger = match kind {
+        "asset" => return format!("/assets?q={}", url_encode(key)),
+        "department" => return "/departments".into(),
+        "contract" => "contracts",
+        "medium" => "media",
+        "media_movement" => "media_movements",
+        "policy" => "policies",
+        "website" => "websites",
+        "system" => "systems",
+        "data_holding" => "data_holdings",
+        "audit" => "audits",
+        "audit_finding" => "audit_findings",
+        "exception" => "exceptions",
+        "sighting" => "sightings",
+        "self_check" => "self_check_results",
+        _ => return String::new(),
+    };
+    format!("/ledgers/{ledger}?q={}", url_encode(key))
+}
+
+fn view(e: Entry, previous: Option<&str>) -> EntryView {
+    let facts = match e.facts_value() {
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| {
+                let shown = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k, shown)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    EntryView {
+        grade: e.grade.label_ja(),
+        new_rule: previous != Some(&*e.rule),
+        department: daicho_rules::output::department(&e),
+        subject_href: subject_href(&e.subject_kind, &e.subject),
+        waiver: e
+            .waiver
+            .as_ref()
+            .map(|w| {
+                format!(
+                    "{}（承認 {}、{} まで）",
+                    w.justification, w.approved_by, w.expires_on
+                )
+            })
+            .unwrap_or_default(),
+        rule: e.rule.to_string(),
+        title: e.title.to_string(),
+        clause: e.clause.to_string(),
+        subject: e.subject,
+        reason: e.reason,
+        facts,
+    }
+}
+
+const LISTS: &[(List, &str, &str)] = &[
+    (List::Findings, "findings", "指摘・意見"),
+    (List::Unknown, "unknown", "不明（データ不足）"),
+    (List::Waived, "waived", "例外承認"),
+];
+const GRADES: &[(Grade, &str, &str)] = &[
+    (Grade::Violation, "violation", "指摘"),
+    (Grade::Opinion, "opinion", "意見"),
+];
+const SCOPES: &[(ReportScope, &str, &str)] = &[
+    (ReportScope::General, "general", "総論"),
+    (ReportScope::Individual, "individual", "個別"),
+];
+
+/// GET /findings
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<FindingsQuery>,
+) -> Result<Html<String>, AppError> {
+    let day = as_of(&query.as_of)?;
+    let options = AuditOptions {
+        time_limit: TIME_LIMIT,
+        ..AuditOptions::as_of(day)
+    };
+    let report = audit(&state, &user, options).await?;
+    let list = list_of(&query.list);
+    let filter = Filter {
+        rule: Some(query.rule.clone()).filter(|r| !r.is_empty()),
+        grade: GRADES
+            .iter()
+            .find(|(_, c, _)| *c == query.grade)
+            .map(|g| g.0),
+        scope: SCOPES
+            .iter()
+            .find(|(_, c, _)| *c == query.scope)
+            .map(|s| s.0),
+        department: Some(query.department.clone()).filter(|d| !d.is_empty()),
+    };
+    let page = query.page.parse::<u64>().unwrap_or(1).max(1);
+    let (entries, total) = report.page(list, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let mut views: Vec<EntryView> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let previous = views.last().map(|v| v.rule.clone());
+        views.push(view(e, previous.as_deref()));
+    }
+    let counts = report.department_counts(&Filter {
+        department: None,
+        ..filter.clone()
+    })?;
+    let in_list = |c: &DepartmentCount| match list {
+        List::Findings => c.fail,
+        List::Unknown => c.unknown,
+        List::Waived => c.waived,
+        List::Passes => c.pass,
+    };
+    let department_rows = counts
+        .iter()
+        .filter(|c| in_list(c) > 0)
+        .map(|c| {
+            (
+                c.department.clone().unwrap_or_default(),
+                c.name
+                    .as_deref()
+                    .map(str::to_string)
+                    .or(c.department.clone())
+                    .unwrap_or_else(|| "全庁".into()),
+                in_list(c),
+            )
+        })
+        .collect::<Vec<_>>();
+    let departments = std::iter::once(Choice {
+        value: String::new(),
+        label: "すべて".into(),
+        selected: query.department.is_empty(),
+    })
+    .chain(
+        counts
+            .iter()
+            .filter_map(|c| c.department.as_ref().map(|d| (d, c.name.as_deref())))
+            .map(|(code, name)| Choice {
+                value: code.clone(),
+                label: format!("{}（{code}）", name.unwrap_or("")),
+                selected: *code == query.department,
+            }),
+    )
+    .collect();
+    let s = &report.summary;
+    let table = [Grade::Violation, Grade::Opinion]
+        .into_iter()
+        .map(|g| {
+            let (a, b) = (
+                s.count(g, ReportScope::General),
+                s.count(g, ReportScope::Individual),
+            );
+            (g.label_ja(), a, b, a + b)
+        })
+        .collect();
+    let rule_rows: Vec<RuleRow> = s
+        .rules
+        .iter()
+        .filter(|r| r.fail + r.unknown + r.waived > 0)
+        .map(|r| RuleRow {
+            id: r.rule.clone(),
+            title: r.title.clone(),
+            grade: r.grade.map(|g| g.label_ja()).unwrap_or(""),
+            fail: r.fail,
+            unknown: r.unknown,
+            waived: r.waived,
+            pass: r.pass,
+        })
+        .collect();
+    let rules = std::iter::once(Choice {
+        value: String::new(),
+        label: "すべて".into(),
+        selected: query.rule.is_empty(),
+    })
+    .chain(s.rules.iter().map(|r| Choice {
+        value: r.rule.clone(),
+        label: format!("{}（{}）", r.title, r.rule),
+        selected: r.rule == query.rule,
+    }))
+    .collect();
+    // The filters but the department: the 所属別 links add their own.
+    let filter_query = format!(
+        "as_of={}&list={}&grade={}&scope={}&rule={}",
+        day,
+        url_encode(&query.list),
+        url_encode(&query.grade),
+        url_encode(&query.scope),
+        url_encode(&query.rule),
+    );
+    let href = |p: u64| {
+        format!(
+            "/findings?{filter_query}&department={}&page={p}",
+            url_encode(&query.department)
+        )
+    };
+    let page_view = FindingsPage {
+        layout: Layout::new(&user, "監査結果", "findings"),
+        as_of: day.to_string(),
+        as_of_label: date_full(Some(day)),
+        table,
+        unknown: s.unknown,
+        waived: s.waived,
+        passes: s.passes,
+        lists: choices(LISTS, &query.list, None),
+        grades: choices(GRADES, &query.grade, Some("すべて")),
+        scopes: choices(SCOPES, &query.scope, Some("すべて")),
+        rules,
+        departments,
+        rule_rows,
+        department_rows,
+        entries: views,
+        total,
+        page,
+        pages,
+        prev_href: if page > 1 {
+            href(page - 1)
+        } else {
+            String::new()
+        },
+        next_href: if page < pages {
+            href(page + 1)
+        } else {
+            String::new()
+        },
+        filter_query,
+        can_waive: may_govern(&user),
+    };
+    Ok(Html(page_view.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "findings_across.html")]
+struct AcrossPage {
+    layout: Layout,
+    rule: String,
+    title: String,
+    grade: &'static str,
+    clause: String,
+    as_of: String,
+    as_of_label: String,
+    rows: Vec<DepartmentCount>,
+    /// Departments with a finding, of those with a result.
+    failing: usize,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AcrossQuery {
+    as_of: String,
+}
+
+/// GET /findings/across/{rule}: the horizontal check (横断確認) — one rule's result in
+/// every department the user may see, passes counted too.
+pub async fn across(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(rule): Path<String>,
+    Query(query): Query<AcrossQuery>,
+) -> Result<Html<String>, AppError> {
+    let day = as_of(&query.as_of)?;
+    let report = audit(
+        &state,
+        &user,
+        AuditOptions {
+            rules: vec![rule.clone()],
+            time_limit: TIME_LIMIT,
+            ..AuditOptions::as_of(day)
+        },
+    )
+    .await?;
+    let summary = report.summary.rules.first().ok_or(AppError::NotFound)?;
+    let rows = report.department_counts(&Filter::default())?;
+    let page = AcrossPage {
+        layout: Layout::new(&user, format!("横断確認: {}", summary.title), "findings"),
+        title: summary.title.clone(),
+        grade: summary.grade.map(|g| g.label_ja()).unwrap_or(""),
+        clause: summary.clause.clone(),
+        as_of: day.to_string(),
+        as_of_label: date_full(Some(day)),
+        failing: rows.iter().filter(|r| r.fail > 0).count(),
+        rows,
+        rule,
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,326 @@
+//! The audit on screen: the count table and findings of サンプル市 as the CLI audit gives
+//! them, filters, the horizontal check across departments, the "why" of a finding, and
+//! rule settings and waivers kept to 情報政策課 and 管理者.
+
+use crate::app::TestApp;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use daicho_rules::{AuditOptions, Filter, List, run_audit};
+use daicho_store::Scope;
+
+const AS_OF: &str = "2023-10-06";
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 10, 6).expect("date")
+}
+
+/// The cells of the count table, as (指摘 総論, 指摘 個別, 意見 総論, 意見 個別).
+fn count_table(body: &str) -> Vec<u64> {
+    let table = &body[body.find("class=\"count-table\"").expect("count table")..];
+    let table = &table[..table.find("</table>").expect("table end")];
+    table
+        .split("<td class=\"num\">")
+        .skip(1)
+        .filter_map(|cell| cell.split('<').next()?.trim().parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_findings_page_shows_the_audit_with_its_count_table_and_reasons() {
+    let app = TestApp::new().await;
+    let report = run_audit(
+        &app.db,
+        &Scope::tenant(app.demo.id),
+        "990001",
+        &AuditOptions::as_of(day()),
+    )
+    .await
+    .expect("audit");
+    let s = &report.summary;
+    let client = app.login("policy").await;
+    let page = app
+        .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    use daicho_rules::Grade::{Opinion, Violation};
+    use daicho_rules::rule::Scope::{General, Individual};
+    let (vg, vi, og, oi) = (
+        s.count(Violation, General),
+        s.count(Violation, Individual),
+        s.count(Opinion, General),
+        s.count(Opinion, Individual),
+    );
+    assert_eq!(
+        count_table(&page.body),
+        vec![vg, vi, vg + vi, og, oi, og + oi]
+    );
+    assert!(vg + vi > 0, "the demo city has violations");
+    // A Windows 8 PC of the report: its reason, its subject's link, the facts used.
+    let eol = report
+        .entries(List::Findings)
+        .expect("entries")
+        .into_iter()
+        .find(|e| &*e.rule == "eol-software")
+        .expect("an end-of-life finding");
+    let filtered = app
+        .get(
+            Some(&client),
+            &format!("/findings?as_of={AS_OF}&rule=eol-software"),
+        )
+        .await
+        .body;
+    assert!(filtered.contains(&eol.reason), "{}", eol.reason);
+    assert!(filtered.contains(&format!("/assets?q={}", eol.subject)));
+    assert!(filtered.contains("判定の根拠") && filtered.contains("recognised_as"));
+    assert!(filtered.contains("/rules/eol-software") && filtered.contains(&*eol.clause));
+    // Only that rule's findings are listed.
+    assert_eq!(filtered.matches("class=\"rule-heading\"").count(), 1);
+    let listed = filtered.matches("<article class=\"finding\">").count() as u64;
+    let expected = s
+        .rules
+        .iter()
+        .find(|r| r.rule == "eol-software")
+        .expect("rule")
+        .fail;
+    assert_eq!(listed, expected.min(100));
+    // A date as the report writes it gives the same page; one that is not a date is said.
+    let wareki = app
+        .get(Some(&client), "/findings?as_of=令和5年10月6日")
+        .await;
+    assert_eq!(count_table(&wareki.body), count_table(&page.body));
+    let wrong = app.get(Some(&client), "/findings?as_of=2023-13-45").await;
+    assert!(
+        wrong.body.contains("日付として読めません"),
+        "{}",
+        wrong.body
+    );
+}
+
+#[tokio::test]
+async fn the_horizontal_check_shows_one_rule_in_every_department() {
+    let app = TestApp::new().await;
+    let report = run_audit(
+        &app.db,
+        &Scope::tenant(app.demo.id),
+        "990001",
+        &AuditOptions {
+            rules: vec!["eol-software".into()],
+            ..AuditOptions::as_of(day())
+        },
+    )
+    .await
+    .expect("audit");
+    let counts = report
+        .department_counts(&Filter::default())
+        .expect("counts");
+    let failing = counts.iter().filter(|c| c.fail > 0).count();
+    assert!(failing >= 2, "Windows XP/7/8 in several departments");
+    let client = app.login("auditor").await;
+    let page = app
+        .get(
+            Some(&client),
+            &format!("/findings/across/eol-software?as_of={AS_OF}"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("該当のある所属は {failing} 所属"))
+    );
+    for c in counts.iter().filter(|c| c.department.is_some()) {
+        let code = c.department.as_deref().unwrap_or_default();
+        assert!(
+            page.body
+                .contains(&format!("<span class=\"code\">{code}</span>")),
+            "{code} is listed"
+        );
+    }
+    // The action is offered from each finding.
+    let findings = app
+        .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
+        .await
+        .body;
+    assert!(findings.contains("/findings/across/eol-software"));
+}
+
+#[tokio::test]
+async fn a_manager_sees_only_its_departments_findings_and_cannot_govern_rules() {
+    let app = TestApp::new().await;
+    let client = app.login("manager").await;
+    let page = app
+        .get(
+            Some(&client),
+            &format!("/findings?as_of={AS_OF}&list=unknown"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let library = app
+        .db
+        .departments(&Scope::tenant(app.demo.id))
+        .await
+        .expect("departments");
+    let outside: Vec<&str> = library
+        .iter()
+        .filter(|d| !d.code.starts_with("0805"))
+        .map(|d| d.code.as_str())
+        .collect();
+    for code in outside {
+        assert!(
+            !page.body.contains(&format!("（{code}）")),
+            "{code} is outside the manager's department"
+        );
+    }
+    let refused = app
+        .post(
+            Some(&client),
+            "/rules/unused-asset",
+            &[("csrf_token", &client.csrf), ("grade", "opinion")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = app
+        .post(
+            Some(&client),
+            "/waivers",
+            &[
+                ("csrf_token", &client.csrf),
+                ("rule", "eol-software"),
+                ("subject", "X"),
+                ("justification", "j"),
+                ("approved_by", "CISO"),
+                ("expires_on", "2030-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.db
+            .waivers(&Scope::tenant(app.demo.id))
+            .await
+            .expect("waivers")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() {
+    let app = TestApp::new().await;
+    let client = app.login("policy").await;
+    // Switched off (no `enabled` in the form): the rule's findings leave the page.
+    let before = app
+        .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
+        .await
+        .body;
+    assert!(before.contains("/findings/across/eol-software"));
+    let saved = app
+        .post(
+            Some(&client),
+            "/rules/eol-software",
+            &[("csrf_token", &client.csrf), ("grade", "violation")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let rules = app.get(Some(&client), "/rules").await.body;
+    let row = &rules[rules.find("/rules/eol-software").expect("listed")..];
+    assert!(row[..row.find("</tr>").expect("row")].contains("無効"));
+    let after = app
+        .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
+        .await
+        .body;
+    assert!(!after.contains("/findings/across/eol-software"));
+    // A parameter that is not a number is refused beside its field, and nothing changes.
+    let bad = app
+        .post(
+            Some(&client),
+            "/rules/aging-storage",
+            &[
+                ("csrf_token", &client.csrf),
+                ("enabled", "1"),
+                ("grade", "opinion"),
+                ("param_years", "五年"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("数値を指定してください"), "{}", bad.body);
+    // Back on; then a waiver for one finding moves it to the waived list.
+    app.post(
+        Some(&client),
+        "/rules/eol-software",
+        &[
+            ("csrf_token", &client.csrf),
+            ("enabled", "1"),
+            ("grade", "violation"),
+        ],
+    )
+    .await;
+    let report = run_audit(
+        &app.db,
+        &Scope::tenant(app.demo.id),
+        "990001",
+        &AuditOptions {
+            rules: vec!["eol-software".into()],
+            ..AuditOptions::as_of(day())
+        },
+    )
+    .await
+    .expect("audit");
+    let subject = report.entries(List::Findings).expect("entries")[0]
+        .subject
+        .clone();
+    let form = app
+        .get(
+            Some(&client),
+            &format!("/waivers?rule=eol-software&subject={subject}"),
+        )
+        .await
+        .body;
+    assert!(form.contains(&format!("value=\"{subject}\"")), "prefilled");
+    let wrong = app
+        .post(
+            Some(&client),
+            "/waivers",
+            &[
+                ("csrf_token", &client.csrf),
+                ("rule", "eol-software"),
+                ("subject", &subject),
+                ("justification", "制御用端末で更新は令和6年度"),
+                ("approved_by", "CISO"),
+                ("expires_on", "来年"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("日付として読めません"));
+    let ok = app
+        .post(
+            Some(&client),
+            "/waivers",
+            &[
+                ("csrf_token", &client.csrf),
+                ("rule", "eol-software"),
+                ("subject", &subject),
+                ("justification", "制御用端末で更新は令和6年度"),
+                ("approved_by", "CISO"),
+                ("expires_on", "令和6年3月31日"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let waived = app
+        .get(
+            Some(&client),
+            &format!("/findings?as_of={AS_OF}&list=waived"),
+        )
+        .await
+        .body;
+    assert!(waived.contains(&subject) && waived.contains("2024-03-31"));
+    let no_token = app
+        .post(
+            Some(&client),
+            "/rules/eol-software",
+            &[("grade", "opinion")],
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+}
