@@ -4,6 +4,7 @@
 
 mod city;
 mod generate;
+mod ledgers;
 mod situations;
 
 pub use generate::{GENERATED_PREFIX, generate_assets};
@@ -70,7 +71,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
         )
         .await?;
     }
-    let mut entries = 0;
+    let mut placed: Vec<ledgers::Placed> = Vec::new();
     // The situations one by one, so each has its own history entry.
     for (i, row) in situations::CENTRAL_LIBRARY
         .iter()
@@ -78,11 +79,14 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
         .enumerate()
     {
         let tag = format!("{}-S{:03}", row.department, i + 1);
-        db.create_asset(&scope, &actor, &row.input(tag)).await?;
-        entries += 1;
+        db.create_asset(&scope, &actor, &row.input(tag.clone()))
+            .await?;
+        placed.push((tag, row.department.into(), row.kind.into()));
     }
-    entries += load_office_equipment(db, &scope, &actor).await?;
+    placed.extend(load_office_equipment(db, &scope, &actor).await?);
+    let entries = placed.len();
     retire_road_ledger_terminal(db, &scope, &actor).await?;
+    ledgers::load(db, &scope, &actor, &placed).await?;
     Ok(DemoSummary {
         tenant,
         created: true,
@@ -92,7 +96,11 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
 }
 
 /// Every section's ordinary equipment: 3S PCs on LGWAN, internet PCs, USB memories.
-async fn load_office_equipment(db: &Db, scope: &Scope, actor: &Actor) -> Result<usize, StoreError> {
+async fn load_office_equipment(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+) -> Result<Vec<ledgers::Placed>, StoreError> {
     let today = chrono::Local::now().date_naive();
     let departments = db.departments(scope).await?;
     let mut assets = Vec::new();
@@ -170,7 +178,17 @@ async fn load_office_equipment(db: &Db, scope: &Scope, actor: &Actor) -> Result<
             })?;
         }
     }
-    let count = assets.len();
+    let placed = assets
+        .iter()
+        .map(|a| {
+            let code = departments
+                .iter()
+                .find(|d| d.id == a.department_id)
+                .map(|d| d.code.clone())
+                .unwrap_or_default();
+            (a.asset_tag.clone(), code, a.kind.code().to_string())
+        })
+        .collect();
     db.insert_asset_batch(
         scope,
         actor,
@@ -180,7 +198,7 @@ async fn load_office_equipment(db: &Db, scope: &Scope, actor: &Actor) -> Result<
         },
     )
     .await?;
-    Ok(count)
+    Ok(placed)
 }
 
 /// The terminal the report found retired in an unlocked room was once in use: record the

@@ -25,6 +25,10 @@ pub struct Row {
     pub system: &'static str,
     pub retired_on: &'static str,
     pub procurement_doc: &'static str,
+    pub confidentiality: &'static str,
+    pub replaced_by: &'static str,
+    pub usage_ratio: &'static str,
+    pub usage_checked_on: &'static str,
     pub note: &'static str,
 }
 
@@ -48,6 +52,10 @@ pub const ROW: Row = Row {
     system: "",
     retired_on: "",
     procurement_doc: "",
+    confidentiality: "",
+    replaced_by: "",
+    usage_ratio: "",
+    usage_checked_on: "",
     note: "",
 };
 
@@ -79,6 +87,10 @@ impl Row {
             system_name: self.system.into(),
             retired_on: self.retired_on.into(),
             procurement_doc: self.procurement_doc.into(),
+            confidentiality: self.confidentiality.into(),
+            replaced_by: self.replaced_by.into(),
+            usage_ratio: self.usage_ratio.into(),
+            usage_checked_on: self.usage_checked_on.into(),
             note: self.note.into(),
             ..Default::default()
         }
@@ -107,16 +119,16 @@ pub const CENTRAL_LIBRARY: &[Row] = &[
 #[rustfmt::skip]
 pub const FOUND: &[Row] = &[
     // 個2・個4・個5 教育研修課
-    Row { department: "080100", name: "研修用PC", maker: "NEC", os: "Windows 7 Professional", segment: "standalone", internet: "無", acquired_on: "2013-06-01", quantity: 3, antivirus: "Windows Defender", note: "個2: 原課調達のWindows7", ..ROW },
+    Row { department: "080100", name: "研修用PC", maker: "NEC", os: "Windows 7 Professional", segment: "standalone", internet: "無", acquired_on: "2013-06-01", quantity: 3, antivirus: "Windows Defender", confidentiality: "2", note: "個2・個4: 原課調達のWindows7、OS付属の対策ソフトのみ", ..ROW },
     Row { department: "080100", kind: "laptop", name: "持ち出し用ノートPC", maker: "Dynabook", os: "Windows 10 Pro", segment: "internet", internet: "有", acquired_on: "2019-07-01", antivirus: "Windows Defender", note: "個3: 児童のセンシティブ情報をデスクトップに保管（パスワードなし）", ..ROW },
     Row { department: "080100", name: "動画編集用PC", maker: "マウスコンピューター", os: "Windows 10 Pro", segment: "standalone", internet: "無", acquired_on: "2018-11-01", status: "unused", antivirus: "Windows Defender", note: "個5: 性能が用途に合わず不稼働（監査時も起動せず）", ..ROW },
     // 個6 学校支援課 教育センター
-    Row { department: "080201", kind: "e_blackboard", name: "電子黒板", maker: "シャープ", acquired_on: "2020-03-01", quantity: 6, cost_yen: "130000", note: "個6: 備品整理票が剥がれている", ..ROW },
+    Row { department: "080201", kind: "e_blackboard", name: "電子黒板", maker: "シャープ", acquired_on: "2020-03-01", quantity: 6, cost_yen: "130000", usage_ratio: "70%", usage_checked_on: "2023-09-01", note: "個6: 備品整理票が剥がれている", ..ROW },
     // 個2・個7 市立歴史博物館
     Row { department: "080300", name: "アーカイブス検索端末", maker: "富士通", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2016-10-01", status: "unused", system: "市立歴史博物館アーカイブス", note: "個2・個7: 故障中、データファイル残存", ..ROW },
     Row { department: "080300", name: "アーカイブス管理端末", maker: "富士通", os: "Windows 8", segment: "standalone", internet: "無", acquired_on: "2016-10-01", status: "unused", system: "市立歴史博物館アーカイブス", note: "個2・個7: 故障中、データファイル残存", ..ROW },
     // 個2・個4 市立考古博物館
-    Row { department: "080400", name: "収蔵品管理PC", maker: "EPSON", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2012-04-01", antivirus: "Windows Defender", note: "個2・個4", ..ROW },
+    Row { department: "080400", name: "収蔵品管理PC", maker: "EPSON", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2012-04-01", antivirus: "Windows Defender", confidentiality: "2", note: "個2・個4", ..ROW },
     // 個2 環境部
     Row { department: "070200", name: "研修用PC", os: "Windows 2000", segment: "standalone", internet: "無", acquired_on: "2002-04-01", note: "個2: インターネット非接続の研修用", ..ROW },
     Row { department: "070200", name: "研修用PC", os: "Windows XP", segment: "standalone", internet: "無", acquired_on: "2006-04-01", note: "個2", ..ROW },
@@ -142,11 +154,11 @@ pub const FOUND: &[Row] = &[
     // 個2・個15・個18・個19 サンプル商業高等学校
     Row { department: "080600", name: "事務室PC", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2012-04-01", quantity: 2, note: "個2", ..ROW },
     Row { department: "080600", kind: "floppy", name: "フロッピーディスクドライブ", acquired_on: "2001-04-01", note: "個15: 金融機関との取引に使用", ..ROW },
-    Row { department: "080600", kind: "e_blackboard", name: "電子黒板", maker: "パナソニック", acquired_on: "2020-02-03", quantity: 16, cost_yen: "132275", note: "個18: 総額211万6,400円、利用状況の検証なし", ..ROW },
+    Row { department: "080600", kind: "e_blackboard", name: "電子黒板", maker: "パナソニック", acquired_on: "2020-02-03", quantity: 16, cost_yen: "132275", usage_ratio: "50%", usage_checked_on: "2023-10-05", note: "個18: 総額211万6,400円、往査時の使用状況は約50%", ..ROW },
     Row { department: "080600", kind: "server", name: "校内サーバー", os: "Windows Server 2019", segment: "school", ownership: "leased", acquired_on: "2020-02-03", note: "個19: 一括リース（1者応札）", ..ROW },
-    Row { department: "080600", kind: "tablet", name: "生徒用タブレット", os: "iPadOS 16.7", segment: "school", internet: "有", ownership: "leased", acquired_on: "2020-02-03", quantity: 240, note: "個19", ..ROW },
+    Row { department: "080600", kind: "tablet", name: "生徒用タブレット", os: "iPadOS 16.7", segment: "school", internet: "有", ownership: "leased", acquired_on: "2020-02-03", quantity: 240, usage_ratio: "80%", usage_checked_on: "2023-09-01", note: "個19", ..ROW },
     // 個18 日新中学校
-    Row { department: "080900", kind: "e_blackboard", name: "電子黒板", acquired_on: "2021-03-01", quantity: 10, cost_yen: "130000", note: "個18: 数台が廊下で保管", ..ROW },
+    Row { department: "080900", kind: "e_blackboard", name: "電子黒板", acquired_on: "2021-03-01", quantity: 10, cost_yen: "130000", usage_ratio: "40%", usage_checked_on: "2023-10-05", note: "個18: 数台が廊下で保管", ..ROW },
     // 個2 市民サービス課
     Row { department: "040100", name: "マイナンバーカード顔認証PC", os: "Windows 8.1", segment: "my_number", internet: "無", procured_by: "central", acquired_on: "2016-01-04", quantity: 17, note: "個2: 完全に独立、インターネット非接続", ..ROW },
     Row { department: "040101", name: "旅券発給PC", os: "Windows 8.1", segment: "standalone", internet: "無", procured_by: "central", acquired_on: "2016-01-04", quantity: 2, note: "個2", ..ROW },
@@ -155,7 +167,7 @@ pub const FOUND: &[Row] = &[
     Row { department: "110100", kind: "tablet", name: "現場活動用タブレット", os: "iPadOS 16.7", segment: "internet", internet: "有", acquired_on: "2022-10-01", quantity: 12, cost_yen: "98000", note: "個24: 活用状況を検証していない", ..ROW },
     // 個2・個28・個30 豊田中央病院
     Row { department: "150100", name: "医事会計補助PC", os: "Windows 7", segment: "standalone", internet: "無", acquired_on: "2013-10-01", note: "個2", ..ROW },
-    Row { department: "150100", name: "事務局パート用", os: "Windows 10 Pro", segment: "lgwan", acquired_on: "2017-05-01", note: "個28: 入替え済みだが台帳に残存（番号77）", ..ROW },
+    Row { department: "150100", name: "事務局パート用", os: "Windows 10 Pro", segment: "lgwan", acquired_on: "2017-05-01", replaced_by: "150100-R077", note: "個28: 入替え済みだが台帳に残存（番号77）", ..ROW },
     Row { department: "150100", name: "原課調達PC", os: "Windows 10 Pro", segment: "lgwan", acquired_on: "2017-08-01", procurement_doc: "無", note: "個30: 購入資料が確認できない", ..ROW },
     // 個2 上下水道局 浄水課
     Row { department: "130400", name: "浄水場監視システムPC", os: "Windows XP", segment: "control", internet: "無", acquired_on: "2003-03-01", system: "浄水場監視システム", note: "個2: 浄水場更新に合わせて更新予定", ..ROW },
@@ -163,4 +175,6 @@ pub const FOUND: &[Row] = &[
     Row { department: "010200", kind: "server", name: "3S仮想基盤サーバー", maker: "富士通", os: "Windows Server 2019", segment: "lgwan", procured_by: "central", ownership: "leased", acquired_on: "2021-01-04", quantity: 4, ..ROW },
     Row { department: "010200", kind: "server", name: "ファイルサーバー", maker: "富士通", os: "Windows Server 2016", segment: "lgwan", procured_by: "central", ownership: "leased", acquired_on: "2017-01-04", note: "総2: 2027年1月サポート終了", ..ROW },
     Row { department: "010200", kind: "network_device", name: "インターネット分離装置", maker: "NEC", segment: "internet", procured_by: "central", ownership: "leased", acquired_on: "2021-01-04", ..ROW },
+    // 個1 広報戦略課: a private PC used for work with the head's approval (例外措置 EX-010100-1)
+    Row { department: "010100", kind: "laptop", name: "私物PC（動画編集）", maker: "Apple", os: "macOS Monterey", segment: "standalone", internet: "有", ownership: "private", procured_by: "", note: "個1: 所属長の許可を得て業務に使用", ..ROW },
 ];

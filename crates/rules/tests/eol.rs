@@ -176,6 +176,12 @@ fn spellings_cities_write_resolve_to_the_right_cycle() {
             "2020-10-13",
         ),
         (
+            "Windows 7 Embedded",
+            "windows-embedded",
+            "standard-7-sp1",
+            "2020-10-13",
+        ),
+        (
             "Windows Embedded POSReady 7",
             "windows-embedded",
             "posready-7",

@@ -145,18 +145,25 @@ impl Catalogue {
 
     fn windows_embedded(&self, s: &str) -> Option<Identified> {
         let product = self.product("windows-embedded")?;
-        let chosen: Vec<&Release> = product
-            .releases
-            .iter()
-            .filter(|r| {
-                r.cycle
-                    .split('-')
-                    .filter(|t| {
-                        !(t.starts_with("sp") && t[2..].chars().all(|c| c.is_ascii_digit()))
-                    })
-                    .all(|t| s.contains(t))
-            })
-            .collect();
+        let pick = |s: &str| -> Vec<&Release> {
+            product
+                .releases
+                .iter()
+                .filter(|r| {
+                    r.cycle
+                        .split('-')
+                        .filter(|t| {
+                            !(t.starts_with("sp") && t[2..].chars().all(|c| c.is_ascii_digit()))
+                        })
+                        .all(|t| s.contains(t))
+                })
+                .collect()
+        };
+        let mut chosen = pick(s);
+        if chosen.is_empty() {
+            // "Windows 7 Embedded", as ledgers write it, names no edition: it is Standard.
+            chosen = pick(&format!("{s} standard"));
+        }
         let one = chosen.first()?;
         combine(
             "windows-embedded",
