@@ -310,11 +310,11 @@ impl AuditReport {
         let mut sql =
             String::from("SELECT department, list, count(*) FROM temp.results WHERE 1 = 1");
         if let Some(numbers) = self.rule_numbers(filter) {
-            let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
-            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
-            if listed.is_empty() {
+            if numbers.is_empty() {
                 return Ok(Vec::new());
             }
+            let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
         }
         sql.push_str(" GROUP BY department, list ORDER BY department");
         let mut stmt = self.snapshot.conn.prepare(&sql)?;

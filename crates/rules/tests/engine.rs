@@ -277,64 +277,57 @@ fn rules_that_do_not_parse_or_would_change_data_are_refused() {
             ":secret",
         ),
     ] {
-        let text = OWN_RULE.replace(
-            &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
-                ..OWN_RULE.find("[params]").expect("params")],
-            &format!("check = \"\"\"\n{check}\n\"\"\"\n"),
-        );
-        let rule = Rule::parse(&text, "own.toml").expect("file form is fine");
+        let rule = own_rule_with(check, "own.toml");
         let err = validate(&rule, &empty).expect_err(check);
         assert!(err.to_string().contains(says), "{check}: {err}");
     }
 }
 
-#[test]
-fn a_check_that_runs_too_long_is_stopped() {
-    let snapshot = Snapshot::empty().expect("schema");
-    let endless = OWN_RULE.replace(
-        &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")..OWN_RULE.find("[params]").expect("params")],
-        "check = \"\"\"\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
-         SELECT i AS subject, NULL AS department, 'pass' AS outcome, '' AS reason FROM n WHERE i < 0\n\"\"\"\n",
+/// OWN_RULE with another check.
+fn own_rule_with(check: &str, origin: &str) -> Rule {
+    let text = OWN_RULE.replace(
+        &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
+            ..OWN_RULE.find("[params]").expect("params")],
+        &format!("check = \"\"\"\n{check}\n\"\"\"\n"),
     );
-    let rule = Rule::parse(&endless, "endless.toml").expect("parses");
-    let started = std::time::Instant::now();
-    let err = daicho_rules::engine::run(
-        &rule,
+    Rule::parse(&text, origin).expect("parses")
+}
+
+/// Runs a rule alone on an empty snapshot.
+fn run_alone(rule: &Rule, time_limit: Duration) -> Result<(), AuditError> {
+    daicho_rules::engine::run(
+        rule,
         &rule.params,
-        &snapshot,
+        &Snapshot::empty().expect("schema"),
         NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"),
-        Duration::from_millis(300),
+        time_limit,
         Target {
             rule_index: 0,
             keep_passes: false,
             every_department: true,
         },
     )
-    .expect_err("stopped");
+}
+
+#[test]
+fn a_check_that_runs_too_long_is_stopped() {
+    let rule = own_rule_with(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
+         SELECT i AS subject, NULL AS department, 'pass' AS outcome, '' AS reason FROM n WHERE i < 0",
+        "endless.toml",
+    );
+    let started = std::time::Instant::now();
+    let err = run_alone(&rule, Duration::from_millis(300)).expect_err("stopped");
     assert!(matches!(err, AuditError::TimedOut { .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
 fn a_check_giving_another_outcome_is_stopped_with_the_value_named() {
-    let snapshot = Snapshot::empty().expect("schema");
-    let odd = OWN_RULE.replace(
-        &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")..OWN_RULE.find("[params]").expect("params")],
-        "check = \"\"\"\nSELECT 'x' AS subject, NULL AS department, 'maybe' AS outcome, '' AS reason\n\"\"\"\n",
+    let rule = own_rule_with(
+        "SELECT 'x' AS subject, NULL AS department, 'maybe' AS outcome, '' AS reason",
+        "odd.toml",
     );
-    let rule = Rule::parse(&odd, "odd.toml").expect("parses");
-    let err = daicho_rules::engine::run(
-        &rule,
-        &rule.params,
-        &snapshot,
-        NaiveDate::from_ymd_opt(2023, 10, 6).expect("date"),
-        Duration::from_secs(10),
-        Target {
-            rule_index: 0,
-            keep_passes: false,
-            every_department: true,
-        },
-    )
-    .expect_err("refused");
+    let err = run_alone(&rule, Duration::from_secs(10)).expect_err("refused");
     assert!(err.to_string().contains("'maybe'"), "{err}");
 }

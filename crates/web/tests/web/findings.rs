@@ -14,6 +14,21 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 10, 6).expect("date")
 }
 
+/// The demo city's audit as of the report's day, of these rules (all when empty).
+async fn audit(app: &TestApp, rules: &[&str]) -> daicho_rules::AuditReport {
+    run_audit(
+        &app.db,
+        &Scope::tenant(app.demo.id),
+        "990001",
+        &AuditOptions {
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            ..AuditOptions::as_of(day())
+        },
+    )
+    .await
+    .expect("audit")
+}
+
 /// The cells of the count table, as (指摘 総論, 指摘 個別, 意見 総論, 意見 個別).
 fn count_table(body: &str) -> Vec<u64> {
     let table = &body[body.find("class=\"count-table\"").expect("count table")..];
@@ -28,14 +43,7 @@ fn count_table(body: &str) -> Vec<u64> {
 #[tokio::test]
 async fn the_findings_page_shows_the_audit_with_its_count_table_and_reasons() {
     let app = TestApp::new().await;
-    let report = run_audit(
-        &app.db,
-        &Scope::tenant(app.demo.id),
-        "990001",
-        &AuditOptions::as_of(day()),
-    )
-    .await
-    .expect("audit");
+    let report = audit(&app, &[]).await;
     let s = &report.summary;
     let client = app.login("policy").await;
     let page = app
@@ -99,17 +107,7 @@ async fn the_findings_page_shows_the_audit_with_its_count_table_and_reasons() {
 #[tokio::test]
 async fn the_horizontal_check_shows_one_rule_in_every_department() {
     let app = TestApp::new().await;
-    let report = run_audit(
-        &app.db,
-        &Scope::tenant(app.demo.id),
-        "990001",
-        &AuditOptions {
-            rules: vec!["eol-software".into()],
-            ..AuditOptions::as_of(day())
-        },
-    )
-    .await
-    .expect("audit");
+    let report = audit(&app, &["eol-software"]).await;
     let counts = report
         .department_counts(&Filter::default())
         .expect("counts");
@@ -254,17 +252,7 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         ],
     )
     .await;
-    let report = run_audit(
-        &app.db,
-        &Scope::tenant(app.demo.id),
-        "990001",
-        &AuditOptions {
-            rules: vec!["eol-software".into()],
-            ..AuditOptions::as_of(day())
-        },
-    )
-    .await
-    .expect("audit");
+    let report = audit(&app, &["eol-software"]).await;
     let subject = report.entries(List::Findings).expect("entries")[0]
         .subject
         .clone();
