@@ -85,7 +85,7 @@ const NOT_RULES: &[(&str, &str)] = &[
     ),
     (
         "総6",
-        "besides follow-up-missing, the horizontal check is the web action /findings/across/{rule} (tested in daicho-web)",
+        "besides follow-up-missing, the horizontal check is the web action /findings/horizontal/{rule} (tested in daicho-web)",
     ),
     (
         "総8",

@@ -114,7 +114,7 @@ impl Summary {
     }
 }
 
-/// One department's results (the horizontal check of a rule, 横断確認).
+/// One department's results (the horizontal check of a rule, 横展開).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DepartmentCount {
     pub department: Option<String>,

@@ -60,7 +60,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
         .route("/findings", get(findings::show))
-        .route("/findings/across/{rule}", get(findings::across))
+        .route(
+            "/findings/horizontal/{rule}",
+            get(findings::horizontal_check),
+        )
         .route("/rules", get(rules::index))
         .route("/rules/{id}", get(rules::show).post(rules::update))
         .route("/waivers", get(rules::waivers).post(rules::add_waiver))

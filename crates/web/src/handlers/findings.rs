@@ -1,6 +1,6 @@
 //! The audit's findings on screen: GET /findings (the report's count table, the results
 //! grouped by grade, rule and department, filtered and paginated, each with its subject,
-//! its clause and the facts it was decided on) and GET /findings/across/{rule} (総6, the
+//! its clause and the facts it was decided on) and GET /findings/horizontal/{rule} (総6, the
 //! horizontal check: one rule's result in every department).
 //!
 //! The audit runs on each request, as of the day asked (today by default), within what
@@ -406,8 +406,8 @@ pub async fn show(
 }
 
 #[derive(Template)]
-#[template(path = "findings_across.html")]
-struct AcrossPage {
+#[template(path = "findings_horizontal.html")]
+struct HorizontalPage {
     layout: Layout,
     rule: String,
     title: String,
@@ -422,17 +422,17 @@ struct AcrossPage {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct AcrossQuery {
+pub struct HorizontalQuery {
     as_of: String,
 }
 
-/// GET /findings/across/{rule}: the horizontal check (横断確認) — one rule's result in
+/// GET /findings/horizontal/{rule}: the horizontal check (横展開) — one rule's result in
 /// every department the user may see, passes counted too.
-pub async fn across(
+pub async fn horizontal_check(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(rule): Path<String>,
-    Query(query): Query<AcrossQuery>,
+    Query(query): Query<HorizontalQuery>,
 ) -> Result<Html<String>, AppError> {
     let day = as_of(&query.as_of)?;
     let report = audit(
@@ -447,8 +447,8 @@ pub async fn across(
     .await?;
     let summary = report.summary.rules.first().ok_or(AppError::NotFound)?;
     let rows = report.department_counts(&Filter::default())?;
-    let page = AcrossPage {
-        layout: Layout::new(&user, format!("横断確認: {}", summary.title), "findings"),
+    let page = HorizontalPage {
+        layout: Layout::new(&user, format!("横展開: {}", summary.title), "findings"),
         title: summary.title.clone(),
         grade: summary.grade.map(|g| g.label_ja()).unwrap_or(""),
         clause: summary.clause.clone(),

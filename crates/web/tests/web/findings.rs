@@ -117,7 +117,7 @@ async fn the_horizontal_check_shows_one_rule_in_every_department() {
     let page = app
         .get(
             Some(&client),
-            &format!("/findings/across/eol-software?as_of={AS_OF}"),
+            &format!("/findings/horizontal/eol-software?as_of={AS_OF}"),
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -138,7 +138,7 @@ async fn the_horizontal_check_shows_one_rule_in_every_department() {
         .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
         .await
         .body;
-    assert!(findings.contains("/findings/across/eol-software"));
+    assert!(findings.contains("/findings/horizontal/eol-software"));
 }
 
 #[tokio::test]
@@ -209,7 +209,7 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
         .await
         .body;
-    assert!(before.contains("/findings/across/eol-software"));
+    assert!(before.contains("/findings/horizontal/eol-software"));
     let saved = app
         .post(
             Some(&client),
@@ -225,7 +225,7 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
         .await
         .body;
-    assert!(!after.contains("/findings/across/eol-software"));
+    assert!(!after.contains("/findings/horizontal/eol-software"));
     // A parameter that is not a number is refused beside its field, and nothing changes.
     let bad = app
         .post(
