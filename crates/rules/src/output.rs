@@ -141,6 +141,14 @@ const ENTRY_HEADER: [&str; 11] = [
 /// A workbook at `path`: 集計 (the count table and per-rule counts), then 監査結果, 不明,
 /// 例外承認 (a list longer than a sheet continues on 「不明 (2)」 ...).
 pub fn xlsx(report: &AuditReport, path: &Path) -> Result<(), OutputError> {
+    xlsx_in_sheets_of(report, path, ROWS_PER_SHEET)
+}
+
+fn xlsx_in_sheets_of(
+    report: &AuditReport,
+    path: &Path,
+    rows_per_sheet: u32,
+) -> Result<(), OutputError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let s = &report.summary;
@@ -179,7 +187,7 @@ pub fn xlsx(report: &AuditReport, path: &Path) -> Result<(), OutputError> {
         let mut row = 0u32;
         let mut at = entry_sheet(&mut wb, name, part, &bold)?;
         report.for_each(list, &Filter::default(), |e| {
-            if row == ROWS_PER_SHEET {
+            if row == rows_per_sheet {
                 wb.worksheet_from_index(at)?.autofilter(0, 0, row, 10)?;
                 part += 1;
                 row = 0;
@@ -230,4 +238,74 @@ fn entry_sheet(
     sheet.set_column_width(7, 60)?;
     sheet.write_row_with_format(0, 0, ENTRY_HEADER, bold)?;
     Ok(wb.worksheets().len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{AuditReport, RuleMeta};
+    use crate::snapshot::Snapshot;
+
+    /// A report of one rule with `n` findings, written straight into the results table.
+    fn report_of(n: usize) -> AuditReport {
+        let snapshot = Snapshot::empty().expect("schema");
+        for i in 0..n {
+            snapshot
+                .conn
+                .execute(
+                    "INSERT INTO temp.results (rule, list, subject, department, outcome, reason)
+                     VALUES (0, 0, ?, NULL, 'fail', '理由')",
+                    [format!("T-{i:03}")],
+                )
+                .expect("insert");
+        }
+        let mut report = AuditReport {
+            tenant: "990001".into(),
+            as_of: "2023-10-06".into(),
+            include_passes: false,
+            summary: Default::default(),
+            snapshot,
+            rules: vec![RuleMeta {
+                id: "eol-software".into(),
+                title: "サポート終了".into(),
+                clause: "対策基準".into(),
+                subject_kind: "asset".into(),
+                grade: Grade::Violation,
+                scope: Scope::General,
+            }],
+            department_names: Default::default(),
+            waivers: Vec::new(),
+        };
+        report.summarise().expect("summary");
+        report
+    }
+
+    #[test]
+    fn a_list_longer_than_a_sheet_continues_on_numbered_sheets_in_order() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("audit.xlsx");
+        xlsx_in_sheets_of(&report_of(7), &path, 3).expect("written");
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("opens");
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "集計",
+                "監査結果",
+                "監査結果 (2)",
+                "監査結果 (3)",
+                "不明",
+                "例外承認"
+            ]
+        );
+        let mut subjects = Vec::new();
+        for name in ["監査結果", "監査結果 (2)", "監査結果 (3)"] {
+            let range = book.worksheet_range(name).expect("sheet");
+            let rows: Vec<String> = range.rows().skip(1).map(|r| r[6].to_string()).collect();
+            assert!(rows.len() <= 3, "{name}: {rows:?}");
+            subjects.extend(rows);
+        }
+        let expected: Vec<String> = (0..7).map(|i| format!("T-{i:03}")).collect();
+        assert_eq!(subjects, expected);
+    }
 }
