@@ -53,10 +53,15 @@ rule_files!(
     "wire-lock-missing.toml",
 );
 
-/// Every built-in rule, parsed.
+/// Every built-in rule, parsed once per process (screens ask for them on each request).
 pub fn rules() -> Result<Vec<Rule>, RuleError> {
-    FILES
-        .iter()
-        .map(|(name, text)| Rule::parse(text, name))
-        .collect()
+    static PARSED: std::sync::OnceLock<Result<Vec<Rule>, RuleError>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            FILES
+                .iter()
+                .map(|(name, text)| Rule::parse(text, name))
+                .collect()
+        })
+        .clone()
 }
