@@ -11,9 +11,6 @@ use crate::AuditError;
 use crate::report::{AuditReport, Entry, Filter, List};
 use crate::rule::{Grade, Scope};
 
-/// The rows of the report's count table, in its order.
-const GRADES: [Grade; 2] = [Grade::Violation, Grade::Opinion];
-
 /// The lists as the outputs show them: JSON key, heading, sheet name.
 fn lists(report: &AuditReport) -> Vec<(List, &'static str, &'static str, &'static str)> {
     let mut out = vec![
@@ -70,7 +67,7 @@ pub fn table(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputErro
     let s = &report.summary;
     writeln!(out, "監査基準日 {}  団体 {}", report.as_of, report.tenant)?;
     writeln!(out, "        総論  個別   計")?;
-    for g in GRADES {
+    for g in Grade::ALL {
         let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
         writeln!(out, "{}  {a:>6} {b:>5} {:>5}", g.label_ja(), a + b)?;
     }
@@ -80,7 +77,7 @@ pub fn table(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputErro
         s.unknown, s.waived, s.passes
     )?;
     for (list, _, heading, _) in lists(report) {
-        let n = count(report, list);
+        let n = report.summary.in_list(list);
         if n == 0 {
             continue;
         }
@@ -100,16 +97,6 @@ pub fn table(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputErro
         writeln!(out)?;
     }
     Ok(())
-}
-
-fn count(report: &AuditReport, list: List) -> u64 {
-    let s = &report.summary;
-    match list {
-        List::Findings => s.findings,
-        List::Unknown => s.unknown,
-        List::Waived => s.waived,
-        List::Passes => s.passes,
-    }
 }
 
 /// 「所属名（コード）」, or 全庁 for a tenant-wide result.
@@ -155,7 +142,7 @@ fn xlsx_in_sheets_of(
     let sheet = wb.add_worksheet().set_name("集計")?;
     sheet.write_with_format(0, 0, format!("監査基準日 {}", report.as_of), &bold)?;
     sheet.write_row(2, 0, ["", "総論", "個別", "計"])?;
-    for (i, g) in GRADES.into_iter().enumerate() {
+    for (i, g) in Grade::ALL.into_iter().enumerate() {
         let (a, b) = (s.count(g, Scope::General), s.count(g, Scope::Individual));
         let row = 3 + i as u32;
         sheet.write(row, 0, g.label_ja())?;

@@ -38,6 +38,15 @@ impl List {
             List::Passes => 3,
         }
     }
+
+    fn from_code(code: i64) -> List {
+        match code {
+            0 => List::Findings,
+            1 => List::Unknown,
+            2 => List::Waived,
+            _ => List::Passes,
+        }
+    }
 }
 
 /// One result of one rule about one subject.
@@ -104,6 +113,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// How many results the audit put in `list`.
+    pub fn in_list(&self, list: List) -> u64 {
+        match list {
+            List::Findings => self.findings,
+            List::Unknown => self.unknown,
+            List::Waived => self.waived,
+            List::Passes => self.passes,
+        }
+    }
+
     /// One cell of the count table: findings of `grade` in `scope`.
     pub fn count(&self, grade: Grade, scope: ReportScope) -> u64 {
         self.table
@@ -123,6 +142,18 @@ pub struct DepartmentCount {
     pub unknown: u64,
     pub waived: u64,
     pub pass: u64,
+}
+
+impl DepartmentCount {
+    /// How many of the department's results are in `list`.
+    pub fn in_list(&self, list: List) -> u64 {
+        match list {
+            List::Findings => self.fail,
+            List::Unknown => self.unknown,
+            List::Waived => self.waived,
+            List::Passes => self.pass,
+        }
+    }
 }
 
 /// What every entry of one rule shares; the rule's place in `AuditReport::rules` is its
@@ -210,35 +241,33 @@ impl AuditReport {
         Ok((out, total as u64))
     }
 
-    /// The rules' numbers a filter keeps (None: all).
-    fn rule_numbers(&self, filter: &Filter) -> Option<Vec<i64>> {
+    /// ` AND rule IN (...)` for the rules a filter keeps by id, grade or scope (empty
+    /// when it keeps all). The numbers are the report's own, never user text.
+    fn rule_condition(&self, filter: &Filter) -> String {
         if filter.rule.is_none() && filter.grade.is_none() && filter.scope.is_none() {
-            return None;
+            return String::new();
         }
-        Some(
-            self.rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| {
-                    filter.rule.as_deref().is_none_or(|id| *r.id == *id)
-                        && filter.grade.is_none_or(|g| r.grade == g)
-                        && filter.scope.is_none_or(|s| r.scope == s)
-                })
-                .map(|(i, _)| i as i64)
-                .collect(),
-        )
+        let mut kept: Vec<String> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                filter.rule.as_deref().is_none_or(|id| *r.id == *id)
+                    && filter.grade.is_none_or(|g| r.grade == g)
+                    && filter.scope.is_none_or(|s| r.scope == s)
+            })
+            .map(|(i, _)| i.to_string())
+            .collect();
+        if kept.is_empty() {
+            kept.push("-1".into());
+        }
+        format!(" AND rule IN ({})", kept.join(", "))
     }
 
     fn query(&self, list: List, filter: &Filter, columns: &str) -> (String, Vec<SqlValue>) {
         let mut sql = format!("SELECT {columns} FROM temp.results WHERE list = ?");
         let mut values = vec![SqlValue::Integer(list.code())];
-        if let Some(numbers) = self.rule_numbers(filter) {
-            let mut listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
-            if listed.is_empty() {
-                listed.push("-1".into());
-            }
-            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
-        }
+        sql.push_str(&self.rule_condition(filter));
         if let Some(d) = &filter.department {
             sql.push_str(" AND department = ?");
             values.push(SqlValue::Text(d.clone()));
@@ -307,16 +336,11 @@ impl AuditReport {
     /// Per department (None: tenant-wide results), how many results fell in each list,
     /// for the rules `filter` keeps; sorted by department code.
     pub fn department_counts(&self, filter: &Filter) -> Result<Vec<DepartmentCount>, AuditError> {
-        let mut sql =
-            String::from("SELECT department, list, count(*) FROM temp.results WHERE 1 = 1");
-        if let Some(numbers) = self.rule_numbers(filter) {
-            if numbers.is_empty() {
-                return Ok(Vec::new());
-            }
-            let listed: Vec<String> = numbers.iter().map(i64::to_string).collect();
-            sql.push_str(&format!(" AND rule IN ({})", listed.join(", ")));
-        }
-        sql.push_str(" GROUP BY department, list ORDER BY department");
+        let sql = format!(
+            "SELECT department, list, count(*) FROM temp.results WHERE 1 = 1{} \
+             GROUP BY department, list ORDER BY department",
+            self.rule_condition(filter)
+        );
         let mut stmt = self.snapshot.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out: Vec<DepartmentCount> = Vec::new();
@@ -335,11 +359,11 @@ impl AuditReport {
             }
             if let Some(c) = out.last_mut() {
                 let n = n as u64;
-                match list {
-                    0 => c.fail += n,
-                    1 => c.unknown += n,
-                    2 => c.waived += n,
-                    _ => c.pass += n,
+                match List::from_code(list) {
+                    List::Findings => c.fail += n,
+                    List::Unknown => c.unknown += n,
+                    List::Waived => c.waived += n,
+                    List::Passes => c.pass += n,
                 }
             }
         }
@@ -371,8 +395,8 @@ impl AuditReport {
             let (list, rule, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
             let (meta, rs) = (&self.rules[rule as usize], &mut s.rules[rule as usize]);
             let n = n as u64;
-            match list {
-                0 => {
+            match List::from_code(list) {
+                List::Findings => {
                     rs.fail += n;
                     s.findings += n;
                     match meta.grade {
@@ -380,23 +404,23 @@ impl AuditReport {
                         Grade::Opinion => s.opinions += n,
                     }
                 }
-                1 => {
+                List::Unknown => {
                     rs.unknown += n;
                     s.unknown += n;
                 }
-                2 => {
+                List::Waived => {
                     rs.waived += n;
                     s.waived += n;
                 }
-                _ => {
+                List::Passes => {
                     rs.pass += n;
                     s.passes += n;
                 }
             }
         }
-        for grade in [Grade::Violation, Grade::Opinion] {
+        for grade in Grade::ALL {
             let row = s.table.entry(grade.code().to_string()).or_default();
-            for scope in [ReportScope::General, ReportScope::Individual] {
+            for scope in ReportScope::ALL {
                 let n = self
                     .rules
                     .iter()

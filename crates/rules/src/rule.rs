@@ -15,6 +15,9 @@ pub enum Grade {
 }
 
 impl Grade {
+    /// In the report's order: 指摘, then 意見.
+    pub const ALL: [Grade; 2] = [Grade::Violation, Grade::Opinion];
+
     pub fn parse(s: &str) -> Option<Grade> {
         match s.trim() {
             "violation" | "指摘" => Some(Grade::Violation),
@@ -47,6 +50,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// In the report's order: 総論, then 個別.
+    pub const ALL: [Scope; 2] = [Scope::General, Scope::Individual];
+
     pub fn code(self) -> &'static str {
         match self {
             Scope::General => "general",

@@ -74,14 +74,15 @@ pub async fn run(settings: &Settings, args: AuditArgs) -> anyhow::Result<()> {
     let report = report?;
     let written = match (&args.output, args.format) {
         (Some(path), Format::Xlsx) => output::xlsx(&report, path),
-        (Some(path), format) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("{} に書き込めません", path.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            write_text(&report, format, &mut out).and_then(|()| Ok(out.flush()?))
-        }
-        (None, format) => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        (output, format) => {
+            let sink: Box<dyn Write> = match output {
+                Some(path) => Box::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("{} に書き込めません", path.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut out = std::io::BufWriter::new(sink);
             write_text(&report, format, &mut out).and_then(|()| Ok(out.flush()?))
         }
     };
