@@ -24,6 +24,8 @@ pub struct CurrentUser {
     /// The session's CSRF token, for forms.
     pub csrf: String,
     pub tenant_name: String,
+    /// The tenant's code (全国地方公共団体コード), as audits name it.
+    pub tenant_code: String,
 }
 
 impl CurrentUser {
@@ -85,12 +87,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(AppError::PasswordChangeRequired);
         }
         let scope = state.db.scope_for(&user).await?;
-        let tenant_name = state.db.tenant(user.tenant_id).await?.name;
+        let tenant = state.db.tenant(user.tenant_id).await?;
         Ok(CurrentUser {
             user,
             scope,
             csrf,
-            tenant_name,
+            tenant_name: tenant.name,
+            tenant_code: tenant.code.as_str().to_string(),
         })
     }
 }

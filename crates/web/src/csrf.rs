@@ -24,6 +24,14 @@ pub fn verify(submitted: &str, expected: &str) -> Result<(), AppError> {
     }
 }
 
+/// Checks the token of a form read as a map of fields (forms whose fields vary).
+pub fn verify_form(
+    form: &std::collections::HashMap<String, String>,
+    expected: &str,
+) -> Result<(), AppError> {
+    verify(form.get("csrf_token").map_or("", String::as_str), expected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

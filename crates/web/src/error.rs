@@ -7,6 +7,7 @@ use crate::view::ErrorPage;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_rules::AuditError;
 use daicho_store::StoreError;
 
 /// An error a handler returns.
@@ -36,6 +37,18 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             other => AppError::Store(other),
+        }
+    }
+}
+
+impl From<AuditError> for AppError {
+    /// A check that cannot run is said on the page; a rule or department that is not
+    /// there (or not visible) is "not found".
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Store(s) => s.into(),
+            AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
+            other => AppError::Invalid(other.to_string()),
         }
     }
 }

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use daicho_domain::parse_date;
 use daicho_rules::rule::Scope as ReportScope;
 use daicho_rules::{
-    AuditError, AuditOptions, AuditReport, DepartmentCount, Entry, Filter, Grade, List, run_audit,
+    AuditOptions, AuditReport, DepartmentCount, Entry, Filter, Grade, List, run_audit,
 };
 use serde::Deserialize;
 
@@ -29,16 +29,6 @@ const PAGE_SIZE: u64 = 100;
 
 /// A check on screen may run for this long before it is stopped (the CLI allows more).
 const TIME_LIMIT: Duration = Duration::from_secs(60);
-
-impl From<AuditError> for AppError {
-    fn from(e: AuditError) -> Self {
-        match e {
-            AuditError::Store(s) => s.into(),
-            AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
-            other => AppError::Invalid(other.to_string()),
-        }
-    }
-}
 
 /// One row of the per-rule table: the rule and its counts.
 pub struct RuleRow {
@@ -122,13 +112,12 @@ async fn audit(
     user: &CurrentUser,
     options: AuditOptions,
 ) -> Result<AuditReport, AppError> {
-    let tenant = state.db.tenant(user.scope.tenant_id).await?;
     // The audit is CPU work on a blocking thread; its future is also not provably Send
     // (the snapshot's reader takes an async closure), so it is driven there to the end.
-    let (state, scope) = (state.clone(), user.scope.clone());
+    let (state, scope, tenant) = (state.clone(), user.scope.clone(), user.tenant_code.clone());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        runtime.block_on(run_audit(&state.db, &scope, tenant.code.as_str(), &options))
+        runtime.block_on(run_audit(&state.db, &scope, &tenant, &options))
     })
     .await
     .map_err(|e| AppError::Invalid(format!("監査を実行できませんでした: {e}")))?
@@ -140,33 +129,23 @@ pub fn may_govern(user: &CurrentUser) -> bool {
     user.user.role.sees_all_departments() && user.scope.can_write
 }
 
+/// The list a `list=` code asks for (the findings when none).
 fn list_of(code: &str) -> List {
-    match code {
-        "unknown" => List::Unknown,
-        "waived" => List::Waived,
-        _ => List::Findings,
-    }
+    LISTS
+        .iter()
+        .find(|l| l.1 == code)
+        .map_or(List::Findings, |l| l.0)
 }
 
-fn choices<T: Copy + PartialEq>(
-    all: &[(T, &str, &str)],
-    chosen: &str,
-    any: Option<&str>,
-) -> Vec<Choice> {
-    let mut out: Vec<Choice> = any
-        .map(|label| Choice {
-            value: String::new(),
-            label: label.to_string(),
-            selected: chosen.is_empty(),
-        })
-        .into_iter()
-        .collect();
-    out.extend(all.iter().map(|(_, code, label)| Choice {
-        value: code.to_string(),
-        label: label.to_string(),
-        selected: *code == chosen,
-    }));
-    out
+/// A filter's options: 「すべて」 (empty value), then `rest`.
+fn any_then(chosen: &str, rest: Vec<Choice>) -> Vec<Choice> {
+    std::iter::once(Choice {
+        value: String::new(),
+        label: "すべて".into(),
+        selected: chosen.is_empty(),
+    })
+    .chain(rest)
+    .collect()
 }
 
 /// Where a finding's subject is kept: its ledger, searched for it.
@@ -231,18 +210,11 @@ fn view(e: Entry, previous: Option<&str>) -> EntryView {
     }
 }
 
+/// The lists the page shows: (list, `list=` code, label).
 const LISTS: &[(List, &str, &str)] = &[
     (List::Findings, "findings", "指摘・意見"),
     (List::Unknown, "unknown", "不明（データ不足）"),
     (List::Waived, "waived", "例外承認"),
-];
-const GRADES: &[(Grade, &str, &str)] = &[
-    (Grade::Violation, "violation", "指摘"),
-    (Grade::Opinion, "opinion", "意見"),
-];
-const SCOPES: &[(ReportScope, &str, &str)] = &[
-    (ReportScope::General, "general", "総論"),
-    (ReportScope::Individual, "individual", "個別"),
 ];
 
 /// GET /findings
@@ -260,14 +232,10 @@ pub async fn show(
     let list = list_of(&query.list);
     let filter = Filter {
         rule: Some(query.rule.clone()).filter(|r| !r.is_empty()),
-        grade: GRADES
-            .iter()
-            .find(|(_, c, _)| *c == query.grade)
-            .map(|g| g.0),
-        scope: SCOPES
-            .iter()
-            .find(|(_, c, _)| *c == query.scope)
-            .map(|s| s.0),
+        grade: Grade::ALL.into_iter().find(|g| g.code() == query.grade),
+        scope: ReportScope::ALL
+            .into_iter()
+            .find(|s| s.code() == query.scope),
         department: Some(query.department.clone()).filter(|d| !d.is_empty()),
     };
     let page = query.page.parse::<u64>().unwrap_or(1).max(1);
@@ -282,15 +250,9 @@ pub async fn show(
         department: None,
         ..filter.clone()
     })?;
-    let in_list = |c: &DepartmentCount| match list {
-        List::Findings => c.fail,
-        List::Unknown => c.unknown,
-        List::Waived => c.waived,
-        List::Passes => c.pass,
-    };
     let department_rows = counts
         .iter()
-        .filter(|c| in_list(c) > 0)
+        .filter(|c| c.in_list(list) > 0)
         .map(|c| {
             (
                 c.department.clone().unwrap_or_default(),
@@ -299,16 +261,12 @@ pub async fn show(
                     .map(str::to_string)
                     .or(c.department.clone())
                     .unwrap_or_else(|| "全庁".into()),
-                in_list(c),
+                c.in_list(list),
             )
         })
         .collect::<Vec<_>>();
-    let departments = std::iter::once(Choice {
-        value: String::new(),
-        label: "すべて".into(),
-        selected: query.department.is_empty(),
-    })
-    .chain(
+    let departments = any_then(
+        &query.department,
         counts
             .iter()
             .filter_map(|c| c.department.as_ref().map(|d| (d, c.name.as_deref())))
@@ -316,11 +274,11 @@ pub async fn show(
                 value: code.clone(),
                 label: format!("{}（{code}）", name.unwrap_or("")),
                 selected: *code == query.department,
-            }),
-    )
-    .collect();
+            })
+            .collect(),
+    );
     let s = &report.summary;
-    let table = [Grade::Violation, Grade::Opinion]
+    let table = Grade::ALL
         .into_iter()
         .map(|g| {
             let (a, b) = (
@@ -344,17 +302,17 @@ pub async fn show(
             pass: r.pass,
         })
         .collect();
-    let rules = std::iter::once(Choice {
-        value: String::new(),
-        label: "すべて".into(),
-        selected: query.rule.is_empty(),
-    })
-    .chain(s.rules.iter().map(|r| Choice {
-        value: r.rule.clone(),
-        label: format!("{}（{}）", r.title, r.rule),
-        selected: r.rule == query.rule,
-    }))
-    .collect();
+    let rules = any_then(
+        &query.rule,
+        s.rules
+            .iter()
+            .map(|r| Choice {
+                value: r.rule.clone(),
+                label: format!("{}（{}）", r.title, r.rule),
+                selected: r.rule == query.rule,
+            })
+            .collect(),
+    );
     // The filters but the department: the 所属別 links add their own.
     let filter_query = format!(
         "as_of={}&list={}&grade={}&scope={}&rule={}",
@@ -378,9 +336,27 @@ pub async fn show(
         unknown: s.unknown,
         waived: s.waived,
         passes: s.passes,
-        lists: choices(LISTS, &query.list, None),
-        grades: choices(GRADES, &query.grade, Some("すべて")),
-        scopes: choices(SCOPES, &query.scope, Some("すべて")),
+        lists: LISTS
+            .iter()
+            .map(|(_, code, label)| Choice {
+                value: code.to_string(),
+                label: label.to_string(),
+                selected: *code == query.list,
+            })
+            .collect(),
+        grades: any_then(
+            &query.grade,
+            Choice::of(&Grade::ALL, &query.grade, Grade::code, Grade::label_ja),
+        ),
+        scopes: any_then(
+            &query.scope,
+            Choice::of(
+                &ReportScope::ALL,
+                &query.scope,
+                ReportScope::code,
+                ReportScope::label_ja,
+            ),
+        ),
         rules,
         departments,
         rule_rows,

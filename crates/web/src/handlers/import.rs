@@ -4,7 +4,7 @@
 //! named by a random token and bound to the user who sent them.
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify;
+use crate::csrf::{verify, verify_form};
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
@@ -449,10 +449,7 @@ pub async fn columns(
     Path(token): Path<String>,
     Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify(
-        form.get("csrf_token").map_or("", String::as_str),
-        &user.csrf,
-    )?;
+    verify_form(&form, &user.csrf)?;
     user.require_write()?;
     let dir = upload_dir(&user, &token)?;
     let mapping: daicho_store::ColumnMapping = form

@@ -5,7 +5,7 @@
 //! beside its field and nothing written. The key of an existing row cannot be changed.
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify;
+use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
@@ -141,10 +141,7 @@ async fn save(
     existing: Option<i64>,
     mut form: HashMap<String, String>,
 ) -> Result<Response, AppError> {
-    verify(
-        form.get("csrf_token").map_or("", String::as_str),
-        &user.csrf,
-    )?;
+    verify_form(&form, &user.csrf)?;
     if let Some(id) = existing {
         // The key stays as stored, whatever the form says.
         let cells = state.db.ledger_row(&user.scope, l, id).await?;

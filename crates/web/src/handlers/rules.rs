@@ -17,7 +17,7 @@ use daicho_store::Waiver;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify;
+use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::findings::may_govern;
 use crate::state::AppState;
@@ -104,7 +104,6 @@ struct RulePage {
     grades: Vec<Choice>,
     params: Vec<ParamField>,
     can_govern: bool,
-    message: String,
 }
 
 async fn active(state: &AppState, user: &CurrentUser, id: &str) -> Result<ActiveRule, AppError> {
@@ -128,7 +127,6 @@ fn rule_page(
     r: &ActiveRule,
     written: Option<&HashMap<String, String>>,
     errors: &HashMap<String, String>,
-    message: String,
 ) -> RulePage {
     let rule: &Rule = &r.rule;
     RulePage {
@@ -138,14 +136,7 @@ fn rule_page(
         report_items: rule.report_items.join("、"),
         subject: rule.subject.clone(),
         check: rule.check.trim().to_string(),
-        grades: [Grade::Violation, Grade::Opinion]
-            .into_iter()
-            .map(|g| Choice {
-                value: g.code().into(),
-                label: g.label_ja().into(),
-                selected: g == r.grade,
-            })
-            .collect(),
+        grades: Choice::of(&Grade::ALL, r.grade.code(), Grade::code, Grade::label_ja),
         params: rule
             .params
             .iter()
@@ -159,7 +150,6 @@ fn rule_page(
             })
             .collect(),
         can_govern: may_govern(user),
-        message,
     }
 }
 
@@ -170,9 +160,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let r = active(&state, &user, &id).await?;
-    Ok(Html(
-        rule_page(&user, &r, None, &HashMap::new(), String::new()).render()?,
-    ))
+    Ok(Html(rule_page(&user, &r, None, &HashMap::new()).render()?))
 }
 
 /// Refuses a user who may not set rules or record waivers.
@@ -193,10 +181,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify(
-        form.get("csrf_token").map_or("", String::as_str),
-        &user.csrf,
-    )?;
+    verify_form(&form, &user.csrf)?;
     require_govern(&user)?;
     let r = active(&state, &user, &id).await?;
     let grade = form
@@ -225,7 +210,7 @@ pub async fn update(
         }
     }
     if !errors.is_empty() {
-        let page = rule_page(&user, &r, Some(&form), &errors, String::new());
+        let page = rule_page(&user, &r, Some(&form), &errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
     }
     let enabled = form.contains_key("enabled");
@@ -343,10 +328,7 @@ pub async fn add_waiver(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify(
-        form.get("csrf_token").map_or("", String::as_str),
-        &user.csrf,
-    )?;
+    verify_form(&form, &user.csrf)?;
     require_govern(&user)?;
     let field = |k: &str| {
         form.get(k)
@@ -374,12 +356,9 @@ pub async fn add_waiver(
             field("expires_on")
         ));
     }
-    let Ok(expires_on) = expires else {
+    let (Ok(expires_on), true) = (expires, errors.is_empty()) else {
         return refuse(&state, &user, &form, errors).await;
     };
-    if !errors.is_empty() {
-        return refuse(&state, &user, &form, errors).await;
-    }
     state
         .db
         .save_waiver(
