@@ -60,6 +60,12 @@ enum Command {
     /// 点検規則の一覧・設定・追加 / list, configure or add rules
     #[command(subcommand)]
     Rule(commands::rule::RuleCommand),
+    /// セルフチェック・研修の報告 / self-check and training reports
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
+    /// セルフチェックの実施回を始める・利用者を職員に結びつける / start a campaign, link an account
+    #[command(subcommand)]
+    SelfCheck(commands::report::SelfCheckCommand),
     /// 例外承認の記録・一覧 / record or list waivers
     #[command(subcommand)]
     Waiver(commands::rule::WaiverCommand),
@@ -117,6 +123,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(args) => commands::audit::run(&settings, args).await,
         Command::Rule(c) => commands::rule::run(&settings, c).await,
         Command::Waiver(c) => commands::rule::run_waiver(&settings, c).await,
+        Command::Report(c) => commands::report::run(&settings, c).await,
+        Command::SelfCheck(c) => commands::report::run_self_check(&settings, c).await,
         Command::Eol(c) => commands::eol::run(&settings, c).await,
         Command::Bench(c) => commands::bench::run(&settings, explicit_database, c).await,
     }

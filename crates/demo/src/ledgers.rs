@@ -88,17 +88,28 @@ IAF-2021-2,IA-2021-2,050200,wire-lock-missing,violation,,
     ("observations", "department,observed_on,item,subject,detail
 080100,2023-10-03,sensitive-file-unprotected,持ち出し用ノートPC,教育相談支援の児童に関するファイルがデスクトップのフォルダにパスワードなしで保管
 "),
+    // 総3: the two courses and the R4 participants per department, as the report's tables.
+    ("training_courses", "course,name,kind,provider,parts
+e_learning,情報セキュリティ研修Ⅰ,e_learning,地方公共団体情報システム機構（J-LIS）,デジタルリテラシー習得コース|情報セキュリティコース|個人情報保護コース
+classroom,情報セキュリティ研修Ⅱ,classroom,サンプル市（外部講師）,日常業務全般の情報セキュリティと個人情報保護の注意点（事例による）
+"),
+    ("training_counts", include_str!("../data/training_r4.csv")),
+    // 総3: the R4 self-check and its bank (the bank daicho ships).
+    ("self_check_campaigns", "campaign,fiscal_year,title,opens_on,closes_on
+R4,2022,令和4年度情報セキュリティセルフチェック,2022-10-03,2022-10-31
+"),
+    ("self_check_questions", daicho_reports::self_check::DEFAULT_BANK),
 ];
 
 /// The R4 self-check (report 総3, 2,665 respondents): correct answers per question, by
 /// category, as the report's table gives them. Scores 9.2, 8.9, 9.8, 9.7, 8.8, 9.2.
-const SELF_CHECK: &[(&str, &[u32])] = &[
-    ("組織体制", &[2552, 2498, 2389, 2484, 2307]),
-    ("情報資産の管理", &[2587, 2443, 2582, 2030, 2156]),
-    ("物理的セキュリティ", &[2627, 2571, 2636]),
-    ("人的セキュリティ", &[2624, 2581, 2609, 2586, 2632, 2506]),
-    ("技術的セキュリティ", &[2579, 2245, 2334, 2571, 1902, 2488]),
-    ("マイナンバー制度", &[2559, 2402, 1985, 2513, 2564, 2624]),
+const SELF_CHECK: &[&[u32]] = &[
+    &[2552, 2498, 2389, 2484, 2307],
+    &[2587, 2443, 2582, 2030, 2156],
+    &[2627, 2571, 2636],
+    &[2624, 2581, 2609, 2586, 2632, 2506],
+    &[2579, 2245, 2334, 2571, 1902, 2488],
+    &[2559, 2402, 1985, 2513, 2564, 2624],
 ];
 const SELF_CHECK_RESPONDENTS: u32 = 2665;
 
@@ -218,16 +229,13 @@ fn generated(placed: &[Placed]) -> Vec<Table> {
                 "regular"
             };
             staff.push(&[&id, code, employment]);
-            // 総3: the one person the section head nominated.
+            // 総3: the one person the section head nominated (R5; the R4 year is
+            // counted per department in training_r4.csv, as the report lists it).
             if n == 1 {
-                training.push(&[&id, "e_learning", "2022-08-01"]);
+                training.push(&[&id, "e_learning", "2023-06-01"]);
             }
         }
     }
-    let mut questions = Table::new(
-        "self_check_questions",
-        &["question_id", "category", "text", "choices", "answer"],
-    );
     let mut results = Table::new(
         "self_check_results",
         &[
@@ -238,11 +246,9 @@ fn generated(placed: &[Placed]) -> Vec<Table> {
             "correct",
         ],
     );
-    for (c, (category, correct)) in SELF_CHECK.iter().enumerate() {
+    for (c, correct) in SELF_CHECK.iter().enumerate() {
         for (q, n) in correct.iter().enumerate() {
             let id = format!("{}-{}", c + 1, q + 1);
-            let text = format!("{category} 問{}", q + 1);
-            questions.push(&[&id, category, &text, "1/2/3/4", "1"]);
             // The report gives the city's totals only; they are kept on 情報政策課.
             results.push(&[
                 "R4",
@@ -327,9 +333,7 @@ fn generated(placed: &[Placed]) -> Vec<Table> {
             }
         }
     }
-    vec![
-        staff, training, questions, results, media, stocktakes, sightings,
-    ]
+    vec![staff, training, results, media, stocktakes, sightings]
 }
 
 /// How one ledger asset looked when seen: (tag present, wire lock, password note).
@@ -388,5 +392,26 @@ pub async fn load(
         }
     }
     session.finish(true).await?;
+    start_this_years_campaign(db, scope, actor).await?;
     Ok(rows)
+}
+
+/// This fiscal year's self-check, open from April with the R4 bank, so staff can answer.
+async fn start_this_years_campaign(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let year = daicho_domain::FiscalYear::of(chrono::Local::now().date_naive());
+    let campaign = daicho_store::Campaign {
+        campaign: format!("R{}", year.0 - 2018),
+        fiscal_year: i64::from(year.0),
+        title: Some(format!("{}情報セキュリティセルフチェック", year.label_ja())),
+        opens_on: Some(format!("{}-04-01", year.0)),
+        closes_on: None,
+    };
+    daicho_reports::campaign::start(db, scope, actor, &campaign, Some("R4"))
+        .await
+        .map_err(|e| StoreError::Conflict(format!("demo self-check: {e}")))?;
+    Ok(())
 }

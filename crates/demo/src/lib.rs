@@ -51,7 +51,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
         });
     }
     let actor = Actor::system("demo");
-    for (code, name, parent) in city::DEPARTMENTS {
+    for (code, name, parent) in city::DEPARTMENTS.iter().chain(city::OTHER_DEPARTMENTS) {
         let level = match (parent, code.ends_with("00")) {
             (None, _) => DepartmentLevel::Bureau,
             (Some(_), true) => DepartmentLevel::Section,
@@ -90,7 +90,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
     Ok(DemoSummary {
         tenant,
         created: true,
-        departments: city::DEPARTMENTS.len(),
+        departments: city::DEPARTMENTS.len() + city::OTHER_DEPARTMENTS.len(),
         asset_entries: entries,
     })
 }

@@ -7,6 +7,7 @@ mod code_enum;
 pub mod department;
 pub mod error;
 pub mod role;
+pub mod self_check;
 pub mod tenant;
 pub mod values;
 pub mod wareki;

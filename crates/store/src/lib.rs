@@ -17,6 +17,8 @@ mod mappings;
 mod migrate;
 mod rule_settings;
 mod scope;
+#[macro_use]
+mod self_check;
 mod sessions;
 mod snapshot;
 mod sql;
@@ -37,6 +39,9 @@ pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use mappings::ColumnMapping;
 pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};
 pub use scope::{Actor, Scope};
+pub use self_check::{
+    Campaign, Course, Question, QuestionCount, StaffMember, StaffTraining, TrainingCount,
+};
 pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 pub use tenants::Tenant;

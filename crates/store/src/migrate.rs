@@ -42,6 +42,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "self_check_training",
+        common: include_str!("migrations/0005_self_check_training.sql"),
+        sqlite: "",
+        postgres: include_str!("migrations/0005_self_check_training.postgres.sql"),
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -294,17 +294,36 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
     },
     SnapshotTable {
         name: "self_check_results",
-        about: "セルフチェックの設問別・所属別の結果",
+        about: "セルフチェックの設問別・所属別の結果（集計の取込と職員の回答の合計）",
         columns: &[
             ("campaign", T, "x.campaign"),
+            ("fiscal_year", I, "c.fiscal_year"),
             ("question_id", T, "x.question_id"),
             ("category", T, "q.category"),
             ("department", T, "d.code"),
             ("respondents", I, "x.respondents"),
             ("correct", I, "x.correct"),
         ],
-        from: "self_check_results x LEFT JOIN departments d ON d.id = x.department_id \
-               LEFT JOIN self_check_questions q ON q.tenant_id = x.tenant_id AND q.question_id = x.question_id",
+        from: concat!(
+            "(",
+            self_check_counts_sql!(),
+            ") x LEFT JOIN departments d ON d.id = x.department_id \
+             LEFT JOIN self_check_questions q ON q.tenant_id = x.tenant_id \
+               AND q.campaign = x.campaign AND q.question_id = x.question_id \
+             LEFT JOIN self_check_campaigns c ON c.tenant_id = x.tenant_id AND c.campaign = x.campaign"
+        ),
+    },
+    SnapshotTable {
+        name: "training_counts",
+        about: "研修の所属別受講者数（職員・会計年度任用職員）",
+        columns: &[
+            ("course", T, "x.course"),
+            ("fiscal_year", I, "x.fiscal_year"),
+            ("department", T, "d.code"),
+            ("regular", I, "x.regular"),
+            ("fiscal_year_appointed", I, "x.fiscal_year_appointed"),
+        ],
+        from: "training_counts x LEFT JOIN departments d ON d.id = x.department_id",
     },
     SnapshotTable {
         name: "audits",

@@ -9,6 +9,7 @@ pub mod department;
 pub mod eol;
 pub mod export;
 pub mod import;
+pub mod report;
 pub mod rule;
 pub mod serve;
 pub mod tenant;

@@ -72,7 +72,7 @@ pub const BUNDLE: &[(&str, &str)] = &[
     ),
     (
         "self_check_questions.csv",
-        "question_id,category,text,choices,answer\nQ1,パスワード,付箋に書いてよいか,はい|いいえ,いいえ\n",
+        "campaign,question_id,category,text,choices,answer\nR4,Q1,パスワード,付箋に書いてよいか,はい|いいえ,いいえ\n",
     ),
     (
         "self_check_results.csv",

@@ -9,9 +9,10 @@ mod remove;
 mod specs;
 mod write;
 
-pub use cell::parse_cell;
+pub use cell::{fiscal_year, parse_cell};
 pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
 pub use specs::{LEDGERS, ledger};
+pub use write::RefusedRow;
 
 /// What a column holds, and so how a cell is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

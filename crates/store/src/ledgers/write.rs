@@ -487,3 +487,39 @@ fn show(v: &Json) -> String {
         other => other.to_string(),
     }
 }
+
+/// A row refused by [`Db::write_rows`]: its position (from 0) and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedRow {
+    pub row: usize,
+    pub errors: Vec<FieldError>,
+}
+
+impl crate::Db {
+    /// Writes rows of ledgers, named by column, all or nothing, each with its history: for
+    /// a program's own changes (a campaign and its bank, a person's answers) that must go
+    /// through the same checks as an import.
+    pub async fn write_rows(
+        &self,
+        scope: &crate::Scope,
+        actor: &crate::Actor,
+        rows: &[(&'static Ledger, Vec<(&str, String)>)],
+    ) -> Result<Result<usize, RefusedRow>, StoreError> {
+        let mut session = self.begin_import(scope, actor).await?;
+        for (i, (ledger, row)) in rows.iter().enumerate() {
+            let mut cells = Vec::with_capacity(row.len());
+            for (name, value) in row {
+                let column = ledger.column(name).ok_or_else(|| {
+                    StoreError::Conflict(format!("{}: no column {name}", ledger.name))
+                })?;
+                cells.push((column, value.clone()));
+            }
+            if let Err(errors) = session.upsert_row(ledger, &cells).await? {
+                session.finish(false).await?;
+                return Ok(Err(RefusedRow { row: i, errors }));
+            }
+        }
+        session.finish(true).await?;
+        Ok(Ok(rows.len()))
+    }
+}

@@ -1,0 +1,182 @@
+//! What is done to a self-check campaign: starting one with a bank (the shipped R4 bank or
+//! an earlier campaign's), and taking one person's answers — once per person, every
+//! question answered with one of its choices, only while the campaign is open. Both write
+//! through the ledger engine, so they are checked like an import and kept in the history.
+
+use crate::ReportError;
+use crate::self_check::{DEFAULT_BANK, choices};
+use chrono::NaiveDate;
+use daicho_store::ledgers::{Ledger, ledger};
+use daicho_store::{Actor, Campaign, Db, Question, Scope, StaffMember};
+use std::collections::HashMap;
+
+/// The shipped bank's questions.
+pub fn default_bank() -> Result<Vec<Question>, ReportError> {
+    let mut reader = csv::Reader::from_reader(DEFAULT_BANK.as_bytes());
+    let mut bank = Vec::new();
+    for record in reader.records() {
+        let r = record.map_err(|e| ReportError::NotFound(format!("設問集: {e}")))?;
+        let cell = |i: usize| r.get(i).unwrap_or_default().to_string();
+        bank.push(Question {
+            question_id: cell(1),
+            category: cell(2),
+            text: cell(3),
+            choices: cell(4),
+            answer: cell(5),
+            explanation: Some(cell(6)).filter(|e| !e.is_empty()),
+        });
+    }
+    Ok(bank)
+}
+
+fn spec(name: &str) -> Result<&'static Ledger, ReportError> {
+    ledger(name).ok_or_else(|| ReportError::NotFound(format!("台帳 {name} がありません")))
+}
+
+fn refused(r: daicho_store::ledgers::RefusedRow) -> ReportError {
+    ReportError::Invalid(
+        r.errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Starts `campaign` with the bank of campaign `from`, or the shipped bank. Returns the
+/// number of questions.
+pub async fn start(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    campaign: &Campaign,
+    from: Option<&str>,
+) -> Result<usize, ReportError> {
+    if db
+        .self_check_campaign(scope.tenant_id, &campaign.campaign)
+        .await?
+        .is_some()
+    {
+        return Err(ReportError::Invalid(format!(
+            "実施回「{}」はすでにあります",
+            campaign.campaign
+        )));
+    }
+    let bank = match from {
+        Some(from) => {
+            let bank = db.self_check_questions(scope.tenant_id, from).await?;
+            if bank.is_empty() {
+                return Err(ReportError::NotFound(format!(
+                    "実施回「{from}」の設問がありません"
+                )));
+            }
+            bank
+        }
+        None => default_bank()?,
+    };
+    let (campaigns, questions) = (spec("self_check_campaigns")?, spec("self_check_questions")?);
+    let mut rows = vec![(
+        campaigns,
+        vec![
+            ("campaign", campaign.campaign.clone()),
+            ("fiscal_year", campaign.fiscal_year.to_string()),
+            ("title", campaign.title.clone().unwrap_or_default()),
+            ("opens_on", campaign.opens_on.clone().unwrap_or_default()),
+            ("closes_on", campaign.closes_on.clone().unwrap_or_default()),
+        ],
+    )];
+    for q in &bank {
+        rows.push((
+            questions,
+            vec![
+                ("campaign", campaign.campaign.clone()),
+                ("question_id", q.question_id.clone()),
+                ("category", q.category.clone()),
+                ("text", q.text.clone()),
+                ("choices", q.choices.clone()),
+                ("answer", q.answer.clone()),
+                ("explanation", q.explanation.clone().unwrap_or_default()),
+            ],
+        ));
+    }
+    db.write_rows(scope, actor, &rows).await?.map_err(refused)?;
+    Ok(bank.len())
+}
+
+/// Whether answers are taken on `today`: from the opening day (if any) to the closing day
+/// (if any), both included.
+pub fn is_open(campaign: &Campaign, today: NaiveDate) -> bool {
+    let day = today.format("%Y-%m-%d").to_string();
+    campaign
+        .opens_on
+        .as_deref()
+        .is_none_or(|o| o <= day.as_str())
+        && campaign
+            .closes_on
+            .as_deref()
+            .is_none_or(|c| day.as_str() <= c)
+}
+
+/// Records `staff`'s answers (question id → chosen value) to `campaign` on `today`.
+/// Refused, changing nothing, when the campaign is closed, the person already answered, or
+/// a question is unanswered or answered with something not among its choices.
+pub async fn submit(
+    db: &Db,
+    tenant_id: i64,
+    actor: &Actor,
+    campaign: &Campaign,
+    staff: &StaffMember,
+    answers: &HashMap<String, String>,
+    today: NaiveDate,
+) -> Result<(), ReportError> {
+    if !is_open(campaign, today) {
+        return Err(ReportError::Invalid(format!(
+            "実施回「{}」は回答を受け付けていません",
+            campaign.campaign
+        )));
+    }
+    if !db
+        .self_check_answers_of(tenant_id, &campaign.campaign, staff.id)
+        .await?
+        .is_empty()
+    {
+        return Err(ReportError::Invalid(
+            "この実施回にはすでに回答しています（回答は一人一回です）".into(),
+        ));
+    }
+    let bank = db
+        .self_check_questions(tenant_id, &campaign.campaign)
+        .await?;
+    let mut missing = Vec::new();
+    let spec = spec("self_check_answers")?;
+    let mut rows = Vec::with_capacity(bank.len());
+    for q in &bank {
+        let given = answers.get(&q.question_id).map(|a| a.trim()).unwrap_or("");
+        if !choices(&q.choices).iter().any(|c| c.value == given) {
+            missing.push(q.question_id.clone());
+            continue;
+        }
+        rows.push((
+            spec,
+            vec![
+                ("campaign", campaign.campaign.clone()),
+                ("staff_id", staff.staff_id.clone()),
+                ("question_id", q.question_id.clone()),
+                ("answer", given.to_string()),
+                ("answered_on", today.format("%Y-%m-%d").to_string()),
+            ],
+        ));
+    }
+    if !missing.is_empty() {
+        return Err(ReportError::Invalid(format!(
+            "答えていない設問があります: {}",
+            missing.join("、")
+        )));
+    }
+    // A person's own answers are theirs to write whatever their role: the scope is the
+    // whole tenant, and this function writes nothing but that person's rows.
+    db.write_rows(&Scope::tenant(tenant_id), actor, &rows)
+        .await?
+        .map_err(refused)?;
+    Ok(())
+}

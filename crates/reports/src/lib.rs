@@ -1,0 +1,29 @@
+//! Reports on the staff side of PDCA, built from the store and rendered for people: the
+//! self-check scored per category, question and department exactly as the reference
+//! report scores it (総論3), and training participants per course and department with
+//! coverage. Each report is a view model (`load`) with JSON, text-table and XLSX renderers,
+//! shared by the CLI (`daicho report`) and the web screens; and the two things done to a
+//! campaign (`campaign`): starting it with a bank, and taking a person's answers.
+
+pub mod campaign;
+pub mod self_check;
+pub mod training;
+mod xlsx;
+
+use daicho_store::StoreError;
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    NotFound(String),
+    /// A request refused as it stands (closed campaign, second submission, bad answer).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("XLSX を書けませんでした: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
