@@ -281,8 +281,19 @@ impl SelfCheckReport {
         Ok(())
     }
 
-    /// The report as an XLSX workbook: 総合判定, 設問別, 所属別.
+    /// Writes the report as an XLSX workbook to `path`.
     pub fn write_xlsx(&self, path: &Path) -> Result<(), ReportError> {
+        self.workbook()?.save(path)?;
+        Ok(())
+    }
+
+    /// The XLSX workbook as bytes, for a download.
+    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, ReportError> {
+        Ok(self.workbook()?.save_to_buffer()?)
+    }
+
+    /// The report as a workbook: 総合判定, 設問別, 所属別.
+    fn workbook(&self) -> Result<rust_xlsxwriter::Workbook, ReportError> {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let mut sheet = Sheet::new(&mut wb, "総合判定")?;
         sheet.row(&["項目", "設問数", "回答者", "正解数", "得点", "評価"])?;
@@ -315,8 +326,7 @@ impl SelfCheckReport {
             cells.extend(d.categories.iter().map(|c| score_text(c.score)));
             sheet.row(&cells)?;
         }
-        wb.save(path)?;
-        Ok(())
+        Ok(wb)
     }
 }
 

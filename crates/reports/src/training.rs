@@ -261,8 +261,19 @@ impl TrainingReport {
         Ok(())
     }
 
-    /// The report as an XLSX workbook: one sheet per course, 受講率, 未受講者.
+    /// Writes the report as an XLSX workbook to `path`.
     pub fn write_xlsx(&self, path: &Path) -> Result<(), ReportError> {
+        self.workbook()?.save(path)?;
+        Ok(())
+    }
+
+    /// The XLSX workbook as bytes, for a download.
+    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, ReportError> {
+        Ok(self.workbook()?.save_to_buffer()?)
+    }
+
+    /// The report as a workbook: one sheet per course, 受講率, 未受講者.
+    fn workbook(&self) -> Result<rust_xlsxwriter::Workbook, ReportError> {
         let mut wb = rust_xlsxwriter::Workbook::new();
         for t in &self.courses {
             // Sheet names are at most 31 characters and unique.
@@ -296,8 +307,7 @@ impl TrainingReport {
         for s in &self.untrained {
             sheet.row(&untrained_cells(s))?;
         }
-        wb.save(path)?;
-        Ok(())
+        Ok(wb)
     }
 }
 

@@ -30,7 +30,14 @@ fn the_shipped_bank_is_the_reports_31_questions_in_6_categories() {
     categories.dedup();
     assert_eq!(
         categories,
-        ["組織体制", "情報資産の管理", "物理的セキュリティ", "人的セキュリティ", "技術的セキュリティ", "マイナンバー制度"]
+        [
+            "組織体制",
+            "情報資産の管理",
+            "物理的セキュリティ",
+            "人的セキュリティ",
+            "技術的セキュリティ",
+            "マイナンバー制度"
+        ]
     );
     // Every answer is one of its question's choices, and every question explains itself.
     for q in &bank {
@@ -38,19 +45,29 @@ fn the_shipped_bank_is_the_reports_31_questions_in_6_categories() {
             .into_iter()
             .map(|c| c.value)
             .collect();
-        assert!(values.contains(&q.answer), "{}: {} not in {values:?}", q.question_id, q.answer);
+        assert!(
+            values.contains(&q.answer),
+            "{}: {} not in {values:?}",
+            q.question_id,
+            q.answer
+        );
         assert!(q.explanation.is_some(), "{}", q.question_id);
     }
     // 4-5 (passwords): the right answer is the 8-character, 3-kind password.
     let q = bank.iter().find(|q| q.question_id == "4-5").expect("4-5");
     assert_eq!(q.answer, "2");
-    assert!(q.choices.contains("2. 英字の大文字、小文字、数字、記号のうち3種類以上"));
+    assert!(
+        q.choices
+            .contains("2. 英字の大文字、小文字、数字、記号のうち3種類以上")
+    );
 }
 
 #[tokio::test]
 async fn r4_scores_and_bands_come_out_as_the_report_prints_them() {
     let (db, scope) = demo().await;
-    let report = SelfCheckReport::load(&db, &scope, "R4").await.expect("report");
+    let report = SelfCheckReport::load(&db, &scope, "R4")
+        .await
+        .expect("report");
     let printed: Vec<(String, usize, u64, String)> = report
         .categories
         .iter()
@@ -87,7 +104,10 @@ async fn r4_scores_and_bands_come_out_as_the_report_prints_them() {
         .as_array()
         .and_then(|qs| qs.iter().find(|q| q["question_id"] == "5-5"))
         .expect("5-5");
-    assert_eq!((q55["correct"].as_u64(), q55["rate"].as_u64()), (Some(1902), Some(71)));
+    assert_eq!(
+        (q55["correct"].as_u64(), q55["rate"].as_u64()),
+        (Some(1902), Some(71))
+    );
     // The report gives the city's totals only; the demo keeps them on 情報政策課.
     assert_eq!(json["departments"][0]["department"], "010200");
     assert_eq!(json["departments"][0]["categories"][1]["score"], 8.9);
@@ -97,7 +117,13 @@ async fn r4_scores_and_bands_come_out_as_the_report_prints_them() {
     report.write_xlsx(&path).expect("xlsx");
     let mut wb: Xlsx<_> = open_workbook(&path).expect("open");
     let sheet = wb.worksheet_range("総合判定").expect("sheet");
-    let row: Vec<String> = sheet.rows().nth(2).expect("row").iter().map(|c| c.to_string()).collect();
+    let row: Vec<String> = sheet
+        .rows()
+        .nth(2)
+        .expect("row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(row[..5], ["情報資産の管理", "5", "2665", "11798", "8.9"]);
 }
 
@@ -108,9 +134,17 @@ async fn r4_training_tables_are_the_reports() {
         .await
         .expect("report");
     let e = report.course("e_learning").expect("研修Ⅰ");
-    assert_eq!((e.rows.len(), e.regular, e.fiscal_year_appointed, e.total()), (109, 269, 97, 366));
+    assert_eq!(
+        (e.rows.len(), e.regular, e.fiscal_year_appointed, e.total()),
+        (109, 269, 97, 366)
+    );
     assert_eq!(e.course.name, "情報セキュリティ研修Ⅰ");
-    assert!(e.course.provider.as_deref().is_some_and(|p| p.contains("J-LIS")));
+    assert!(
+        e.course
+            .provider
+            .as_deref()
+            .is_some_and(|p| p.contains("J-LIS"))
+    );
     let row = |t: &daicho_reports::training::CourseTable, name: &str| {
         t.rows
             .iter()
@@ -121,7 +155,10 @@ async fn r4_training_tables_are_the_reports() {
     assert_eq!(row(e, "中央図書館"), Some((1, 33)));
     assert_eq!(row(e, "清末支所"), Some((1, 0)));
     let c = report.course("classroom").expect("研修Ⅱ");
-    assert_eq!((c.rows.len(), c.regular, c.fiscal_year_appointed, c.total()), (124, 115, 9, 124));
+    assert_eq!(
+        (c.rows.len(), c.regular, c.fiscal_year_appointed, c.total()),
+        (124, 115, 9, 124)
+    );
     assert_eq!(row(c, "障害者支援課"), Some((0, 1)));
     // Courses in the report's order: Ⅰ before Ⅱ.
     assert_eq!(report.courses[0].course.course, "e_learning");
@@ -132,7 +169,13 @@ async fn r4_training_tables_are_the_reports() {
     let mut wb: Xlsx<_> = open_workbook(&path).expect("open");
     let names = wb.sheet_names();
     let sheet = wb.worksheet_range(&names[0]).expect("sheet");
-    let last: Vec<String> = sheet.rows().last().expect("total").iter().map(|c| c.to_string()).collect();
+    let last: Vec<String> = sheet
+        .rows()
+        .last()
+        .expect("total")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(last[1..], ["合計", "269", "97", "366"]);
 }
 
@@ -150,7 +193,14 @@ async fn coverage_counts_people_trained_within_the_years() {
         .expect("教育研修課");
     assert_eq!(edu.trained, 1);
     assert!(edu.staff > 1);
-    assert_eq!(within.untrained.iter().filter(|s| s.staff.department.as_deref() == Some("080100")).count() as u64, edu.staff - 1);
+    assert_eq!(
+        within
+            .untrained
+            .iter()
+            .filter(|s| s.staff.department.as_deref() == Some("080100"))
+            .count() as u64,
+        edu.staff - 1
+    );
     // Three years and a day later, nobody's training counts any more.
     let later = TrainingReport::load(&db, &scope, 2026, day("2026-06-02"), 3)
         .await
@@ -161,7 +211,10 @@ async fn coverage_counts_people_trained_within_the_years() {
 }
 
 fn answers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(q, a)| (q.to_string(), a.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(q, a)| (q.to_string(), a.to_string()))
+        .collect()
 }
 
 #[tokio::test]
@@ -175,45 +228,130 @@ async fn a_persons_answers_count_for_their_department_once() {
         opens_on: Some("2026-10-01".into()),
         closes_on: Some("2026-12-31".into()),
     };
-    assert_eq!(campaign::start(&db, &scope, &actor, &campaign, None).await.expect("start"), 31);
+    assert_eq!(
+        campaign::start(&db, &scope, &actor, &campaign, None)
+            .await
+            .expect("start"),
+        31
+    );
     let again = campaign::start(&db, &scope, &actor, &campaign, None).await;
     assert!(again.is_err_and(|e| e.to_string().contains("すでにあります")));
 
-    let bank = db.self_check_questions(scope.tenant_id, "T1").await.expect("bank");
-    let staff = db.staff_training(&scope, "2026-11-01").await.expect("staff");
-    let person = staff.iter().find(|s| s.staff.department.as_deref() == Some("080500")).expect("staff");
+    let bank = db
+        .self_check_questions(scope.tenant_id, "T1")
+        .await
+        .expect("bank");
+    let staff = db
+        .staff_training(&scope, "2026-11-01")
+        .await
+        .expect("staff");
+    let person = staff
+        .iter()
+        .find(|s| s.staff.department.as_deref() == Some("080500"))
+        .expect("staff");
     // All right but 1-1.
-    let mut given: HashMap<String, String> = bank.iter().map(|q| (q.question_id.clone(), q.answer.clone())).collect();
+    let mut given: HashMap<String, String> = bank
+        .iter()
+        .map(|q| (q.question_id.clone(), q.answer.clone()))
+        .collect();
     given.insert("1-1".into(), "1".into());
 
     // Refused, nothing written: closed, a missing answer, a value not among the choices.
     let today = day("2026-11-28");
-    let closed = campaign::submit(&db, scope.tenant_id, &actor, &campaign, &person.staff, &given, day("2027-01-01")).await;
+    let closed = campaign::submit(
+        &db,
+        scope.tenant_id,
+        &actor,
+        &campaign,
+        &person.staff,
+        &given,
+        day("2027-01-01"),
+    )
+    .await;
     assert!(closed.is_err_and(|e| e.to_string().contains("受け付けていません")));
     let mut missing = given.clone();
     missing.remove("6-6");
-    let refused = campaign::submit(&db, scope.tenant_id, &actor, &campaign, &person.staff, &missing, today).await;
+    let refused = campaign::submit(
+        &db,
+        scope.tenant_id,
+        &actor,
+        &campaign,
+        &person.staff,
+        &missing,
+        today,
+    )
+    .await;
     assert!(refused.is_err_and(|e| e.to_string().contains("6-6")));
     let mut wrong = given.clone();
     wrong.insert("6-1".into(), "4".into());
-    assert!(campaign::submit(&db, scope.tenant_id, &actor, &campaign, &person.staff, &wrong, today).await.is_err());
-    assert!(db.self_check_answers_of(scope.tenant_id, "T1", person.staff.id).await.expect("answers").is_empty());
-
-    campaign::submit(&db, scope.tenant_id, &actor, &campaign, &person.staff, &given, today)
+    assert!(
+        campaign::submit(
+            &db,
+            scope.tenant_id,
+            &actor,
+            &campaign,
+            &person.staff,
+            &wrong,
+            today
+        )
         .await
-        .expect("submit");
-    let second = campaign::submit(&db, scope.tenant_id, &actor, &campaign, &person.staff, &answers(&[]), today).await;
+        .is_err()
+    );
+    assert!(
+        db.self_check_answers_of(scope.tenant_id, "T1", person.staff.id)
+            .await
+            .expect("answers")
+            .is_empty()
+    );
+
+    campaign::submit(
+        &db,
+        scope.tenant_id,
+        &actor,
+        &campaign,
+        &person.staff,
+        &given,
+        today,
+    )
+    .await
+    .expect("submit");
+    let second = campaign::submit(
+        &db,
+        scope.tenant_id,
+        &actor,
+        &campaign,
+        &person.staff,
+        &answers(&[]),
+        today,
+    )
+    .await;
     assert!(second.is_err_and(|e| e.to_string().contains("一人一回")));
 
-    let report = SelfCheckReport::load(&db, &scope, "T1").await.expect("report");
+    let report = SelfCheckReport::load(&db, &scope, "T1")
+        .await
+        .expect("report");
     let library = report.department("080500").expect("中央図書館");
     assert_eq!(library.respondents, 1);
     // 組織体制: 4 of 5 → 8.0; every other category 10.0.
-    let scores: Vec<String> = library.categories.iter().map(|c| c.score.map(|s| s.to_string()).unwrap_or_default()).collect();
+    let scores: Vec<String> = library
+        .categories
+        .iter()
+        .map(|c| c.score.map(|s| s.to_string()).unwrap_or_default())
+        .collect();
     assert_eq!(scores, ["8.0", "10.0", "10.0", "10.0", "10.0", "10.0"]);
-    assert_eq!(library.categories[0].score.map(|s| s.band().label_ja()), Some("十分理解できているようです。100%目指してがんばりましょう"));
-    assert_eq!(library.categories[1].score.map(|s| s.band().label_ja()), Some("100%です！おめでとうございます！"));
+    assert_eq!(
+        library.categories[0].score.map(|s| s.band().label_ja()),
+        Some("十分理解できているようです。100%目指してがんばりましょう")
+    );
+    assert_eq!(
+        library.categories[1].score.map(|s| s.band().label_ja()),
+        Some("100%です！おめでとうございます！")
+    );
     // The audit sees the same answers.
-    let q11 = report.questions.iter().find(|q| q.question.question_id == "1-1").expect("1-1");
+    let q11 = report
+        .questions
+        .iter()
+        .find(|q| q.question.question_id == "1-1")
+        .expect("1-1");
     assert_eq!((q11.respondents, q11.correct, q11.rate), (1, 0, Some(0)));
 }

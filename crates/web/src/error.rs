@@ -7,6 +7,7 @@ use crate::view::ErrorPage;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_reports::ReportError;
 use daicho_rules::AuditError;
 use daicho_store::StoreError;
 
@@ -48,6 +49,17 @@ impl From<AuditError> for AppError {
         match e {
             AuditError::Store(s) => s.into(),
             AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
+            other => AppError::Invalid(other.to_string()),
+        }
+    }
+}
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Store(s) => s.into(),
+            ReportError::NotFound(_) => AppError::NotFound,
+            ReportError::Invalid(m) => AppError::Invalid(m),
             other => AppError::Invalid(other.to_string()),
         }
     }

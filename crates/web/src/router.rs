@@ -2,7 +2,7 @@
 
 use crate::handlers::{
     account, assets, dashboard, departments, findings, import, ledger_form, ledgers, login, media,
-    rules, static_files,
+    rules, self_check, static_files, training,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -67,6 +67,19 @@ pub fn router(state: AppState) -> Router {
         .route("/rules", get(rules::index))
         .route("/rules/{id}", get(rules::show).post(rules::update))
         .route("/waivers", get(rules::waivers).post(rules::add_waiver))
+        .route(
+            "/self-check",
+            get(self_check::index).post(self_check::create),
+        )
+        .route("/self-check/{campaign}", get(self_check::report))
+        .route("/self-check/{campaign}/xlsx", get(self_check::xlsx))
+        .route(
+            "/self-check/{campaign}/answer",
+            get(self_check::answer_form).post(self_check::answer),
+        )
+        .route("/self-check/{campaign}/mine", get(self_check::mine))
+        .route("/training", get(training::show))
+        .route("/training/xlsx", get(training::xlsx))
         .route("/static/style.css", get(static_files::style))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn(security_headers))

@@ -12,4 +12,6 @@ pub mod ledgers;
 pub mod login;
 pub mod media;
 pub mod rules;
+pub mod self_check;
 pub mod static_files;
+pub mod training;

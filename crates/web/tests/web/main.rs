@@ -10,3 +10,4 @@ mod import;
 mod isolation;
 mod ledgers;
 mod pages;
+mod self_check;

@@ -1,0 +1,191 @@
+//! Training (情報セキュリティ研修) on screen: GET /training?year=R4 shows each course's
+//! participants per department split 職員 / 会計年度任用職員 (the report's tables), coverage
+//! per department and the people not trained within the years asked; GET /training/xlsx
+//! the same as a workbook.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, Response};
+use chrono::NaiveDate;
+use daicho_domain::FiscalYear;
+use daicho_reports::self_check::rate_text;
+use daicho_reports::training::{TrainingReport, employment_label};
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::handlers::self_check::xlsx_download;
+use crate::state::AppState;
+use crate::view::{Layout, url_encode};
+
+#[derive(Deserialize, Default)]
+pub struct TrainingQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    years: Option<u32>,
+}
+
+/// One course's table on the page.
+pub struct CourseView {
+    pub name: String,
+    pub kind: &'static str,
+    pub provider: String,
+    pub parts: String,
+    pub rows: Vec<(String, i64, i64, i64)>,
+    pub regular: i64,
+    pub fiscal_year_appointed: i64,
+    pub total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "training.html")]
+struct TrainingPage {
+    layout: Layout,
+    year: String,
+    year_label: String,
+    years: u32,
+    as_of: String,
+    courses: Vec<CourseView>,
+    coverage: Vec<(String, u64, u64, String)>,
+    untrained: Vec<(String, String, String, String, String)>,
+    xlsx_href: String,
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &TrainingQuery,
+) -> Result<TrainingReport, AppError> {
+    let today = chrono::Local::now().date_naive();
+    let year = if query.year.trim().is_empty() {
+        i64::from(FiscalYear::of(today).0)
+    } else {
+        daicho_store::ledgers::fiscal_year(&query.year).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "年度「{}」を読めません（2022、R4、令和4年度など）。",
+                query.year
+            ))
+        })?
+    };
+    let last_day = i32::try_from(year)
+        .map(|y| FiscalYear(y).last_day())
+        .unwrap_or(NaiveDate::MAX);
+    let years = query.years.unwrap_or(3).clamp(1, 50);
+    Ok(TrainingReport::load(&state.db, &user.scope, year, last_day.min(today), years).await?)
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "e_learning" => "e-ラーニング",
+        "classroom" => "集合研修",
+        _ => "",
+    }
+}
+
+/// GET /training
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<TrainingQuery>,
+) -> Result<Html<String>, AppError> {
+    let report = load(&state, &user, &query).await?;
+    let courses = report
+        .courses
+        .iter()
+        .map(|t| CourseView {
+            name: t.course.name.clone(),
+            kind: kind_label(&t.course.kind),
+            provider: t.course.provider.clone().unwrap_or_default(),
+            parts: t
+                .course
+                .parts
+                .clone()
+                .unwrap_or_default()
+                .replace('|', "・"),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.department_name
+                            .clone()
+                            .unwrap_or_else(|| "所属なし".into()),
+                        r.regular,
+                        r.fiscal_year_appointed,
+                        r.regular + r.fiscal_year_appointed,
+                    )
+                })
+                .collect(),
+            regular: t.regular,
+            fiscal_year_appointed: t.fiscal_year_appointed,
+            total: t.total(),
+        })
+        .collect();
+    let year = report.fiscal_year.to_string();
+    Ok(Html(
+        TrainingPage {
+            layout: Layout::new(
+                &user,
+                format!("{} 情報セキュリティ研修", report.year_label()),
+                "training",
+            ),
+            year_label: report.year_label(),
+            years: report.years,
+            as_of: report.as_of.format("%Y-%m-%d").to_string(),
+            courses,
+            coverage: report
+                .coverage
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone().unwrap_or_else(|| "所属なし".into()),
+                        c.staff,
+                        c.trained,
+                        rate_text(c.rate),
+                    )
+                })
+                .collect(),
+            untrained: report
+                .untrained
+                .iter()
+                .map(|s| {
+                    (
+                        s.staff.staff_id.clone(),
+                        s.staff.name.clone().unwrap_or_default(),
+                        s.staff
+                            .department_name
+                            .clone()
+                            .unwrap_or_else(|| "所属なし".into()),
+                        employment_label(&s.staff.employment).to_string(),
+                        s.last_taken_on
+                            .clone()
+                            .unwrap_or_else(|| "受講記録なし".into()),
+                    )
+                })
+                .collect(),
+            xlsx_href: format!(
+                "/training/xlsx?year={}&years={}",
+                url_encode(&year),
+                report.years
+            ),
+            year,
+        }
+        .render()?,
+    ))
+}
+
+/// GET /training/xlsx
+pub async fn xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<TrainingQuery>,
+) -> Result<Response, AppError> {
+    let report = load(&state, &user, &query).await?;
+    let bytes = report.xlsx_bytes()?;
+    Ok(xlsx_download(
+        bytes,
+        &format!("training-{}.xlsx", report.fiscal_year),
+        &format!("情報セキュリティ研修_{}.xlsx", report.year_label()),
+    ))
+}
