@@ -171,7 +171,7 @@ async fn r4_training_tables_are_the_reports() {
     let sheet = wb.worksheet_range(&names[0]).expect("sheet");
     let last: Vec<String> = sheet
         .rows()
-        .last()
+        .next_back()
         .expect("total")
         .iter()
         .map(|c| c.to_string())

@@ -32,77 +32,94 @@ fn chromedriver() -> Option<String> {
         .map(|p| p.to_string())
 }
 
-#[tokio::test]
-async fn login_ledger_filter_and_detail_in_chromium() {
-    let Some(driver_path) = chromedriver() else {
-        assert!(
-            std::env::var_os("DAICHO_REQUIRE_BROWSER").is_none(),
-            "chromedriver is required (apt-get install chromium chromium-driver)"
-        );
-        eprintln!("skipped: chromedriver not installed");
-        return;
-    };
-    let app = TestApp::new().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("listen");
-    let port = listener.local_addr().expect("addr").port();
-    let state = AppState::new(app.db.db.clone(), Settings::default());
-    let server = tokio::spawn(daicho_web::launch(state, listener, std::future::pending()));
-
-    let driver_port = free_port();
-    let _driver = Driver(
-        Command::new(driver_path)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut caps = DesiredCapabilities::chrome();
-    for arg in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-    ] {
-        caps.add_arg(arg).expect("arg");
-    }
-    if std::path::Path::new("/usr/bin/chromium").exists() {
-        caps.set_binary("/usr/bin/chromium").expect("binary");
-    }
-    let browser = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
-        .await
-        .expect("browser session");
-    let result = walk(&browser, port).await;
-    let _ = browser.quit().await;
-    server.abort();
-    result.expect("browser walk");
+/// A running daicho on a free port and a headless Chromium driving it.
+struct Session {
+    browser: WebDriver,
+    port: u16,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _driver: Driver,
 }
 
-async fn walk(browser: &WebDriver, port: u16) -> WebDriverResult<()> {
-    // localhost, not 127.0.0.1: browsers accept Secure cookies from http://localhost.
-    let base = format!("http://localhost:{port}");
-    browser.goto(format!("{base}/assets")).await?;
-    assert!(
-        browser.current_url().await?.as_str().contains("/login"),
-        "the ledger asks for a login first"
-    );
+impl Session {
+    /// Starts the app and a browser with a window of `size` (`1280,900`); `None` when
+    /// chromedriver is not installed and CI did not ask for it.
+    async fn open(app: &TestApp, size: &str) -> Option<Session> {
+        let Some(driver_path) = chromedriver() else {
+            assert!(
+                std::env::var_os("DAICHO_REQUIRE_BROWSER").is_none(),
+                "chromedriver is required (apt-get install chromium chromium-driver)"
+            );
+            eprintln!("skipped: chromedriver not installed");
+            return None;
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listen");
+        let port = listener.local_addr().expect("addr").port();
+        let state = AppState::new(app.db.db.clone(), Settings::default());
+        let server = tokio::spawn(daicho_web::launch(state, listener, std::future::pending()));
+
+        let driver_port = free_port();
+        let driver = Driver(
+            Command::new(driver_path)
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = DesiredCapabilities::chrome();
+        let window = format!("--window-size={size}");
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            window.as_str(),
+        ] {
+            caps.add_arg(arg).expect("arg");
+        }
+        if std::path::Path::new("/usr/bin/chromium").exists() {
+            caps.set_binary("/usr/bin/chromium").expect("binary");
+        }
+        let browser = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
+            .await
+            .expect("browser session");
+        Some(Session {
+            browser,
+            port,
+            server,
+            _driver: driver,
+        })
+    }
+
+    /// localhost, not 127.0.0.1: browsers accept Secure cookies from http://localhost.
+    fn base(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+
+    async fn close(self) {
+        let _ = self.browser.quit().await;
+        self.server.abort();
+    }
+}
+
+/// Logs in through the form of the page the browser is on.
+async fn log_in(browser: &WebDriver, username: &str) -> WebDriverResult<()> {
     browser
         .find(By::Id("username"))
         .await?
-        .send_keys("policy")
+        .send_keys(username)
         .await?;
     browser
         .find(By::Id("password"))
@@ -113,7 +130,117 @@ async fn walk(browser: &WebDriver, port: u16) -> WebDriverResult<()> {
         .find(By::Css("form button[type=submit]"))
         .await?
         .click()
+        .await
+}
+
+#[tokio::test]
+async fn login_ledger_filter_and_detail_in_chromium() {
+    let app = TestApp::new().await;
+    let Some(session) = Session::open(&app, "1280,900").await else {
+        return;
+    };
+    let result = walk(&session.browser, &session.base()).await;
+    session.close().await;
+    result.expect("browser walk");
+}
+
+/// On a phone-sized window, a staff member answers this year's self-check; the
+/// explanations follow, and the department's row appears in the report with its score.
+#[tokio::test]
+async fn a_staff_member_answers_the_self_check_on_a_phone_in_chromium() {
+    let app = TestApp::new().await;
+    app.db
+        .link_user_to_staff("viewer", "080500-P003")
+        .await
+        .expect("link");
+    let code = app.db.self_check_campaigns(app.demo.id).await.expect("q")[0]
+        .campaign
+        .clone();
+    let bank = app
+        .db
+        .self_check_questions(app.demo.id, &code)
+        .await
+        .expect("bank");
+    let Some(session) = Session::open(&app, "390,844").await else {
+        return;
+    };
+    let result = answer_quiz(&session.browser, &session.base(), &code, &bank).await;
+    session.close().await;
+    result.expect("self-check in the browser");
+}
+
+async fn answer_quiz(
+    browser: &WebDriver,
+    base: &str,
+    code: &str,
+    bank: &[daicho_store::Question],
+) -> WebDriverResult<()> {
+    browser.goto(format!("{base}/self-check/{code}")).await?;
+    log_in(browser, "viewer").await?;
+    wait_for_url(browser, &format!("/self-check/{code}")).await?;
+    let before = browser.find(By::Id("departments")).await?.text().await?;
+    assert!(!before.contains("中央図書館"), "{before}");
+
+    browser.goto(format!("{base}/self-check")).await?;
+    browser
+        .find(By::LinkText("回答する"))
+        .await?
+        .click()
         .await?;
+    wait_for_url(browser, "/answer").await?;
+    // Every answer right but 5-5, where the person picks choice 2 (the answer is 1).
+    for q in bank {
+        let value = if q.question_id == "5-5" {
+            "2"
+        } else {
+            q.answer.as_str()
+        };
+        let choice = browser
+            .find(By::Css(format!(
+                "fieldset[id='q-{}'] input[value='{}']",
+                q.question_id, value
+            )))
+            .await?;
+        choice.scroll_into_view().await?;
+        // The label around the radio is the tap target.
+        choice.find(By::XPath("..")).await?.click().await?;
+    }
+    browser
+        .find(By::Css("form.quiz button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    wait_for_url(browser, "/mine").await?;
+    let lead = browser.find(By::Css("p.lead")).await?.text().await?;
+    assert_eq!(lead, "31 問中 30 問正解でした。");
+    let wrong = browser.find(By::Css(".answer.wrong")).await?.text().await?;
+    assert!(wrong.contains("不正解"), "{wrong}");
+    assert!(
+        wrong.contains("外部の記録媒体は、定められた手順と端末で検査します。"),
+        "{wrong}"
+    );
+
+    browser.goto(format!("{base}/self-check/{code}")).await?;
+    let row = browser
+        .find(By::XPath(
+            "//table[@id='departments']//tr[th[contains(., '中央図書館')]]",
+        ))
+        .await?
+        .text()
+        .await?;
+    // 技術的セキュリティ: 5 of 6 → 8.3; the others 10.0.
+    assert!(row.contains("8.3"), "{row}");
+    assert!(row.contains("10.0"), "{row}");
+    Ok(())
+}
+
+async fn walk(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
+    browser.goto(format!("{base}/assets")).await?;
+    assert!(
+        browser.current_url().await?.as_str().contains("/login"),
+        "the ledger asks for a login first"
+    );
+    log_in(browser, "policy").await?;
     wait_for_url(browser, "/assets").await?;
     browser.find(By::Css("table.ledger")).await?;
     assert!(
