@@ -412,6 +412,111 @@ fn the_audit_of_the_demo_city_comes_out_as_json_table_and_workbook() {
 }
 
 #[test]
+fn the_self_check_and_training_reports_come_out_of_the_demo_city() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(daicho(dir.path(), &["demo"]).status.success());
+    let out = daicho(
+        dir.path(),
+        &[
+            "report",
+            "self-check",
+            "--tenant",
+            "990001",
+            "--campaign",
+            "R4",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["campaign"], "R4");
+    let scores: Vec<f64> = json["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .filter_map(|c| c["score"].as_f64())
+        .collect();
+    assert_eq!(scores, [9.2, 8.9, 9.8, 9.7, 8.8, 9.2]);
+    assert_eq!(json["categories"][2]["questions"], 3);
+    assert_eq!(json["categories"][2]["respondents"], 2665);
+
+    let table = text(&daicho(
+        dir.path(),
+        &[
+            "report",
+            "training",
+            "--tenant",
+            "990001",
+            "--fiscal-year",
+            "令和4年度",
+        ],
+    ));
+    assert!(
+        table.contains("令和4年度情報セキュリティ研修Ⅰ 受講者 366名"),
+        "{table}"
+    );
+    assert!(table.contains("\t合計\t115\t9\t124"), "{table}");
+
+    let book = dir.path().join("研修.xlsx");
+    let path = book.to_str().expect("path");
+    let args = [
+        "report",
+        "training",
+        "--tenant",
+        "990001",
+        "--fiscal-year",
+        "2022",
+        "--format",
+        "xlsx",
+        "--output",
+        path,
+    ];
+    assert!(daicho(dir.path(), &args).status.success());
+    assert!(book.exists());
+
+    let missing = refused(
+        dir.path(),
+        &[
+            "report",
+            "self-check",
+            "--tenant",
+            "990001",
+            "--campaign",
+            "R1",
+        ],
+    );
+    assert!(missing.contains("実施回「R1」がありません"), "{missing}");
+    let started = daicho(
+        dir.path(),
+        &[
+            "self-check",
+            "start",
+            "--tenant",
+            "990001",
+            "--campaign",
+            "X1",
+            "--fiscal-year",
+            "2030",
+        ],
+    );
+    assert!(started.status.success(), "{}", text(&started));
+    assert!(text(&started).contains("設問 31 問"), "{}", text(&started));
+    let linked = refused(
+        dir.path(),
+        &[
+            "self-check",
+            "link",
+            "--username",
+            "nobody",
+            "--staff-id",
+            "010200-P001",
+        ],
+    );
+    assert!(linked.contains("nobody"), "{linked}");
+}
+
+#[test]
 fn a_refreshed_catalogue_and_a_tenant_rule_change_the_audit() {
     let dir = tempfile::tempdir().expect("dir");
     assert!(daicho(dir.path(), &["demo"]).status.success());
