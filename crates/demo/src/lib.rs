@@ -7,7 +7,7 @@ mod generate;
 mod ledgers;
 mod situations;
 
-pub use generate::{GENERATED_PREFIX, generate_assets};
+pub use generate::{GENERATED_PREFIX, generate_assets, generate_ledgers};
 
 use daicho_domain::{DepartmentLevel, Role, TenantCode};
 use daicho_store::{

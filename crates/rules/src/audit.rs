@@ -218,6 +218,29 @@ pub async fn run_audit(
         .await
         .map_err(|e| AuditError::Internal(e.to_string()))?
 }
+/// From this many rules an audit runs them on two connections: below it the copy of the
+/// snapshot costs more than it saves.
+const PARALLEL_FROM: usize = 4;
+
+/// Fills a connection's waivers in force and visible departments.
+fn prepare_audit_tables(
+    snapshot: &Snapshot,
+    waived: &[(i64, &str, i64)],
+    visible: Option<&BTreeSet<String>>,
+) -> Result<(), AuditError> {
+    let conn = &snapshot.conn;
+    let mut add =
+        conn.prepare("INSERT INTO temp.waivers (rule, subject, waiver) VALUES (?, ?, ?)")?;
+    for (rule, subject, waiver) in waived {
+        add.execute(rusqlite::params![rule, subject, waiver])?;
+    }
+    let mut show = conn.prepare("INSERT INTO temp.visible (code) VALUES (?)")?;
+    for code in visible.into_iter().flatten() {
+        show.execute([code])?;
+    }
+    Ok(())
+}
+
 /// Department code → (name, parent code).
 type Departments = HashMap<String, (Arc<str>, Option<String>)>;
 
@@ -286,8 +309,10 @@ async fn visible_departments(
     Ok(visible)
 }
 
-/// Runs the rules into the report's results table, in the report's order (grade, then
-/// rule id), with the waivers in force and the visible departments loaded first.
+/// Runs the rules into the report's results tables, in the report's order (grade, then
+/// rule id), with the waivers in force and the visible departments loaded first. With
+/// more than a few rules, a second connection over a copy of the snapshot takes rules
+/// from the same queue on another core; its results are gathered afterwards.
 fn fill(
     mut report: AuditReport,
     mut chosen: Vec<ActiveRule>,
@@ -296,44 +321,60 @@ fn fill(
     options: &AuditOptions,
 ) -> Result<AuditReport, AuditError> {
     chosen.sort_by(|a, b| (a.grade, &a.rule.id).cmp(&(b.grade, &b.rule.id)));
-    let conn = &report.snapshot.conn;
-    {
-        let mut add =
-            conn.prepare("INSERT INTO temp.waivers (rule, subject, waiver) VALUES (?, ?, ?)")?;
-        for w in waivers {
-            if let Some(index) = chosen.iter().position(|r| r.rule.id == w.rule_id) {
-                add.execute(rusqlite::params![
-                    index as i64,
-                    w.subject,
-                    report.waivers.len() as i64
-                ])?;
-                report.waivers.push(WaiverShown {
-                    justification: w.justification.clone(),
-                    approved_by: w.approved_by.clone(),
-                    expires_on: w.expires_on.clone(),
-                });
-            }
-        }
-        let mut show = conn.prepare("INSERT INTO temp.visible (code) VALUES (?)")?;
-        for code in visible.iter().flatten() {
-            show.execute([code])?;
+    let mut waived: Vec<(i64, &str, i64)> = Vec::new();
+    for w in waivers {
+        if let Some(index) = chosen.iter().position(|r| r.rule.id == w.rule_id) {
+            waived.push((index as i64, &w.subject, report.waivers.len() as i64));
+            report.waivers.push(WaiverShown {
+                justification: w.justification.clone(),
+                approved_by: w.approved_by.clone(),
+                expires_on: w.expires_on.clone(),
+            });
         }
     }
-    for (index, r) in chosen.iter().enumerate() {
-        let started = std::time::Instant::now();
-        engine::run(
-            &r.rule,
-            &r.params,
-            &report.snapshot,
-            options.as_of,
-            options.time_limit,
-            Target {
-                rule_index: index,
-                keep_passes: options.include_passes,
-                every_department: visible.is_none(),
-            },
-        )?;
-        tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
+    let fork = if chosen.len() >= PARALLEL_FROM {
+        report.snapshot.fork()?
+    } else {
+        None
+    };
+    tracing::debug!(connections = 1 + usize::from(fork.is_some()), "rules run");
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = |snapshot: &Snapshot| -> Result<(), AuditError> {
+        prepare_audit_tables(snapshot, &waived, visible.as_ref())?;
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(r) = chosen.get(index) else {
+                return Ok(());
+            };
+            let started = std::time::Instant::now();
+            engine::run(
+                &r.rule,
+                &r.params,
+                snapshot,
+                options.as_of,
+                options.time_limit,
+                Target {
+                    rule_index: index,
+                    keep_passes: options.include_passes,
+                    every_department: visible.is_none(),
+                },
+            )?;
+            tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
+        }
+    };
+    match fork {
+        Some(fork) => {
+            let (mine, theirs) = std::thread::scope(|s| {
+                let other = s.spawn(|| work(&fork).map(|()| fork));
+                let mine = work(&report.snapshot);
+                (mine, other.join())
+            });
+            let fork =
+                theirs.map_err(|_| AuditError::Internal("a rule thread panicked".into()))??;
+            mine?;
+            report.snapshot.gather(fork)?;
+        }
+        None => work(&report.snapshot)?,
     }
     report.rules = chosen
         .iter()

@@ -265,7 +265,7 @@ impl AuditReport {
     }
 
     fn query(&self, list: List, filter: &Filter, columns: &str) -> (String, Vec<SqlValue>) {
-        let mut sql = format!("SELECT {columns} FROM temp.results WHERE list = ?");
+        let mut sql = format!("SELECT {columns} FROM all_results WHERE list = ?");
         let mut values = vec![SqlValue::Integer(list.code())];
         sql.push_str(&self.rule_condition(filter));
         if let Some(d) = &filter.department {
@@ -337,7 +337,7 @@ impl AuditReport {
     /// for the rules `filter` keeps; sorted by department code.
     pub fn department_counts(&self, filter: &Filter) -> Result<Vec<DepartmentCount>, AuditError> {
         let sql = format!(
-            "SELECT department, list, count(*) FROM temp.results WHERE 1 = 1{} \
+            "SELECT department, list, count(*) FROM all_results WHERE 1 = 1{} \
              GROUP BY department, list ORDER BY department",
             self.rule_condition(filter)
         );
@@ -389,7 +389,7 @@ impl AuditReport {
         let mut stmt = self
             .snapshot
             .conn
-            .prepare("SELECT list, rule, count(*) FROM temp.results GROUP BY list, rule")?;
+            .prepare("SELECT list, rule, count(*) FROM all_results GROUP BY list, rule")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let (list, rule, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);

@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 
 use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
-use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
+use rusqlite::serialize::{Data, OwnedData};
+use rusqlite::{Connection, DatabaseName};
 
 use crate::AuditError;
 use crate::eol::{Catalogue, End, Identified};
@@ -160,6 +161,7 @@ fn create_schema(conn: &Connection) -> Result<(), AuditError> {
     }
     conn.execute_batch(SOFTWARE_TABLE)?;
     conn.execute_batch(AUDIT_TABLES)?;
+    conn.execute_batch(GATHERED_RESULTS)?;
     Ok(())
 }
 
@@ -178,6 +180,68 @@ const AUDIT_TABLES: &str = "PRAGMA temp_store = FILE;
     CREATE INDEX temp.waivers_subject ON waivers (rule, subject);
     CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);
     PRAGMA temp.cache_size = -65536;";
+
+/// The results of a second connection come back as the database `w` (its temp database,
+/// copied), and the report reads both through `all_results`.
+const GATHERED_RESULTS: &str = "ATTACH ':memory:' AS w;
+    CREATE TABLE w.results (
+        rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
+        outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER);
+    CREATE TEMP VIEW all_results AS
+        SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;";
+
+impl Snapshot {
+    /// A second connection over a copy of this snapshot, sealed the same way, with empty
+    /// audit tables of its own: rules run on both at once. `None` when SQLite cannot hand
+    /// over a copy it owns (the snapshot then runs every rule itself).
+    pub(crate) fn fork(&self) -> Result<Option<Snapshot>, AuditError> {
+        let Some(copy) = unsealed(&self.conn, |c| owned_copy(c, DatabaseName::Main))? else {
+            return Ok(None);
+        };
+        let mut conn = Connection::open_in_memory()?;
+        conn.deserialize(DatabaseName::Main, copy, true)?;
+        conn.execute_batch(AUDIT_TABLES)?;
+        seal(&conn);
+        Ok(Some(Snapshot { conn }))
+    }
+
+    /// Takes the results a fork wrote into its temp database, so this snapshot's
+    /// `all_results` holds them beside its own.
+    pub(crate) fn gather(&mut self, fork: Snapshot) -> Result<(), AuditError> {
+        let Some(results) = unsealed(&fork.conn, |c| owned_copy(c, DatabaseName::Temp))? else {
+            return Err(AuditError::Internal(
+                "the second connection's results could not be copied".into(),
+            ));
+        };
+        drop(fork);
+        self.conn
+            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let gathered = self
+            .conn
+            .deserialize(DatabaseName::Attached("w"), results, true);
+        seal(&self.conn);
+        gathered?;
+        Ok(())
+    }
+}
+
+/// A copy of one database of the connection that SQLite allocated and hands over.
+fn owned_copy(conn: &Connection, db: DatabaseName<'_>) -> rusqlite::Result<Option<OwnedData>> {
+    Ok(match conn.serialize(db)? {
+        Data::Owned(copy) => Some(copy),
+        Data::Shared(_) => None,
+    })
+}
+
+/// Runs `f` with the seal lifted: sqlite3_serialize and sqlite3_deserialize work through
+/// statements of their own (reading sqlite_dbpage, re-attaching a schema) that the seal
+/// refuses. Only daicho's own calls run in between; the seal is back before any check.
+fn unsealed<T>(conn: &Connection, f: impl FnOnce(&Connection) -> T) -> T {
+    conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+    let out = f(conn);
+    seal(conn);
+    out
+}
 
 /// Indexes for the joins rules make (built after loading: cheaper than keeping them up).
 fn index(conn: &Connection) -> Result<(), AuditError> {

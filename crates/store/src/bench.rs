@@ -24,3 +24,28 @@ impl Db {
         Ok(sql.query().fetch_all(self.pool()).await?.len())
     }
 }
+
+impl Db {
+    /// How many rows of `table` have a `column` starting with `prefix` (generated rows).
+    /// `table` and `column` come from the program, never from a user.
+    pub async fn count_generated(
+        &self,
+        scope: &crate::Scope,
+        table: &'static str,
+        column: &'static str,
+        prefix: &str,
+    ) -> Result<usize, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = "
+        ));
+        sql.bind(scope.tenant_id)
+            .push(&format!(" AND {column} LIKE "))
+            .bind(format!("{prefix}%"));
+        let n: i64 = sql
+            .query()
+            .fetch_one(self.pool())
+            .await
+            .and_then(|r| sqlx::Row::try_get(&r, "n"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}

@@ -1,4 +1,5 @@
-//! `daicho bench audit --scale N`: the full audit of the demo city grown to N assets,
+//! `daicho bench audit --scale N`: the full audit of the demo city grown to N assets (with
+//! staff, training, media and contracts in proportion: see `daicho_demo::generate_ledgers`),
 //! beside a floor measured in the same run on the same database — reading every asset
 //! row of the tenant once — and the ratio of the two.
 
@@ -29,6 +30,8 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         .await?;
     if have < args.scale {
         crate::commands::demo::load(&db, args.scale - have).await?;
+    } else {
+        crate::commands::demo::ledgers_for_generated(&db, &tenant).await?;
     }
     let assets = SNAPSHOT_TABLES
         .iter()

@@ -13,6 +13,33 @@ pub struct DemoArgs {
 }
 
 /// Loads the demo city and `scale` generated assets, printing a summary.
+/// Staff, training, media and contracts in proportion to the generated assets (those an
+/// earlier run made without them included).
+pub async fn ledgers_for_generated(db: &Db, tenant: &daicho_store::Tenant) -> anyhow::Result<()> {
+    let scope = daicho_store::Scope::tenant(tenant.id);
+    let assets = db
+        .count_generated_assets(&scope, daicho_demo::GENERATED_PREFIX)
+        .await?;
+    let show = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let written = daicho_demo::generate_ledgers(db, tenant, assets, |done| {
+        if show {
+            eprint!("\r台帳の生成中 {done}/{assets} 件分");
+        }
+    })
+    .await?;
+    if show && written > 0 {
+        eprintln!();
+    }
+    if written > 0 {
+        println!(
+            "生成資産に見合う職員・研修・媒体・持出・契約 {written} 行を追加しました（{:.1} 秒）",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 pub async fn load(db: &Db, scale: usize) -> anyhow::Result<daicho_store::Tenant> {
     let summary = daicho_demo::load(db).await?;
     if summary.created {
@@ -42,6 +69,7 @@ pub async fn load(db: &Db, scale: usize) -> anyhow::Result<daicho_store::Tenant>
             "生成資産 {written} 件を追加しました（{:.1} 秒）",
             started.elapsed().as_secs_f64()
         );
+        ledgers_for_generated(db, &summary.tenant).await?;
     }
     Ok(summary.tenant)
 }
