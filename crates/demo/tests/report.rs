@@ -182,3 +182,35 @@ async fn the_demo_city_fails_every_item_of_the_report_and_nothing_else() {
         assert!(report.summary.count(g, s) > 0, "{g:?} {s:?}");
     }
 }
+
+/// The audit gives the same lists, in the same order, whether its rules run on one
+/// connection or share the work with a second one over a copy of the snapshot.
+#[tokio::test]
+async fn one_or_two_connections_give_the_same_audit() {
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    let scope = Scope::tenant(tenant.id);
+    let audit = |two_connections: bool| {
+        let options = AuditOptions {
+            include_passes: true,
+            two_connections,
+            ..AuditOptions::as_of(as_of())
+        };
+        let (db, scope, code) = (&db, &scope, tenant.code.as_str());
+        async move {
+            let report = run_audit(db, scope, code, &options).await.expect("audit");
+            let mut out = Vec::new();
+            daicho_rules::output::json(&report, &mut out).expect("json");
+            (report.summary.findings, report.summary.passes, out)
+        }
+    };
+    let (one, two) = (audit(false).await, audit(true).await);
+    assert!(
+        one.0 > 100 && one.1 > 1000,
+        "{} findings, {} passes",
+        one.0,
+        one.1
+    );
+    assert_eq!((one.0, one.1), (two.0, two.1));
+    assert!(one.2 == two.2, "the JSON differs");
+}

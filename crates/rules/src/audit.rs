@@ -58,6 +58,8 @@ pub struct AuditOptions {
     pub include_passes: bool,
     /// Each check is stopped after this long.
     pub time_limit: Duration,
+    /// Run the rules on a second connection too (a copy of the snapshot, another core).
+    pub two_connections: bool,
 }
 
 impl AuditOptions {
@@ -68,6 +70,7 @@ impl AuditOptions {
             departments: Vec::new(),
             include_passes: false,
             time_limit: Duration::from_secs(120),
+            two_connections: true,
         }
     }
 }
@@ -332,7 +335,7 @@ fn fill(
             });
         }
     }
-    let fork = if chosen.len() >= PARALLEL_FROM {
+    let fork = if options.two_connections && chosen.len() >= PARALLEL_FROM {
         report.snapshot.fork()?
     } else {
         None

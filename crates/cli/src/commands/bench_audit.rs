@@ -40,6 +40,7 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
     let runs = args.runs.max(1);
     let mut floors = Vec::with_capacity(runs);
     let mut audits = Vec::with_capacity(runs);
+    let mut singles = Vec::with_capacity(runs);
     let mut rows = 0u64;
     let mut findings = 0u64;
     let options = AuditOptions::as_of(chrono::Local::now().date_naive());
@@ -55,11 +56,21 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         let report = run_audit(&db, &scope, &tenant.code, &options).await?;
         audits.push(start.elapsed());
         findings = report.summary.findings + report.summary.unknown;
+        drop(report);
+        // The same audit with every rule on one connection, to show what the second buys.
+        let single = AuditOptions {
+            two_connections: false,
+            ..options.clone()
+        };
+        let start = Instant::now();
+        drop(run_audit(&db, &scope, &tenant.code, &single).await?);
+        singles.push(start.elapsed());
     }
     db.close().await;
     floors.sort();
     audits.sort();
-    let (floor, audit) = (floors[runs / 2], audits[runs / 2]);
+    singles.sort();
+    let (floor, audit, single) = (floors[runs / 2], audits[runs / 2], singles[runs / 2]);
     println!(
         "backend: {:?}, asset rows: {rows}, runs: {runs} (median)",
         db.backend()
@@ -72,6 +83,11 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         "full audit (40 rules, snapshot)    {:>8.2} s   ratio {:.2}   findings+unknown {findings}",
         audit.as_secs_f64(),
         audit.as_secs_f64() / floor.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "  the same, rules on one connection {:>8.2} s   ratio {:.2}",
+        single.as_secs_f64(),
+        single.as_secs_f64() / floor.as_secs_f64().max(1e-9)
     );
     if let Some(peak) = super::bench_import::peak_mib() {
         println!("peak memory (process)              {peak:>8.0} MiB");
