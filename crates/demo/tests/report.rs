@@ -199,6 +199,18 @@ async fn one_or_two_connections_give_the_same_audit() {
         let (db, scope, code) = (&db, &scope, tenant.code.as_str());
         async move {
             let report = run_audit(db, scope, code, &options).await.expect("audit");
+            // The summary, counted rule by rule as they ran, agrees with the lists.
+            for (list, counted) in [
+                (List::Findings, report.summary.findings),
+                (List::Unknown, report.summary.unknown),
+                (List::Passes, report.summary.passes),
+            ] {
+                let listed = report.entries(list).expect("entries").len() as u64;
+                assert_eq!(
+                    listed, counted,
+                    "{list:?} with two connections: {two_connections}"
+                );
+            }
             let mut out = Vec::new();
             daicho_rules::output::json(&report, &mut out).expect("json");
             (report.summary.findings, report.summary.passes, out)

@@ -335,13 +335,18 @@ fn fill(
             });
         }
     }
+    let started = std::time::Instant::now();
     let fork = if options.two_connections && chosen.len() >= PARALLEL_FROM {
         report.snapshot.fork()?
     } else {
         None
     };
+    tracing::debug!(elapsed = ?started.elapsed(), "snapshot copied");
     tracing::debug!(connections = 1 + usize::from(fork.is_some()), "rules run");
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // (list, rule, count): each rule's results counted as soon as it has run, while they
+    // are the last rows of its connection's table, instead of a scan of all at the end.
+    let counts = std::sync::Mutex::new(Vec::<(i64, i64, i64)>::new());
     let work = |snapshot: &Snapshot| -> Result<(), AuditError> {
         prepare_audit_tables(snapshot, &waived, visible.as_ref())?;
         loop {
@@ -350,6 +355,11 @@ fn fill(
                 return Ok(());
             };
             let started = std::time::Instant::now();
+            let before: i64 = snapshot.conn.query_row(
+                "SELECT COALESCE(MAX(rowid), 0) FROM temp.results",
+                [],
+                |r| r.get(0),
+            )?;
             engine::run(
                 &r.rule,
                 &r.params,
@@ -362,9 +372,20 @@ fn fill(
                     every_department: visible.is_none(),
                 },
             )?;
+            let mut count = snapshot.conn.prepare_cached(
+                "SELECT list, count(*) FROM temp.results WHERE rowid > ? GROUP BY list",
+            )?;
+            let rows =
+                count.query_map([before], |row| Ok((row.get(0)?, index as i64, row.get(1)?)))?;
+            let rule_counts = rows.collect::<Result<Vec<_>, _>>()?;
+            counts
+                .lock()
+                .map_err(|_| AuditError::Internal("counts poisoned".into()))?
+                .extend(rule_counts);
             tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
         }
     };
+    let rules_started = std::time::Instant::now();
     match fork {
         Some(fork) => {
             let (mine, theirs) = std::thread::scope(|s| {
@@ -375,7 +396,9 @@ fn fill(
             let fork =
                 theirs.map_err(|_| AuditError::Internal("a rule thread panicked".into()))??;
             mine?;
+            let started = std::time::Instant::now();
             report.snapshot.gather(fork)?;
+            tracing::debug!(elapsed = ?started.elapsed(), "results gathered");
         }
         None => work(&report.snapshot)?,
     }
@@ -390,6 +413,10 @@ fn fill(
             scope: r.rule.scope,
         })
         .collect();
-    report.summarise()?;
+    tracing::debug!(elapsed = ?rules_started.elapsed(), "rules done");
+    let counts = counts
+        .into_inner()
+        .map_err(|_| AuditError::Internal("counts poisoned".into()))?;
+    report.summarise(&counts);
     Ok(report)
 }

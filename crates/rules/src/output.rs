@@ -263,7 +263,7 @@ mod tests {
             department_names: Default::default(),
             waivers: Vec::new(),
         };
-        report.summarise().expect("summary");
+        report.summarise(&[(0, 0, n as i64)]);
         report
     }
 

@@ -370,8 +370,8 @@ impl AuditReport {
         Ok(out)
     }
 
-    /// Counts the results table into the summary.
-    pub(crate) fn summarise(&mut self) -> Result<(), AuditError> {
+    /// Adds up the counts of each rule's results, `(list, rule, count)`, into the summary.
+    pub(crate) fn summarise(&mut self, counts: &[(i64, i64, i64)]) {
         let mut s = Summary {
             rules: self
                 .rules
@@ -386,13 +386,7 @@ impl AuditReport {
                 .collect(),
             ..Summary::default()
         };
-        let mut stmt = self
-            .snapshot
-            .conn
-            .prepare("SELECT list, rule, count(*) FROM all_results GROUP BY list, rule")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let (list, rule, n): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        for &(list, rule, n) in counts {
             let (meta, rs) = (&self.rules[rule as usize], &mut s.rules[rule as usize]);
             let n = n as u64;
             match List::from_code(list) {
@@ -431,9 +425,6 @@ impl AuditReport {
                 row.insert(scope.code().to_string(), n);
             }
         }
-        drop(rows);
-        drop(stmt);
         self.summary = s;
-        Ok(())
     }
 }
