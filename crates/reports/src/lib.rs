@@ -12,6 +12,29 @@ mod xlsx;
 
 use daicho_store::StoreError;
 
+/// What every report gives: JSON, a text table for a terminal, and an XLSX workbook.
+pub trait Report {
+    /// The report as JSON.
+    fn to_json(&self) -> serde_json::Value;
+
+    /// The report as text tables.
+    fn write_table(&self, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+
+    /// The report as a workbook.
+    fn workbook(&self) -> Result<rust_xlsxwriter::Workbook, ReportError>;
+
+    /// Writes the workbook to `path`.
+    fn write_xlsx(&self, path: &std::path::Path) -> Result<(), ReportError> {
+        self.workbook()?.save(path)?;
+        Ok(())
+    }
+
+    /// The workbook as bytes, for a download.
+    fn xlsx_bytes(&self) -> Result<Vec<u8>, ReportError> {
+        Ok(self.workbook()?.save_to_buffer()?)
+    }
+}
+
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

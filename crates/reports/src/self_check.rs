@@ -2,14 +2,13 @@
 //! the number of questions, respondents, correct answers, score and band; per question
 //! the correct rate; and the same per department.
 
-use crate::ReportError;
 use crate::xlsx::Sheet;
+use crate::{Report, ReportError};
 use daicho_domain::self_check::{Score, percent};
 use daicho_store::{Campaign, Db, Question, QuestionCount, Scope};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
 
 /// The bank daicho ships: the reference report's R4 questions (31 in 6 categories) with
 /// their answers, as campaign `R4`, city names replaced by 本市. A new campaign starts
@@ -209,9 +208,11 @@ impl SelfCheckReport {
             .iter()
             .find(|d| d.department.as_deref() == Some(code))
     }
+}
 
+impl Report for SelfCheckReport {
     /// The report as JSON.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         json!({
             "campaign": self.campaign.campaign,
             "fiscal_year": self.campaign.fiscal_year,
@@ -230,7 +231,7 @@ impl SelfCheckReport {
     }
 
     /// The report as a text table, for a terminal.
-    pub fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let title = self
             .campaign
             .title
@@ -279,17 +280,6 @@ impl SelfCheckReport {
             writeln!(out, "※ 設問 {q} は設問集にないため採点していません")?;
         }
         Ok(())
-    }
-
-    /// Writes the report as an XLSX workbook to `path`.
-    pub fn write_xlsx(&self, path: &Path) -> Result<(), ReportError> {
-        self.workbook()?.save(path)?;
-        Ok(())
-    }
-
-    /// The XLSX workbook as bytes, for a download.
-    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, ReportError> {
-        Ok(self.workbook()?.save_to_buffer()?)
     }
 
     /// The report as a workbook: 総合判定, 設問別, 所属別.

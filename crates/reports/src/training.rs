@@ -4,14 +4,13 @@
 //! the people never trained or not within N years. Per-department counts name no person,
 //! so they appear in the course tables but cannot count towards coverage.
 
-use crate::ReportError;
 use crate::xlsx::Sheet;
+use crate::{Report, ReportError};
 use chrono::{Months, NaiveDate};
 use daicho_domain::self_check::percent;
 use daicho_store::{Course, Db, Scope, StaffTraining, TrainingCount};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::path::Path;
 
 /// One course's table for the year.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,9 +173,11 @@ impl TrainingReport {
     pub fn course(&self, code: &str) -> Option<&CourseTable> {
         self.courses.iter().find(|t| t.course.course == code)
     }
+}
 
+impl Report for TrainingReport {
     /// The report as JSON.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         json!({
             "fiscal_year": self.fiscal_year,
             "as_of": self.as_of.format("%Y-%m-%d").to_string(),
@@ -216,7 +217,7 @@ impl TrainingReport {
     }
 
     /// The report as text tables, for a terminal.
-    pub fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
         for t in &self.courses {
             writeln!(
                 out,
@@ -259,17 +260,6 @@ impl TrainingReport {
             writeln!(out, "{}", untrained_cells(s).join("\t"))?;
         }
         Ok(())
-    }
-
-    /// Writes the report as an XLSX workbook to `path`.
-    pub fn write_xlsx(&self, path: &Path) -> Result<(), ReportError> {
-        self.workbook()?.save(path)?;
-        Ok(())
-    }
-
-    /// The XLSX workbook as bytes, for a download.
-    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, ReportError> {
-        Ok(self.workbook()?.save_to_buffer()?)
     }
 
     /// The report as a workbook: one sheet per course, 受講率, 未受講者.
@@ -321,7 +311,8 @@ pub fn employment_label(code: &str) -> &str {
     }
 }
 
-fn course_rows(t: &CourseTable) -> Vec<Vec<String>> {
+/// A course table's rows as printed: 所属名称, 職員, 会計年度任用職員, 合計.
+pub fn course_rows(t: &CourseTable) -> Vec<Vec<String>> {
     t.rows
         .iter()
         .map(|r| {
@@ -337,7 +328,8 @@ fn course_rows(t: &CourseTable) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn coverage_cells(c: &Coverage) -> Vec<String> {
+/// A coverage row as printed: 所属, 職員, 受講者, 受講率.
+pub fn coverage_cells(c: &Coverage) -> Vec<String> {
     vec![
         c.name.clone().unwrap_or_else(|| "所属なし".into()),
         c.staff.to_string(),
@@ -346,7 +338,8 @@ fn coverage_cells(c: &Coverage) -> Vec<String> {
     ]
 }
 
-fn untrained_cells(s: &StaffTraining) -> Vec<String> {
+/// A person not trained within the years, as printed.
+pub fn untrained_cells(s: &StaffTraining) -> Vec<String> {
     vec![
         s.staff.staff_id.clone(),
         s.staff.name.clone().unwrap_or_default(),

@@ -5,6 +5,7 @@
 
 use calamine::{Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
+use daicho_reports::Report;
 use daicho_reports::campaign::{self, default_bank};
 use daicho_reports::self_check::SelfCheckReport;
 use daicho_reports::training::TrainingReport;

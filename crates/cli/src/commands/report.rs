@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use daicho_domain::{FiscalYear, parse_date};
+use daicho_reports::Report;
 use daicho_reports::self_check::SelfCheckReport;
 use daicho_reports::training::TrainingReport;
 use daicho_store::{Actor, Campaign};
@@ -119,16 +120,11 @@ fn day(text: &str) -> anyhow::Result<String> {
 }
 
 /// Writes a report as JSON, a table or XLSX.
-fn write(
-    output: &OutputArgs,
-    json: impl FnOnce() -> serde_json::Value,
-    table: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    xlsx: impl FnOnce(&std::path::Path) -> Result<(), daicho_reports::ReportError>,
-) -> anyhow::Result<()> {
+fn write(output: &OutputArgs, report: &dyn Report) -> anyhow::Result<()> {
     match (&output.output, output.format) {
-        (Some(path), Format::Xlsx) => {
-            xlsx(path).with_context(|| format!("{} に書き込めません", path.display()))?
-        }
+        (Some(path), Format::Xlsx) => report
+            .write_xlsx(path)
+            .with_context(|| format!("{} に書き込めません", path.display()))?,
         (None, Format::Xlsx) => {
             anyhow::bail!("--format xlsx には --output でファイル名を指定してください")
         }
@@ -143,10 +139,10 @@ fn write(
             let mut out = std::io::BufWriter::new(sink);
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &json())?;
+                    serde_json::to_writer_pretty(&mut out, &report.to_json())?;
                     writeln!(out)?;
                 }
-                _ => table(&mut out)?,
+                _ => report.write_table(&mut out)?,
             }
             out.flush()?;
         }
@@ -161,13 +157,7 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             let (_, scope) = tenant_scope(&db, &args.tenant).await?;
             let report = SelfCheckReport::load(&db, &scope, &args.campaign).await;
             db.close().await;
-            let report = report?;
-            write(
-                &args.output,
-                || report.to_json(),
-                |out| report.write_table(out),
-                |path| report.write_xlsx(path),
-            )
+            write(&args.output, &report?)
         }
         ReportCommand::Training(args) => {
             let (_, scope) = tenant_scope(&db, &args.tenant).await?;
@@ -181,13 +171,7 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             };
             let report = TrainingReport::load(&db, &scope, year, as_of, args.years).await;
             db.close().await;
-            let report = report?;
-            write(
-                &args.output,
-                || report.to_json(),
-                |out| report.write_table(out),
-                |path| report.write_xlsx(path),
-            )
+            write(&args.output, &report?)
         }
     }
 }

@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use daicho_domain::FiscalYear;
 use daicho_domain::self_check::{Band, Score};
+use daicho_reports::Report;
 use daicho_reports::campaign::{is_open, start, submit};
 use daicho_reports::self_check::{SelfCheckReport, choices, rate_text, score_text};
 use daicho_store::{Campaign, Question, QuestionCount, StaffMember};

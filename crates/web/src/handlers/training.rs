@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use daicho_domain::FiscalYear;
-use daicho_reports::self_check::rate_text;
-use daicho_reports::training::{TrainingReport, employment_label};
+use daicho_reports::Report;
+use daicho_reports::training::{TrainingReport, course_rows, coverage_cells, untrained_cells};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -32,7 +32,8 @@ pub struct CourseView {
     pub kind: &'static str,
     pub provider: String,
     pub parts: String,
-    pub rows: Vec<(String, i64, i64, i64)>,
+    /// 所属名称, 職員, 会計年度任用職員, 合計.
+    pub rows: Vec<Vec<String>>,
     pub regular: i64,
     pub fiscal_year_appointed: i64,
     pub total: i64,
@@ -47,8 +48,8 @@ struct TrainingPage {
     years: u32,
     as_of: String,
     courses: Vec<CourseView>,
-    coverage: Vec<(String, u64, u64, String)>,
-    untrained: Vec<(String, String, String, String, String)>,
+    coverage: Vec<Vec<String>>,
+    untrained: Vec<Vec<String>>,
     xlsx_href: String,
 }
 
@@ -103,20 +104,7 @@ pub async fn show(
                 .clone()
                 .unwrap_or_default()
                 .replace('|', "・"),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| {
-                    (
-                        r.department_name
-                            .clone()
-                            .unwrap_or_else(|| "所属なし".into()),
-                        r.regular,
-                        r.fiscal_year_appointed,
-                        r.regular + r.fiscal_year_appointed,
-                    )
-                })
-                .collect(),
+            rows: course_rows(t),
             regular: t.regular,
             fiscal_year_appointed: t.fiscal_year_appointed,
             total: t.total(),
@@ -134,36 +122,8 @@ pub async fn show(
             years: report.years,
             as_of: report.as_of.format("%Y-%m-%d").to_string(),
             courses,
-            coverage: report
-                .coverage
-                .iter()
-                .map(|c| {
-                    (
-                        c.name.clone().unwrap_or_else(|| "所属なし".into()),
-                        c.staff,
-                        c.trained,
-                        rate_text(c.rate),
-                    )
-                })
-                .collect(),
-            untrained: report
-                .untrained
-                .iter()
-                .map(|s| {
-                    (
-                        s.staff.staff_id.clone(),
-                        s.staff.name.clone().unwrap_or_default(),
-                        s.staff
-                            .department_name
-                            .clone()
-                            .unwrap_or_else(|| "所属なし".into()),
-                        employment_label(&s.staff.employment).to_string(),
-                        s.last_taken_on
-                            .clone()
-                            .unwrap_or_else(|| "受講記録なし".into()),
-                    )
-                })
-                .collect(),
+            coverage: report.coverage.iter().map(coverage_cells).collect(),
+            untrained: report.untrained.iter().map(untrained_cells).collect(),
             xlsx_href: format!(
                 "/training/xlsx?year={}&years={}",
                 url_encode(&year),
