@@ -221,6 +221,7 @@ pub async fn run_audit(
         .await
         .map_err(|e| AuditError::Internal(e.to_string()))?
 }
+
 /// From this many rules an audit runs them on two connections: below it the copy of the
 /// snapshot costs more than it saves.
 const PARALLEL_FROM: usize = 4;
@@ -347,7 +348,7 @@ fn fill(
     // (list, rule, count): each rule's results counted as soon as it has run, while they
     // are the last rows of its connection's table, instead of a scan of all at the end.
     let counts = std::sync::Mutex::new(Vec::<(i64, i64, i64)>::new());
-    let work = |snapshot: &Snapshot| -> Result<(), AuditError> {
+    let run_rules = |snapshot: &Snapshot| -> Result<(), AuditError> {
         prepare_audit_tables(snapshot, &waived, visible.as_ref())?;
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -384,6 +385,12 @@ fn fill(
                 .extend(rule_counts);
             tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
         }
+    };
+    // A rule that fails ends the audit: the other connection takes no further rule.
+    let work = |snapshot: &Snapshot| {
+        run_rules(snapshot).inspect_err(|_| {
+            next.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
+        })
     };
     let rules_started = std::time::Instant::now();
     match fork {
