@@ -263,7 +263,14 @@ pub async fn demo_users(
             })
             .await?;
         }
+        if *role == Role::Manager {
+            // The library's head answers the self-check as one of its staff.
+            db.link_user_to_staff(&username, DEMO_MANAGER_STAFF).await?;
+        }
         out.push((username, *role, password));
     }
     Ok(out)
 }
+
+/// The staff member the demo manager account answers the self-check as.
+pub const DEMO_MANAGER_STAFF: &str = "080500-P001";

@@ -226,3 +226,44 @@ async fn generated_assets_are_the_same_every_time() {
     }
     assert_eq!(runs[0], runs[1]);
 }
+
+/// The demo accounts log in with fresh passwords each start; the manager answers the
+/// self-check as one of the library's staff, and this year's campaign is open with the
+/// shipped bank.
+#[tokio::test]
+async fn the_demo_manager_can_answer_this_years_self_check() {
+    let db = fresh().await.expect("db");
+    let tenant = load(&db).await.expect("demo").tenant;
+    let accounts = daicho_demo::demo_users(&db, &tenant).await.expect("users");
+    assert_eq!(accounts.len(), 5);
+    let manager = db
+        .users(Some(tenant.id))
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "demo-manager")
+        .expect("demo-manager");
+    let staff = db
+        .staff_of_user(manager.id)
+        .await
+        .expect("q")
+        .expect("linked");
+    assert_eq!(staff.staff_id, daicho_demo::DEMO_MANAGER_STAFF);
+    assert_eq!(staff.department.as_deref(), Some("080500"));
+    // Starting again keeps the link (the accounts exist, passwords are renewed).
+    daicho_demo::demo_users(&db, &tenant).await.expect("again");
+    assert!(db.staff_of_user(manager.id).await.expect("q").is_some());
+
+    let campaigns = db.self_check_campaigns(tenant.id).await.expect("campaigns");
+    let this_year = daicho_domain::FiscalYear::of(chrono::Local::now().date_naive()).0;
+    assert_eq!(campaigns[0].fiscal_year, i64::from(this_year));
+    assert!(daicho_reports::campaign::is_open(
+        &campaigns[0],
+        chrono::Local::now().date_naive()
+    ));
+    let bank = db
+        .self_check_questions(tenant.id, &campaigns[0].campaign)
+        .await
+        .expect("bank");
+    assert_eq!(bank.len(), 31);
+}
