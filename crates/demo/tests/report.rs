@@ -4,7 +4,7 @@
 //! nothing else fails but what is listed below as intended.
 
 use chrono::NaiveDate;
-use daicho_rules::{AuditOptions, Entry, List, run_audit};
+use daicho_rules::{AuditOptions, Entry, List, SecondConnection, run_audit};
 use daicho_store::Scope;
 use daicho_store::testing::fresh;
 
@@ -184,16 +184,17 @@ async fn the_demo_city_fails_every_item_of_the_report_and_nothing_else() {
 }
 
 /// The audit gives the same lists, in the same order, whether its rules run on one
-/// connection or share the work with a second one over a copy of the snapshot.
+/// connection or share the work with a second one, on a copy of the snapshot or on the
+/// snapshot itself through a shared cache.
 #[tokio::test]
 async fn one_or_two_connections_give_the_same_audit() {
     let db = fresh().await.expect("database");
     let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
     let scope = Scope::tenant(tenant.id);
-    let audit = |two_connections: bool| {
+    let audit = |second_connection: SecondConnection| {
         let options = AuditOptions {
             include_passes: true,
-            two_connections,
+            second_connection,
             ..AuditOptions::as_of(as_of())
         };
         let (db, scope, code) = (&db, &scope, tenant.code.as_str());
@@ -206,23 +207,29 @@ async fn one_or_two_connections_give_the_same_audit() {
                 (List::Passes, report.summary.passes),
             ] {
                 let listed = report.entries(list).expect("entries").len() as u64;
-                assert_eq!(
-                    listed, counted,
-                    "{list:?} with two connections: {two_connections}"
-                );
+                assert_eq!(listed, counted, "{list:?} with {second_connection:?}");
             }
             let mut out = Vec::new();
             daicho_rules::output::json(&report, &mut out).expect("json");
+            let expected = if second_connection == SecondConnection::None {
+                1
+            } else {
+                2
+            };
+            assert_eq!(report.connections, expected, "{second_connection:?}");
             (report.summary.findings, report.summary.passes, out)
         }
     };
-    let (one, two) = (audit(false).await, audit(true).await);
+    let one = audit(SecondConnection::None).await;
     assert!(
         one.0 > 100 && one.1 > 1000,
         "{} findings, {} passes",
         one.0,
         one.1
     );
-    assert_eq!((one.0, one.1), (two.0, two.1));
-    assert!(one.2 == two.2, "the JSON differs");
+    for how in [SecondConnection::Copy, SecondConnection::Shared] {
+        let two = audit(how).await;
+        assert_eq!((one.0, one.1), (two.0, two.1), "{how:?}");
+        assert!(one.2 == two.2, "the JSON differs with {how:?}");
+    }
 }

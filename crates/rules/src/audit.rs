@@ -58,8 +58,18 @@ pub struct AuditOptions {
     pub include_passes: bool,
     /// Each check is stopped after this long.
     pub time_limit: Duration,
-    /// Run the rules on a second connection too (a copy of the snapshot, another core).
-    pub two_connections: bool,
+    /// Whether and how the rules also run on a second connection (another core).
+    pub second_connection: SecondConnection,
+}
+
+/// A second connection for the rules: on a copy of the snapshot, on the snapshot itself
+/// through a shared cache, or whichever suits its size (see `snapshot::COPY_LIMIT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondConnection {
+    None,
+    Copy,
+    Shared,
+    Auto,
 }
 
 impl AuditOptions {
@@ -70,7 +80,7 @@ impl AuditOptions {
             departments: Vec::new(),
             include_passes: false,
             time_limit: Duration::from_secs(120),
-            two_connections: true,
+            second_connection: SecondConnection::Auto,
         }
     }
 }
@@ -208,6 +218,7 @@ pub async fn run_audit(
         as_of,
         include_passes: options.include_passes,
         summary: Summary::default(),
+        connections: 1,
         snapshot,
         rules: Vec::new(),
         department_names: departments
@@ -222,8 +233,8 @@ pub async fn run_audit(
         .map_err(|e| AuditError::Internal(e.to_string()))?
 }
 
-/// From this many rules an audit runs them on two connections: below it the copy of the
-/// snapshot costs more than it saves.
+/// From this many rules an audit runs them on two connections: below it the second
+/// connection costs more than it saves.
 const PARALLEL_FROM: usize = 4;
 
 /// Fills a connection's waivers in force and visible departments.
@@ -315,8 +326,8 @@ async fn visible_departments(
 
 /// Runs the rules into the report's results tables, in the report's order (grade, then
 /// rule id), with the waivers in force and the visible departments loaded first. With
-/// more than a few rules, a second connection over a copy of the snapshot takes rules
-/// from the same queue on another core; its results are gathered afterwards.
+/// more than a few rules, a second connection on the same snapshot takes rules from the
+/// same queue on another core; its results file is attached afterwards.
 fn fill(
     mut report: AuditReport,
     mut chosen: Vec<ActiveRule>,
@@ -337,13 +348,13 @@ fn fill(
         }
     }
     let started = std::time::Instant::now();
-    let fork = if options.two_connections && chosen.len() >= PARALLEL_FROM {
-        report.snapshot.fork()?
+    let fork = if chosen.len() >= PARALLEL_FROM {
+        report.snapshot.fork(options.second_connection)?
     } else {
         None
     };
-    tracing::debug!(elapsed = ?started.elapsed(), "snapshot copied");
-    tracing::debug!(connections = 1 + usize::from(fork.is_some()), "rules run");
+    tracing::debug!(elapsed = ?started.elapsed(), "second connection opened");
+    report.connections = 1 + usize::from(fork.is_some());
     let next = std::sync::atomic::AtomicUsize::new(0);
     // (list, rule, count): each rule's results counted as soon as it has run, while they
     // are the last rows of its connection's table, instead of a scan of all at the end.
@@ -357,7 +368,10 @@ fn fill(
             };
             let started = std::time::Instant::now();
             let before: i64 = snapshot.conn.query_row(
-                "SELECT COALESCE(MAX(rowid), 0) FROM temp.results",
+                &format!(
+                    "SELECT COALESCE(MAX(rowid), 0) FROM {}.results",
+                    snapshot.results
+                ),
                 [],
                 |r| r.get(0),
             )?;
@@ -373,9 +387,10 @@ fn fill(
                     every_department: visible.is_none(),
                 },
             )?;
-            let mut count = snapshot.conn.prepare_cached(
-                "SELECT list, count(*) FROM temp.results WHERE rowid > ? GROUP BY list",
-            )?;
+            let mut count = snapshot.conn.prepare_cached(&format!(
+                "SELECT list, count(*) FROM {}.results WHERE rowid > ? GROUP BY list",
+                snapshot.results
+            ))?;
             let rows =
                 count.query_map([before], |row| Ok((row.get(0)?, index as i64, row.get(1)?)))?;
             let rule_counts = rows.collect::<Result<Vec<_>, _>>()?;

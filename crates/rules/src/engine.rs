@@ -80,7 +80,7 @@ pub struct Target {
 }
 
 /// Runs one rule (validating it first) with the given parameter values, as of `as_of`,
-/// writing its results into the snapshot's `temp.results` without bringing them into
+/// writing its results into the connection's results table without bringing them into
 /// Rust: a full audit yields millions of rows.
 pub fn run(
     rule: &Rule,
@@ -108,7 +108,7 @@ pub fn run(
     } = target;
     let (keep, every) = (keep_passes as i64, every_department as i64);
     let sql = format!(
-        "INSERT INTO temp.results (rule, list, subject, department, outcome, reason, facts, waiver)
+        "INSERT INTO {results}.results (rule, list, subject, department, outcome, reason, facts, waiver)
          SELECT {idx},
                 CASE WHEN c.outcome = 'pass' THEN {pass}
                      WHEN w.waiver IS NOT NULL THEN {waived}
@@ -129,6 +129,7 @@ pub fn run(
         fail = List::Findings.code(),
         unknown = List::Unknown.code(),
         check = rule.check,
+        results = snapshot.results,
     );
     let mut stmt = snapshot
         .conn

@@ -251,6 +251,7 @@ mod tests {
             as_of: "2023-10-06".into(),
             include_passes: false,
             summary: Default::default(),
+            connections: 1,
             snapshot,
             rules: vec![RuleMeta {
                 id: "eol-software".into(),

@@ -183,6 +183,8 @@ pub struct AuditReport {
     pub as_of: String,
     pub include_passes: bool,
     pub summary: Summary,
+    /// How many connections ran the rules (2 when a second one took part).
+    pub connections: usize,
     pub(crate) snapshot: Snapshot,
     pub(crate) rules: Vec<RuleMeta>,
     pub(crate) department_names: HashMap<String, Arc<str>>,
