@@ -55,12 +55,27 @@ pub struct Snapshot {
     results_file: Option<ResultsFile>,
 }
 
-/// A temporary results file, deleted with its owner.
-struct ResultsFile(std::path::PathBuf);
+/// A temporary results file in a directory only this user can enter (the results say
+/// where a city is weak), deleted with its owner.
+struct ResultsFile {
+    dir: tempfile::TempDir,
+}
 
-impl Drop for ResultsFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+impl ResultsFile {
+    fn new() -> Result<ResultsFile, AuditError> {
+        let dir = tempfile::Builder::new()
+            .prefix("daicho-audit-")
+            .tempdir()
+            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
+        Ok(ResultsFile { dir })
+    }
+
+    fn path(&self) -> String {
+        self.dir
+            .path()
+            .join("results.sqlite")
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
@@ -259,12 +274,7 @@ impl Snapshot {
         if how == SecondConnection::None {
             return Ok(None);
         }
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("daicho-results-{}-{n}.sqlite", std::process::id()));
-        let file = ResultsFile(path);
-        let _ = std::fs::remove_file(&file.0);
+        let file = ResultsFile::new()?;
         let bytes: i64 = unsealed(&self.conn, |c| {
             c.query_row(
                 "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
@@ -293,7 +303,7 @@ impl Snapshot {
             None => Connection::open_with_flags(uri, shared_flags())?,
         };
         conn.execute_batch(AUDIT_TABLES)?;
-        conn.execute("ATTACH ?1 AS w", [file.0.to_string_lossy()])?;
+        conn.execute("ATTACH ?1 AS w", [file.path()])?;
         conn.execute_batch(
             "PRAGMA w.journal_mode = OFF;
              PRAGMA w.synchronous = OFF;
@@ -325,7 +335,7 @@ impl Snapshot {
         let attached = unsealed(&self.conn, |c| {
             c.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 2);
             c.execute_batch("DETACH w")?;
-            c.execute("ATTACH ?1 AS w", [file.0.to_string_lossy()])
+            c.execute("ATTACH ?1 AS w", [file.path()])
         });
         attached?;
         self.results_file = Some(file);
