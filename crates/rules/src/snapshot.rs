@@ -211,6 +211,14 @@ fn create_schema(conn: &Connection) -> Result<(), AuditError> {
     Ok(())
 }
 
+/// The columns of a results table (the snapshot connection's, a second connection's).
+macro_rules! results_columns {
+    () => {
+        "rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
+         outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER"
+    };
+}
+
 /// Where an audit keeps its results. They live in SQLite's temp database, which is a
 /// file (with a bounded cache) rather than memory: a million-asset audit yields millions
 /// of rows. There is no index on them: most are passes that are only counted, and
@@ -218,24 +226,27 @@ fn create_schema(conn: &Connection) -> Result<(), AuditError> {
 /// that are read.
 /// `list` is 0 finding, 1 unknown, 2 waived, 3 pass (`report::List`); a pass keeps only
 /// rule, department and outcome unless passes were asked for.
-const AUDIT_TABLES: &str = "PRAGMA temp_store = FILE;
-    CREATE TEMP TABLE results (
-        rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
-        outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER);
+const AUDIT_TABLES: &str = concat!(
+    "PRAGMA temp_store = FILE;
+    CREATE TEMP TABLE results (",
+    results_columns!(),
+    ");
     CREATE TEMP TABLE waivers (rule INTEGER NOT NULL, subject TEXT NOT NULL, waiver INTEGER NOT NULL);
     CREATE INDEX temp.waivers_subject ON waivers (rule, subject);
     CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);
-    PRAGMA temp.cache_size = -65536;";
+    PRAGMA temp.cache_size = -65536;"
+);
 
 /// The results of a second connection come back as the database `w` (its results file,
 /// attached), and the report reads both through `all_results`. Until then `w` is an empty
 /// in-memory stand-in.
-const GATHERED_RESULTS: &str = "ATTACH ':memory:' AS w;
-    CREATE TABLE w.results (
-        rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
-        outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER);
+const GATHERED_RESULTS: &str = concat!(
+    "ATTACH ':memory:' AS w; CREATE TABLE w.results (",
+    results_columns!(),
+    ");
     CREATE TEMP VIEW all_results AS
-        SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;";
+        SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;"
+);
 
 /// Flags for the snapshot's in-memory database, which a second connection opens too.
 /// Shared cache: both connections read the one copy of the tables (a copy per connection
@@ -304,14 +315,14 @@ impl Snapshot {
         };
         conn.execute_batch(AUDIT_TABLES)?;
         conn.execute("ATTACH ?1 AS w", [file.path()])?;
-        conn.execute_batch(
+        conn.execute_batch(concat!(
             "PRAGMA w.journal_mode = OFF;
              PRAGMA w.synchronous = OFF;
              PRAGMA w.cache_size = -65536;
-             CREATE TABLE w.results (
-                rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
-                outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER);",
-        )?;
+             CREATE TABLE w.results (",
+            results_columns!(),
+            ");"
+        ))?;
         seal(&conn);
         Ok(Some(Snapshot {
             conn,
