@@ -266,18 +266,10 @@ pub async fn write_form(
             };
             for m in &media_rows {
                 let id = &m[col(media, "media_id")];
-                let kind = media.column("kind").map(|c| c.kind);
-                let kind_label = match kind {
-                    Some(daicho_store::ledgers::Kind::Choice(choices)) => choices
-                        .iter()
-                        .find_map(|c| {
-                            c.split_once('=')
-                                .filter(|(code, _)| *code == m[col(media, "kind")])
-                                .map(|(_, l)| l.to_string())
-                        })
-                        .unwrap_or_else(|| m[col(media, "kind")].clone()),
-                    _ => m[col(media, "kind")].clone(),
-                };
+                let kind_label = media
+                    .column("kind")
+                    .and_then(|c| c.choice_label(&m[col(media, "kind")]))
+                    .map_or_else(|| m[col(media, "kind")].clone(), str::to_string);
                 let base = [
                     id.clone(),
                     kind_label,

@@ -301,14 +301,9 @@ impl Report for TrainingReport {
     }
 }
 
-/// 職員 / 会計年度任用職員 as the staff ledger's codes name them.
+/// 職員 / 会計年度任用職員 / 委託・派遣, as the staff ledger labels its codes.
 pub fn employment_label(code: &str) -> &str {
-    match code {
-        "regular" => "職員",
-        "fiscal_year_appointed" => "会計年度任用職員",
-        "contractor" => "委託・派遣",
-        other => other,
-    }
+    daicho_store::ledgers::choice_label("staff", "employment", code)
 }
 
 /// A course table's rows as printed: 所属名称, 職員, 会計年度任用職員, 合計.

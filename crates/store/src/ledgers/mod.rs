@@ -73,6 +73,29 @@ pub struct Ledger {
     pub columns: &'static [Column],
 }
 
+impl Column {
+    /// The Japanese label of a choice column's code (`regular` → 職員); `None` for a code
+    /// the column does not list or a column that is not a choice.
+    pub fn choice_label(&self, code: &str) -> Option<&'static str> {
+        match self.kind {
+            Kind::Choice(choices) => choices.iter().find_map(|c| {
+                c.split_once('=')
+                    .filter(|(c, _)| *c == code)
+                    .map(|(_, label)| label)
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The label of a code in `ledger`'s choice `column`, or the code itself when it has none.
+pub fn choice_label<'a>(ledger_name: &str, column: &str, code: &'a str) -> &'a str {
+    ledger(ledger_name)
+        .and_then(|l| l.column(column))
+        .and_then(|c| c.choice_label(code))
+        .unwrap_or(code)
+}
+
 impl Ledger {
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&'static Column> {

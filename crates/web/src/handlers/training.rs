@@ -29,7 +29,7 @@ pub struct TrainingQuery {
 /// One course's table on the page.
 pub struct CourseView {
     pub name: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub provider: String,
     pub parts: String,
     /// 所属名称, 職員, 会計年度任用職員, 合計.
@@ -76,14 +76,6 @@ async fn load(
     Ok(TrainingReport::load(&state.db, &user.scope, year, last_day.min(today), years).await?)
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "e_learning" => "e-ラーニング",
-        "classroom" => "集合研修",
-        _ => "",
-    }
-}
-
 /// GET /training
 pub async fn show(
     State(state): State<AppState>,
@@ -96,7 +88,8 @@ pub async fn show(
         .iter()
         .map(|t| CourseView {
             name: t.course.name.clone(),
-            kind: kind_label(&t.course.kind),
+            kind: daicho_store::ledgers::choice_label("training_courses", "kind", &t.course.kind)
+                .to_string(),
             provider: t.course.provider.clone().unwrap_or_default(),
             parts: t
                 .course
