@@ -406,7 +406,7 @@ async fn start_this_years_campaign(
     let campaign = daicho_store::Campaign {
         campaign: format!("R{}", year.0 - 2018),
         fiscal_year: i64::from(year.0),
-        title: Some(format!("{}情報セキュリティセルフチェック", year.label_ja())),
+        title: Some(daicho_reports::campaign::default_title(i64::from(year.0))),
         opens_on: Some(format!("{}-04-01", year.0)),
         closes_on: None,
     };

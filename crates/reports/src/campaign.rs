@@ -10,6 +10,22 @@ use daicho_store::ledgers::{Ledger, ledger};
 use daicho_store::{Actor, Campaign, Db, Question, Scope, StaffMember};
 use std::collections::HashMap;
 
+/// A campaign's title when it was given none: 「令和8年度情報セキュリティセルフチェック」.
+pub fn default_title(fiscal_year: i64) -> String {
+    format!(
+        "{}情報セキュリティセルフチェック",
+        crate::year_label(fiscal_year)
+    )
+}
+
+/// The title a campaign is shown with.
+pub fn title(campaign: &Campaign) -> String {
+    campaign
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(campaign.fiscal_year))
+}
+
 /// The shipped bank's questions.
 pub fn default_bank() -> Result<Vec<Question>, ReportError> {
     let mut reader = csv::Reader::from_reader(DEFAULT_BANK.as_bytes());

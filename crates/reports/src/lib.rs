@@ -12,6 +12,13 @@ mod xlsx;
 
 use daicho_store::StoreError;
 
+/// A fiscal year as the report writes it: 令和4年度 (or 「2022年度」 out of range).
+pub fn year_label(fiscal_year: i64) -> String {
+    i32::try_from(fiscal_year)
+        .map(|y| daicho_domain::FiscalYear(y).label_ja())
+        .unwrap_or_else(|_| format!("{fiscal_year}年度"))
+}
+
 /// What every report gives: JSON, a text table for a terminal, and an XLSX workbook.
 pub trait Report {
     /// The report as JSON.

@@ -164,9 +164,16 @@ impl TrainingReport {
 
     /// The fiscal year as the report writes it (令和4年度).
     pub fn year_label(&self) -> String {
-        i32::try_from(self.fiscal_year)
-            .map(|y| daicho_domain::FiscalYear(y).label_ja())
-            .unwrap_or_else(|_| format!("{}年度", self.fiscal_year))
+        crate::year_label(self.fiscal_year)
+    }
+
+    /// The day coverage is counted on when none is given: the year's last day, or today
+    /// while the year is still running.
+    pub fn default_as_of(fiscal_year: i64, today: NaiveDate) -> NaiveDate {
+        i32::try_from(fiscal_year)
+            .map(|y| daicho_domain::FiscalYear(y).last_day())
+            .unwrap_or(NaiveDate::MAX)
+            .min(today)
     }
 
     /// The table of one course by its code.

@@ -116,14 +116,6 @@ fn staff_from_row(r: &sqlx::any::AnyRow) -> Result<StaffMember, sqlx::Error> {
     })
 }
 
-/// The first and last day of a fiscal year (April to March).
-fn fiscal_year_days(fiscal_year: i64) -> (String, String) {
-    (
-        format!("{fiscal_year:04}-04-01"),
-        format!("{:04}-03-31", fiscal_year + 1),
-    )
-}
-
 impl Db {
     /// The tenant's campaigns, latest fiscal year first.
     pub async fn self_check_campaigns(&self, tenant_id: i64) -> Result<Vec<Campaign>, StoreError> {
@@ -309,7 +301,11 @@ impl Db {
         scope: &Scope,
         fiscal_year: i64,
     ) -> Result<Vec<TrainingCount>, StoreError> {
-        let (from, to) = fiscal_year_days(fiscal_year);
+        let year = daicho_domain::FiscalYear(
+            i32::try_from(fiscal_year)
+                .map_err(|_| StoreError::NotFound(format!("{fiscal_year}年度")))?,
+        );
+        let (from, to) = (year.first_day().to_string(), year.last_day().to_string());
         let mut sql = Sql::new(
             "SELECT x.course, d.code AS department, d.name AS department_name, \
                     CAST(SUM(x.regular) AS BIGINT) AS regular, \

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use daicho_domain::{FiscalYear, parse_date};
+use daicho_domain::parse_date;
 use daicho_reports::Report;
 use daicho_reports::self_check::SelfCheckReport;
 use daicho_reports::training::TrainingReport;
@@ -165,9 +165,7 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             let as_of = match &args.as_of {
                 Some(s) => parse_date(s)
                     .with_context(|| format!("--as-of「{s}」を日付として読めません"))?,
-                None => FiscalYear(i32::try_from(year)?)
-                    .last_day()
-                    .min(chrono::Local::now().date_naive()),
+                None => TrainingReport::default_as_of(year, chrono::Local::now().date_naive()),
             };
             let report = TrainingReport::load(&db, &scope, year, as_of, args.years).await;
             db.close().await;

@@ -12,10 +12,9 @@ use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use daicho_domain::FiscalYear;
 use daicho_domain::self_check::{Band, Score};
 use daicho_reports::Report;
-use daicho_reports::campaign::{is_open, start, submit};
+use daicho_reports::campaign::{is_open, start, submit, title};
 use daicho_reports::self_check::{SelfCheckReport, choices, rate_text, score_text};
 use daicho_store::{Campaign, Question, QuestionCount, StaffMember};
 
@@ -28,21 +27,6 @@ use crate::view::{Layout, url_encode};
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-fn year_label(fiscal_year: i64) -> String {
-    i32::try_from(fiscal_year)
-        .map(|y| FiscalYear(y).label_ja())
-        .unwrap_or_default()
-}
-
-fn title_of(c: &Campaign) -> String {
-    c.title.clone().unwrap_or_else(|| {
-        format!(
-            "{}情報セキュリティセルフチェック",
-            year_label(c.fiscal_year)
-        )
-    })
 }
 
 /// A campaign as the index lists it.
@@ -108,8 +92,8 @@ async fn index_page(
         };
         campaigns.push(CampaignLine {
             href: url_encode(&c.campaign),
-            title: title_of(&c),
-            year: year_label(c.fiscal_year),
+            title: title(&c),
+            year: daicho_reports::year_label(c.fiscal_year),
             period: format!(
                 "{}～{}",
                 c.opens_on.clone().unwrap_or_default(),
@@ -290,7 +274,7 @@ fn answer_page(
     .map(|(name, questions)| CategoryView { name, questions })
     .collect();
     Ok(AnswerPage {
-        layout: Layout::new(user, title_of(campaign), "self_check"),
+        layout: Layout::new(user, title(campaign), "self_check"),
         href: url_encode(&campaign.campaign),
         categories,
         errors,
@@ -318,7 +302,7 @@ pub async fn answer_form(
     if !is_open(&campaign, today()) {
         return Err(AppError::Invalid(format!(
             "「{}」は回答を受け付けていません（{}～{}）。",
-            title_of(&campaign),
+            title(&campaign),
             campaign.opens_on.unwrap_or_default(),
             campaign.closes_on.unwrap_or_default()
         )));
@@ -496,7 +480,7 @@ pub async fn mine(
         MinePage {
             layout: Layout::new(
                 &user,
-                format!("{}（あなたの結果）", title_of(&campaign)),
+                format!("{}（あなたの結果）", title(&campaign)),
                 "self_check",
             ),
             href: url_encode(&code),
@@ -557,7 +541,7 @@ pub async fn report(
         ReportPage {
             layout: Layout::new(
                 &user,
-                format!("{} 総合判定結果", title_of(&report.campaign)),
+                format!("{} 総合判定結果", title(&report.campaign)),
                 "self_check",
             ),
             href: url_encode(&code),

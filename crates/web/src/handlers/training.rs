@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use chrono::NaiveDate;
 use daicho_domain::FiscalYear;
 use daicho_reports::Report;
 use daicho_reports::training::{TrainingReport, course_rows, coverage_cells, untrained_cells};
@@ -69,11 +68,9 @@ async fn load(
             ))
         })?
     };
-    let last_day = i32::try_from(year)
-        .map(|y| FiscalYear(y).last_day())
-        .unwrap_or(NaiveDate::MAX);
     let years = query.years.unwrap_or(3).clamp(1, 50);
-    Ok(TrainingReport::load(&state.db, &user.scope, year, last_day.min(today), years).await?)
+    let as_of = TrainingReport::default_as_of(year, today);
+    Ok(TrainingReport::load(&state.db, &user.scope, year, as_of, years).await?)
 }
 
 /// GET /training
