@@ -3,6 +3,8 @@
 
 use crate::auth::CurrentUser;
 use askama::Template;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use daicho_domain::{FiscalYear, format_wareki};
 
@@ -61,6 +63,27 @@ pub fn instant(text: &str) -> String {
 /// Percent-encodes one query value.
 pub fn url_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// An XLSX download named in Japanese (RFC 5987) with an ASCII fallback.
+pub fn xlsx_download(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+                    url_encode(name).replace('+', "%20")
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// The page shown for errors.

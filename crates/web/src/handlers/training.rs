@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::handlers::self_check::xlsx_download;
 use crate::state::AppState;
+use crate::view::xlsx_download;
 use crate::view::{Layout, url_encode};
 
 #[derive(Deserialize, Default)]
