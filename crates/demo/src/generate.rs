@@ -288,19 +288,15 @@ pub async fn generate_ledgers(
     let mut number = done_to + 1;
     while number <= assets {
         let last = (number + BATCH - 1).min(assets);
-        let mut batch = Vec::new();
+        let mut rows = Vec::new();
         for n in number..=last {
             let department = &sections[n % sections.len()];
             for (name, cells) in ledger_rows(n, department) {
                 let spec = daicho_store::ledgers::ledger(name)
                     .ok_or_else(|| StoreError::Conflict(format!("no ledger {name}")))?;
-                batch.push((spec, cells));
+                rows.push((spec, cells));
             }
         }
-        let rows: Vec<_> = batch
-            .iter()
-            .map(|(spec, cells)| (*spec, cells.iter().map(|(k, v)| (*k, v.clone())).collect()))
-            .collect();
         written += db.write_rows(&scope, &actor, &rows).await?.map_err(|r| {
             StoreError::Conflict(format!("generated row {}: {:?}", r.row, r.errors))
         })?;
