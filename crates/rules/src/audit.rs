@@ -58,18 +58,8 @@ pub struct AuditOptions {
     pub include_passes: bool,
     /// Each check is stopped after this long.
     pub time_limit: Duration,
-    /// Whether and how the rules also run on a second connection (another core).
-    pub second_connection: SecondConnection,
-}
-
-/// A second connection for the rules: on a copy of the snapshot, on the snapshot itself
-/// through a shared cache, or whichever suits its size (see `snapshot::COPY_LIMIT`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecondConnection {
-    None,
-    Copy,
-    Shared,
-    Auto,
+    /// Whether the rules also run on a second connection (another core).
+    pub second_connection: bool,
 }
 
 impl AuditOptions {
@@ -80,7 +70,7 @@ impl AuditOptions {
             departments: Vec::new(),
             include_passes: false,
             time_limit: Duration::from_secs(120),
-            second_connection: SecondConnection::Auto,
+            second_connection: true,
         }
     }
 }
@@ -348,8 +338,8 @@ fn fill(
         }
     }
     let started = std::time::Instant::now();
-    let fork = if chosen.len() >= PARALLEL_FROM {
-        report.snapshot.fork(options.second_connection)?
+    let fork = if options.second_connection && chosen.len() >= PARALLEL_FROM {
+        report.snapshot.fork()?
     } else {
         None
     };
@@ -388,7 +378,7 @@ fn fill(
                 },
             )?;
             let mut count = snapshot.conn.prepare_cached(&format!(
-                "SELECT list, count(*) FROM {}.results WHERE rowid > ? GROUP BY list",
+                "SELECT list, sum(n) FROM {}.results WHERE rowid > ? GROUP BY list",
                 snapshot.results
             ))?;
             let rows =

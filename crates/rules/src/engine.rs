@@ -1,8 +1,14 @@
 //! Runs rules' checks on a snapshot (which refuses anything but reading, see
 //! `snapshot::seal`) and interrupts a check that runs past its time limit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
@@ -106,7 +112,25 @@ pub fn run(
         keep_passes,
         every_department,
     } = target;
-    let (keep, every) = (keep_passes as i64, every_department as i64);
+    let every = every_department as i64;
+    // Passes nobody asked to see are counted, not written: a large city has millions
+    // of them, and writing them cost more than the checks. A function only this run
+    // knows the name of counts them per department. It is given `w.rule` too, unused,
+    // so the term is about the waivers as well and SQLite cannot push a copy of it down
+    // into a check it runs as a subquery (a UNION ALL), which would count twice.
+    let tally = (!keep_passes).then(PassTally::new);
+    let shown = format!("{every} OR c.department IN (SELECT code FROM temp.visible)");
+    let (keep, filter) = match &tally {
+        None => (1, shown),
+        Some(t) => (
+            0,
+            format!(
+                "CASE WHEN NOT ({shown}) THEN 0 WHEN c.outcome IS NOT 'pass' THEN 1
+                      ELSE {}(CAST(c.department AS TEXT), w.rule) END",
+                t.function
+            ),
+        ),
+    };
     let sql = format!(
         "INSERT INTO {results}.results (rule, list, subject, department, outcome, reason, facts, waiver)
          SELECT {idx},
@@ -123,7 +147,7 @@ pub fn run(
          FROM (\n{check}\n) AS c
          LEFT JOIN temp.waivers AS w
                 ON w.rule = {idx} AND w.subject = CAST(c.subject AS TEXT) AND c.outcome <> 'pass'
-         WHERE {every} OR c.department IN (SELECT code FROM temp.visible)",
+         WHERE {filter}",
         pass = List::Passes.code(),
         waived = List::Waived.code(),
         fail = List::Findings.code(),
@@ -131,6 +155,10 @@ pub fn run(
         check = rule.check,
         results = snapshot.results,
     );
+    if let Some(t) = &tally {
+        t.register(&snapshot.conn)
+            .map_err(|e| failed(e.to_string()))?;
+    }
     let mut stmt = snapshot
         .conn
         .prepare(&sql)
@@ -159,8 +187,13 @@ pub fn run(
         .progress_handler(10_000, Some(move || Instant::now() > deadline));
     let result = stmt.raw_execute();
     snapshot.conn.progress_handler(0, None::<fn() -> bool>);
+    drop(stmt);
+    let result = match tally {
+        Some(t) => result.and_then(|_| t.write(snapshot, idx)),
+        None => result.map(drop),
+    };
     match result {
-        Ok(_) => Ok(()),
+        Ok(()) => Ok(()),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
@@ -191,4 +224,79 @@ fn stray_outcome(rule: &Rule, snapshot: &Snapshot) -> Option<String> {
     // Parameters stay unbound (NULL): enough to name the stray value in most checks.
     let mut stmt = snapshot.conn.prepare(&sql).ok()?;
     stmt.raw_query().next().ok()??.get(0).ok()
+}
+
+/// The passes of one run, counted per department (`None`: tenant-wide results) by a
+/// function registered on the connection for that run.
+struct PassTally {
+    function: String,
+    counts: Arc<Mutex<Counts>>,
+}
+
+#[derive(Default)]
+struct Counts {
+    by_department: HashMap<Box<[u8]>, u64>,
+    tenant_wide: u64,
+}
+
+impl PassTally {
+    fn new() -> PassTally {
+        // Randomly keyed by the standard library: a check cannot guess the name.
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        PassTally {
+            function: format!("daicho_pass_{nonce:016x}"),
+            counts: Arc::default(),
+        }
+    }
+
+    /// Registers the counting function; it returns 0, so a counted pass is not written.
+    fn register(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let counts = Arc::clone(&self.counts);
+        conn.create_scalar_function(&self.function, 2, FunctionFlags::SQLITE_UTF8, move |ctx| {
+            let mut c = counts
+                .lock()
+                .map_err(|_| rusqlite::Error::UserFunctionError("tally poisoned".into()))?;
+            match ctx.get_raw(0) {
+                ValueRef::Text(d) => match c.by_department.get_mut(d) {
+                    Some(n) => *n += 1,
+                    None => {
+                        c.by_department.insert(d.into(), 1);
+                    }
+                },
+                _ => c.tenant_wide += 1,
+            }
+            Ok(0i64)
+        })
+    }
+
+    /// Removes the function and writes the counts as one row per department.
+    fn write(self, snapshot: &Snapshot, rule_index: usize) -> rusqlite::Result<()> {
+        snapshot.conn.remove_function(&self.function, 2)?;
+        let counts = std::mem::take(
+            &mut *self
+                .counts
+                .lock()
+                .map_err(|_| rusqlite::Error::UserFunctionError("tally poisoned".into()))?,
+        );
+        let mut add = snapshot.conn.prepare(&format!(
+            "INSERT INTO {}.results (rule, list, department, outcome, n) VALUES (?, ?, ?, 'pass', ?)",
+            snapshot.results
+        ))?;
+        let (rule, list) = (rule_index as i64, List::Passes.code());
+        for (department, n) in counts.by_department {
+            let department = String::from_utf8_lossy(&department).into_owned();
+            add.execute(rusqlite::params![rule, list, department, n as i64])?;
+        }
+        if counts.tenant_wide > 0 {
+            add.execute(rusqlite::params![
+                rule,
+                list,
+                None::<String>,
+                counts.tenant_wide as i64
+            ])?;
+        }
+        Ok(())
+    }
 }

@@ -11,7 +11,7 @@ pub mod report;
 pub mod rule;
 pub mod snapshot;
 
-pub use audit::{AuditOptions, SecondConnection, run_audit};
+pub use audit::{AuditOptions, run_audit};
 pub use report::{AuditReport, DepartmentCount, Entry, Filter, List, Summary};
 pub use rule::{Grade, Rule, RuleError};
 

@@ -269,6 +269,10 @@ impl AuditReport {
     fn query(&self, list: List, filter: &Filter, columns: &str) -> (String, Vec<SqlValue>) {
         let mut sql = format!("SELECT {columns} FROM all_results WHERE list = ?");
         let mut values = vec![SqlValue::Integer(list.code())];
+        if list == List::Passes && !self.include_passes {
+            // Only counted (see `engine::run`): there are no entries to list.
+            sql.push_str(" AND 0");
+        }
         sql.push_str(&self.rule_condition(filter));
         if let Some(d) = &filter.department {
             sql.push_str(" AND department = ?");
@@ -339,7 +343,7 @@ impl AuditReport {
     /// for the rules `filter` keeps; sorted by department code.
     pub fn department_counts(&self, filter: &Filter) -> Result<Vec<DepartmentCount>, AuditError> {
         let sql = format!(
-            "SELECT department, list, count(*) FROM all_results WHERE 1 = 1{} \
+            "SELECT department, list, sum(n) FROM all_results WHERE 1 = 1{} \
              GROUP BY department, list ORDER BY department",
             self.rule_condition(filter)
         );

@@ -1,19 +1,16 @@
-//! The audit snapshot: one tenant's ledgers copied into a private in-memory SQLite
-//! database, with each asset's OS and software already matched to the lifecycle
-//! catalogue. Rules run here, never on the live database: a rule cannot change a
+//! The audit snapshot: one tenant's ledgers copied into private SQLite files, with each
+//! asset's OS and software already matched to the lifecycle catalogue. Rules run here, never on the live database: a rule cannot change a
 //! ledger or see another tenant, and gives the same result whichever database the city
 //! runs daicho on.
 
 use std::collections::HashMap;
 
 use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
+use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
-use rusqlite::serialize::{Data, OwnedData};
-use rusqlite::{Connection, DatabaseName, OpenFlags};
 
 use crate::AuditError;
-use crate::audit::SecondConnection;
 use crate::eol::{Catalogue, End, Identified};
 
 /// Columns added to `assets` from the catalogue.
@@ -45,38 +42,14 @@ const SOFTWARE_TABLE: &str = "CREATE TABLE asset_software (
 
 pub struct Snapshot {
     pub(crate) conn: Connection,
-    /// The URI of the in-memory database when other connections may open it too (a
-    /// loaded snapshot); `None` for the empty schema.
-    shared: Option<String>,
+    /// Where the loaded tables are, which other connections may attach too; `None` for
+    /// the empty schema.
+    store: Option<Store>,
     /// Where this connection's rules write: `temp` (the snapshot's own connection) or
     /// `w`, a results file the snapshot's connection attaches when gathering.
     pub(crate) results: &'static str,
-    /// The results file of a second connection, removed when it is dropped.
-    results_file: Option<ResultsFile>,
-}
-
-/// A temporary results file in a directory only this user can enter (the results say
-/// where a city is weak), deleted with its owner.
-struct ResultsFile {
-    dir: tempfile::TempDir,
-}
-
-impl ResultsFile {
-    fn new() -> Result<ResultsFile, AuditError> {
-        let dir = tempfile::Builder::new()
-            .prefix("daicho-audit-")
-            .tempdir()
-            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
-        Ok(ResultsFile { dir })
-    }
-
-    fn path(&self) -> String {
-        self.dir
-            .path()
-            .join("results.sqlite")
-            .to_string_lossy()
-            .into_owned()
-    }
+    /// The results file of a second connection (in the store's directory).
+    results_file: Option<String>,
 }
 
 /// One page of one table on its way to the writer: (index in SNAPSHOT_TABLES, rows).
@@ -90,50 +63,37 @@ impl Snapshot {
         seal(&conn);
         Ok(Snapshot {
             conn,
-            shared: None,
+            store: None,
             results: "temp",
             results_file: None,
         })
     }
 
-    /// Copies the tenant's ledgers. The database is read page by page while another
-    /// thread writes the pages into the snapshot.
+    /// Copies the tenant's ledgers into a [`Store`] of two parts: assets and every other
+    /// ledger. Each part is read from the database on a connection of its own while a
+    /// thread of its own writes it, so a large city's assets load beside the rest.
     pub async fn load(
         db: &Db,
         tenant_id: i64,
         catalogue: &Catalogue,
     ) -> Result<Snapshot, AuditError> {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Page>(4);
-        let catalogue = catalogue.clone();
-        let writer = std::thread::spawn(move || -> Result<Snapshot, AuditError> {
-            let uri = shared_uri();
-            let conn = Connection::open_with_flags(&uri, shared_flags())?;
-            create_schema(&conn)?;
-            conn.execute_batch("BEGIN")?;
-            let mut recogniser = Recogniser {
-                catalogue: &catalogue,
-                cache: HashMap::new(),
-            };
-            let mut busy = std::time::Duration::ZERO;
-            while let Some((t, rows)) = rx.blocking_recv() {
-                let started = std::time::Instant::now();
-                insert_rows(&conn, &SNAPSHOT_TABLES[t], rows, &mut recogniser)?;
-                busy += started.elapsed();
-            }
-            tracing::debug!(?busy, "snapshot written");
-            conn.execute_batch("COMMIT")?;
-            index(&conn)?;
-            seal(&conn);
-            Ok(Snapshot {
-                conn,
-                shared: Some(uri),
-                results: "temp",
-                results_file: None,
-            })
-        });
-        let read = async {
+        let store = Store::new()?;
+        let spawn = |part: usize, rx: tokio::sync::mpsc::Receiver<Page>| {
+            let path = store.path(part);
+            let catalogue = catalogue.clone();
+            std::thread::Builder::new()
+                .name(format!("snapshot-{part}"))
+                .spawn(move || write_part(&path, part, rx, &catalogue))
+                .map_err(|e| AuditError::Internal(e.to_string()))
+        };
+        let (assets, assets_rx) = tokio::sync::mpsc::channel::<Page>(4);
+        let (ledgers, ledgers_rx) = tokio::sync::mpsc::channel::<Page>(4);
+        let writers = [spawn(0, assets_rx)?, spawn(1, ledgers_rx)?];
+        let read_part = async |part: usize, tx: tokio::sync::mpsc::Sender<Page>| {
             for (t, table) in SNAPSHOT_TABLES.iter().enumerate() {
-                let tx = &tx;
+                if part_of(table.name) != part {
+                    continue;
+                }
                 db.snapshot_rows(tenant_id, table, async |rows| {
                     // A closed channel means the writer stopped; its own error tells why.
                     tx.send((t, rows))
@@ -144,15 +104,63 @@ impl Snapshot {
             }
             Ok::<(), AuditError>(())
         };
-        let read_result = read.await;
-        drop(tx);
-        let written = writer
-            .join()
-            .map_err(|_| AuditError::Internal("snapshot writer panicked".into()))?;
-        let snapshot = written?;
-        read_result?;
-        Ok(snapshot)
+        let (a, b) = tokio::join!(read_part(0, assets), read_part(1, ledgers));
+        // The writers' own errors say more than "writer stopped": they come first.
+        for writer in writers {
+            writer
+                .join()
+                .map_err(|_| AuditError::Internal("snapshot writer panicked".into()))??;
+        }
+        a?;
+        b?;
+        let conn = store.reader()?;
+        conn.execute_batch(GATHERED_RESULTS)?;
+        seal(&conn);
+        Ok(Snapshot {
+            conn,
+            store: Some(store),
+            results: "temp",
+            results_file: None,
+        })
     }
+}
+
+/// The parts of a loaded snapshot, each a database file of the [`Store`] that reading
+/// connections attach under this name. Assets are a part of their own: in a large city
+/// they are most of the rows.
+const PARTS: [&str; 2] = ["snapshot_assets", "snapshot_ledgers"];
+
+/// The part a snapshot table is written to.
+fn part_of(table: &str) -> usize {
+    usize::from(!matches!(table, "assets" | "asset_software"))
+}
+
+/// Writes one part: its tables, the rows sent to it, then its indexes.
+fn write_part(
+    path: &str,
+    part: usize,
+    mut rx: tokio::sync::mpsc::Receiver<Page>,
+    catalogue: &Catalogue,
+) -> Result<(), AuditError> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(STORE_PRAGMAS)?;
+    create_tables(&conn, |table| part_of(table) == part)?;
+    conn.execute_batch("BEGIN")?;
+    let mut recogniser = Recogniser {
+        catalogue,
+        cache: HashMap::new(),
+    };
+    let mut busy = std::time::Duration::ZERO;
+    while let Some((t, rows)) = rx.blocking_recv() {
+        let started = std::time::Instant::now();
+        insert_rows(&conn, &SNAPSHOT_TABLES[t], rows, &mut recogniser)?;
+        busy += started.elapsed();
+    }
+    conn.execute_batch("COMMIT")?;
+    let started = std::time::Instant::now();
+    index(&conn, part)?;
+    tracing::debug!(part = PARTS[part], ?busy, indexed = ?started.elapsed(), "snapshot part written");
+    Ok(())
 }
 
 /// From here on the snapshot only answers reads: an authorizer refuses any statement
@@ -183,7 +191,16 @@ fn sql_type(t: ColumnType) -> &'static str {
 }
 
 fn create_schema(conn: &Connection) -> Result<(), AuditError> {
-    for table in SNAPSHOT_TABLES {
+    create_tables(conn, |_| true)?;
+    conn.execute_batch(AUDIT_TABLES)?;
+    conn.execute_batch(GATHERED_RESULTS)?;
+    Ok(())
+}
+
+/// The snapshot's tables: the ledgers' (`SNAPSHOT_TABLES`), assets with their OS matched
+/// to the catalogue, and the recognised software.
+fn create_tables(conn: &Connection, wanted: impl Fn(&str) -> bool) -> Result<(), AuditError> {
+    for table in SNAPSHOT_TABLES.iter().filter(|t| wanted(t.name)) {
         let mut cols: Vec<String> = table
             .columns
             .iter()
@@ -205,9 +222,9 @@ fn create_schema(conn: &Connection) -> Result<(), AuditError> {
             cols.join(", ")
         ))?;
     }
-    conn.execute_batch(SOFTWARE_TABLE)?;
-    conn.execute_batch(AUDIT_TABLES)?;
-    conn.execute_batch(GATHERED_RESULTS)?;
+    if wanted("asset_software") {
+        conn.execute_batch(SOFTWARE_TABLE)?;
+    }
     Ok(())
 }
 
@@ -215,17 +232,18 @@ fn create_schema(conn: &Connection) -> Result<(), AuditError> {
 macro_rules! results_columns {
     () => {
         "rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
-         outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER"
+         outcome TEXT NOT NULL, reason TEXT, facts TEXT, waiver INTEGER,
+         n INTEGER NOT NULL DEFAULT 1"
     };
 }
 
 /// Where an audit keeps its results. They live in SQLite's temp database, which is a
 /// file (with a bounded cache) rather than memory: a million-asset audit yields millions
-/// of rows. There is no index on them: most are passes that are only counted, and
-/// keeping an index up cost more (a third of the rules' time) than sorting the lists
-/// that are read.
-/// `list` is 0 finding, 1 unknown, 2 waived, 3 pass (`report::List`); a pass keeps only
-/// rule, department and outcome unless passes were asked for.
+/// of rows. There is no index on them: keeping one up cost more (a third of the rules'
+/// time) than sorting the lists that are read.
+/// `list` is 0 finding, 1 unknown, 2 waived, 3 pass (`report::List`). A row is one
+/// result (`n` = 1), except passes that were not asked for: those are only counted, one
+/// row per rule and department with the count in `n` (see `engine::run`).
 const AUDIT_TABLES: &str = concat!(
     "PRAGMA temp_store = FILE;
     CREATE TEMP TABLE results (",
@@ -248,73 +266,70 @@ const GATHERED_RESULTS: &str = concat!(
         SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;"
 );
 
-/// Flags for the snapshot's in-memory database, which a second connection opens too.
-/// Shared cache: both connections read the one copy of the tables (a copy per connection
-/// took a million-asset audit past 1 GiB).
-fn shared_flags() -> OpenFlags {
-    OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_SHARED_CACHE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+/// The writers' settings: nothing to roll back or to sync (a failed load is thrown away).
+const STORE_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+     PRAGMA cache_size = -65536;";
+
+/// How much of a part a reading connection maps into memory rather than copying page by
+/// page into its cache (SQLite caps it at its compiled maximum, 2 GiB).
+const MMAP_BYTES: i64 = 1 << 40;
+
+/// Where a loaded snapshot's tables live: its parts as files in a temporary directory
+/// only this user can enter (they say where a city is weak), removed with the snapshot,
+/// beside a second connection's results. Every connection of an audit attaches the parts
+/// and maps them into memory, so rules read them on two cores at once, with neither a
+/// copy per connection nor a shared cache's single lock.
+struct Store {
+    dir: tempfile::TempDir,
 }
 
-/// A name for one snapshot's in-memory database, unique in the process.
-fn shared_uri() -> String {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("file:daicho-snapshot-{n}?mode=memory&cache=shared")
-}
+impl Store {
+    fn new() -> Result<Store, AuditError> {
+        // tempfile makes the directory 0700.
+        let dir = tempfile::Builder::new()
+            .prefix("daicho-audit-")
+            .tempdir()
+            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
+        Ok(Store { dir })
+    }
 
-/// The largest snapshot copied for a second connection; larger ones are shared. A copy
-/// is the fastest second connection (each has its own page cache: rules ran 25–30%
-/// faster than on one connection at 100k assets) but costs its size again in memory; a
-/// shared cache costs nothing but serialises much of the two connections' reading (10%
-/// faster at a million assets, whose 216 MiB copy took the audit past 1 GiB on SQLite).
-const COPY_LIMIT: i64 = 128 * 1024 * 1024;
+    fn path(&self, part: usize) -> String {
+        self.file(&format!("{}.sqlite", PARTS[part]))
+    }
+
+    /// Where a second connection writes its results.
+    fn results_path(&self) -> String {
+        self.file("results.sqlite")
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
+    }
+
+    /// A connection that reads the parts (found by the rules' unqualified table names)
+    /// and has its own audit tables.
+    fn reader(&self) -> Result<Connection, AuditError> {
+        let conn = Connection::open_in_memory()?;
+        for (part, name) in PARTS.iter().enumerate() {
+            conn.execute(&format!("ATTACH ?1 AS {name}"), [self.path(part)])?;
+            conn.execute_batch(&format!("PRAGMA {name}.mmap_size = {MMAP_BYTES};"))?;
+        }
+        conn.execute_batch(AUDIT_TABLES)?;
+        Ok(conn)
+    }
+}
 
 impl Snapshot {
-    /// A second connection on this snapshot — a copy of it up to [`COPY_LIMIT`], the same
-    /// shared in-memory database beyond — sealed the same way, with audit tables of its
-    /// own and its results going to a file of its own: rules run on both at once. `None`
-    /// for a snapshot other connections cannot open.
-    pub(crate) fn fork(&self, how: SecondConnection) -> Result<Option<Snapshot>, AuditError> {
-        let Some(uri) = &self.shared else {
+    /// A second connection on this snapshot's store, sealed the same way, with audit
+    /// tables of its own and its results going to a file of its own: rules run on both
+    /// at once. `None` for a snapshot other connections cannot open.
+    pub(crate) fn fork(&self) -> Result<Option<Snapshot>, AuditError> {
+        let Some(store) = &self.store else {
             return Ok(None);
         };
-        if how == SecondConnection::None {
-            return Ok(None);
-        }
-        let file = ResultsFile::new()?;
-        let bytes: i64 = unsealed(&self.conn, |c| {
-            c.query_row(
-                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-                [],
-                |r| r.get(0),
-            )
-        })?;
-        let copy = if how == SecondConnection::Copy
-            || how == SecondConnection::Auto && bytes <= COPY_LIMIT
-        {
-            unsealed(&self.conn, |c| owned_copy(c, DatabaseName::Main))?
-        } else {
-            None
-        };
-        tracing::debug!(
-            mib = bytes >> 20,
-            copied = copy.is_some(),
-            "second connection"
-        );
-        let conn = match copy {
-            Some(copy) => {
-                let mut conn = Connection::open_in_memory()?;
-                conn.deserialize(DatabaseName::Main, copy, true)?;
-                conn
-            }
-            None => Connection::open_with_flags(uri, shared_flags())?,
-        };
-        conn.execute_batch(AUDIT_TABLES)?;
-        conn.execute("ATTACH ?1 AS w", [file.path()])?;
+        let file = store.results_path();
+        let conn = store.reader()?;
+        conn.execute("ATTACH ?1 AS w", [&file])?;
         conn.execute_batch(concat!(
             "PRAGMA w.journal_mode = OFF;
              PRAGMA w.synchronous = OFF;
@@ -326,14 +341,14 @@ impl Snapshot {
         seal(&conn);
         Ok(Some(Snapshot {
             conn,
-            shared: None,
+            store: None,
             results: "w",
             results_file: Some(file),
         }))
     }
 
     /// Attaches the results file a fork wrote, so this snapshot's `all_results` holds its
-    /// results beside its own. The file goes when this snapshot does.
+    /// results beside its own. The file goes with the store.
     pub(crate) fn gather(&mut self, mut fork: Snapshot) -> Result<(), AuditError> {
         let file = fork.results_file.take();
         drop(fork);
@@ -344,27 +359,17 @@ impl Snapshot {
         };
         // ATTACH is what the seal refuses: lift it for daicho's own statement only.
         let attached = unsealed(&self.conn, |c| {
-            c.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 2);
+            c.set_limit(Limit::SQLITE_LIMIT_ATTACHED, PARTS.len() as i32 + 1);
             c.execute_batch("DETACH w")?;
-            c.execute("ATTACH ?1 AS w", [file.path()])
+            c.execute("ATTACH ?1 AS w", [&file])
         });
         attached?;
-        self.results_file = Some(file);
         Ok(())
     }
 }
 
-/// A copy of one database of the connection that SQLite allocated and hands over.
-fn owned_copy(conn: &Connection, db: DatabaseName<'_>) -> rusqlite::Result<Option<OwnedData>> {
-    Ok(match conn.serialize(db)? {
-        Data::Owned(copy) => Some(copy),
-        Data::Shared(_) => None,
-    })
-}
-
-/// Runs `f` with the seal lifted: sqlite3_serialize reads through sqlite_dbpage, which
-/// the seal refuses. Only daicho's own calls run in between; the seal is back before any
-/// check.
+/// Runs `f` with the seal lifted, for daicho's own statements that the seal refuses
+/// (attaching a results file). The seal is back before any check runs.
 fn unsealed<T>(conn: &Connection, f: impl FnOnce(&Connection) -> T) -> T {
     conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
     let out = f(conn);
@@ -372,18 +377,41 @@ fn unsealed<T>(conn: &Connection, f: impl FnOnce(&Connection) -> T) -> T {
     out
 }
 
-/// Indexes for the joins rules make (built after loading: cheaper than keeping them up).
-fn index(conn: &Connection) -> Result<(), AuditError> {
-    conn.execute_batch(
-        "CREATE INDEX assets_tag ON assets (asset_tag);
-         CREATE INDEX asset_software_tag ON asset_software (asset_tag);
-         CREATE INDEX media_id ON media (media_id);
-         CREATE INDEX sightings_tag ON sightings (asset_tag);
-         CREATE INDEX exceptions_subject ON exceptions (subject);
-         CREATE INDEX staff_department ON staff (department);
-         CREATE INDEX training_staff ON training (staff_id);
-         ANALYZE;",
-    )?;
+/// Indexes for the joins rules make, by table (built after loading: cheaper than
+/// keeping them up).
+const INDEXES: &[(&str, &str)] = &[
+    ("assets", "CREATE INDEX assets_tag ON assets (asset_tag)"),
+    (
+        "asset_software",
+        "CREATE INDEX asset_software_tag ON asset_software (asset_tag)",
+    ),
+    ("media", "CREATE INDEX media_id ON media (media_id)"),
+    (
+        "sightings",
+        "CREATE INDEX sightings_tag ON sightings (asset_tag)",
+    ),
+    (
+        "exceptions",
+        "CREATE INDEX exceptions_subject ON exceptions (subject)",
+    ),
+    (
+        "staff",
+        "CREATE INDEX staff_department ON staff (department)",
+    ),
+    (
+        "training",
+        "CREATE INDEX training_staff ON training (staff_id)",
+    ),
+];
+
+/// Indexes a part's tables and gathers the statistics the query planner uses.
+fn index(conn: &Connection, part: usize) -> Result<(), AuditError> {
+    for (table, sql) in INDEXES {
+        if part_of(table) == part {
+            conn.execute_batch(sql)?;
+        }
+    }
+    conn.execute_batch("ANALYZE")?;
     Ok(())
 }
 
@@ -409,15 +437,39 @@ fn insert_rows(
     rows: Vec<SnapshotRow>,
     recogniser: &mut Recogniser<'_>,
 ) -> Result<(), AuditError> {
-    let assets = table.name == "assets";
-    let n = table.columns.len() + if assets { ASSET_OS_COLUMNS.len() } else { 0 };
-    let placeholders = vec!["?"; n].join(", ");
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT INTO {} VALUES ({placeholders})",
-        table.name
-    ))?;
-    let mut software =
-        conn.prepare_cached("INSERT INTO asset_software VALUES (?, ?, ?, ?, ?, ?, ?)")?;
+    if table.name == "assets" {
+        return insert_assets(conn, table, rows, recogniser);
+    }
+    let mut stmt = insert_statement(conn, table.name, table.columns.len())?;
+    for row in rows {
+        stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+    }
+    Ok(())
+}
+
+fn insert_statement<'c>(
+    conn: &'c Connection,
+    table: &str,
+    columns: usize,
+) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+    let placeholders = vec!["?"; columns].join(", ");
+    conn.prepare_cached(&format!("INSERT INTO {table} VALUES ({placeholders})"))
+}
+
+/// Assets go in with their OS matched to the catalogue, and a row in `asset_software`
+/// for each product of their software that the catalogue knows.
+fn insert_assets(
+    conn: &Connection,
+    table: &SnapshotTable,
+    rows: Vec<SnapshotRow>,
+    recogniser: &mut Recogniser<'_>,
+) -> Result<(), AuditError> {
+    let mut stmt = insert_statement(
+        conn,
+        table.name,
+        table.columns.len() + ASSET_OS_COLUMNS.len(),
+    )?;
+    let mut software = insert_statement(conn, "asset_software", 7)?;
     let col = |name: &str| table.columns.iter().position(|(c, _, _)| *c == name);
     let (os_at, sw_at, ext_at, tag_at, dept_at) = (
         col("os"),
@@ -427,29 +479,27 @@ fn insert_rows(
         col("department"),
     );
     for mut row in rows {
-        if assets {
-            let os = os_at.and_then(|i| row[i].clone());
-            let extended = ext_at.is_some_and(|i| row[i].is_some());
-            let found = os.as_deref().and_then(|w| recogniser.identify(w));
-            row.extend(os_columns(found.as_ref(), extended));
-            if let Some(sw) = sw_at.and_then(|i| row[i].clone()) {
-                for written in sw.split([',', '、', '/', ';', '；', '・', '\n', '，']) {
-                    let written = written.trim();
-                    if written.is_empty() {
-                        continue;
-                    }
-                    if let Some(p) = recogniser.identify(written) {
-                        let (eol, undated) = end_columns(p.eol);
-                        software.execute(rusqlite::params![
-                            tag_at.and_then(|i| row[i].clone()),
-                            dept_at.and_then(|i| row[i].clone()),
-                            written,
-                            p.product,
-                            p.label,
-                            eol,
-                            undated
-                        ])?;
-                    }
+        let os = os_at.and_then(|i| row[i].clone());
+        let extended = ext_at.is_some_and(|i| row[i].is_some());
+        let found = os.as_deref().and_then(|w| recogniser.identify(w));
+        row.extend(os_columns(found.as_ref(), extended));
+        if let Some(sw) = sw_at.and_then(|i| row[i].clone()) {
+            for written in sw.split([',', '、', '/', ';', '；', '・', '\n', '，']) {
+                let written = written.trim();
+                if written.is_empty() {
+                    continue;
+                }
+                if let Some(p) = recogniser.identify(written) {
+                    let (eol, undated) = end_columns(p.eol);
+                    software.execute(rusqlite::params![
+                        tag_at.and_then(|i| row[i].clone()),
+                        dept_at.and_then(|i| row[i].clone()),
+                        written,
+                        p.product,
+                        p.label,
+                        eol,
+                        undated
+                    ])?;
                 }
             }
         }

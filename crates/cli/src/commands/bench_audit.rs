@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use clap::Args;
-use daicho_rules::{AuditOptions, SecondConnection, run_audit};
+use daicho_rules::{AuditOptions, run_audit};
 use daicho_store::{SNAPSHOT_TABLES, Scope, StoreError};
 
 use crate::settings::Settings;
@@ -59,7 +59,7 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         drop(report);
         // The same audit with every rule on one connection, to show what the second buys.
         let single = AuditOptions {
-            second_connection: SecondConnection::None,
+            second_connection: false,
             ..options.clone()
         };
         let start = Instant::now();
