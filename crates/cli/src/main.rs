@@ -81,8 +81,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
+            // sqlx warns of every statement past a second, with its SQL, in English: an
+            // audit of a large city streams its assets for longer than that by design.
             tracing_subscriber::EnvFilter::try_from_env("DAICHO_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=warn,sqlx::query=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
