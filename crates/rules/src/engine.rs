@@ -6,11 +6,10 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
-
-use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::AuditError;
@@ -189,7 +188,10 @@ pub fn run(
     snapshot.conn.progress_handler(0, None::<fn() -> bool>);
     drop(stmt);
     let result = match tally {
-        Some(t) => result.and_then(|_| t.write(snapshot, idx)),
+        Some(t) => {
+            let removed = snapshot.conn.remove_function(&t.function, 2);
+            result.and(removed).and_then(|()| t.write(snapshot, idx))
+        }
         None => result.map(drop),
     };
     match result {
@@ -271,9 +273,8 @@ impl PassTally {
         })
     }
 
-    /// Removes the function and writes the counts as one row per department.
+    /// Writes the counts as one row per department.
     fn write(self, snapshot: &Snapshot, rule_index: usize) -> rusqlite::Result<()> {
-        snapshot.conn.remove_function(&self.function, 2)?;
         let counts = std::mem::take(
             &mut *self
                 .counts
