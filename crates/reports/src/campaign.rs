@@ -191,7 +191,7 @@ pub async fn submit(
     }
     // A person's own answers are theirs to write whatever their role: the scope is the
     // whole tenant, and this function writes nothing but that person's rows.
-    db.write_rows(&Scope::tenant(tenant_id), actor, &rows)
+    db.add_rows(&Scope::tenant(tenant_id), actor, &rows)
         .await?
         .map_err(refused)?;
     Ok(())

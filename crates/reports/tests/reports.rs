@@ -327,6 +327,41 @@ async fn a_persons_answers_count_for_their_department_once() {
     )
     .await;
     assert!(second.is_err_and(|e| e.to_string().contains("一人一回")));
+    // A second submission that got past that check at the same moment is refused in the
+    // transaction that would write it: the first answers stand.
+    let spec = daicho_store::ledgers::ledger("self_check_answers").expect("ledger");
+    let rows: Vec<_> = bank
+        .iter()
+        .map(|q| {
+            (
+                spec,
+                vec![
+                    ("campaign", "T1".to_string()),
+                    ("staff_id", person.staff.staff_id.clone()),
+                    ("question_id", q.question_id.clone()),
+                    ("answer", q.answer.clone()),
+                    ("answered_on", "2026-11-28".to_string()),
+                ],
+            )
+        })
+        .collect();
+    let raced = db.add_rows(&scope, &actor, &rows).await.expect("session");
+    let refused = raced.expect_err("refused");
+    assert!(
+        refused.errors[0].message.contains("すでに登録されています"),
+        "{refused:?}"
+    );
+    let stored = db
+        .self_check_answers_of(scope.tenant_id, "T1", person.staff.id)
+        .await
+        .expect("answers");
+    assert_eq!(stored.len(), 31);
+    assert!(
+        stored
+            .iter()
+            .any(|(question, answer)| question == "1-1" && answer == "1"),
+        "the first answer to 1-1 stands"
+    );
 
     let report = SelfCheckReport::load(&db, &scope, "T1")
         .await

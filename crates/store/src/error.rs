@@ -78,6 +78,15 @@ pub(crate) fn classify(err: sqlx::Error, path: &str) -> StoreError {
         }
     } else if text.contains("database is locked") || text.contains("database is busy") {
         StoreError::Locked(text)
+    } else if err
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+    {
+        // Two sessions added the same row at once; the other one's row stands.
+        StoreError::Conflict(
+            "同じ行が同時に登録されたため、この変更は取り消しました。画面を読み込み直して確かめてください"
+                .into(),
+        )
     } else {
         StoreError::Database(err)
     }

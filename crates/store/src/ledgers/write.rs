@@ -36,6 +36,26 @@ impl ImportSession {
         ledger: &'static Ledger,
         cells: &[(&'static Column, String)],
     ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+        self.write_row(ledger, cells, false).await
+    }
+
+    /// Adds one row of `ledger`, refusing it when a row with its key is already there.
+    /// The check runs in the session's transaction, and the ledger's unique key stops a
+    /// second session adding the same row at the same moment.
+    pub async fn add_row(
+        &mut self,
+        ledger: &'static Ledger,
+        cells: &[(&'static Column, String)],
+    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+        self.write_row(ledger, cells, true).await
+    }
+
+    async fn write_row(
+        &mut self,
+        ledger: &'static Ledger,
+        cells: &[(&'static Column, String)],
+        add_only: bool,
+    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
         let mut errors = Vec::new();
         let mut resolved: Vec<Resolved> = Vec::new();
         for column in ledger.columns {
@@ -95,6 +115,15 @@ impl ImportSession {
             })
             .collect();
         let existing = self.find(ledger, &resolved).await?;
+        if add_only
+            && existing.is_some()
+            && let Some(key) = ledger.key.first().and_then(|k| ledger.column(k))
+        {
+            return Ok(Err(vec![err(
+                key,
+                format!("「{}」はすでに登録されています", key_text.join("/")),
+            )]));
+        }
         let tenant_id = self.scope.tenant_id;
         let (outcome, id, before) = match existing {
             None => (
@@ -505,6 +534,27 @@ impl crate::Db {
         actor: &crate::Actor,
         rows: &[(&'static Ledger, Vec<(&str, String)>)],
     ) -> Result<Result<usize, RefusedRow>, StoreError> {
+        self.write_rows_as(scope, actor, rows, false).await
+    }
+
+    /// Like [`Db::write_rows`], but every row must be new: one whose key is already there
+    /// refuses them all (a submission made twice at once is refused, not overwritten).
+    pub async fn add_rows(
+        &self,
+        scope: &crate::Scope,
+        actor: &crate::Actor,
+        rows: &[(&'static Ledger, Vec<(&str, String)>)],
+    ) -> Result<Result<usize, RefusedRow>, StoreError> {
+        self.write_rows_as(scope, actor, rows, true).await
+    }
+
+    async fn write_rows_as(
+        &self,
+        scope: &crate::Scope,
+        actor: &crate::Actor,
+        rows: &[(&'static Ledger, Vec<(&str, String)>)],
+        add_only: bool,
+    ) -> Result<Result<usize, RefusedRow>, StoreError> {
         let mut session = self.begin_import(scope, actor).await?;
         for (i, (ledger, row)) in rows.iter().enumerate() {
             let mut cells = Vec::with_capacity(row.len());
@@ -514,7 +564,7 @@ impl crate::Db {
                 })?;
                 cells.push((column, value.clone()));
             }
-            if let Err(errors) = session.upsert_row(ledger, &cells).await? {
+            if let Err(errors) = session.write_row(ledger, &cells, add_only).await? {
                 session.finish(false).await?;
                 return Ok(Err(RefusedRow { row: i, errors }));
             }
