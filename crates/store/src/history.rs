@@ -174,3 +174,34 @@ impl Db {
             .map_err(StoreError::from)
     }
 }
+
+/// What an audit of a tenant depends on besides the day and who asks: the tenant's
+/// newest recorded change (every change to its ledgers, rule settings, own rules and
+/// waivers is recorded) and the state of the lifecycle catalogue. Two audits with equal
+/// stamps, for the same day and scope, give the same results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditStamp {
+    last_change: i64,
+    eol_releases: i64,
+    eol_imported_at: String,
+}
+
+impl Db {
+    pub async fn audit_stamp(&self, tenant_id: i64) -> Result<AuditStamp, StoreError> {
+        let mut sql =
+            Sql::new("SELECT COALESCE(MAX(id), 0) AS last FROM change_history WHERE tenant_id = ");
+        sql.bind(tenant_id);
+        let last_change: i64 = sql.query().fetch_one(self.pool()).await?.try_get("last")?;
+        let eol = Sql::new(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(imported_at), '') AS at FROM eol_releases",
+        )
+        .query()
+        .fetch_one(self.pool())
+        .await?;
+        Ok(AuditStamp {
+            last_change,
+            eol_releases: eol.try_get("n")?,
+            eol_imported_at: eol.try_get("at")?,
+        })
+    }
+}

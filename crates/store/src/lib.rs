@@ -34,7 +34,7 @@ pub use assets::{
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
 pub use error::{FieldError, StoreError};
-pub use history::HistoryEntry;
+pub use history::{AuditStamp, HistoryEntry};
 pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use mappings::ColumnMapping;
 pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};

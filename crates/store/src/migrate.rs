@@ -49,6 +49,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("migrations/0005_self_check_training.postgres.sql"),
     },
+    Migration {
+        version: 6,
+        name: "history_by_tenant",
+        common: include_str!("migrations/0006_history_by_tenant.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -3,6 +3,7 @@
 //! works without JavaScript. Styles are compiled into the binary: city networks have no
 //! internet.
 
+mod audits;
 mod auth;
 mod csrf;
 mod error;

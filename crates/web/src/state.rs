@@ -37,6 +37,8 @@ pub struct App {
     pub settings: Settings,
     /// Imports started from the browser, by upload token.
     pub jobs: std::sync::Mutex<std::collections::HashMap<String, ImportJob>>,
+    /// The findings pages' audits, kept while nothing they read changes.
+    pub audits: crate::audits::AuditCache,
 }
 
 /// Handler state: cheap to clone.
@@ -49,6 +51,7 @@ impl AppState {
             db,
             settings,
             jobs: Default::default(),
+            audits: Default::default(),
         }))
     }
 }

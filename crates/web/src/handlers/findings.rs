@@ -3,8 +3,9 @@
 //! its clause and the facts it was decided on) and GET /findings/horizontal/{rule} (総6, the
 //! horizontal check: one rule's result in every department).
 //!
-//! The audit runs on each request, as of the day asked (today by default), within what
-//! the user may see: a manager's page holds only its departments' results.
+//! The audit runs as of the day asked (today by default), within what the user may see:
+//! a manager's page holds only its departments' results. It is kept for the next pages
+//! while nothing it read changes (`crate::audits`).
 
 use std::time::Duration;
 
@@ -14,11 +15,10 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use daicho_domain::parse_date;
 use daicho_rules::rule::Scope as ReportScope;
-use daicho_rules::{
-    AuditOptions, AuditReport, DepartmentCount, Entry, Filter, Grade, List, run_audit,
-};
+use daicho_rules::{AuditOptions, AuditReport, DepartmentCount, Entry, Filter, Grade, List};
 use serde::Deserialize;
 
+use crate::audits;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -107,21 +107,12 @@ fn as_of(text: &str) -> Result<NaiveDate, AppError> {
         .map_err(|_| AppError::Invalid(format!("監査基準日「{text}」を日付として読めません。")))
 }
 
-async fn audit(
-    state: &AppState,
-    user: &CurrentUser,
-    options: AuditOptions,
-) -> Result<AuditReport, AppError> {
-    // The audit is CPU work on a blocking thread; its future is also not provably Send
-    // (the snapshot's reader takes an async closure), so it is driven there to the end.
-    let (state, scope, tenant) = (state.clone(), user.scope.clone(), user.tenant_code.clone());
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        runtime.block_on(run_audit(&state.db, &scope, &tenant, &options))
-    })
-    .await
-    .map_err(|e| AppError::Invalid(format!("監査を実行できませんでした: {e}")))?
-    .map_err(AppError::from)
+/// The audit every findings page reads: all the tenant's enabled rules as of `day`.
+fn full_audit(day: NaiveDate) -> AuditOptions {
+    AuditOptions {
+        time_limit: TIME_LIMIT,
+        ..AuditOptions::as_of(day)
+    }
 }
 
 /// Whether the user may set rules and record waivers (情報政策課 and 管理者).
@@ -224,11 +215,19 @@ pub async fn show(
     Query(query): Query<FindingsQuery>,
 ) -> Result<Html<String>, AppError> {
     let day = as_of(&query.as_of)?;
-    let options = AuditOptions {
-        time_limit: TIME_LIMIT,
-        ..AuditOptions::as_of(day)
-    };
-    let report = audit(&state, &user, options).await?;
+    let report = state.audits.report(&state, &user, full_audit(day)).await?;
+    audits::read(report, move |report| {
+        findings_page(report, &user, &query, day)
+    })
+    .await
+}
+
+fn findings_page(
+    report: &AuditReport,
+    user: &CurrentUser,
+    query: &FindingsQuery,
+    day: NaiveDate,
+) -> Result<Html<String>, AppError> {
     let list = list_of(&query.list);
     let filter = Filter {
         rule: Some(query.rule.clone()).filter(|r| !r.is_empty()),
@@ -329,7 +328,7 @@ pub async fn show(
         )
     };
     let page_view = FindingsPage {
-        layout: Layout::new(&user, "監査結果", "findings"),
+        layout: Layout::new(user, "監査結果", "findings"),
         as_of: day.to_string(),
         as_of_label: date_full(Some(day)),
         table,
@@ -376,7 +375,7 @@ pub async fn show(
             String::new()
         },
         filter_query,
-        can_waive: may_govern(&user),
+        can_waive: may_govern(user),
     };
     Ok(Html(page_view.render()?))
 }
@@ -411,20 +410,42 @@ pub async fn horizontal_check(
     Query(query): Query<HorizontalQuery>,
 ) -> Result<Html<String>, AppError> {
     let day = as_of(&query.as_of)?;
-    let report = audit(
-        &state,
-        &user,
-        AuditOptions {
-            rules: vec![rule.clone()],
-            time_limit: TIME_LIMIT,
-            ..AuditOptions::as_of(day)
-        },
-    )
-    .await?;
-    let summary = report.summary.rules.first().ok_or(AppError::NotFound)?;
-    let rows = report.department_counts(&Filter::default())?;
+    let report = state.audits.report(&state, &user, full_audit(day)).await?;
+    let (u, r) = (user.clone(), rule.clone());
+    if let Some(page) =
+        audits::read(report, move |report| horizontal_page(report, &u, &r, day)).await?
+    {
+        return Ok(page);
+    }
+    // A rule the tenant has switched off is in no full audit: audit it alone.
+    let alone = AuditOptions {
+        rules: vec![rule.clone()],
+        ..full_audit(day)
+    };
+    let report = state.audits.report(&state, &user, alone).await?;
+    audits::read(report, move |report| {
+        horizontal_page(report, &user, &rule, day)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// The horizontal check's page from an audit that ran `rule` (`None` if it did not).
+fn horizontal_page(
+    report: &AuditReport,
+    user: &CurrentUser,
+    rule: &str,
+    day: NaiveDate,
+) -> Result<Option<Html<String>>, AppError> {
+    let Some(summary) = report.summary.rules.iter().find(|r| r.rule == rule) else {
+        return Ok(None);
+    };
+    let rows = report.department_counts(&Filter {
+        rule: Some(rule.to_string()),
+        ..Filter::default()
+    })?;
     let page = HorizontalPage {
-        layout: Layout::new(&user, format!("横展開: {}", summary.title), "findings"),
+        layout: Layout::new(user, format!("横展開: {}", summary.title), "findings"),
         title: summary.title.clone(),
         grade: summary.grade.map(|g| g.label_ja()).unwrap_or(""),
         clause: summary.clause.clone(),
@@ -432,7 +453,7 @@ pub async fn horizontal_check(
         as_of_label: date_full(Some(day)),
         failing: rows.iter().filter(|r| r.fail > 0).count(),
         rows,
-        rule,
+        rule: rule.to_string(),
     };
-    Ok(Html(page.render()?))
+    Ok(Some(Html(page.render()?)))
 }

@@ -15,6 +15,7 @@ pub const PASSWORD: &str = "test password 1234";
 
 pub struct TestApp {
     pub db: TestDb,
+    pub state: AppState,
     pub router: Router,
     pub demo: Tenant,
     pub other: Tenant,
@@ -114,9 +115,11 @@ impl TestApp {
             must_change_password: false,
         };
         db.create_user(&user).await.expect("user");
-        let router = router(AppState::new(db.db.clone(), Settings::default()));
+        let state = AppState::new(db.db.clone(), Settings::default());
+        let router = router(state.clone());
         TestApp {
             db,
+            state,
             router,
             demo,
             other,

@@ -6,7 +6,7 @@ use crate::app::TestApp;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use daicho_rules::{AuditOptions, Filter, List, run_audit};
-use daicho_store::Scope;
+use daicho_store::{Actor, AssetFilter, AssetInput, Scope};
 
 const AS_OF: &str = "2023-10-06";
 
@@ -311,4 +311,60 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         )
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+}
+
+/// Paging, filters and the horizontal check read the audit the first page ran; a change
+/// to a ledger shows on the next page, from a new audit.
+#[tokio::test]
+async fn an_audit_is_reused_until_something_it_read_changes() {
+    let app = TestApp::new().await;
+    let client = app.login("policy").await;
+    let runs = || app.state.audits.runs();
+    let first = app
+        .get(Some(&client), &format!("/findings?as_of={AS_OF}"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(runs(), 1);
+    let report = audit(&app, &["eol-software"]).await;
+    let eol = report.entries(List::Findings).expect("entries")[0].clone();
+    let filtered = format!("/findings?as_of={AS_OF}&rule=eol-software&list=findings&page=1");
+    let before = app.get(Some(&client), &filtered).await.body;
+    let link = format!("/assets?q={}\"", eol.subject);
+    assert!(before.contains(&link), "{link}");
+    let horizontal = app
+        .get(
+            Some(&client),
+            &format!("/findings/horizontal/eol-software?as_of={AS_OF}"),
+        )
+        .await;
+    assert_eq!(horizontal.status, StatusCode::OK);
+    assert_eq!(runs(), 1, "the same audit read three times");
+    // Another day is another audit.
+    app.get(Some(&client), "/findings?as_of=2024-04-01").await;
+    assert_eq!(runs(), 2);
+
+    // The PC gets a supported OS: its finding is gone from the next page.
+    let scope = Scope::tenant(app.demo.id);
+    let page = app
+        .db
+        .list_assets(
+            &scope,
+            &AssetFilter {
+                search: Some(eol.subject.clone()),
+                page: 1,
+                ..AssetFilter::default()
+            },
+        )
+        .await
+        .expect("assets");
+    let asset = app.db.asset(&scope, page.rows[0].id).await.expect("asset");
+    let mut input = AssetInput::from_asset(&asset);
+    input.os = "Windows 11 Pro".into();
+    app.db
+        .update_asset(&scope, &Actor::system("test"), asset.id, &input)
+        .await
+        .expect("update");
+    let after = app.get(Some(&client), &filtered).await.body;
+    assert_eq!(runs(), 3);
+    assert!(!after.contains(&link), "{link} is still listed");
 }

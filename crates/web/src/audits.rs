@@ -1,0 +1,151 @@
+//! The audits the findings pages ran, kept a while so that paging, filtering and the
+//! horizontal check read the same results instead of auditing again. An audit is reused
+//! only for the same tenant, day, rules and visible departments, and only while nothing
+//! it read has changed (`Db::audit_stamp`): a change to a ledger, a rule setting or a
+//! waiver shows on the next page.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use daicho_rules::{AuditOptions, AuditReport, run_audit};
+use daicho_store::AuditStamp;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Audits kept at most: a large city's holds its snapshot files and caches.
+const KEEP: usize = 4;
+
+/// How long an audit nobody asks for again is kept.
+const IDLE: Duration = Duration::from_secs(10 * 60);
+
+/// An audit being read by one page at a time (its database connection is not shared).
+pub type SharedReport = Arc<Mutex<AuditReport>>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    tenant_id: i64,
+    /// What the user may see (`None`: the whole tenant).
+    departments: Option<Vec<i64>>,
+    as_of: NaiveDate,
+    rules: Vec<String>,
+    chosen_departments: Vec<String>,
+    include_passes: bool,
+    stamp: AuditStamp,
+}
+
+struct Kept {
+    key: Key,
+    report: SharedReport,
+    used: Instant,
+}
+
+#[derive(Default)]
+pub struct AuditCache {
+    kept: Mutex<Vec<Kept>>,
+    runs: AtomicU64,
+}
+
+impl std::fmt::Debug for AuditCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditCache")
+            .field("runs", &self.runs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuditCache {
+    /// How many audits have been run (not reused) since the server started.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
+    /// The user's audit with these options: a kept one if nothing it read has changed,
+    /// otherwise a new one, which is then kept.
+    pub async fn report(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        options: AuditOptions,
+    ) -> Result<SharedReport, AppError> {
+        let key = Key {
+            tenant_id: user.scope.tenant_id,
+            departments: user.scope.departments.clone(),
+            as_of: options.as_of,
+            rules: options.rules.clone(),
+            chosen_departments: options.departments.clone(),
+            include_passes: options.include_passes,
+            stamp: state.db.audit_stamp(user.scope.tenant_id).await?,
+        };
+        if let Some(report) = self.find(&key)? {
+            return Ok(report);
+        }
+        let report = Arc::new(Mutex::new(run(state, user, options).await?));
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.lock()?;
+        kept.retain(|k| k.key != key);
+        if kept.len() >= KEEP
+            && let Some(oldest) = (0..kept.len()).min_by_key(|&i| kept[i].used)
+        {
+            kept.swap_remove(oldest);
+        }
+        kept.push(Kept {
+            key,
+            report: Arc::clone(&report),
+            used: Instant::now(),
+        });
+        Ok(report)
+    }
+
+    fn find(&self, key: &Key) -> Result<Option<SharedReport>, AppError> {
+        let mut kept = self.lock()?;
+        let now = Instant::now();
+        kept.retain(|k| now.duration_since(k.used) < IDLE);
+        Ok(kept.iter_mut().find(|k| k.key == *key).map(|k| {
+            k.used = now;
+            Arc::clone(&k.report)
+        }))
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Vec<Kept>>, AppError> {
+        self.kept
+            .lock()
+            .map_err(|_| AppError::Invalid("監査結果の保管に失敗しました".into()))
+    }
+}
+
+/// Runs an audit for the user.
+async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    options: AuditOptions,
+) -> Result<AuditReport, AppError> {
+    // The audit is CPU work on a blocking thread; its future is also not provably Send
+    // (the snapshot's reader takes an async closure), so it is driven there to the end.
+    let (state, scope, tenant) = (state.clone(), user.scope.clone(), user.tenant_code.clone());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        runtime.block_on(run_audit(&state.db, &scope, &tenant, &options))
+    })
+    .await
+    .map_err(|e| AppError::Invalid(format!("監査を実行できませんでした: {e}")))?
+    .map_err(AppError::from)
+}
+
+/// Reads a kept audit on a blocking thread (its lists are sorted and read from SQLite).
+pub async fn read<T: Send + 'static>(
+    report: SharedReport,
+    f: impl FnOnce(&AuditReport) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let report = report
+            .lock()
+            .map_err(|_| AppError::Invalid("監査結果を読めません".into()))?;
+        f(&report)
+    })
+    .await
+    .map_err(|e| AppError::Invalid(format!("監査結果を読めませんでした: {e}")))?
+}
