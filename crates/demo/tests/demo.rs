@@ -267,3 +267,22 @@ async fn the_demo_manager_can_answer_this_years_self_check() {
         .expect("bank");
     assert_eq!(bank.len(), 31);
 }
+
+/// A demo city loaded by an earlier version has no staff: its accounts are still made,
+/// the manager is simply not linked, and the server can start.
+#[tokio::test]
+async fn demo_accounts_are_made_for_a_demo_city_without_staff() {
+    let db = fresh().await.expect("db");
+    let code = daicho_domain::TenantCode::parse("990001").expect("code");
+    let tenant = db.ensure_tenant(&code, "サンプル市").await.expect("tenant");
+    let accounts = daicho_demo::demo_users(&db, &tenant).await.expect("users");
+    assert_eq!(accounts.len(), 5);
+    let manager = db
+        .users(Some(tenant.id))
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "demo-manager")
+        .expect("demo-manager");
+    assert!(db.staff_of_user(manager.id).await.expect("q").is_none());
+}
