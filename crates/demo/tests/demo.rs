@@ -227,6 +227,18 @@ async fn generated_assets_are_the_same_every_time() {
     assert_eq!(runs[0], runs[1]);
 }
 
+/// Makes the demo accounts, one per role, and returns the manager's.
+async fn demo_manager(db: &daicho_store::Db, tenant: &daicho_store::Tenant) -> daicho_store::User {
+    let accounts = daicho_demo::demo_users(db, tenant).await.expect("users");
+    assert_eq!(accounts.len(), 5);
+    db.users(Some(tenant.id))
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "demo-manager")
+        .expect("demo-manager")
+}
+
 /// The demo accounts log in with fresh passwords each start; the manager answers the
 /// self-check as one of the library's staff, and this year's campaign is open with the
 /// shipped bank.
@@ -234,15 +246,7 @@ async fn generated_assets_are_the_same_every_time() {
 async fn the_demo_manager_can_answer_this_years_self_check() {
     let db = fresh().await.expect("db");
     let tenant = load(&db).await.expect("demo").tenant;
-    let accounts = daicho_demo::demo_users(&db, &tenant).await.expect("users");
-    assert_eq!(accounts.len(), 5);
-    let manager = db
-        .users(Some(tenant.id))
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.username == "demo-manager")
-        .expect("demo-manager");
+    let manager = demo_manager(&db, &tenant).await;
     let staff = db
         .staff_of_user(manager.id)
         .await
@@ -275,14 +279,6 @@ async fn demo_accounts_are_made_for_a_demo_city_without_staff() {
     let db = fresh().await.expect("db");
     let code = daicho_domain::TenantCode::parse("990001").expect("code");
     let tenant = db.ensure_tenant(&code, "サンプル市").await.expect("tenant");
-    let accounts = daicho_demo::demo_users(&db, &tenant).await.expect("users");
-    assert_eq!(accounts.len(), 5);
-    let manager = db
-        .users(Some(tenant.id))
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.username == "demo-manager")
-        .expect("demo-manager");
+    let manager = demo_manager(&db, &tenant).await;
     assert!(db.staff_of_user(manager.id).await.expect("q").is_none());
 }
