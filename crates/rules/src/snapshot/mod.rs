@@ -1,17 +1,22 @@
 //! The audit snapshot: one tenant's ledgers copied into private SQLite files, with each
-//! asset's OS and software already matched to the lifecycle catalogue. Rules run here, never on the live database: a rule cannot change a
-//! ledger or see another tenant, and gives the same result whichever database the city
-//! runs daicho on.
+//! asset's OS and software already matched to the lifecycle catalogue (`write`), kept in
+//! a private temporary directory (`store`). Rules run here, never on the live database: a
+//! rule cannot change a ledger or see another tenant, and gives the same result whichever
+//! database the city runs daicho on.
 
-use std::collections::HashMap;
-
-use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
+use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow};
 use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 
 use crate::AuditError;
-use crate::eol::{Catalogue, End, Identified};
+use crate::eol::Catalogue;
+
+mod store;
+mod write;
+
+use store::{PARTS, Store, part_of};
+use write::write_part;
 
 /// Columns added to `assets` from the catalogue.
 pub const ASSET_OS_COLUMNS: &[(&str, &str)] = &[
@@ -125,44 +130,6 @@ impl Snapshot {
     }
 }
 
-/// The parts of a loaded snapshot, each a database file of the [`Store`] that reading
-/// connections attach under this name. Assets are a part of their own: in a large city
-/// they are most of the rows.
-const PARTS: [&str; 2] = ["snapshot_assets", "snapshot_ledgers"];
-
-/// The part a snapshot table is written to.
-fn part_of(table: &str) -> usize {
-    usize::from(!matches!(table, "assets" | "asset_software"))
-}
-
-/// Writes one part: its tables, the rows sent to it, then its indexes.
-fn write_part(
-    path: &str,
-    part: usize,
-    mut rx: tokio::sync::mpsc::Receiver<Page>,
-    catalogue: &Catalogue,
-) -> Result<(), AuditError> {
-    let conn = Connection::open(path)?;
-    conn.execute_batch(STORE_PRAGMAS)?;
-    create_tables(&conn, |table| part_of(table) == part)?;
-    conn.execute_batch("BEGIN")?;
-    let mut recogniser = Recogniser {
-        catalogue,
-        cache: HashMap::new(),
-    };
-    let mut busy = std::time::Duration::ZERO;
-    while let Some((t, rows)) = rx.blocking_recv() {
-        let started = std::time::Instant::now();
-        insert_rows(&conn, &SNAPSHOT_TABLES[t], rows, &mut recogniser)?;
-        busy += started.elapsed();
-    }
-    conn.execute_batch("COMMIT")?;
-    let started = std::time::Instant::now();
-    index(&conn, part)?;
-    tracing::debug!(part = PARTS[part], ?busy, indexed = ?started.elapsed(), "snapshot part written");
-    Ok(())
-}
-
 /// From here on the snapshot only answers reads: an authorizer refuses any statement
 /// but SELECT when it is prepared, and ATTACH (which could reach files) is disabled.
 /// The one write left is into the audit's own temp tables (results, waivers, visible
@@ -266,59 +233,6 @@ const GATHERED_RESULTS: &str = concat!(
         SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;"
 );
 
-/// The writers' settings: nothing to roll back or to sync (a failed load is thrown away).
-const STORE_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-     PRAGMA cache_size = -65536;";
-
-/// How much of a part a reading connection maps into memory rather than copying page by
-/// page into its cache (SQLite caps it at its compiled maximum, 2 GiB).
-const MMAP_BYTES: i64 = 1 << 40;
-
-/// Where a loaded snapshot's tables live: its parts as files in a temporary directory
-/// only this user can enter (they say where a city is weak), removed with the snapshot,
-/// beside a second connection's results. Every connection of an audit attaches the parts
-/// and maps them into memory, so rules read them on two cores at once, with neither a
-/// copy per connection nor a shared cache's single lock.
-struct Store {
-    dir: tempfile::TempDir,
-}
-
-impl Store {
-    fn new() -> Result<Store, AuditError> {
-        // tempfile makes the directory 0700.
-        let dir = tempfile::Builder::new()
-            .prefix("daicho-audit-")
-            .tempdir()
-            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
-        Ok(Store { dir })
-    }
-
-    fn path(&self, part: usize) -> String {
-        self.file(&format!("{}.sqlite", PARTS[part]))
-    }
-
-    /// Where a second connection writes its results.
-    fn results_path(&self) -> String {
-        self.file("results.sqlite")
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.dir.path().join(name).to_string_lossy().into_owned()
-    }
-
-    /// A connection that reads the parts (found by the rules' unqualified table names)
-    /// and has its own audit tables.
-    fn reader(&self) -> Result<Connection, AuditError> {
-        let conn = Connection::open_in_memory()?;
-        for (part, name) in PARTS.iter().enumerate() {
-            conn.execute(&format!("ATTACH ?1 AS {name}"), [self.path(part)])?;
-            conn.execute_batch(&format!("PRAGMA {name}.mmap_size = {MMAP_BYTES};"))?;
-        }
-        conn.execute_batch(AUDIT_TABLES)?;
-        Ok(conn)
-    }
-}
-
 impl Snapshot {
     /// A second connection on this snapshot's store, sealed the same way, with audit
     /// tables of its own and its results going to a file of its own: rules run on both
@@ -375,163 +289,4 @@ fn unsealed<T>(conn: &Connection, f: impl FnOnce(&Connection) -> T) -> T {
     let out = f(conn);
     seal(conn);
     out
-}
-
-/// Indexes for the joins rules make, by table (built after loading: cheaper than
-/// keeping them up).
-const INDEXES: &[(&str, &str)] = &[
-    ("assets", "CREATE INDEX assets_tag ON assets (asset_tag)"),
-    (
-        "asset_software",
-        "CREATE INDEX asset_software_tag ON asset_software (asset_tag)",
-    ),
-    ("media", "CREATE INDEX media_id ON media (media_id)"),
-    (
-        "sightings",
-        "CREATE INDEX sightings_tag ON sightings (asset_tag)",
-    ),
-    (
-        "exceptions",
-        "CREATE INDEX exceptions_subject ON exceptions (subject)",
-    ),
-    (
-        "staff",
-        "CREATE INDEX staff_department ON staff (department)",
-    ),
-    (
-        "training",
-        "CREATE INDEX training_staff ON training (staff_id)",
-    ),
-];
-
-/// Indexes a part's tables and gathers the statistics the query planner uses.
-fn index(conn: &Connection, part: usize) -> Result<(), AuditError> {
-    for (table, sql) in INDEXES {
-        if part_of(table) == part {
-            conn.execute_batch(sql)?;
-        }
-    }
-    conn.execute_batch("ANALYZE")?;
-    Ok(())
-}
-
-struct Recogniser<'a> {
-    catalogue: &'a Catalogue,
-    cache: HashMap<String, Option<Identified>>,
-}
-
-impl Recogniser<'_> {
-    fn identify(&mut self, written: &str) -> Option<Identified> {
-        if let Some(hit) = self.cache.get(written) {
-            return hit.clone();
-        }
-        let found = self.catalogue.identify(written);
-        self.cache.insert(written.to_string(), found.clone());
-        found
-    }
-}
-
-fn insert_rows(
-    conn: &Connection,
-    table: &SnapshotTable,
-    rows: Vec<SnapshotRow>,
-    recogniser: &mut Recogniser<'_>,
-) -> Result<(), AuditError> {
-    if table.name == "assets" {
-        return insert_assets(conn, table, rows, recogniser);
-    }
-    let mut stmt = insert_statement(conn, table.name, table.columns.len())?;
-    for row in rows {
-        stmt.execute(rusqlite::params_from_iter(row.iter()))?;
-    }
-    Ok(())
-}
-
-fn insert_statement<'c>(
-    conn: &'c Connection,
-    table: &str,
-    columns: usize,
-) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
-    let placeholders = vec!["?"; columns].join(", ");
-    conn.prepare_cached(&format!("INSERT INTO {table} VALUES ({placeholders})"))
-}
-
-/// Assets go in with their OS matched to the catalogue, and a row in `asset_software`
-/// for each product of their software that the catalogue knows.
-fn insert_assets(
-    conn: &Connection,
-    table: &SnapshotTable,
-    rows: Vec<SnapshotRow>,
-    recogniser: &mut Recogniser<'_>,
-) -> Result<(), AuditError> {
-    let mut stmt = insert_statement(
-        conn,
-        table.name,
-        table.columns.len() + ASSET_OS_COLUMNS.len(),
-    )?;
-    let mut software = insert_statement(conn, "asset_software", 7)?;
-    let col = |name: &str| table.columns.iter().position(|(c, _, _)| *c == name);
-    let (os_at, sw_at, ext_at, tag_at, dept_at) = (
-        col("os"),
-        col("software"),
-        col("extended_support_until"),
-        col("asset_tag"),
-        col("department"),
-    );
-    for mut row in rows {
-        let os = os_at.and_then(|i| row[i].clone());
-        let extended = ext_at.is_some_and(|i| row[i].is_some());
-        let found = os.as_deref().and_then(|w| recogniser.identify(w));
-        row.extend(os_columns(found.as_ref(), extended));
-        if let Some(sw) = sw_at.and_then(|i| row[i].clone()) {
-            for written in sw.split([',', '、', '/', ';', '；', '・', '\n', '，']) {
-                let written = written.trim();
-                if written.is_empty() {
-                    continue;
-                }
-                if let Some(p) = recogniser.identify(written) {
-                    let (eol, undated) = end_columns(p.eol);
-                    software.execute(rusqlite::params![
-                        tag_at.and_then(|i| row[i].clone()),
-                        dept_at.and_then(|i| row[i].clone()),
-                        written,
-                        p.product,
-                        p.label,
-                        eol,
-                        undated
-                    ])?;
-                }
-            }
-        }
-        stmt.execute(rusqlite::params_from_iter(row.iter()))?;
-    }
-    Ok(())
-}
-
-fn end_columns(end: End) -> (Option<String>, i64) {
-    match end {
-        End::On(d) => (Some(d.to_string()), 0),
-        End::Ended => (None, 1),
-        End::Supported => (None, 0),
-    }
-}
-
-fn os_columns(found: Option<&Identified>, extended: bool) -> Vec<Option<String>> {
-    let Some(p) = found else {
-        return vec![None, None, None, None, None, None];
-    };
-    let (eol, undated) = end_columns(p.eol);
-    let eoes = p.eoes.map(|d| d.to_string());
-    let end = match (&eoes, extended) {
-        (Some(e), true) => Some(e.clone()),
-        _ => eol.clone(),
-    };
-    vec![
-        Some(p.product.clone()),
-        Some(p.label.clone()),
-        eol,
-        eoes,
-        end,
-        Some(undated.to_string()),
-    ]
 }

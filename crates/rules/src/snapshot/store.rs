@@ -1,0 +1,70 @@
+//! Where a loaded snapshot lives: its parts as SQLite files in a private temporary
+//! directory, and the connections that read them.
+
+use rusqlite::Connection;
+
+use super::AUDIT_TABLES;
+use crate::AuditError;
+
+/// The parts of a loaded snapshot, each a database file of the [`Store`] that reading
+/// connections attach under this name. Assets are a part of their own: in a large city
+/// they are most of the rows.
+pub(super) const PARTS: [&str; 2] = ["snapshot_assets", "snapshot_ledgers"];
+
+/// The part a snapshot table is written to.
+pub(super) fn part_of(table: &str) -> usize {
+    usize::from(!matches!(table, "assets" | "asset_software"))
+}
+
+/// The writers' settings: nothing to roll back or to sync (a failed load is thrown away).
+pub(super) const STORE_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+     PRAGMA cache_size = -65536;";
+
+/// How much of a part a reading connection maps into memory rather than copying page by
+/// page into its cache (SQLite caps it at its compiled maximum, 2 GiB).
+const MMAP_BYTES: i64 = 1 << 40;
+
+/// Where a loaded snapshot's tables live: its parts as files in a temporary directory
+/// only this user can enter (they say where a city is weak), removed with the snapshot,
+/// beside a second connection's results. Every connection of an audit attaches the parts
+/// and maps them into memory, so rules read them on two cores at once, with neither a
+/// copy per connection nor a shared cache's single lock.
+pub(super) struct Store {
+    dir: tempfile::TempDir,
+}
+
+impl Store {
+    pub(super) fn new() -> Result<Store, AuditError> {
+        // tempfile makes the directory 0700.
+        let dir = tempfile::Builder::new()
+            .prefix("daicho-audit-")
+            .tempdir()
+            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
+        Ok(Store { dir })
+    }
+
+    pub(super) fn path(&self, part: usize) -> String {
+        self.file(&format!("{}.sqlite", PARTS[part]))
+    }
+
+    /// Where a second connection writes its results.
+    pub(super) fn results_path(&self) -> String {
+        self.file("results.sqlite")
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
+    }
+
+    /// A connection that reads the parts (found by the rules' unqualified table names)
+    /// and has its own audit tables.
+    pub(super) fn reader(&self) -> Result<Connection, AuditError> {
+        let conn = Connection::open_in_memory()?;
+        for (part, name) in PARTS.iter().enumerate() {
+            conn.execute(&format!("ATTACH ?1 AS {name}"), [self.path(part)])?;
+            conn.execute_batch(&format!("PRAGMA {name}.mmap_size = {MMAP_BYTES};"))?;
+        }
+        conn.execute_batch(AUDIT_TABLES)?;
+        Ok(conn)
+    }
+}
