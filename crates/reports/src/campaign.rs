@@ -133,6 +133,19 @@ pub fn is_open(campaign: &Campaign, today: NaiveDate) -> bool {
             .is_none_or(|c| day.as_str() <= c)
 }
 
+/// Refuses answers on a day `campaign` does not take them, saying when it does.
+pub fn ensure_open(campaign: &Campaign, today: NaiveDate) -> Result<(), ReportError> {
+    if is_open(campaign, today) {
+        return Ok(());
+    }
+    Err(ReportError::Invalid(format!(
+        "「{}」は回答を受け付けていません（{}～{}）。",
+        title(campaign),
+        campaign.opens_on.as_deref().unwrap_or_default(),
+        campaign.closes_on.as_deref().unwrap_or_default()
+    )))
+}
+
 /// Records `staff`'s answers (question id → chosen value) to `campaign` on `today`.
 /// Refused, changing nothing, when the campaign is closed, the person already answered, or
 /// a question is unanswered or answered with something not among its choices.
@@ -145,12 +158,7 @@ pub async fn submit(
     answers: &HashMap<String, String>,
     today: NaiveDate,
 ) -> Result<(), ReportError> {
-    if !is_open(campaign, today) {
-        return Err(ReportError::Invalid(format!(
-            "実施回「{}」は回答を受け付けていません",
-            campaign.campaign
-        )));
-    }
+    ensure_open(campaign, today)?;
     if !db
         .self_check_answers_of(tenant_id, &campaign.campaign, staff.id)
         .await?

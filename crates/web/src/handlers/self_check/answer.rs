@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use daicho_reports::campaign::{is_open, submit, title};
+use daicho_reports::campaign::{ensure_open, submit, title};
 use daicho_reports::self_check::{SelfCheckReport, choices};
 use daicho_store::{Campaign, Question, QuestionCount, StaffMember};
 
@@ -105,6 +105,22 @@ fn answer_page(
     .render()?)
 }
 
+/// What `staff` answered in the campaign: question id → the value chosen (empty before
+/// they submit).
+async fn answers_of(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    staff: &StaffMember,
+) -> Result<HashMap<String, String>, AppError> {
+    Ok(state
+        .db
+        .self_check_answers_of(user.scope.tenant_id, code, staff.id)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// GET /self-check/{campaign}/answer
 pub async fn answer_form(
     State(state): State<AppState>,
@@ -114,22 +130,10 @@ pub async fn answer_form(
     let campaign = campaign_of(&state, &user, &code).await?;
     let staff = person(&state, &user).await?;
     let mine_href = format!("/self-check/{}/mine", url_encode(&code));
-    if !state
-        .db
-        .self_check_answers_of(user.scope.tenant_id, &code, staff.id)
-        .await?
-        .is_empty()
-    {
+    if !answers_of(&state, &user, &code, &staff).await?.is_empty() {
         return Ok(Redirect::to(&mine_href).into_response());
     }
-    if !is_open(&campaign, today()) {
-        return Err(AppError::Invalid(format!(
-            "「{}」は回答を受け付けていません（{}～{}）。",
-            title(&campaign),
-            campaign.opens_on.unwrap_or_default(),
-            campaign.closes_on.unwrap_or_default()
-        )));
-    }
+    ensure_open(&campaign, today())?;
     let bank = state
         .db
         .self_check_questions(user.scope.tenant_id, &code)
@@ -213,12 +217,7 @@ pub async fn mine(
 ) -> Result<Response, AppError> {
     let campaign = campaign_of(&state, &user, &code).await?;
     let staff = person(&state, &user).await?;
-    let answers: HashMap<String, String> = state
-        .db
-        .self_check_answers_of(user.scope.tenant_id, &code, staff.id)
-        .await?
-        .into_iter()
-        .collect();
+    let answers = answers_of(&state, &user, &code, &staff).await?;
     if answers.is_empty() {
         return Ok(
             Redirect::to(&format!("/self-check/{}/answer", url_encode(&code))).into_response(),
