@@ -16,12 +16,8 @@ const fn col(name: &'static str, label: &'static str, kind: Kind) -> Column {
 
 const fn req(name: &'static str, label: &'static str, kind: Kind) -> Column {
     Column {
-        name,
-        db: name,
-        label,
-        aliases: &[],
-        kind,
         required: true,
+        ..col(name, label, kind)
     }
 }
 
