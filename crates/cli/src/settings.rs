@@ -16,7 +16,8 @@ impl Settings {
         let database_url = match &cli.database {
             Some(url) if !url.trim().is_empty() => url.trim().to_string(),
             _ => {
-                std::fs::create_dir_all(&cli.data_dir).with_context(|| {
+                // Owner-only: the database in it holds a city's weak spots and password hashes.
+                daicho_store::private::dir(&cli.data_dir).with_context(|| {
                     format!(
                         "データ保存先フォルダ {} を作成できません",
                         cli.data_dir.display()

@@ -10,6 +10,19 @@ const ERAS: &[(&str, char, (i32, u32, u32))] = &[
     ("平成", 'H', (1989, 1, 8)),
     ("昭和", 'S', (1926, 12, 25)),
     ("大正", 'T', (1912, 7, 30)),
+    // Gregorian 1868-01-25 is 明治元年1月1日; the lunar calendar ran until 明治5年, so
+    // earlier Meiji dates in a ledger are not expected, only accepted.
+    ("明治", 'M', (1868, 1, 25)),
+];
+
+/// The one-character era ligatures (㋿ ㍻ ㍼ ㍽ ㍾) that Japanese fonts and old systems
+/// write in place of the two kanji.
+const ERA_LIGATURES: &[(char, &str)] = &[
+    ('\u{32FF}', "令和"),
+    ('\u{337B}', "平成"),
+    ('\u{337C}', "昭和"),
+    ('\u{337D}', "大正"),
+    ('\u{337E}', "明治"),
 ];
 
 fn era_start(ymd: (i32, u32, u32)) -> NaiveDate {
@@ -88,16 +101,65 @@ pub fn normalize_width(s: &str) -> String {
         .collect()
 }
 
+/// The value of a number written in kanji as offices write them: positional
+/// (二〇二三, 一〇) or with 十 (十二, 二十, 三十一). None for anything else.
+fn kanji_number(s: &str) -> Option<u32> {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let digit = |c: char| {
+        DIGITS
+            .iter()
+            .position(|d| *d == c)
+            .or((c == '零').then_some(0))
+    };
+    if s.is_empty() || s.chars().count() > 4 {
+        return None;
+    }
+    match s.split_once('十') {
+        // 十, 十二, 二十, 三十一: at most one tens digit (not 〇) and one units digit.
+        Some((tens, units)) => {
+            let tens = match tens {
+                "" => 1,
+                t if t.chars().count() == 1 => digit(t.chars().next()?).filter(|d| *d > 0)?,
+                _ => return None,
+            };
+            let units = match units {
+                "" => 0,
+                u if u.chars().count() == 1 => digit(u.chars().next()?).filter(|d| *d > 0)?,
+                _ => return None,
+            };
+            Some((tens * 10 + units) as u32)
+        }
+        None => s
+            .chars()
+            .try_fold(0u32, |n, c| Some(n * 10 + digit(c)? as u32)),
+    }
+}
+
+/// One part of a date (year, month or day): ASCII digits, 元 (the first year) or kanji.
+fn date_part(s: &str) -> Option<u32> {
+    if s == "元" {
+        return Some(1);
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    kanji_number(s)
+}
+
 /// Reads a date as cities write it: 2023-10-06, 2023/10/6, 2023.10.6, 令和5年10月6日,
-/// 令和元年5月1日, R5.10.6, H28/5/20, S63-1-7, with ASCII or full-width digits.
+/// 令和元年5月1日, R5.10.6, H28/5/20, S63-1-7, with ASCII or full-width digits, and as
+/// offices write them in kanji (令和五年十二月一日, 二〇二三年十月六日) or with an era
+/// ligature (㋿5年10月6日, ㍻28.5.20).
 pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
-    let s = normalize_width(input);
+    let mut s = normalize_width(input);
     let fail = || DomainError::Date(input.trim().to_string());
     if s.is_empty() {
         return Err(fail());
     }
+    if let Some((lig, name)) = ERA_LIGATURES.iter().find(|(c, _)| s.starts_with(*c)) {
+        s = format!("{name}{}", &s[lig.len_utf8()..]);
+    }
     let (era, rest) = split_era(&s);
-    let rest = rest.replace('元', "1");
     let parts: Vec<&str> = rest
         .split(['-', '/', '.', '年', '月', '日'])
         .map(str::trim)
@@ -106,8 +168,8 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
     let [y, m, d] = parts.as_slice() else {
         return Err(fail());
     };
-    let (y, m, d): (i32, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
-        (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+    let (y, m, d) = match (date_part(y), date_part(m), date_part(d)) {
+        (Some(y), Some(m), Some(d)) if y <= 9999 => (y as i32, m, d),
         _ => return Err(fail()),
     };
     let year = match era {
@@ -196,8 +258,34 @@ mod tests {
     }
 
     #[test]
+    fn reads_kanji_numerals_and_era_ligatures() {
+        let cases = [
+            ("令和五年十二月一日", d(2023, 12, 1)),
+            ("平成元年一月八日", d(1989, 1, 8)),
+            ("令和元年五月二十日", d(2019, 5, 20)),
+            ("平成三十一年四月三十日", d(2019, 4, 30)),
+            ("二〇二三年十月六日", d(2023, 10, 6)),
+            ("\u{32FF}5年10月6日", d(2023, 10, 6)),
+            ("\u{337B}28.5.20", d(2016, 5, 20)),
+            ("\u{337C}六十三年一月七日", d(1988, 1, 7)),
+            ("\u{337D}十五年一月一日", d(1926, 1, 1)),
+            ("\u{337E}四十五年七月二十九日", d(1912, 7, 29)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_date(text), Ok(want), "{text}");
+        }
+    }
+
+    #[test]
     fn rejects_impossible_dates() {
         for text in [
+            "令和五年二月三十日",
+            "令和五年十三月一日",
+            "令和五年二十十月一日",
+            "令和五年〇月一日",
+            "令和五年十〇月一日",
+            "\u{32FF}元年四月一日",
+            "平成三十五年一月一日",
             "",
             "2023-02-30",
             "2023-13-01",

@@ -237,13 +237,51 @@ async fn write_csv(db: &Db, scope: &Scope, what: What, path: &Path) -> Result<us
         .map_err(|e| ExportError::Write(e.to_string()))?;
     let count = what
         .rows(db, scope, |row| {
-            writer.write_record(&row).map_err(|e| e.to_string())
+            writer
+                .write_record(row.iter().map(|c| guard(c).into_owned()))
+                .map_err(|e| e.to_string())
         })
         .await?;
     writer
         .flush()
         .map_err(|e| ExportError::Write(e.to_string()))?;
     Ok(count)
+}
+
+/// The first characters with which a spreadsheet reads a cell as a formula (OWASP, "CSV
+/// injection"): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell that Excel or LibreOffice would run as a formula, made inert with a leading
+/// `'` as OWASP recommends. A plain number (`-12`, `-0.5`) is no formula and stays as it is.
+pub(crate) fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    let plain_number = cell.strip_prefix('-').is_some_and(|n| {
+        !n.is_empty()
+            && n.split_once('.')
+                .map_or(n, |(i, _)| i)
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+            && n.parse::<f64>().is_ok()
+    });
+    // A cell that already looks guarded gets a second quote, so reading back is exact.
+    let looks_guarded = cell
+        .strip_prefix('\'')
+        .is_some_and(|r| r.starts_with(FORMULA_STARTS) || r.starts_with('\''));
+    if (cell.starts_with(FORMULA_STARTS) && !plain_number) || looks_guarded {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The cell a guarded CSV cell stood for: daicho reads its own exports back unchanged.
+pub(crate) fn unguard(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => {
+            rest.to_string()
+        }
+        _ => cell,
+    }
 }
 
 async fn write_xlsx(

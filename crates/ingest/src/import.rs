@@ -12,6 +12,10 @@ use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
 use daicho_store::{Actor, Db, FieldError, ImportSession, RowOutcome, Scope, StoreError};
 use std::path::PathBuf;
 
+/// The name of an import's working folders (`daicho-import-{pid}-…`: an unpacked bundle),
+/// by which a later start removes those a crashed import left.
+pub const WORK_KIND: &str = "daicho-import";
+
 /// Rows shown in a preview.
 pub const SAMPLE_ROWS: usize = 5;
 
@@ -29,6 +33,8 @@ pub struct ImportOptions {
     pub replace: bool,
     /// Corrections to the detected columns: header as written → field ("" = not imported).
     pub mapping: daicho_store::ColumnMapping,
+    /// How much the files may hold (the defaults fit every real ledger).
+    pub limits: crate::Limits,
 }
 
 /// One sheet's part of the run.
@@ -184,11 +190,15 @@ pub async fn import_paths(
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
-    let scratch = tempfile::tempdir()
-        .map_err(|e| StoreError::Conflict(format!("作業フォルダを作れません: {e}")))?;
+    let scratch = daicho_store::private::work_dir(WORK_KIND).map_err(|_| {
+        StoreError::Unavailable(
+            "取込の作業フォルダを作れません（一時フォルダの空き容量や権限を確かめてください）"
+                .into(),
+        )
+    })?;
     let mut sheets: Vec<(Option<Target>, Sheet)> = Vec::new();
     for path in paths {
-        match read::open_any(path, scratch.path()) {
+        match read::open_any(path, scratch.path(), options.limits) {
             Ok(opened) => sheets.extend(opened.into_iter().map(|s| (target_by_name(&s.name), s))),
             Err(errors) => errors.into_iter().for_each(|e| report.error(e)),
         }
@@ -258,7 +268,14 @@ pub async fn import_paths(
     progress(rows_read);
     report.created_departments = session.created_departments.clone();
     if report.files.iter().all(|f| f.rows == 0) && report.error_count == 0 {
-        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        // File names only: a server's folders are nobody's business.
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
         report.error(ImportError::file(
             &names.join(", "),
             "取り込める行がありません",
@@ -506,14 +523,18 @@ fn cell_error(
 pub fn asset_inputs(
     path: &std::path::Path,
 ) -> Result<impl Iterator<Item = daicho_store::AssetInput>, ImportError> {
-    let mut sheets = read::open_any(path, &std::env::temp_dir()).map_err(|mut e| e.remove(0))?;
+    let scratch = daicho_store::private::work_dir(WORK_KIND)
+        .map_err(|_| ImportError::file(&path.display().to_string(), "作業フォルダを作れません"))?;
+    let mut sheets = read::open_any(path, scratch.path(), crate::Limits::default())
+        .map_err(|mut e| e.remove(0))?;
     let mut sheet = sheets
         .pop()
         .ok_or_else(|| ImportError::file(&path.display().to_string(), "シートがありません"))?;
     let header = sheet.rows.next().transpose()?.unwrap_or_default();
     let mapping = Mapping::from_headers(&header);
-    Ok(sheet
-        .rows
-        .filter_map(Result::ok)
-        .map(move |cells| to_input(&mapping, &cells, None)))
+    Ok(sheet.rows.filter_map(Result::ok).map(move |cells| {
+        // The unpacked files live as long as their rows are read.
+        let _ = &scratch;
+        to_input(&mapping, &cells, None)
+    }))
 }

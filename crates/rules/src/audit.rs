@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 
 use crate::engine::{self, Target};
 use crate::eol::{Catalogue, End, Product, Release};
-use crate::report::{AuditReport, RuleMeta, Summary, WaiverShown};
+use crate::report::{AuditReport, RuleFailure, RuleMeta, Summary, WaiverShown};
 use crate::rule::{Grade, Rule};
 use crate::snapshot::Snapshot;
 use crate::{AuditError, builtin};
@@ -204,6 +204,7 @@ pub async fn run_audit(
         .filter(|w| w.expires_on >= as_of)
         .collect();
     let report = AuditReport {
+        rule_failures: Vec::new(),
         tenant: tenant_code.to_string(),
         as_of,
         include_passes: options.include_passes,
@@ -349,6 +350,8 @@ fn fill(
     // (list, rule, count): each rule's results counted as soon as it has run, while they
     // are the last rows of its connection's table, instead of a scan of all at the end.
     let counts = std::sync::Mutex::new(Vec::<(i64, i64, i64)>::new());
+    // (rule index, message) of the rules that could not be run.
+    let failures = std::sync::Mutex::new(Vec::<(usize, String)>::new());
     let run_rules = |snapshot: &Snapshot| -> Result<(), AuditError> {
         prepare_audit_tables(snapshot, &waived, visible.as_ref())?;
         loop {
@@ -365,7 +368,7 @@ fn fill(
                 [],
                 |r| r.get(0),
             )?;
-            engine::run(
+            let ran = engine::run(
                 &r.rule,
                 &r.params,
                 snapshot,
@@ -376,7 +379,29 @@ fn fill(
                     keep_passes: options.include_passes,
                     every_department: visible.is_none(),
                 },
-            )?;
+            );
+            // A rule whose check fails or runs out of time (a tenant's own rule, a
+            // catalogue it did not expect) is left out with its reason; the others stand.
+            if let Err(
+                e @ (AuditError::Check { .. } | AuditError::TimedOut { .. } | AuditError::Rule(_)),
+            ) = ran
+            {
+                tracing::warn!(rule = %r.rule.id, error = %e, "rule left out of the audit");
+                snapshot.conn.execute(
+                    &format!("DELETE FROM {}.results WHERE rowid > ?", snapshot.results),
+                    [before],
+                )?;
+                let message = match e {
+                    AuditError::TimedOut { .. } => e.to_string(),
+                    _ => "判定の SQL を実行できませんでした。規則の内容を確かめてください（詳しくはサーバーのログにあります）".to_string(),
+                };
+                failures
+                    .lock()
+                    .map_err(|_| AuditError::Internal("failures poisoned".into()))?
+                    .push((index, message));
+                continue;
+            }
+            ran?;
             let mut count = snapshot.conn.prepare_cached(&format!(
                 "SELECT list, sum(n) FROM {}.results WHERE rowid > ? GROUP BY list",
                 snapshot.results
@@ -430,5 +455,17 @@ fn fill(
         .into_inner()
         .map_err(|_| AuditError::Internal("counts poisoned".into()))?;
     report.summarise(&counts);
+    let mut failures = failures
+        .into_inner()
+        .map_err(|_| AuditError::Internal("failures poisoned".into()))?;
+    failures.sort();
+    report.rule_failures = failures
+        .into_iter()
+        .map(|(index, message)| RuleFailure {
+            rule: chosen[index].rule.id.clone(),
+            title: chosen[index].rule.title.clone(),
+            message,
+        })
+        .collect();
     Ok(report)
 }

@@ -26,10 +26,26 @@ pub enum Verdict {
     Pass,
 }
 
-/// Checks a rule's SQL against the snapshot schema: it must read only, return the
-/// result columns, and use no parameter the rule does not define.
+/// Checks a rule's SQL against the snapshot schema: it must be exactly one read-only
+/// statement, return the result columns, and use no parameter the rule does not define.
+/// Then it is run once on `snapshot` (the empty schema, [`Snapshot::empty`], made for the
+/// purpose), so that a check that fails only when run is refused before any audit.
 pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
-    prepare(rule, snapshot).map(drop)
+    prepare(rule, snapshot)?;
+    let target = Target {
+        rule_index: 0,
+        keep_passes: true,
+        every_department: true,
+    };
+    // The trial's rows stay in the snapshot's results: validate on a snapshot of no audit.
+    run(
+        rule,
+        &rule.params,
+        snapshot,
+        chrono::Local::now().date_naive(),
+        Duration::from_secs(10),
+        target,
+    )
 }
 
 /// Prepares a rule's check, refusing it (with a message for its author) unless it is
@@ -50,6 +66,18 @@ fn prepare(rule: &Rule, snapshot: &Snapshot) -> Result<bool, AuditError> {
     if !stmt.readonly() {
         return Err(refuse(format!(
             "check はデータを変更できません（{}）",
+            rule.id
+        )));
+    }
+    // An audit runs the check inside parentheses: a second statement, a trailing `;` or an
+    // unclosed comment (`/*`) would break out of them or swallow their end.
+    if snapshot
+        .conn
+        .prepare(&format!("SELECT * FROM (\n{}\n) AS c", rule.check))
+        .is_err()
+    {
+        return Err(refuse(format!(
+            "check は1つの SELECT 文だけにしてください（{}）。末尾の「;」やその後の文、閉じていないコメント（/*）は使えません",
             rule.id
         )));
     }

@@ -12,7 +12,7 @@ pub mod rule;
 pub mod snapshot;
 
 pub use audit::{AuditOptions, run_audit};
-pub use report::{AuditReport, DepartmentCount, Entry, Filter, List, Summary};
+pub use report::{AuditReport, DepartmentCount, Entry, Filter, List, RuleFailure, Summary};
 pub use rule::{Grade, Rule, RuleError};
 
 #[derive(Debug, thiserror::Error)]

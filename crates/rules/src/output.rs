@@ -58,7 +58,12 @@ pub fn json(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputError
     let summary = serde_json::to_string_pretty(&report.summary)
         .map_err(io::Error::from)?
         .replace('\n', "\n  ");
-    write!(out, ",\n  \"summary\": {summary}\n}}\n")?;
+    write!(out, ",\n  \"summary\": {summary}")?;
+    if !report.rule_failures.is_empty() {
+        let failures = serde_json::to_string(&report.rule_failures).map_err(io::Error::from)?;
+        write!(out, ",\n  \"rule_failures\": {failures}")?;
+    }
+    writeln!(out, "\n}}")?;
     Ok(())
 }
 
@@ -76,6 +81,13 @@ pub fn table(report: &AuditReport, out: &mut dyn Write) -> Result<(), OutputErro
         "不明 {}  例外承認 {}  適合 {}\n",
         s.unknown, s.waived, s.passes
     )?;
+    for f in &report.rule_failures {
+        writeln!(
+            out,
+            "実行できなかった規則: {}（{}）: {}",
+            f.rule, f.title, f.message
+        )?;
+    }
     for (list, _, heading, _) in lists(report) {
         let n = report.summary.in_list(list);
         if n == 0 {
@@ -247,6 +259,7 @@ mod tests {
                 .expect("insert");
         }
         let mut report = AuditReport {
+            rule_failures: Vec::new(),
             tenant: "990001".into(),
             as_of: "2023-10-06".into(),
             include_passes: false,

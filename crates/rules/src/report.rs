@@ -178,7 +178,19 @@ pub struct Filter {
     pub department: Option<String>,
 }
 
+/// A rule that could not be run in an audit: the other rules' results stand, and the page
+/// says which rule is missing and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleFailure {
+    pub rule: String,
+    pub title: String,
+    /// In Japanese, for the rule's author.
+    pub message: String,
+}
+
 pub struct AuditReport {
+    /// Rules that failed or ran out of time (their results are left out).
+    pub rule_failures: Vec<RuleFailure>,
     pub tenant: String,
     pub as_of: String,
     pub include_passes: bool,

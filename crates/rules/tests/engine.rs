@@ -249,6 +249,40 @@ async fn a_tenant_rule_runs_without_recompiling() {
     assert_eq!(e.outcome, Verdict::Fail);
 }
 
+#[tokio::test]
+async fn a_saved_rule_that_fails_is_left_out_with_its_reason_and_the_audit_stands() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let before = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    // Saved as an earlier version allowed it: a check that ends in an open comment.
+    let broken = OWN_RULE.replace("GROUP BY department", "GROUP BY department /*");
+    t.db.save_tenant_rule(&scope, &Actor::system("test"), "usb-too-many", &broken)
+        .await
+        .expect("saved");
+    let after = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("the audit still runs");
+    assert_eq!(after.rule_failures.len(), 1, "{:?}", after.rule_failures);
+    assert_eq!(after.rule_failures[0].rule, "usb-too-many");
+    assert!(
+        after.rule_failures[0]
+            .message
+            .contains("実行できませんでした")
+    );
+    assert_eq!(
+        after.summary.in_list(List::Findings),
+        before.summary.in_list(List::Findings),
+        "every other rule's findings stand"
+    );
+    let mut json = Vec::new();
+    daicho_rules::output::json(&after, &mut json).expect("json");
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("parses");
+    assert_eq!(json["rule_failures"][0]["rule"], "usb-too-many");
+}
+
 #[test]
 fn rules_that_do_not_parse_or_would_change_data_are_refused() {
     let empty = Snapshot::empty().expect("schema");
@@ -275,6 +309,23 @@ fn rules_that_do_not_parse_or_would_change_data_are_refused() {
         (
             "SELECT asset_tag AS subject, department, 'fail' AS outcome, :secret AS reason FROM assets",
             ":secret",
+        ),
+        (
+            "SELECT asset_tag AS subject, department, 'fail' AS outcome, 'x' AS reason FROM assets /*",
+            "1つの SELECT 文だけ",
+        ),
+        (
+            "SELECT asset_tag AS subject, department, 'fail' AS outcome, 'x' AS reason FROM assets; SELECT 1",
+            "1つの SELECT 文だけ",
+        ),
+        (
+            "SELECT asset_tag AS subject, department, 'fail' AS outcome, 'x' AS reason FROM assets;",
+            "1つの SELECT 文だけ",
+        ),
+        // Prepares, but fails when run: refused by the trial run on the empty schema.
+        (
+            "SELECT 'x' AS subject, NULL AS department, 'maybe' AS outcome, '' AS reason",
+            "'maybe'",
         ),
     ] {
         let rule = own_rule_with(check, "own.toml");
@@ -320,6 +371,19 @@ fn a_check_that_runs_too_long_is_stopped() {
     let err = run_alone(&rule, Duration::from_millis(300)).expect_err("stopped");
     assert!(matches!(err, AuditError::TimedOut { .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_check_that_builds_a_huge_value_is_stopped_by_the_length_limit() {
+    // Each step doubles a text: 2^30 bytes after 30 steps, far past the 64 MiB limit.
+    let rule = own_rule_with(
+        "WITH RECURSIVE n(i, s) AS (SELECT 1, 'x' UNION ALL SELECT i + 1, s || s FROM n WHERE i < 40) \
+         SELECT i AS subject, NULL AS department, 'pass' AS outcome, length(s) AS reason FROM n",
+        "greedy.toml",
+    );
+    let err = run_alone(&rule, Duration::from_secs(60)).expect_err("stopped");
+    assert!(matches!(err, AuditError::Check { .. }), "{err}");
+    assert!(err.to_string().contains("too big"), "{err}");
 }
 
 #[test]

@@ -11,10 +11,16 @@ use daicho_domain::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Failed logins of one user name within [`THROTTLE_WINDOW_MINUTES`] that lock it.
-pub const MAX_FAILURES: i64 = 5;
-/// How long failures are remembered.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Failed logins of one key (account or address) allowed without delay.
+pub const FREE_FAILURES: i64 = 5;
+/// The wait after each further failure of an account, doubling to its cap: an account
+/// can be slowed by anyone who knows its name, never locked.
+/// (Stored to the second, so a wait of n seconds is n-1 to n.)
+const ACCOUNT_DELAYS: &[i64] = &[5, 10, 20, 40, 60];
+/// The same for one client address, up to 15 minutes: one address guessing many names.
+const ADDRESS_DELAYS: &[i64] = &[5, 10, 20, 40, 80, 160, 320, 640, 900];
+/// Failures older than this are forgotten.
+const FORGET_AFTER_HOURS: i64 = 24;
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,15 +59,9 @@ pub enum LoginFailure {
     Throttled,
 }
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
-fn hash_password(password: &str) -> Result<String, StoreError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(StoreError::invalid(
-            "password",
-            format!("パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください"),
-        ));
+fn hash_password(username: &str, password: &str) -> Result<String, StoreError> {
+    if let Some(problem) = crate::password_policy::password_problem(username, password) {
+        return Err(StoreError::invalid("password", problem));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -98,8 +98,8 @@ impl Db {
                 format!("ユーザー名「{username}」は既に使われています"),
             ));
         }
-        let password = new.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        let (name, password) = (username.clone(), new.password.clone());
+        let hash = tokio::task::spawn_blocking(move || hash_password(&name, &password))
             .await
             .map_err(|e| StoreError::Password(e.to_string()))??;
         let now = crate::now_text();
@@ -161,8 +161,8 @@ impl Db {
             .user_by_name(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー「{username}」")))?;
-        let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        let (name, password) = (username.to_string(), password.to_string());
+        let hash = tokio::task::spawn_blocking(move || hash_password(&name, &password))
             .await
             .map_err(|e| StoreError::Password(e.to_string()))??;
         let mut sql = Sql::new("UPDATE users SET password_hash = ");
@@ -245,26 +245,22 @@ impl Db {
         }
     }
 
-    /// Checks a user name and password. After [`MAX_FAILURES`] failures within
-    /// [`THROTTLE_WINDOW_MINUTES`] the name is refused without checking the password.
+    /// Checks a user name and password from `remote`. Each try is first counted against
+    /// the account and the address in one statement each ([`Db::claim_try`]), so that
+    /// parallel tries cannot pass the count; past [`FREE_FAILURES`] a key waits a growing
+    /// delay before its next try. A password longer than any accepted is not hashed.
     pub async fn authenticate(
         &self,
         username: &str,
         password: &str,
         remote: &str,
     ) -> Result<Result<User, LoginFailure>, StoreError> {
-        let since = crate::instant_text(
-            chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES),
-        );
-        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM login_failures WHERE username = ");
-        sql.bind(username).push(" AND failed_at >= ").bind(since);
-        let failures: i64 = sql
-            .query()
-            .fetch_one(self.pool())
-            .await
-            .and_then(|r| r.try_get("n"))?;
-        if failures >= MAX_FAILURES {
-            self.record_failure(username, remote).await?;
+        let account = format!("account:{username}");
+        let address = format!("address:{remote}");
+        if !self.claim_try(&address, ADDRESS_DELAYS).await?
+            || !self.claim_try(&account, ACCOUNT_DELAYS).await?
+        {
+            tracing::warn!(username, remote, "login throttled");
             return Ok(Err(LoginFailure::Throttled));
         }
         let mut sql = Sql::new("SELECT id, password_hash, disabled FROM users WHERE username = ");
@@ -278,42 +274,71 @@ impl Db {
             ),
             None => (None, DUMMY_HASH.to_string(), false),
         };
-        let password = password.to_string();
+        let too_long = password.chars().count() > crate::password_policy::MAX_PASSWORD_CHARS;
+        let password = if too_long {
+            String::new()
+        } else {
+            password.to_string()
+        };
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
-            .map_err(|e| StoreError::Password(e.to_string()))?;
+            .map_err(|e| StoreError::Password(e.to_string()))?
+            && !too_long;
         match (id, ok, disabled) {
             (Some(id), true, false) => {
-                let mut sql = Sql::new("DELETE FROM login_failures WHERE username = ");
-                sql.bind(username);
+                // The account's count starts again; the address keeps its other failures.
+                let mut sql = Sql::new("DELETE FROM login_throttle WHERE throttle_key = ");
+                sql.bind(account.as_str());
+                sql.query().execute(self.pool()).await?;
+                let mut sql = Sql::new(
+                    "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND throttle_key = ",
+                );
+                sql.bind(address.as_str());
                 sql.query().execute(self.pool()).await?;
                 Ok(Ok(self.user(id).await?))
             }
             (Some(_), true, true) => Ok(Err(LoginFailure::Disabled)),
             _ => {
-                self.record_failure(username, remote).await?;
+                tracing::warn!(username, remote, "failed login");
                 Ok(Err(LoginFailure::BadCredentials))
             }
         }
     }
 
-    async fn record_failure(&self, username: &str, remote: &str) -> Result<(), StoreError> {
-        let mut sql = Sql::new("INSERT INTO login_failures (username, remote, failed_at) VALUES (");
-        sql.bind(username)
-            .push(", ")
-            .bind(remote)
-            .push(", ")
-            .bind(crate::now_text())
-            .push(")");
-        sql.query().execute(self.pool()).await?;
-        // Failures older than a day no longer lock anything; keep the table small.
-        let mut sql = Sql::new("DELETE FROM login_failures WHERE failed_at < ");
-        sql.bind(crate::instant_text(
-            chrono::Utc::now() - chrono::Duration::days(1),
-        ));
-        sql.query().execute(self.pool()).await?;
-        tracing::warn!(username, remote, "failed login");
-        Ok(())
+    /// Counts a try against `key` and says whether it may go ahead: one statement raises
+    /// the count and moves the key's next allowed moment only where that moment has come,
+    /// so of many tries at once exactly those the count allows pass. The try is counted as
+    /// a failure until a success takes it back.
+    async fn claim_try(&self, key: &str, delays: &[i64]) -> Result<bool, StoreError> {
+        let now = chrono::Utc::now();
+        let at = |seconds: i64| crate::instant_text(now + chrono::Duration::seconds(seconds));
+        let forgotten = crate::instant_text(now - chrono::Duration::hours(FORGET_AFTER_HOURS));
+        let mut sql =
+            Sql::new("INSERT INTO login_throttle (throttle_key, failures, next_at) VALUES (");
+        sql.bind(key)
+            .push(", 1, ")
+            .bind(at(0))
+            .push(") ON CONFLICT (throttle_key) DO UPDATE SET failures = CASE WHEN login_throttle.next_at < ")
+            .bind(forgotten.as_str())
+            .push(" THEN 1 ELSE login_throttle.failures + 1 END, next_at = CASE WHEN login_throttle.next_at < ")
+            // The next allowed moment after this try, by the failures before it.
+            .bind(forgotten.as_str())
+            .push(" OR login_throttle.failures < ")
+            .bind(FREE_FAILURES - 1)
+            .push(" THEN ")
+            .bind(at(0));
+        for (i, seconds) in delays.iter().enumerate() {
+            sql.push(" WHEN login_throttle.failures = ")
+                .bind(FREE_FAILURES - 1 + i as i64)
+                .push(" THEN ")
+                .bind(at(*seconds));
+        }
+        sql.push(" ELSE ")
+            .bind(at(delays.last().copied().unwrap_or(60)))
+            .push(" END WHERE login_throttle.next_at <= ")
+            .bind(at(0))
+            .push(" RETURNING failures");
+        Ok(sql.query().fetch_optional(self.pool()).await?.is_some())
     }
 
     /// What `user` may see and change.
@@ -360,12 +385,12 @@ mod tests {
 
     #[test]
     fn hashes_verify_and_short_passwords_are_refused() {
-        let hash = hash_password("correct horse battery").expect("hash");
+        let hash = hash_password("yamada", "correct horse battery").expect("hash");
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(matches!(
-            hash_password("short"),
+            hash_password("yamada", "short"),
             Err(StoreError::Invalid(_))
         ));
     }

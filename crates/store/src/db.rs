@@ -55,6 +55,16 @@ impl Db {
             .next()
             .unwrap_or("")
             .to_string();
+        if backend == Backend::Sqlite && !path.is_empty() && !path.starts_with(':') {
+            // Made owner-only before SQLite opens it: its -wal and -shm take its mode.
+            let file = Path::new(&path);
+            if !file.exists() {
+                crate::private::create(file).map_err(|e| StoreError::Connect {
+                    url: redact_url(url),
+                    reason: format!("ファイルを作成できません: {e}"),
+                })?;
+            }
+        }
         probe(url, &path, backend).await?;
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         options = match backend {
@@ -78,6 +88,17 @@ impl Db {
             url: url.to_string(),
         };
         sqlx::query("SELECT 1").execute(&db.pool).await?;
+        if backend == Backend::Sqlite && !path.is_empty() && !path.starts_with(':') {
+            // A file an earlier version made with the umask's 0644 is tightened too.
+            for suffix in ["", "-wal", "-shm"] {
+                crate::private::tighten(Path::new(&format!("{path}{suffix}"))).map_err(|e| {
+                    StoreError::Connect {
+                        url: redact_url(url),
+                        reason: format!("ファイルの権限を変更できません: {e}"),
+                    }
+                })?;
+            }
+        }
         Ok(db)
     }
 

@@ -34,6 +34,9 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// Not now: the work cannot be done at the moment (another import of the tenant runs).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("データベースのエラー: {0}")]
     Database(sqlx::Error),
     #[error("スキーマの移行に失敗しました（{version}）: {reason}")]

@@ -15,6 +15,8 @@ mod import;
 pub mod ledgers;
 mod mappings;
 mod migrate;
+mod password_policy;
+pub mod private;
 mod rule_settings;
 mod scope;
 #[macro_use]
@@ -26,7 +28,7 @@ mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use accounts::{LoginFailure, MIN_PASSWORD_CHARS, NewUser, User};
+pub use accounts::{LoginFailure, NewUser, User};
 pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,
@@ -37,12 +39,13 @@ pub use error::{FieldError, StoreError};
 pub use history::{AuditStamp, HistoryEntry};
 pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use mappings::ColumnMapping;
+pub use password_policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem};
 pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};
 pub use scope::{Actor, Scope};
 pub use self_check::{
     Campaign, Course, Question, QuestionCount, StaffMember, StaffTraining, TrainingCount,
 };
-pub use sessions::{SESSION_HOURS, Session, random_password, random_token};
+pub use sessions::{IDLE_MINUTES, SESSION_HOURS, Session, random_password, random_token};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 pub use tenants::Tenant;
 

@@ -56,6 +56,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "login_throttle",
+        common: include_str!("migrations/0007_login_throttle.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(m: &Migration, backend: Backend) -> String {

@@ -7,8 +7,15 @@ use crate::{Db, StoreError, User};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// How long a session lasts.
+/// How long a session lasts at most.
 pub const SESSION_HOURS: i64 = 12;
+
+/// How long a session may go without a request before it ends (the default of `serve`).
+pub const IDLE_MINUTES: i64 = 30;
+
+/// A session's last request is written at most this often: a page view should not need
+/// to write, and may not be able to while an import holds SQLite's write lock.
+const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// A live session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +53,7 @@ impl Db {
         let expires =
             crate::instant_text(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
         let mut sql = Sql::new(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES (",
         );
         sql.bind(token_hash(&token))
             .push(", ")
@@ -57,6 +64,8 @@ impl Db {
             .bind(crate::now_text())
             .push(", ")
             .bind(expires)
+            .push(", ")
+            .bind(crate::now_text())
             .push(")");
         sql.query().execute(self.pool()).await?;
         Ok(Session {
@@ -66,16 +75,23 @@ impl Db {
         })
     }
 
-    /// The user and CSRF token of a live session, if the token names one and the account
-    /// is still enabled.
-    pub async fn session_user(&self, token: &str) -> Result<Option<(User, String)>, StoreError> {
+    /// The user and CSRF token of a live session, if the token names one, the account is
+    /// still enabled, and the session made a request within `idle`.
+    pub async fn session_user(
+        &self,
+        token: &str,
+        idle: chrono::Duration,
+    ) -> Result<Option<(User, String)>, StoreError> {
+        let now = chrono::Utc::now();
         let mut sql = Sql::new(
-            "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT s.user_id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = ",
         );
         sql.bind(token_hash(token))
             .push(" AND s.expires_at > ")
-            .bind(crate::now_text())
+            .bind(crate::instant_text(now))
+            .push(" AND s.last_seen_at > ")
+            .bind(crate::instant_text(now - idle))
             .push(" AND u.disabled = ")
             .bind(false);
         let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
@@ -83,6 +99,18 @@ impl Db {
         };
         let user_id: i64 = row.try_get("user_id")?;
         let csrf: String = row.try_get("csrf_token")?;
+        let seen: String = row.try_get("last_seen_at")?;
+        if seen < crate::instant_text(now - chrono::Duration::seconds(TOUCH_EVERY_SECONDS)) {
+            let mut sql = Sql::new("UPDATE sessions SET last_seen_at = ");
+            sql.bind(crate::instant_text(now))
+                .push(" WHERE token_hash = ")
+                .bind(token_hash(token));
+            // Not written now (the database is busy with an import): the session stays
+            // live and the next request writes it.
+            if let Err(e) = sql.query().execute(self.pool()).await {
+                tracing::debug!(error = %e, "session not touched");
+            }
+        }
         Ok(Some((self.user(user_id).await?, csrf)))
     }
 

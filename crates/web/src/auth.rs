@@ -81,7 +81,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             .unwrap_or_else(|| "/".into());
         let login = || AppError::LoginRequired { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
-        let (user, csrf) = state.db.session_user(&token).await?.ok_or_else(login)?;
+        let (user, csrf) = state
+            .db
+            .session_user(&token, state.settings.idle)
+            .await?
+            .ok_or_else(login)?;
         let path = parts.uri.path();
         if user.must_change_password && path != PASSWORD_PATH && path != "/logout" {
             return Err(AppError::PasswordChangeRequired);

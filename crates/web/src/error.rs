@@ -28,9 +28,18 @@ pub enum AppError {
     Invalid(String),
     /// A form came without the right CSRF token.
     Csrf,
+    /// The server cannot do it now (a busy database, a full disk); the user can retry.
+    Unavailable(String),
+    /// A failure of daicho itself: its detail goes to the log under an id the page shows.
+    Internal(String),
     Store(StoreError),
     Render(askama::Error),
 }
+
+/// What a page says when the database stayed busy (an import of a whole ledger) for
+/// longer than a request waits.
+pub const BUSY: &str = "ほかの処理（台帳の取込など）が実行中のため、今は保存できませんでした。\
+     しばらくしてからもう一度お試しください。入力した内容は保存されていません。";
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
@@ -49,7 +58,12 @@ impl From<AuditError> for AppError {
         match e {
             AuditError::Store(s) => s.into(),
             AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
-            other => AppError::Invalid(other.to_string()),
+            // A tenant's own rule that is wrong is the tenant's to fix, and says so in
+            // Japanese; a snapshot or internal failure is daicho's and is logged.
+            e @ (AuditError::Rule(_) | AuditError::Check { .. } | AuditError::TimedOut { .. }) => {
+                AppError::Invalid(e.to_string())
+            }
+            other => AppError::Internal(other.to_string()),
         }
     }
 }
@@ -60,7 +74,7 @@ impl From<ReportError> for AppError {
             ReportError::Store(s) => s.into(),
             ReportError::NotFound(_) => AppError::NotFound,
             ReportError::Invalid(m) => AppError::Invalid(m),
-            other => AppError::Invalid(other.to_string()),
+            other => AppError::Internal(other.to_string()),
         }
     }
 }
@@ -69,6 +83,23 @@ impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Render(e)
     }
+}
+
+/// A failure logged with an id and shown by that id alone: no path, SQL or library text
+/// reaches the page.
+fn internal(detail: &str) -> (StatusCode, &'static str, String) {
+    let id = daicho_store::random_token()
+        .map(|t| t[..8].to_string())
+        .unwrap_or_else(|_| "-".into());
+    tracing::error!(error_id = %id, detail, "internal error");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "エラーが発生しました",
+        format!(
+            "処理できませんでした。時間をおいて再度お試しください。解決しない場合は、\
+             エラー番号 {id} を添えて管理者に連絡してください。"
+        ),
+    )
 }
 
 impl IntoResponse for AppError {
@@ -90,14 +121,17 @@ impl IntoResponse for AppError {
                 "送信を受け付けられません",
                 "フォームの有効期限が切れたか、別のサイトから送信されました。ページを開き直してもう一度送信してください。".to_string(),
             ),
-            AppError::Store(e) => {
-                tracing::error!(error = %e, "store error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "エラーが発生しました", "処理できませんでした。時間をおいて再度お試しください。解決しない場合は管理者に連絡してください。".to_string())
+            AppError::Unavailable(m) | AppError::Store(StoreError::Unavailable(m)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "しばらくお待ちください", m)
             }
-            AppError::Render(e) => {
-                tracing::error!(error = %e, "template error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "エラーが発生しました", "画面を表示できませんでした。".to_string())
+            AppError::Store(StoreError::Locked(detail)) => {
+                tracing::warn!(detail, "database busy");
+                (StatusCode::SERVICE_UNAVAILABLE, "しばらくお待ちください", BUSY.to_string())
             }
+            AppError::Store(StoreError::Conflict(m)) => (StatusCode::CONFLICT, "ほかの変更と重なりました", m),
+            AppError::Store(e) => internal(&e.to_string()),
+            AppError::Internal(detail) => internal(&detail),
+            AppError::Render(e) => internal(&e.to_string()),
         };
         let page = ErrorPage { title, message };
         match page.render() {

@@ -10,6 +10,7 @@ mod error;
 mod handlers;
 mod router;
 mod state;
+pub mod uploads;
 mod view;
 
 pub use router::router;

@@ -13,9 +13,6 @@ use axum::middleware::{self, Next};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 
-/// The largest upload accepted (a million-row ledger is about 150 MB as CSV).
-const MAX_UPLOAD: usize = 512 * 1024 * 1024;
-
 /// The application's router.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -42,10 +39,11 @@ pub fn router(state: AppState) -> Router {
             "/import",
             get(import::show)
                 .post(import::upload)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+                .layer(DefaultBodyLimit::max(crate::uploads::MAX_BYTES)),
         )
         .route("/import/{token}", get(import::status).post(import::confirm))
         .route("/import/{token}/columns", post(import::columns))
+        .route("/import/{token}/cancel", post(import::cancel))
         .route("/media/{id}/checkout", post(media::checkout))
         .route("/media/{id}/return", post(media::give_back))
         .route("/ledgers", get(ledgers::index))

@@ -9,12 +9,15 @@ pub struct Settings {
     /// Mark cookies `Secure` (browsers still send them to http://localhost). Turn off
     /// only for a plain-HTTP intranet server.
     pub secure_cookies: bool,
+    /// A session without a request for this long ends.
+    pub idle: chrono::Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             secure_cookies: true,
+            idle: chrono::Duration::minutes(daicho_store::IDLE_MINUTES),
         }
     }
 }
@@ -39,6 +42,8 @@ pub struct App {
     pub jobs: std::sync::Mutex<std::collections::HashMap<String, ImportJob>>,
     /// The findings pages' audits, kept while nothing they read changes.
     pub audits: crate::audits::AuditCache,
+    /// Files sent for import, waiting for confirmation.
+    pub uploads: crate::uploads::Uploads,
 }
 
 /// Handler state: cheap to clone.
@@ -52,6 +57,7 @@ impl AppState {
             settings,
             jobs: Default::default(),
             audits: Default::default(),
+            uploads: Default::default(),
         }))
     }
 }

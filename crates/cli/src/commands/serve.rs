@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// Cookie に Secure を付けない（TLS なしのイントラネット用） / plain-HTTP intranet only
     #[arg(long, env = "DAICHO_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// 操作のないログインを終了するまでの分数 / minutes without a request before a session ends
+    #[arg(long, env = "DAICHO_IDLE_MINUTES", default_value_t = daicho_store::IDLE_MINUTES,
+          value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub idle_minutes: i64,
 }
 
 /// On first start with no accounts, creates an administrator and prints its password once.
@@ -49,6 +53,11 @@ async fn first_admin(db: &Db) -> anyhow::Result<()> {
 
 pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
+    // Uploads, unpacked bundles and audit copies that a crashed server left behind.
+    let stale = daicho_web::uploads::remove_stale();
+    if stale > 0 {
+        tracing::info!(stale, "removed working folders left by earlier runs");
+    }
     if args.demo {
         let tenant = crate::commands::demo::load(&db, 0).await?;
         println!("デモユーザー（パスワードは起動のたびに新しくなります）:");
@@ -74,6 +83,7 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         db.clone(),
         daicho_web::Settings {
             secure_cookies: !args.insecure_cookies,
+            idle: chrono::Duration::minutes(args.idle_minutes),
         },
     );
     daicho_web::launch(state, listener, shutdown_signal()).await?;

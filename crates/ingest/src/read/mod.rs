@@ -2,10 +2,12 @@
 //! XLSX workbook gives one sheet per worksheet. What is plainly not a table (an empty
 //! file, a binary file, a workbook renamed .csv) is refused with a message saying so.
 
+pub mod limits;
 mod text;
 mod xlsx;
 
 use crate::error::ImportError;
+use limits::{Counted, Limits, refusal};
 use std::path::Path;
 
 /// Rows of text cells, one sheet of a file.
@@ -18,9 +20,17 @@ pub struct Sheet {
 }
 
 /// Opens every sheet of `path`: a file, a bundle folder (every file in it), or a bundle
-/// zip (unpacked into `scratch`).
-pub fn open_any(path: &Path, scratch: &Path) -> Result<Vec<Sheet>, Vec<ImportError>> {
-    let display = path.display().to_string();
+/// zip (unpacked into `scratch`), within `limits`.
+pub fn open_any(
+    path: &Path,
+    scratch: &Path,
+    limits: Limits,
+) -> Result<Vec<Sheet>, Vec<ImportError>> {
+    // The name only: the folder an upload waits in is the server's, not the user's.
+    let display = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let folder = if path.is_dir() {
         path.to_path_buf()
     } else if path
@@ -31,17 +41,17 @@ pub fn open_any(path: &Path, scratch: &Path) -> Result<Vec<Sheet>, Vec<ImportErr
             "bundle-{}",
             scratch.read_dir().map(|d| d.count()).unwrap_or(0)
         ));
-        unzip(path, &target).map_err(|m| vec![ImportError::file(&display, m)])?;
+        unzip(path, &target, limits).map_err(|m| vec![ImportError::file(&display, m)])?;
         target
     } else {
-        return open(path).map_err(|e| vec![e]);
+        return open(path, limits).map_err(|e| vec![e]);
     };
     let mut files: Vec<_> = walk(&folder);
     files.sort();
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for file in files {
-        match open(&file) {
+        match open(&file, limits) {
             Ok(mut s) => sheets.append(&mut s),
             Err(e) => errors.push(e),
         }
@@ -77,37 +87,48 @@ fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Unpacks a zip, refusing entries that would land outside `target`.
-fn unzip(path: &Path, target: &Path) -> Result<(), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("開けません: {e}"))?;
-    let mut archive =
-        zip::ZipArchive::new(file).map_err(|e| format!("ZIP ファイルとして読めません: {e}"))?;
+/// Unpacks a zip, refusing entries that would land outside `target` and stopping at the
+/// first limit passed (what was unpacked is removed with the scratch folder).
+fn unzip(path: &Path, target: &Path, limits: Limits) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|_| "ファイルを開けません".to_string())?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|_| "ZIP ファイルとして読めません（壊れているか、形式が違います）".to_string())?;
+    if archive.len() > limits.zip_entries {
+        return Err(format!(
+            "ZIP の中のファイルが多すぎます（{} 個までです）",
+            limits.zip_entries
+        ));
+    }
+    let cannot_write = |_| "作業フォルダに展開できません".to_string();
+    let mut budget = limits.total_bytes;
     for i in 0..archive.len() {
-        let mut entry = archive
-            .by_index(i)
-            .map_err(|e| format!("ZIP の中身を読めません: {e}"))?;
+        let entry = archive.by_index(i).map_err(|_| {
+            "ZIP の中身を読めません（壊れているか、暗号化されています）".to_string()
+        })?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let Some(relative) = entry.enclosed_name() else {
-            return Err(format!(
-                "ZIP に不正なパスがあります: {:?}",
-                entry.name().ok()
-            ));
+            return Err(format!("ZIP に不正なパスがあります: {name}"));
         };
         let out = target.join(relative);
         if entry.is_dir() {
-            std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&out).map_err(cannot_write)?;
             continue;
         }
         if let Some(parent) = out.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(parent).map_err(cannot_write)?;
         }
-        let mut writer = std::fs::File::create(&out).map_err(|e| e.to_string())?;
-        std::io::copy(&mut entry, &mut writer).map_err(|e| format!("ZIP を展開できません: {e}"))?;
+        let mut writer = std::fs::File::create(&out).map_err(cannot_write)?;
+        let packed = entry.compressed_size();
+        let mut counted = Counted::new(entry, &name, packed, budget, limits);
+        std::io::copy(&mut counted, &mut writer)
+            .map_err(|e| refusal(&e, "ZIP を展開できません（壊れています）"))?;
+        budget = budget.saturating_sub(counted.unpacked());
     }
     Ok(())
 }
 
 /// Opens every sheet of one file.
-fn open(path: &Path) -> Result<Vec<Sheet>, ImportError> {
+fn open(path: &Path, limits: Limits) -> Result<Vec<Sheet>, ImportError> {
     let display = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -121,7 +142,7 @@ fn open(path: &Path) -> Result<Vec<Sheet>, ImportError> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
-        "xlsx" | "xlsm" => xlsx::open(path, &display),
+        "xlsx" | "xlsm" => xlsx::open(path, &display, limits),
         "csv" | "tsv" | "txt" => Ok(vec![text::open(path, &display, &stem, extension == "tsv")?]),
         _ => Err(ImportError::file(
             &display,

@@ -1,11 +1,11 @@
 //! CSV and TSV as cities save them: UTF-8 with or without a BOM, or Shift_JIS (CP932,
 //! what Excel writes on Japanese Windows). The encoding is decided from the start of the
-//! file, then the whole file streams through the decoder.
+//! file; each field is decoded strictly, so that a byte that is no character in it is an
+//! error naming row and column, never a replacement character.
 
 use super::Sheet;
 use crate::error::ImportError;
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_8};
-use encoding_rs_io::DecodeReaderBytesBuilder;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -60,36 +60,82 @@ pub fn open(path: &Path, display: &str, stem: &str, tab: bool) -> Result<Sheet, 
     } else {
         b','
     };
+    // Fields are split as bytes, then each is decoded on its own: the delimiter, quote and
+    // line end are ASCII, and no Shift_JIS trail byte is below 0x40, so splitting first is
+    // safe in both encodings, and a byte that is no character is named by row and column.
     let stream = std::io::Cursor::new(head).chain(file);
-    let decoded = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .bom_sniffing(true)
-        .build(stream);
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(decoded);
+        .from_reader(stream);
     let source = display.to_string();
-    let rows = reader.into_records().map(move |record| {
-        record
-            .map(|r| r.iter().map(str::to_string).collect())
-            .map_err(|e| {
-                let row = e.position().map(|p| p.line() as usize);
-                ImportError {
-                    file: source.clone(),
+    let mut first = true;
+    let rows = reader.into_byte_records().map(move |record| {
+        let error = |row: Option<usize>, column: Option<usize>, message: String| ImportError {
+            file: source.clone(),
+            row,
+            column: column.map(|c| format!("{}列目", c + 1)),
+            value: None,
+            message,
+        };
+        let record = record.map_err(|e| {
+            let row = e.position().map(|p| p.line() as usize);
+            error(
+                row,
+                None,
+                format!("CSV として読めない行です（{}）", csv_problem(&e)),
+            )
+        })?;
+        let row = record.position().map(|p| p.line() as usize);
+        let mut cells = Vec::with_capacity(record.len());
+        for (i, mut bytes) in record.iter().enumerate() {
+            if std::mem::take(&mut first) && encoding == UTF_8 {
+                bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            }
+            let text = decode_strict(encoding, bytes).ok_or_else(|| {
+                error(
                     row,
-                    column: None,
-                    value: None,
-                    message: format!("CSV として読めない行です: {e}"),
-                }
-            })
+                    Some(i),
+                    format!(
+                        "文字として読めないバイトがあります（{} として読んでいます）。\
+                         ファイルの文字コードを確かめてください",
+                        if encoding == UTF_8 {
+                            "UTF-8"
+                        } else {
+                            "Shift_JIS"
+                        }
+                    ),
+                )
+            })?;
+            cells.push(crate::export::unguard(text));
+        }
+        Ok(cells)
     });
     Ok(Sheet {
         source: display.to_string(),
         name: stem.to_string(),
         rows: Box::new(rows),
     })
+}
+
+/// The text of `bytes` in `encoding`, or None when some byte is no character in it
+/// (never a replacement character).
+fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    if encoding == UTF_8 {
+        return std::str::from_utf8(bytes).ok().map(str::to_string);
+    }
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|c| c.into_owned())
+}
+
+/// What went wrong with a CSV record, in words (the csv crate's own text is English).
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(_) => "ファイルを読めません".into(),
+        _ => "引用符（\"）の対応が崩れている可能性があります".into(),
+    }
 }
 
 fn is_txt(display: &str) -> bool {

@@ -5,6 +5,7 @@ mod bundle;
 mod docs;
 mod files;
 mod forms;
+mod hostile;
 mod properties;
 mod roundtrip;
 

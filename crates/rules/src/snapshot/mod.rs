@@ -13,6 +13,7 @@ use crate::AuditError;
 use crate::eol::Catalogue;
 
 mod store;
+pub use store::WORK_KIND;
 mod write;
 
 use store::{PARTS, Store, part_of};
@@ -135,13 +136,28 @@ impl Snapshot {
 /// The one write left is into the audit's own temp tables (results, waivers, visible
 /// departments), which a check cannot reach: it must prepare alone as a read-only SELECT
 /// before the engine wraps it (see `engine::run`).
+/// The longest text or blob a rule may build (a ledger cell is far shorter; a check that
+/// concatenates without end stops here with "string or blob too big").
+pub const MAX_VALUE_BYTES: i32 = 64 * 1024 * 1024;
+
+/// SQLite's heap, for every connection of the process (sqlx's and the rules' share one
+/// library): a runaway check fails with "out of memory" before the server is taken down.
+/// A 1M-asset audit peaks at about 740 MiB of resident memory in all (docs/decisions.md).
+pub const HEAP_LIMIT_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+
 fn seal(conn: &Connection) {
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
+    // A pragma whose only effect is to set the limit; a failure leaves the default (none).
+    let _ = conn.execute_batch(&format!("PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}"));
     conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
         AuthAction::Select
         | AuthAction::Read { .. }
         | AuthAction::Function { .. }
         | AuthAction::Recursive => Authorization::Allow,
-        AuthAction::Insert { .. } if matches!(ctx.database_name, Some("temp" | "w")) => {
+        // The audit's own tables: results written, and a failed rule's taken back.
+        AuthAction::Insert { .. } | AuthAction::Delete { .. }
+            if matches!(ctx.database_name, Some("temp" | "w")) =>
+        {
             Authorization::Allow
         }
         _ => Authorization::Deny,

@@ -24,6 +24,10 @@ pub(super) const STORE_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchr
 /// page into its cache (SQLite caps it at its compiled maximum, 2 GiB).
 const MMAP_BYTES: i64 = 1 << 40;
 
+/// The name of an audit's working folders (`daicho-audit-{pid}-…`), by which a later
+/// start removes those a crashed audit left.
+pub const WORK_KIND: &str = "daicho-audit";
+
 /// Where a loaded snapshot's tables live: its parts as files in a temporary directory
 /// only this user can enter (they say where a city is weak), removed with the snapshot,
 /// beside a second connection's results. Every connection of an audit attaches the parts
@@ -35,12 +39,15 @@ pub(super) struct Store {
 
 impl Store {
     pub(super) fn new() -> Result<Store, AuditError> {
-        // tempfile makes the directory 0700.
-        let dir = tempfile::Builder::new()
-            .prefix("daicho-audit-")
-            .tempdir()
-            .map_err(|e| AuditError::Internal(format!("一時ディレクトリを作れません: {e}")))?;
-        Ok(Store { dir })
+        let fail =
+            |e: std::io::Error| AuditError::Internal(format!("一時ディレクトリを作れません: {e}"));
+        let dir = daicho_store::private::work_dir(WORK_KIND).map_err(fail)?;
+        let store = Store { dir };
+        // Made owner-only before SQLite opens them (SQLite would use the umask).
+        for path in [store.path(0), store.path(1), store.results_path()] {
+            daicho_store::private::create(std::path::Path::new(&path)).map_err(fail)?;
+        }
+        Ok(store)
     }
 
     pub(super) fn path(&self, part: usize) -> String {

@@ -2,6 +2,8 @@
 
 use crate::fixture::*;
 
+const IDLE: chrono::Duration = chrono::Duration::minutes(30);
+
 #[tokio::test]
 async fn repeated_failed_logins_lock_the_name() {
     let db = db().await;
@@ -37,9 +39,110 @@ async fn repeated_failed_logins_lock_the_name() {
         Err(LoginFailure::Throttled)
     );
     assert_eq!(
-        db.authenticate("nobody", "whatever password", "10.0.0.1")
+        db.authenticate("nobody", "whatever password", "10.0.0.2")
             .await
             .expect("auth"),
+        Err(LoginFailure::BadCredentials),
+        "another name from another address is not held up"
+    );
+    // One address trying many names is held up by its own count.
+    assert_eq!(
+        db.authenticate("somebody", "whatever password", "10.0.0.1")
+            .await
+            .expect("auth"),
+        Err(LoginFailure::Throttled)
+    );
+    // The delay grows but ends: the user gets in after a short wait, not a lock. (The
+    // wait is made to have passed.)
+    sqlx::query("UPDATE login_throttle SET next_at = '2000-01-01T00:00:00Z'")
+        .execute(db.pool())
+        .await
+        .expect("time passes");
+    assert!(
+        db.authenticate("suzuki", "correct horse battery", "10.0.0.3")
+            .await
+            .expect("auth")
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn parallel_tries_cannot_pass_the_count() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    db.create_user(&NewUser {
+        tenant_id: t.id,
+        username: "sato".into(),
+        display_name: "佐藤".into(),
+        role: Role::Viewer,
+        password: "correct horse battery".into(),
+        departments: vec![],
+        must_change_password: false,
+    })
+    .await
+    .expect("user");
+    let tries: Vec<_> = (0..100)
+        .map(|i| {
+            let db = db.db.clone();
+            tokio::spawn(async move {
+                // Every address differs: only the account's own count can hold them.
+                let password = if i == 99 {
+                    "correct horse battery"
+                } else {
+                    "wrong password!!"
+                };
+                db.authenticate("sato", password, &format!("10.1.0.{i}"))
+                    .await
+                    .expect("auth")
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    let mut succeeded = 0;
+    for t in tries {
+        match t.await.expect("task") {
+            Err(LoginFailure::BadCredentials) => checked += 1,
+            Ok(_) => succeeded += 1,
+            Err(LoginFailure::Throttled) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        checked + succeeded <= 5,
+        "{checked} wrong and {succeeded} right passwords were checked"
+    );
+}
+
+#[tokio::test]
+async fn weak_and_overlong_passwords_are_refused_when_set() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    for (password, why) in [
+        ("aaaaaaaaaaaa", "同じ文字の繰り返し"),
+        ("password1234", "よく使われて"),
+        ("kobayashi-secret", "ユーザー名を含めない"),
+    ] {
+        let refused = db
+            .create_user(&NewUser {
+                tenant_id: t.id,
+                username: "kobayashi".into(),
+                display_name: "小林".into(),
+                role: Role::Viewer,
+                password: password.into(),
+                departments: vec![],
+                must_change_password: false,
+            })
+            .await;
+        assert!(
+            matches!(&refused, Err(e) if e.to_string().contains(why)),
+            "{password}: {refused:?}"
+        );
+    }
+    let huge = "x1y2z3".repeat(200_000);
+    assert_eq!(
+        db.authenticate("kobayashi", &huge, "10.2.0.1")
+            .await
+            .expect("a megabyte password is refused, not hashed"),
         Err(LoginFailure::BadCredentials)
     );
 }
@@ -60,20 +163,35 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
     let user = db.create_user(&new).await.expect("user");
     let session = db.create_session(&user).await.expect("session");
     assert_eq!(
-        db.session_user(&session.token)
+        db.session_user(&session.token, IDLE)
             .await
             .expect("q")
             .map(|(u, _)| u.id),
         Some(user.id)
     );
-    assert!(db.session_user("not-a-token").await.expect("q").is_none());
+    assert!(
+        db.session_user("not-a-token", IDLE)
+            .await
+            .expect("q")
+            .is_none()
+    );
     db.set_password("tanaka", "another long password", false)
         .await
         .expect("passwd");
-    assert!(db.session_user(&session.token).await.expect("q").is_none());
+    assert!(
+        db.session_user(&session.token, IDLE)
+            .await
+            .expect("q")
+            .is_none()
+    );
     let session = db.create_session(&user).await.expect("session");
     db.disable_user("tanaka").await.expect("disable");
-    assert!(db.session_user(&session.token).await.expect("q").is_none());
+    assert!(
+        db.session_user(&session.token, IDLE)
+            .await
+            .expect("q")
+            .is_none()
+    );
     assert_eq!(
         db.authenticate("tanaka", "another long password", "x")
             .await

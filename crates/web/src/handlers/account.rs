@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use daicho_store::{FieldError, MIN_PASSWORD_CHARS};
+use daicho_store::{FieldError, MIN_PASSWORD_CHARS, password_problem};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -67,11 +67,8 @@ pub async fn submit(
     {
         errors.push(err("current_password", "現在のパスワードが違います。"));
     }
-    if form.new_password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(err(
-            "new_password",
-            &format!("新しいパスワードは{MIN_PASSWORD_CHARS}文字以上にしてください。"),
-        ));
+    if let Some(problem) = password_problem(&user.user.username, &form.new_password) {
+        errors.push(err("new_password", &format!("{problem}。")));
     } else if form.new_password == form.current_password {
         errors.push(err(
             "new_password",

@@ -84,6 +84,8 @@ struct FindingsPage {
     next_href: String,
     filter_query: String,
     can_waive: bool,
+    /// Rules left out of this audit, with why.
+    failures: Vec<daicho_rules::RuleFailure>,
 }
 
 #[derive(Deserialize, Default)]
@@ -328,6 +330,7 @@ fn findings_page(
         )
     };
     let page_view = FindingsPage {
+        failures: report.rule_failures.clone(),
         layout: Layout::new(user, "監査結果", "findings"),
         as_of: day.to_string(),
         as_of_label: date_full(Some(day)),

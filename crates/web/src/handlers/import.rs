@@ -8,6 +8,7 @@ use crate::csrf::{verify, verify_form};
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
+use crate::uploads::{MAX_BYTES, io, owner_mark, write};
 use crate::view::{Choice, Layout};
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
@@ -54,30 +55,8 @@ struct PreviewPage {
     confirm: String,
     /// Where corrected column mappings post; empty after the import.
     remap: String,
-}
-
-fn uploads() -> PathBuf {
-    std::env::temp_dir().join("daicho-uploads")
-}
-
-/// Uploads older than a day were abandoned (a confirmed one is removed at once): remove
-/// them, so that files with a city's data do not linger.
-fn prune_uploads() {
-    let Ok(entries) = std::fs::read_dir(uploads()) else {
-        return;
-    };
-    let day = std::time::Duration::from_secs(24 * 3600);
-    for entry in entries.flatten() {
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > day);
-        if old {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    /// Where the upload is removed without importing; empty after the import.
+    cancel: String,
 }
 
 /// GET /import
@@ -164,6 +143,7 @@ fn preview(
         created: report.created_departments.join("、"),
         errors: report.errors.iter().map(ToString::to_string).collect(),
         error_count: report.error_count,
+        cancel: remap.replace("/columns", "/cancel"),
         confirm,
         remap,
     };
@@ -188,6 +168,7 @@ async fn run(
         dry_run,
         replace: false,
         mapping,
+        ..Default::default()
     };
     Ok(import_paths(
         &state.db,
@@ -227,7 +208,8 @@ fn start(
             rows.store(n, std::sync::atomic::Ordering::Relaxed)
         })
         .await;
-        if !dry_run {
+        // A confirmed upload, or one that could not be read at all, is not kept.
+        if !dry_run || result.is_err() {
             let _ = std::fs::remove_dir_all(&dir);
         }
         let outcome = result.map_err(|e| {
@@ -309,13 +291,13 @@ pub async fn status(
 }
 
 /// The folder of an upload, if it is this user's.
-fn upload_dir(user: &CurrentUser, token: &str) -> Result<PathBuf, AppError> {
+fn upload_dir(state: &AppState, user: &CurrentUser, token: &str) -> Result<PathBuf, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let dir = uploads().join(token);
+    let dir = state.uploads.dir(token)?;
     let owner = std::fs::read_to_string(dir.join("owner")).map_err(|_| AppError::NotFound)?;
-    if owner != format!("{}:{}", user.user.tenant_id, user.user.id) {
+    if owner != owner_mark(user.user.tenant_id, user.user.id) {
         return Err(AppError::NotFound);
     }
     Ok(dir)
@@ -335,12 +317,6 @@ fn files_of(dir: &std::path::Path) -> (Vec<PathBuf>, Option<String>) {
     (files, department)
 }
 
-fn io(e: std::io::Error) -> AppError {
-    AppError::Store(daicho_store::StoreError::Conflict(format!(
-        "アップロードを保存できません: {e}"
-    )))
-}
-
 /// Reads the form into `dir`: returns the chosen department, the saved column mapping
 /// to apply (by name), and how many files were saved. The form puts its CSRF token before the files, so nothing is saved unchecked.
 async fn receive(
@@ -351,7 +327,16 @@ async fn receive(
     let (mut department, mut mapping, mut saved, mut checked) =
         (String::new(), String::new(), 0, false);
     let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("送信を読み取れません: {e}"))
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::BadRequest(format!(
+                "ファイルが大きすぎます（1回に送信できるのは合計 {} MB までです）。分けて送信してください。",
+                MAX_BYTES / (1024 * 1024)
+            ))
+        } else {
+            AppError::BadRequest(
+                "送信を読み取れません。もう一度ファイルを選んで送信してください。".into(),
+            )
+        }
     };
     while let Some(mut field) = form.next_field().await.map_err(broken)? {
         match field.name().unwrap_or_default() {
@@ -372,7 +357,8 @@ async fn receive(
                     continue;
                 }
                 // Streamed to disk: a file of a million rows never sits in memory.
-                let mut out = std::fs::File::create(dir.join("files").join(&name)).map_err(io)?;
+                let mut out =
+                    daicho_store::private::create(&dir.join("files").join(&name)).map_err(io)?;
                 while let Some(chunk) = field.chunk().await.map_err(broken)? {
                     std::io::Write::write_all(&mut out, &chunk).map_err(io)?;
                 }
@@ -395,10 +381,10 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     user.require_write()?;
-    prune_uploads();
     let token = daicho_store::random_token()?;
-    let dir = uploads().join(&token);
-    std::fs::create_dir_all(dir.join("files")).map_err(io)?;
+    let dir = state
+        .uploads
+        .begin(&token, &owner_mark(user.user.tenant_id, user.user.id))?;
     let (department, mapping_name, saved) = match receive(&mut form, &user, &dir).await {
         Ok(r) => r,
         Err(e) => {
@@ -410,12 +396,7 @@ pub async fn upload(
         let _ = std::fs::remove_dir_all(&dir);
         return Err(AppError::BadRequest("ファイルを選んでください。".into()));
     }
-    std::fs::write(
-        dir.join("owner"),
-        format!("{}:{}", user.user.tenant_id, user.user.id),
-    )
-    .map_err(io)?;
-    std::fs::write(dir.join("department"), &department).map_err(io)?;
+    write(&dir.join("department"), &department)?;
     if !mapping_name.is_empty()
         && let Some((_, mapping)) = state
             .db
@@ -433,11 +414,10 @@ fn save_mapping_file(
     dir: &std::path::Path,
     mapping: &daicho_store::ColumnMapping,
 ) -> Result<(), AppError> {
-    std::fs::write(
-        dir.join("mapping.json"),
-        serde_json::to_string(mapping).unwrap_or_default(),
+    write(
+        &dir.join("mapping.json"),
+        &serde_json::to_string(mapping).unwrap_or_default(),
     )
-    .map_err(io)
 }
 
 /// POST /import/{token}/columns: the user's corrections to which header fills which
@@ -451,7 +431,7 @@ pub async fn columns(
 ) -> Result<Response, AppError> {
     verify_form(&form, &user.csrf)?;
     user.require_write()?;
-    let dir = upload_dir(&user, &token)?;
+    let dir = upload_dir(&state, &user, &token)?;
     let mapping: daicho_store::ColumnMapping = form
         .iter()
         .filter_map(|(k, v)| {
@@ -490,7 +470,7 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
     user.require_write()?;
-    let dir = upload_dir(&user, &token)?;
+    let dir = upload_dir(&state, &user, &token)?;
     // Only a checked upload without errors can be confirmed, and only once.
     let checked = state
         .jobs
@@ -501,4 +481,32 @@ pub async fn confirm(
         return Err(AppError::NotFound);
     }
     start(&state, &user, &token, dir, false)
+}
+
+/// POST /import/{token}/cancel: the upload is removed without importing it.
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(token): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    verify(&form.csrf_token, &user.csrf)?;
+    user.require_write()?;
+    let dir = upload_dir(&state, &user, &token)?;
+    let running = state
+        .jobs
+        .lock()
+        .ok()
+        .and_then(|jobs| jobs.get(&token).map(|j| j.outcome.is_none()))
+        .unwrap_or(false);
+    if running {
+        return Err(AppError::Invalid(
+            "確認が終わってから取り消してください。".into(),
+        ));
+    }
+    std::fs::remove_dir_all(&dir).map_err(io)?;
+    if let Ok(mut jobs) = state.jobs.lock() {
+        jobs.remove(&token);
+    }
+    Ok(Redirect::to("/import").into_response())
 }

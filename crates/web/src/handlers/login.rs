@@ -26,13 +26,47 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only local paths may follow a login (no open redirect to another site).
+/// Only a path of this site may follow a login (no open redirect). The query string has
+/// been decoded once already; the path is checked as given and decoded once more, since a
+/// browser drops tabs and newlines (`/\t/evil` is `//evil`) and reads `\` as `/`.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    fn local(p: &str) -> bool {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
+    let decoded = percent_decoded(next);
+    if next.len() <= 2048 && local(next) && decoded.as_deref().is_some_and(local) {
         next.to_string()
     } else {
         "/dashboard".into()
     }
+}
+
+/// `%XX` sequences as the characters they stand for; None when that is no UTF-8 text.
+fn percent_decoded(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn page(state: &AppState, next: &str, username: &str, message: &str) -> Result<Response, AppError> {
@@ -113,7 +147,7 @@ pub async fn submit(
         Err(failure) => {
             let message = match failure {
                 LoginFailure::Throttled => {
-                    "ログインの失敗が続いたため、このユーザー名は15分間ログインできません。"
+                    "ログインの失敗が続いたため、しばらくログインできません。少し時間をおいて（長くても15分）から再度お試しください。"
                 }
                 LoginFailure::BadCredentials | LoginFailure::Disabled => {
                     "ユーザー名またはパスワードが違います。"
@@ -165,5 +199,15 @@ mod tests {
         assert_eq!(safe_next("//evil.example/"), "/dashboard");
         assert_eq!(safe_next("https://evil.example/"), "/dashboard");
         assert_eq!(safe_next("/\\evil.example"), "/dashboard");
+        // What serde has decoded from ?next=/%09/evil.example and ?next=/%5Cevil.example.
+        assert_eq!(safe_next("/\t/evil.example"), "/dashboard");
+        assert_eq!(safe_next("/\nevil.example"), "/dashboard");
+        // Encoded twice: decoded once more here.
+        assert_eq!(safe_next("/%09/evil.example"), "/dashboard");
+        assert_eq!(safe_next("/%5Cevil.example"), "/dashboard");
+        assert_eq!(safe_next("/%2F/evil.example"), "/dashboard");
+        assert_eq!(safe_next("javascript:alert(1)"), "/dashboard");
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/dashboard");
+        assert_eq!(safe_next("/assets?q=%E5%9B%B3"), "/assets?q=%E5%9B%B3");
     }
 }

@@ -147,8 +147,54 @@ async fn errors_are_listed_and_nothing_can_be_confirmed() {
         form_actions(&page)
             .iter()
             .filter(|a| a.starts_with("/import/"))
-            .all(|a| a.ends_with("/columns")),
-        "no confirm button, only the column corrections"
+            .all(|a| a.ends_with("/columns") || a.ends_with("/cancel")),
+        "no confirm button, only the column corrections and cancelling"
+    );
+}
+
+#[tokio::test]
+async fn pending_uploads_are_few_per_user_and_cancelling_removes_one() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let bad = [(
+        "bad.csv",
+        "備品番号,種別,品名,取得日\nX-1,desktop,PC,2023-02-30\n",
+    )];
+    let mut cancels = Vec::new();
+    for _ in 0..daicho_web::uploads::MAX_PENDING {
+        let page = upload(&app, &policy, &bad).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let cancel = form_actions(&page)
+            .into_iter()
+            .find(|a| a.ends_with("/cancel"))
+            .expect("a cancel button");
+        cancels.push(cancel);
+    }
+    let refused = upload(&app, &policy, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("確認待ちの取込が3件あります"),
+        "{}",
+        refused.body
+    );
+    let done = app
+        .post(
+            Some(&policy),
+            &cancels[0],
+            &[("csrf_token", policy.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let token_page = cancels[0].trim_end_matches("/cancel");
+    assert_eq!(
+        app.get(Some(&policy), token_page).await.status,
+        StatusCode::NOT_FOUND,
+        "the cancelled upload is gone"
+    );
+    let again = upload(&app, &policy, &bad).await;
+    assert!(
+        again.body.contains("1 件の誤りがあります"),
+        "a slot is free again"
     );
 }
 

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use daicho_store::Scope;
 
 #[tokio::test]
-async fn login_refuses_wrong_passwords_and_locks_after_repeated_failures() {
+async fn login_refuses_wrong_passwords_and_slows_down_after_repeated_failures() {
     let app = TestApp::new().await;
     let (page, status) = app.try_login("policy", "not the password").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -16,7 +16,45 @@ async fn login_refuses_wrong_passwords_and_locks_after_repeated_failures() {
     }
     let (page, status) = app.try_login("policy", crate::app::PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(page.body.contains("15分間ログインできません"));
+    assert!(
+        page.body.contains("しばらくログインできません"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn login_sends_nobody_off_site() {
+    let app = TestApp::new().await;
+    for next in [
+        "/%09/evil.example",
+        "/%5Cevil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/%0d%0a/evil.example",
+    ] {
+        let page = app.get(None, &format!("/login?next={next}")).await;
+        assert!(
+            page.body.contains("value=\"/dashboard\""),
+            "{next}: the form carries the safe default"
+        );
+        // Sent as the form field decodes it once, and encoded once more.
+        for sent in [next.to_string(), next.replace('%', "%25")] {
+            let login = app.get(None, "/login").await;
+            let csrf = crate::app::hidden(&login.body, "csrf_token").expect("csrf");
+            let request = axum::http::Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("daicho_login_csrf={csrf}"))
+                .body(axum::body::Body::from(format!(
+                    "csrf_token={csrf}&username=policy&password={}&next={sent}",
+                    crate::app::PASSWORD.replace(' ', "+"),
+                )))
+                .expect("request");
+            let response = app.send(request).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{sent}");
+            assert_eq!(response.location, "/dashboard", "{sent}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -48,7 +86,10 @@ async fn pages_are_japanese_and_protected_by_headers() {
     assert!(login.body.contains("<html lang=\"ja\">") && login.body.contains("ログイン"));
     let session = app
         .db
-        .session_user(client.cookie.trim_start_matches("daicho_session="))
+        .session_user(
+            client.cookie.trim_start_matches("daicho_session="),
+            chrono::Duration::minutes(30),
+        )
         .await
         .expect("q");
     assert!(session.is_some());
