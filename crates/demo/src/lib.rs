@@ -222,7 +222,7 @@ async fn retire_road_ledger_terminal(
         let asset = db.asset(scope, row.id).await?;
         let mut input = AssetInput::from_asset(&asset);
         input.note = format!("{}（使用中止後、廃棄指示待ち）", input.note);
-        db.update_asset(scope, actor, row.id, &input).await?;
+        db.update_asset(scope, actor, row.id, &input, None).await?;
     }
     Ok(())
 }

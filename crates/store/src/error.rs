@@ -34,6 +34,13 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// The row changed after the form was read: the save is refused, with what changed.
+    #[error("この記録は、画面を開いた後にほかの人が変更しました（{} 件）", .since.len())]
+    Stale {
+        /// The row's version now, for the form that shows the changes.
+        version: i64,
+        since: Vec<crate::HistoryEntry>,
+    },
     /// Not now: the work cannot be done at the moment (another import of the tenant runs).
     #[error("{0}")]
     Unavailable(String),

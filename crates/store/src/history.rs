@@ -134,7 +134,92 @@ pub(crate) async fn record_many(
     Ok(())
 }
 
+/// The version of a row as an edit form carries it: its newest history entry's id (0 for
+/// a row no change has named yet, such as one added by a bulk import).
+pub(crate) async fn row_version_in(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    entity: &str,
+    entity_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT COALESCE(MAX(id), 0) AS v FROM change_history WHERE tenant_id = ");
+    sql.bind(tenant_id)
+        .push(" AND entity = ")
+        .bind(entity)
+        .push(" AND entity_id = ")
+        .bind(entity_id);
+    sql.query().fetch_one(&mut **tx).await?.try_get("v")
+}
+
+/// Refuses a save made from a form read at `expected` when the row has changed since,
+/// with the changes made since. The row is locked first (`lock` is a statement that
+/// writes it without changing it: a row lock on PostgreSQL, the write lock on SQLite), so
+/// that no other save can slip in between the check and the write.
+pub(crate) async fn check_version(
+    tx: &mut Transaction<'_, Any>,
+    lock: &Sql,
+    tenant_id: i64,
+    entity: &str,
+    entity_id: i64,
+    expected: i64,
+) -> Result<(), StoreError> {
+    lock.query().execute(&mut **tx).await?;
+    let current = row_version_in(tx, tenant_id, entity, entity_id).await?;
+    if current == expected {
+        return Ok(());
+    }
+    let mut sql = Sql::new(&format!("{HISTORY_COLUMNS} WHERE tenant_id = "));
+    sql.bind(tenant_id)
+        .push(" AND entity = ")
+        .bind(entity)
+        .push(" AND entity_id = ")
+        .bind(entity_id)
+        .push(" AND id > ")
+        .bind(expected)
+        .push(" ORDER BY id");
+    let rows = sql.query().fetch_all(&mut **tx).await?;
+    let since = rows.iter().map(entry_of).collect::<Result<Vec<_>, _>>()?;
+    Err(StoreError::Stale {
+        version: current,
+        since,
+    })
+}
+
+const HISTORY_COLUMNS: &str = "SELECT id, entity, entity_key, action, changed_by, changed_at, before_json, after_json \
+     FROM change_history";
+
+fn entry_of(r: &sqlx::any::AnyRow) -> Result<HistoryEntry, sqlx::Error> {
+    let parse = |col: &str| -> Result<Option<Json>, sqlx::Error> {
+        let text: Option<String> = r.try_get(col)?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    };
+    Ok(HistoryEntry {
+        id: r.try_get("id")?,
+        entity: r.try_get("entity")?,
+        entity_key: r.try_get("entity_key")?,
+        action: r.try_get("action")?,
+        changed_by: r.try_get("changed_by")?,
+        changed_at: r.try_get("changed_at")?,
+        before: parse("before_json")?,
+        after: parse("after_json")?,
+    })
+}
+
 impl Db {
+    /// The version of a row visible to the caller, for its edit form.
+    pub async fn row_version(
+        &self,
+        scope: &Scope,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let v = row_version_in(&mut tx, scope.tenant_id, entity, entity_id).await?;
+        tx.rollback().await?;
+        Ok(v)
+    }
+
     /// The history of one row, newest first. The caller checks that the row is visible.
     pub async fn history(
         &self,
@@ -142,10 +227,7 @@ impl Db {
         entity: &str,
         entity_id: i64,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT id, entity, entity_key, action, changed_by, changed_at, before_json, after_json \
-             FROM change_history WHERE tenant_id = ",
-        );
+        let mut sql = Sql::new(&format!("{HISTORY_COLUMNS} WHERE tenant_id = "));
         sql.bind(scope.tenant_id)
             .push(" AND entity = ")
             .bind(entity)
@@ -154,22 +236,7 @@ impl Db {
             .push(" ORDER BY id DESC");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
-            .map(|r| {
-                let parse = |col: &str| -> Result<Option<Json>, sqlx::Error> {
-                    let text: Option<String> = r.try_get(col)?;
-                    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-                };
-                Ok(HistoryEntry {
-                    id: r.try_get("id")?,
-                    entity: r.try_get("entity")?,
-                    entity_key: r.try_get("entity_key")?,
-                    action: r.try_get("action")?,
-                    changed_by: r.try_get("changed_by")?,
-                    changed_at: r.try_get("changed_at")?,
-                    before: parse("before_json")?,
-                    after: parse("after_json")?,
-                })
-            })
+            .map(entry_of)
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }

@@ -156,6 +156,30 @@ pub struct FormPage {
     /// (field, message) for the summary, each linked to its field.
     pub errors: Vec<(&'static str, String)>,
     pub fields: Vec<FormField>,
+    pub revision: Revision,
+}
+
+/// The version an edit form was read at, sent back with the save, and the changes others
+/// made since when a save was refused for them (no lost updates).
+#[derive(Default)]
+pub struct Revision {
+    /// Empty for a new row.
+    pub version: String,
+    pub since: Vec<HistoryLine>,
+}
+
+impl Revision {
+    pub fn at(version: i64) -> Self {
+        Revision {
+            version: version.to_string(),
+            since: Vec::new(),
+        }
+    }
+
+    /// The version a form posted: None for a new row or a form of an older page.
+    pub fn posted(text: &str) -> Option<i64> {
+        text.trim().parse().ok()
+    }
 }
 
 /// One line of a change history as screens show it.

@@ -3,6 +3,7 @@
 
 use super::counts::{CountKey, bump};
 use super::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_from_row};
+use crate::history::check_version;
 use crate::history::{Change, record};
 use crate::scope::Actor;
 use crate::sql::{Sql, Value};
@@ -181,17 +182,28 @@ impl Db {
         Ok(asset)
     }
 
-    /// Changes an asset visible in `scope`. Nothing is written when nothing changed.
+    /// Changes an asset visible in `scope`. Nothing is written when nothing changed. With
+    /// `version` (what the edit form was read at), a save over a newer change is refused
+    /// with [`StoreError::Stale`].
     pub async fn update_asset(
         &self,
         scope: &Scope,
         actor: &Actor,
         id: i64,
         input: &AssetInput,
+        version: Option<i64>,
     ) -> Result<Asset, StoreError> {
-        let before = self.asset(scope, id).await?;
+        self.asset(scope, id).await?;
         let mut fields = self.check_input(scope, input, Some(id)).await?;
         let mut tx = self.pool().begin().await?;
+        let mut lock = Sql::new("UPDATE assets SET updated_at = updated_at WHERE tenant_id = ");
+        lock.bind(scope.tenant_id).push(" AND id = ").bind(id);
+        match version {
+            Some(v) => check_version(&mut tx, &lock, scope.tenant_id, "asset", id, v).await?,
+            None => drop(lock.query().execute(&mut *tx).await?),
+        }
+        // Read under the lock: the history's "before" is what this save replaces.
+        let before = asset_in(&mut tx, scope.tenant_id, id).await?;
         fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
         let after = update_in(&mut tx, scope.tenant_id, actor, &before, &fields).await?;
         tx.commit().await?;

@@ -29,6 +29,31 @@ fn err(column: &Column, message: String) -> FieldError {
 }
 
 impl ImportSession {
+    /// Refuses to go on when row `id` of `ledger` changed after `version` (what its edit
+    /// form was read at), with [`StoreError::Stale`]; otherwise holds the row for this
+    /// session until it ends.
+    pub async fn expect_version(
+        &mut self,
+        ledger: &'static Ledger,
+        id: i64,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let mut lock = Sql::new(&format!(
+            "UPDATE {} SET id = id WHERE tenant_id = ",
+            ledger.table
+        ));
+        lock.bind(self.scope.tenant_id).push(" AND id = ").bind(id);
+        crate::history::check_version(
+            &mut self.tx,
+            &lock,
+            self.scope.tenant_id,
+            ledger.name,
+            id,
+            version,
+        )
+        .await
+    }
+
     /// Adds or updates one row of `ledger` from `(column, text)` pairs. Field errors are
     /// the row's; a `StoreError` stops the run.
     pub async fn upsert_row(

@@ -75,7 +75,7 @@ async fn a_manager_sees_and_changes_only_its_departments() {
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        db.update_asset(&manager, &actor(), foreign, &pc("A-1", "210"))
+        db.update_asset(&manager, &actor(), foreign, &pc("A-1", "210"), None)
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -112,7 +112,7 @@ async fn a_read_only_scope_cannot_write() {
     ));
     let id = db.list_assets(&viewer, &all()).await.expect("list").rows[0].id;
     assert!(matches!(
-        db.update_asset(&viewer, &actor(), id, &pc("V-1", "110"))
+        db.update_asset(&viewer, &actor(), id, &pc("V-1", "110"), None)
             .await,
         Err(StoreError::Forbidden(_))
     ));
@@ -133,10 +133,10 @@ async fn changes_are_kept_with_who_when_before_and_after_and_cannot_be_rewritten
         user_id: None,
         name: "policy-user".into(),
     };
-    db.update_asset(&scope, &editor, id, &input)
+    db.update_asset(&scope, &editor, id, &input, None)
         .await
         .expect("update");
-    db.update_asset(&scope, &editor, id, &input)
+    db.update_asset(&scope, &editor, id, &input, None)
         .await
         .expect("same input again");
     let history = db.asset_history(&scope, id).await.expect("history");
@@ -240,7 +240,7 @@ async fn dashboard_counts_follow_every_change() {
     let mut input = AssetInput::from_asset(&db.asset(&scope, id).await.expect("asset"));
     input.department = "110".into();
     input.os = "Windows 7".into();
-    db.update_asset(&scope, &actor(), id, &input)
+    db.update_asset(&scope, &actor(), id, &input, None)
         .await
         .expect("move");
     let before = db.dashboard_counts(&scope).await.expect("counts");

@@ -9,13 +9,13 @@ use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
-use crate::view::{Choice, FormField, FormPage, Layout};
+use crate::view::{Choice, FormField, FormPage, Layout, Revision, history_lines};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::ledgers::{Kind, Ledger, ledger};
-use daicho_store::{FieldError, RowOutcome};
+use daicho_store::{FieldError, RowOutcome, StoreError};
 use std::collections::HashMap;
 
 fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
@@ -33,6 +33,7 @@ async fn render(
     existing: Option<i64>,
     values: &HashMap<String, String>,
     errors: Vec<FieldError>,
+    revision: Revision,
 ) -> Result<Html<String>, AppError> {
     let mut fields = Vec::new();
     for c in l.columns {
@@ -102,6 +103,7 @@ async fn render(
             .map(|e| (e.field, format!("{}: {}", label_of(e.field), e.message)))
             .collect(),
         fields,
+        revision,
     };
     Ok(Html(page.render()?))
 }
@@ -113,7 +115,16 @@ pub async fn new(
     Path(name): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let l = writable(&user, &name)?;
-    render(&state, &user, l, None, &HashMap::new(), Vec::new()).await
+    render(
+        &state,
+        &user,
+        l,
+        None,
+        &HashMap::new(),
+        Vec::new(),
+        Revision::default(),
+    )
+    .await
 }
 
 /// GET /ledgers/{name}/{id}/edit
@@ -130,7 +141,17 @@ pub async fn edit(
         .map(|c| c.name.to_string())
         .zip(cells)
         .collect();
-    render(&state, &user, l, Some(id), &values, Vec::new()).await
+    let version = state.db.row_version(&user.scope, l.name, id).await?;
+    render(
+        &state,
+        &user,
+        l,
+        Some(id),
+        &values,
+        Vec::new(),
+        Revision::at(version),
+    )
+    .await
 }
 
 /// Writes the form as a new row (`existing` is `None`) or over row `existing`.
@@ -156,7 +177,24 @@ async fn save(
         .iter()
         .map(|c| (c, form.get(c.name).cloned().unwrap_or_default()))
         .collect();
+    let posted = form.get("version").cloned().unwrap_or_default();
     let mut session = state.db.begin_import(&user.scope, &user.actor()).await?;
+    if let (Some(id), Some(version)) = (existing, Revision::posted(&posted)) {
+        match session.expect_version(l, id, version).await {
+            Ok(()) => {}
+            Err(StoreError::Stale { version, since }) => {
+                session.finish(false).await?;
+                let label = |k: &str| l.column(k).map_or(k, |c| c.label).to_string();
+                let revision = Revision {
+                    version: version.to_string(),
+                    since: history_lines(&since, label, |_, v| v),
+                };
+                let html = render(state, user, l, existing, &form, Vec::new(), revision).await?;
+                return Ok((StatusCode::CONFLICT, html).into_response());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let result = session.upsert_row(l, &cells).await?;
     let errors = match (&result, existing) {
         (Ok(RowOutcome::Added), None)
@@ -173,7 +211,11 @@ async fn save(
     };
     if !errors.is_empty() {
         session.finish(false).await?;
-        let html = render(state, user, l, existing, &form, errors).await?;
+        let revision = Revision {
+            version: posted,
+            since: Vec::new(),
+        };
+        let html = render(state, user, l, existing, &form, errors, revision).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
     session.finish(true).await?;

@@ -351,7 +351,7 @@ async fn an_audit_is_reused_until_something_it_read_changes() {
     let mut input = AssetInput::from_asset(&asset);
     input.os = "Windows 11 Pro".into();
     app.db
-        .update_asset(&scope, &Actor::system("test"), asset.id, &input)
+        .update_asset(&scope, &Actor::system("test"), asset.id, &input, None)
         .await
         .expect("update");
     let after = app.get(Some(&client), &filtered).await.body;

@@ -11,3 +11,4 @@ mod isolation;
 mod ledgers;
 mod pages;
 mod self_check;
+mod stale;

@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::csrf::verify;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Choice, FormField, FormPage, Layout};
+use crate::view::{Choice, FormField, FormPage, Layout, Revision, history_lines};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -36,6 +36,7 @@ async fn render(
     target: &Target,
     input: &AssetInput,
     errors: Vec<FieldError>,
+    revision: Revision,
 ) -> Result<Html<String>, AppError> {
     let field = |name: &'static str,
                  value: &str,
@@ -206,6 +207,7 @@ async fn render(
             .map(|e| (e.field, e.message.clone()))
             .collect(),
         fields,
+        revision,
     };
     Ok(Html(page.render()?))
 }
@@ -215,6 +217,9 @@ async fn render(
 pub struct AssetForm {
     #[serde(default)]
     csrf_token: String,
+    /// What the edit form was read at (see [`Revision`]).
+    #[serde(default)]
+    version: String,
     #[serde(flatten)]
     input: AssetInput,
 }
@@ -249,13 +254,22 @@ async fn saved_or_form(
     user: &CurrentUser,
     target: &Target,
     input: &AssetInput,
+    revision: Revision,
     result: Result<daicho_store::Asset, StoreError>,
 ) -> Result<Response, AppError> {
     match result {
         Ok(asset) => Ok(Redirect::to(&format!("/assets/{}", asset.id)).into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let html = render(state, user, target, input, errors).await?;
+            let html = render(state, user, target, input, errors, revision).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(StoreError::Stale { version, since }) => {
+            let revision = Revision {
+                version: version.to_string(),
+                since: history_lines(&since, |k| field_label(k).to_string(), |_, v| v),
+            };
+            let html = render(state, user, target, input, Vec::new(), revision).await?;
+            Ok((StatusCode::CONFLICT, html).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -274,7 +288,15 @@ pub async fn new(
         quantity: "1".into(),
         ..Default::default()
     };
-    render(&state, &user, &Target::create(), &input, Vec::new()).await
+    render(
+        &state,
+        &user,
+        &Target::create(),
+        &input,
+        Vec::new(),
+        Revision::default(),
+    )
+    .await
 }
 
 /// POST /assets
@@ -289,7 +311,15 @@ pub async fn create(
         .db
         .create_asset(&user.scope, &user.actor(), &form.input)
         .await;
-    saved_or_form(&state, &user, &Target::create(), &form.input, result).await
+    saved_or_form(
+        &state,
+        &user,
+        &Target::create(),
+        &form.input,
+        Revision::default(),
+        result,
+    )
+    .await
 }
 
 /// GET /assets/{id}/edit
@@ -301,12 +331,14 @@ pub async fn edit(
     let asset = state.db.asset(&user.scope, id).await?;
     user.require_write()?;
     let input = AssetInput::from_asset(&asset);
+    let version = state.db.row_version(&user.scope, "asset", id).await?;
     render(
         &state,
         &user,
         &Target::edit(id, &asset.fields.asset_tag),
         &input,
         Vec::new(),
+        Revision::at(version),
     )
     .await
 }
@@ -322,13 +354,23 @@ pub async fn update(
     user.require_write()?;
     let result = state
         .db
-        .update_asset(&user.scope, &user.actor(), id, &form.input)
+        .update_asset(
+            &user.scope,
+            &user.actor(),
+            id,
+            &form.input,
+            Revision::posted(&form.version),
+        )
         .await;
     saved_or_form(
         &state,
         &user,
         &Target::edit(id, &form.input.asset_tag),
         &form.input,
+        Revision {
+            version: form.version.clone(),
+            since: Vec::new(),
+        },
         result,
     )
     .await
