@@ -200,7 +200,9 @@ impl Db {
         lock.bind(scope.tenant_id).push(" AND id = ").bind(id);
         match version {
             Some(v) => check_version(&mut tx, &lock, scope.tenant_id, "asset", id, v).await?,
-            None => drop(lock.query().execute(&mut *tx).await?),
+            None => {
+                lock.query().execute(&mut *tx).await?;
+            }
         }
         // Read under the lock: the history's "before" is what this save replaces.
         let before = asset_in(&mut tx, scope.tenant_id, id).await?;
