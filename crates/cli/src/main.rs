@@ -72,6 +72,8 @@ enum Command {
     /// サポート期限カタログの一覧・更新 / list or refresh the end-of-life catalogue
     #[command(subcommand)]
     Eol(commands::eol::EolCommand),
+    /// 変更履歴が改ざんされていないか確かめる / check the change history's chain
+    Verify(commands::verify::VerifyArgs),
     /// 性能測定 / benchmarks
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -128,6 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(c) => commands::report::run(&settings, c).await,
         Command::SelfCheck(c) => commands::report::run_self_check(&settings, c).await,
         Command::Eol(c) => commands::eol::run(&settings, c).await,
+        Command::Verify(args) => commands::verify::run(&settings, args).await,
         Command::Bench(c) => commands::bench::run(&settings, explicit_database, c).await,
     }
 }

@@ -582,3 +582,36 @@ fn a_refreshed_catalogue_and_a_tenant_rule_change_the_audit() {
     );
     assert!(said.contains("数値"), "{said}");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_folder_is_the_owners_and_verify_walks_the_history() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = tempfile::tempdir().expect("dir");
+    let dir = base.path().join("data");
+    let out = daicho(&dir, &["tenant", "add", "352012", "岡山市"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = daicho(
+        &dir,
+        &["department", "add", "--tenant", "352012", "110", "総務課"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&daicho(&dir, &["verify"]));
+    assert!(
+        said.contains("岡山市（352012）: 変更履歴 1 件に改ざんはありません"),
+        "{said}"
+    );
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    assert_eq!(mode(&dir), 0o700, "data folder");
+    for file in ["daicho.db", "history.key", "daicho.db-wal", "daicho.db-shm"] {
+        let path = dir.join(file);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{file}");
+        }
+    }
+    assert!(dir.join("history.key").exists());
+}

@@ -86,7 +86,10 @@ pub(crate) fn classify(err: sqlx::Error, path: &str) -> StoreError {
             path: path.to_string(),
             reason: text,
         }
-    } else if text.contains("database is locked") || text.contains("database is busy") {
+    } else if text.contains("database is locked")
+        || text.contains("database is busy")
+        || text.contains("lock timeout")
+    {
         StoreError::Locked(text)
     } else if err
         .as_database_error()

@@ -63,7 +63,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "history_chain",
+        common: include_str!("migrations/0008_history_chain.sql"),
+        sqlite: "",
+        postgres: include_str!("migrations/0008_history_chain.postgres.sql"),
+    },
 ];
+
+/// The migration after which the rows already in the history are chained.
+const CHAIN_VERSION: i64 = 8;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -104,6 +114,11 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             .execute(&mut *tx)
             .await
             .map_err(fail)?;
+        if m.version == CHAIN_VERSION {
+            crate::history::chain::seal_existing(&mut tx, db.backend())
+                .await
+                .map_err(fail)?;
+        }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )

@@ -14,6 +14,7 @@ pub mod rule;
 pub mod serve;
 pub mod tenant;
 pub mod user;
+pub mod verify;
 
 use crate::settings::Settings;
 

@@ -2,6 +2,8 @@
 //! appended in the same transaction as the change and never rewritten (the database
 //! refuses UPDATE and DELETE on the table).
 
+pub mod chain;
+
 use crate::scope::Actor;
 use crate::sql::Sql;
 use crate::{Db, Scope, StoreError};
@@ -71,32 +73,16 @@ pub(crate) async fn record(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut sql = Sql::new(
-        "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json) VALUES (",
-    );
-    sql.bind(change.tenant_id)
-        .push(", ")
-        .bind(change.entity)
-        .push(", ")
-        .bind(change.entity_id)
-        .push(", ")
-        .bind(change.entity_key)
-        .push(", ")
-        .bind(change.action)
-        .push(", ")
-        .bind(actor.name.as_str())
-        .push(", ")
-        .bind(crate::now_text())
-        .push(", ")
-        .bind(change.before.map(Json::to_string))
-        .push(", ")
-        .bind(change.after.map(Json::to_string))
-        .push(")");
-    sql.query().execute(&mut **tx).await?;
-    Ok(())
+    let backend = if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        crate::Backend::Postgres
+    } else {
+        crate::Backend::Sqlite
+    };
+    record_many(tx, backend, actor, &[change]).await
 }
 
-/// Appends many changes in multi-row statements (imports).
+/// Appends many changes in multi-row statements (imports), each chained onto its
+/// tenant's history (see [`chain`]).
 pub(crate) async fn record_many(
     tx: &mut Transaction<'_, Any>,
     backend: crate::Backend,
@@ -104,11 +90,32 @@ pub(crate) async fn record_many(
     changes: &[Change<'_>],
 ) -> Result<(), sqlx::Error> {
     let now = crate::now_text();
+    // The newest hash of each tenant written to, its head locked.
+    let mut heads: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for chunk in changes.chunks(400) {
         let mut sql = Sql::new(
-            "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json) VALUES ",
+            "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json, prev_hash, row_hash) VALUES ",
         );
         for (i, c) in chunk.iter().enumerate() {
+            let prev = match heads.get(&c.tenant_id) {
+                Some(h) => h.clone(),
+                None => chain::lock_head(tx, backend, c.tenant_id).await?,
+            };
+            let (before, after) = (c.before.map(Json::to_string), c.after.map(Json::to_string));
+            let row_hash = chain::hash(
+                &prev,
+                &chain::Content {
+                    tenant_id: c.tenant_id,
+                    entity: c.entity,
+                    entity_id: c.entity_id,
+                    entity_key: c.entity_key,
+                    action: c.action,
+                    changed_by: &actor.name,
+                    changed_at: &now,
+                    before: before.as_deref(),
+                    after: after.as_deref(),
+                },
+            );
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(c.tenant_id)
                 .push(", ")
@@ -124,12 +131,20 @@ pub(crate) async fn record_many(
                 .push(", ")
                 .bind(now.as_str())
                 .push(", ")
-                .bind(c.before.map(Json::to_string))
+                .bind(before)
                 .push(", ")
-                .bind(c.after.map(Json::to_string))
+                .bind(after)
+                .push(", ")
+                .bind(prev)
+                .push(", ")
+                .bind(row_hash.as_str())
                 .push(")");
+            heads.insert(c.tenant_id, row_hash);
         }
         sql.query_on(backend).execute(&mut **tx).await?;
+    }
+    for (tenant_id, last) in &heads {
+        chain::set_head(tx, *tenant_id, last).await?;
     }
     Ok(())
 }
