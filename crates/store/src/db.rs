@@ -66,11 +66,27 @@ impl Db {
             }
         }
         probe(url, &path, backend).await?;
+        let auth = match backend {
+            Backend::Sqlite => auth_file(&path),
+            Backend::Postgres => None,
+        };
+        if let Some(auth) = &auth {
+            // Logins and sessions write here, never waiting for an import's write lock on
+            // the ledgers' file (SQLite locks a whole file per writer).
+            let file = Path::new(auth);
+            if !file.exists() {
+                crate::private::create(file).map_err(|e| StoreError::Connect {
+                    url: redact_url(url),
+                    reason: format!("ファイルを作成できません: {e}"),
+                })?;
+            }
+        }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         options = match backend {
-            Backend::Sqlite => options
-                .max_connections(4)
-                .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn).await })),
+            Backend::Sqlite => options.max_connections(6).after_connect(move |conn, _| {
+                let auth = auth.clone();
+                Box::pin(async move { sqlite_pragmas(conn, auth.as_deref()).await })
+            }),
             Backend::Postgres => options
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5)),
@@ -90,13 +106,16 @@ impl Db {
         sqlx::query("SELECT 1").execute(&db.pool).await?;
         if backend == Backend::Sqlite && !path.is_empty() && !path.starts_with(':') {
             // A file an earlier version made with the umask's 0644 is tightened too.
-            for suffix in ["", "-wal", "-shm"] {
-                crate::private::tighten(Path::new(&format!("{path}{suffix}"))).map_err(|e| {
-                    StoreError::Connect {
-                        url: redact_url(url),
-                        reason: format!("ファイルの権限を変更できません: {e}"),
-                    }
-                })?;
+            let auth = auth_file(&path).unwrap_or_default();
+            for file in [&path, &auth] {
+                for suffix in ["", "-wal", "-shm"] {
+                    crate::private::tighten(Path::new(&format!("{file}{suffix}"))).map_err(
+                        |e| StoreError::Connect {
+                            url: redact_url(url),
+                            reason: format!("ファイルの権限を変更できません: {e}"),
+                        },
+                    )?;
+                }
             }
         }
         Ok(db)
@@ -123,12 +142,34 @@ impl Db {
     }
 }
 
+/// The file beside a SQLite database that holds sessions and login throttling
+/// (`daicho.db` → `daicho-auth.db`); none for an in-memory database.
+pub(crate) fn auth_file(path: &str) -> Option<String> {
+    if path.is_empty() || path.starts_with(':') || path.contains("mode=memory") {
+        return None;
+    }
+    Some(match path.strip_suffix(".db") {
+        Some(stem) => format!("{stem}-auth.db"),
+        None => format!("{path}-auth"),
+    })
+}
+
 /// WAL lets the web UI read while an import writes; foreign keys are off by default in
 /// SQLite and the schema depends on them; a 64 MiB page cache keeps the indexes of a
-/// million-row ledger in memory while it is written.
-async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+/// million-row ledger in memory while it is written. The auth file is attached as `auth`.
+async fn sqlite_pragmas(conn: &mut AnyConnection, auth: Option<&str>) -> Result<(), sqlx::Error> {
     conn.execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
         .await?;
+    if let Some(auth) = auth {
+        conn.execute(
+            format!(
+                "ATTACH DATABASE '{}' AS auth; PRAGMA auth.journal_mode = WAL; PRAGMA auth.synchronous = NORMAL;",
+                auth.replace('\'', "''")
+            )
+            .as_str(),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -151,7 +192,7 @@ async fn probe(url: &str, path: &str, backend: Backend) -> Result<(), StoreError
     };
     let mut conn = AnyConnection::connect(url).await.map_err(fail)?;
     if backend == Backend::Sqlite {
-        sqlite_pragmas(&mut conn).await.map_err(fail)?;
+        sqlite_pragmas(&mut conn, None).await.map_err(fail)?;
         sqlx::query("SELECT count(*) FROM sqlite_master")
             .execute(&mut conn)
             .await

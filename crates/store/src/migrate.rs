@@ -70,10 +70,19 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("migrations/0008_history_chain.postgres.sql"),
     },
+    Migration {
+        version: 9,
+        name: "auth_file",
+        common: include_str!("migrations/0009_auth_file.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.
 const CHAIN_VERSION: i64 = 8;
+/// The migration that moves sessions and login throttling to SQLite's auth file.
+const AUTH_FILE_VERSION: i64 = 9;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -116,6 +125,11 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             .map_err(fail)?;
         if m.version == CHAIN_VERSION {
             crate::history::chain::seal_existing(&mut tx, db.backend())
+                .await
+                .map_err(fail)?;
+        }
+        if m.version == AUTH_FILE_VERSION && db.backend() == Backend::Sqlite {
+            crate::sessions::move_to_auth_file(&mut tx)
                 .await
                 .map_err(fail)?;
         }

@@ -141,3 +141,44 @@ pub fn random_password() -> Result<String, StoreError> {
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect())
 }
+
+/// Moves `sessions` and `login_throttle` into the attached `auth` file, when the database
+/// has one (a SQLite file; an in-memory database keeps them). Unqualified names then find
+/// them there. The session's user is no longer a foreign key: SQLite cannot refer across
+/// files, and accounts are disabled, never deleted.
+pub(crate) async fn move_to_auth_file(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<(), sqlx::Error> {
+    let attached: Option<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_database_list WHERE name = 'auth'")
+            .fetch_optional(&mut **tx)
+            .await?;
+    if attached.is_none() {
+        return Ok(());
+    }
+    sqlx::raw_sql(
+        "DROP TABLE IF EXISTS auth.sessions;
+         DROP TABLE IF EXISTS auth.login_throttle;
+         CREATE TABLE auth.sessions (
+             token_hash TEXT PRIMARY KEY,
+             user_id BIGINT NOT NULL,
+             csrf_token TEXT NOT NULL,
+             created_at TEXT NOT NULL,
+             expires_at TEXT NOT NULL,
+             last_seen_at TEXT NOT NULL DEFAULT ''
+         );
+         CREATE INDEX auth.sessions_user ON sessions (user_id);
+         CREATE TABLE auth.login_throttle (
+             throttle_key TEXT PRIMARY KEY,
+             failures BIGINT NOT NULL,
+             next_at TEXT NOT NULL
+         );
+         INSERT INTO auth.sessions SELECT token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at FROM main.sessions;
+         INSERT INTO auth.login_throttle SELECT throttle_key, failures, next_at FROM main.login_throttle;
+         DROP TABLE main.sessions;
+         DROP TABLE main.login_throttle;",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

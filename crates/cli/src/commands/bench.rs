@@ -18,6 +18,8 @@ pub enum BenchCommand {
     Import(super::bench_import::ImportBenchArgs),
     /// 全規則による監査の時間（資産行の読み出しとの比） / full audit time against reading every asset row
     Audit(super::bench_audit::AuditBenchArgs),
+    /// 取込中のログイン時間（静かなときとの比） / login latency during an import against an idle server
+    Login(super::bench_login::LoginBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -74,6 +76,9 @@ pub async fn run(
             return super::bench_import::run(settings, explicit_database, args).await;
         }
         BenchCommand::Audit(args) => return super::bench_audit::run(settings, args).await,
+        BenchCommand::Login(args) => {
+            return super::bench_login::run(settings, explicit_database, args).await;
+        }
     };
     let db = settings.open().await?;
     let tenant = crate::commands::demo::load(&db, 0).await?;

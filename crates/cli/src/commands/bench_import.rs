@@ -50,7 +50,7 @@ const OS: &[&str] = &[
 ];
 
 /// Writes the benchmark's CSV: deterministic rows as a city would keep them.
-fn write_csv(path: &Path, rows: usize) -> std::io::Result<()> {
+pub(crate) fn write_csv(path: &Path, rows: usize) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(
         out,
@@ -97,7 +97,7 @@ pub(crate) fn peak_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-async fn tenant(db: &Db, code: &str) -> anyhow::Result<Scope> {
+pub(crate) async fn tenant(db: &Db, code: &str) -> anyhow::Result<Scope> {
     let code = TenantCode::parse(code)?;
     if db.tenant_by_code(&code).await?.is_some() {
         anyhow::bail!(

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bench;
 pub mod bench_audit;
 pub mod bench_import;
+pub mod bench_login;
 pub mod demo;
 pub mod department;
 pub mod eol;

@@ -199,3 +199,66 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
         Err(LoginFailure::Disabled)
     );
 }
+
+#[tokio::test]
+async fn logins_go_on_while_an_import_holds_the_ledgers() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    let user = db
+        .create_user(&NewUser {
+            tenant_id: t.id,
+            username: "ito".into(),
+            display_name: "伊藤".into(),
+            role: Role::Policy,
+            password: "correct horse battery".into(),
+            departments: vec![],
+            must_change_password: false,
+        })
+        .await
+        .expect("user");
+    let scope = Scope::tenant(t.id);
+    // An import that has written and not yet committed: on SQLite it holds the write lock
+    // of the ledgers' file, on PostgreSQL the tenant's history head and its rows.
+    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
+    for i in 0..500 {
+        import
+            .upsert_asset(
+                ("import.csv", i + 2),
+                &pc(&format!("IMP-{i}"), "110"),
+                &std::sync::Arc::from(Vec::<&'static str>::new()),
+            )
+            .await
+            .expect("row")
+            .expect("valid");
+    }
+    import.flush().await.expect("written, not committed");
+    let started = std::time::Instant::now();
+    let logged_in = db
+        .authenticate("ito", "correct horse battery", "10.9.0.1")
+        .await
+        .expect("login is not held up")
+        .expect("accepted");
+    let session = db.create_session(&logged_in).await.expect("session");
+    assert!(
+        db.session_user(&session.token, IDLE)
+            .await
+            .expect("session read")
+            .is_some()
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "the login did not wait for the import ({:?})",
+        started.elapsed()
+    );
+    // An edit of the same tenant waits a bounded time, then says why in Japanese.
+    let asset = db.list_assets(&scope, &all()).await.expect("list").rows[0].id;
+    let edit = db
+        .update_asset(&scope, &actor(), asset, &pc("A-1", "210"), None)
+        .await;
+    match edit {
+        Err(StoreError::Locked(_)) => {}
+        other => panic!("expected a bounded wait, got {other:?}"),
+    }
+    import.finish(false).await.expect("rolled back");
+    assert_eq!(user.username, "ito");
+}

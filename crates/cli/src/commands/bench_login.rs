@@ -1,0 +1,151 @@
+//! `daicho bench login --rows N`: how long a login takes (password check, session, the
+//! first page's session read) on an idle server, and while an N-row import writes the same
+//! database: the import must not lock people out. Runs on a fresh SQLite file unless
+//! `--database` names another database.
+
+use crate::settings::Settings;
+use clap::Args;
+use daicho_domain::Role;
+use daicho_ingest::{ImportOptions, import_paths};
+use daicho_store::{Actor, Db, NewUser};
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug)]
+pub struct LoginBenchArgs {
+    /// 取込の行数 / rows of the import that runs beside the logins
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// 静かなときに測るログイン回数 / logins measured on the idle server
+    #[arg(long, default_value_t = 40)]
+    pub idle_logins: usize,
+}
+
+const PASSWORD: &str = "bench password 2026";
+
+/// One login as a browser makes it: the password checked, a session made, and the next
+/// page's read of that session.
+async fn login(db: &Db, n: usize) -> Result<Duration, daicho_store::StoreError> {
+    let started = Instant::now();
+    let user = db
+        .authenticate(
+            "bench-user",
+            PASSWORD,
+            &format!("10.0.{}.{}", n / 250, n % 250),
+        )
+        .await?
+        .map_err(|f| daicho_store::StoreError::Conflict(format!("{f:?}")))?;
+    let session = db.create_session(&user).await?;
+    db.session_user(&session.token, chrono::Duration::minutes(30))
+        .await?;
+    Ok(started.elapsed())
+}
+
+fn percentile(times: &mut [Duration], q: f64) -> Duration {
+    if times.is_empty() {
+        return Duration::ZERO;
+    }
+    times.sort();
+    times[((times.len() as f64 * q).ceil() as usize)
+        .saturating_sub(1)
+        .min(times.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(
+    settings: &Settings,
+    explicit_database: bool,
+    args: LoginBenchArgs,
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let csv = dir.path().join("assets.csv");
+    super::bench_import::write_csv(&csv, args.rows)?;
+    let db = if explicit_database {
+        settings.open().await?
+    } else {
+        Db::open_sqlite_file(&dir.path().join("bench.db")).await?
+    };
+    let scope = super::bench_import::tenant(&db, "991023").await?;
+    db.create_user(&NewUser {
+        tenant_id: scope.tenant_id,
+        username: "bench-user".into(),
+        display_name: "ベンチマーク".into(),
+        role: Role::Policy,
+        password: PASSWORD.into(),
+        departments: Vec::new(),
+        must_change_password: false,
+    })
+    .await?;
+    println!("backend: {:?}, import rows: {}", db.backend(), args.rows);
+
+    login(&db, 0).await?;
+    let mut idle = Vec::with_capacity(args.idle_logins);
+    for n in 0..args.idle_logins {
+        idle.push(login(&db, n).await?);
+    }
+
+    let import = {
+        let (db, scope, csv) = (db.clone(), scope.clone(), csv.clone());
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let report = import_paths(
+                &db,
+                &scope,
+                &Actor::system("bench"),
+                std::slice::from_ref(&csv),
+                &ImportOptions::default(),
+                |_| {},
+            )
+            .await;
+            (report, started.elapsed())
+        })
+    };
+    let mut busy = Vec::new();
+    let mut errors = 0usize;
+    let mut n = args.idle_logins;
+    while !import.is_finished() {
+        n += 1;
+        match login(&db, n).await {
+            Ok(t) => busy.push(t),
+            Err(e) => {
+                errors += 1;
+                tracing::warn!(error = %e, "login failed during the import");
+            }
+        }
+    }
+    let (report, import_time) = import.await?;
+    let report = report?;
+    if !report.committed {
+        anyhow::bail!("the benchmark import failed: {:?}", report.errors.first());
+    }
+    let (idle_p50, idle_p95) = (percentile(&mut idle, 0.5), percentile(&mut idle, 0.95));
+    let (busy_p50, busy_p95) = (percentile(&mut busy, 0.5), percentile(&mut busy, 0.95));
+    let busy_max = busy.iter().max().copied().unwrap_or_default();
+    println!(
+        "{:<44} p50 {:>9}  p95 {:>9}  ({} logins)",
+        "login, idle server",
+        ms(idle_p50),
+        ms(idle_p95),
+        idle.len()
+    );
+    println!(
+        "{:<44} p50 {:>9}  p95 {:>9}  max {}  ({} logins, {errors} failed)",
+        format!(
+            "login during the import ({:.1} s)",
+            import_time.as_secs_f64()
+        ),
+        ms(busy_p50),
+        ms(busy_p95),
+        ms(busy_max),
+        busy.len()
+    );
+    println!(
+        "{:<44} {:.2}",
+        "ratio p95 during import / idle",
+        busy_p95.as_secs_f64() / idle_p95.as_secs_f64().max(1e-9)
+    );
+    db.close().await;
+    Ok(())
+}
