@@ -3,7 +3,12 @@
 //! only for the same tenant, day, rules and visible departments, and only while nothing
 //! it read has changed (`Db::audit_stamp`): a change to a ledger, a rule setting or a
 //! waiver shows on the next page.
+//!
+//! Under load: one audit per key at a time (the others asking for it wait for it and read
+//! it — single flight), and at most [`AT_ONCE`] audits on the server at once, so that fifty
+//! people opening the findings page cold cost one audit, not fifty.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,10 +27,13 @@ const KEEP: usize = 4;
 /// How long an audit nobody asks for again is kept.
 const IDLE: Duration = Duration::from_secs(10 * 60);
 
+/// Audits running at once on the server (each uses up to two cores and its snapshot).
+pub const AT_ONCE: usize = 2;
+
 /// An audit being read by one page at a time (its database connection is not shared).
 pub type SharedReport = Arc<Mutex<AuditReport>>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     tenant_id: i64,
     /// What the user may see (`None`: the whole tenant).
@@ -43,10 +51,23 @@ struct Kept {
     used: Instant,
 }
 
-#[derive(Default)]
 pub struct AuditCache {
     kept: Mutex<Vec<Kept>>,
     runs: AtomicU64,
+    /// One lock per key being audited: who comes second waits and then reads the kept one.
+    flights: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    running: tokio::sync::Semaphore,
+}
+
+impl Default for AuditCache {
+    fn default() -> Self {
+        AuditCache {
+            kept: Mutex::default(),
+            runs: AtomicU64::default(),
+            flights: Mutex::default(),
+            running: tokio::sync::Semaphore::new(AT_ONCE),
+        }
+    }
 }
 
 impl std::fmt::Debug for AuditCache {
@@ -83,6 +104,24 @@ impl AuditCache {
         if let Some(report) = self.find(&key)? {
             return Ok(report);
         }
+        let flight = {
+            let mut flights = self
+                .flights
+                .lock()
+                .map_err(|_| AppError::Internal("audit flights poisoned".into()))?;
+            flights.retain(|_, f| Arc::strong_count(f) > 1);
+            Arc::clone(flights.entry(key.clone()).or_default())
+        };
+        let _alone = flight.lock().await;
+        // Whoever held the key before may have run this very audit.
+        if let Some(report) = self.find(&key)? {
+            return Ok(report);
+        }
+        let _slot = self
+            .running
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal("audit slots closed".into()))?;
         let report = Arc::new(Mutex::new(run(state, user, options).await?));
         self.runs.fetch_add(1, Ordering::Relaxed);
         let mut kept = self.lock()?;
@@ -113,7 +152,7 @@ impl AuditCache {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Vec<Kept>>, AppError> {
         self.kept
             .lock()
-            .map_err(|_| AppError::Invalid("監査結果の保管に失敗しました".into()))
+            .map_err(|_| AppError::Internal("audit cache poisoned".into()))
     }
 }
 
@@ -131,7 +170,7 @@ async fn run(
         runtime.block_on(run_audit(&state.db, &scope, &tenant, &options))
     })
     .await
-    .map_err(|e| AppError::Invalid(format!("監査を実行できませんでした: {e}")))?
+    .map_err(|e| AppError::Internal(format!("audit task: {e}")))?
     .map_err(AppError::from)
 }
 
@@ -143,9 +182,9 @@ pub async fn read<T: Send + 'static>(
     tokio::task::spawn_blocking(move || {
         let report = report
             .lock()
-            .map_err(|_| AppError::Invalid("監査結果を読めません".into()))?;
+            .map_err(|_| AppError::Internal("audit report poisoned".into()))?;
         f(&report)
     })
     .await
-    .map_err(|e| AppError::Invalid(format!("監査結果を読めませんでした: {e}")))?
+    .map_err(|e| AppError::Internal(format!("audit read task: {e}")))?
 }

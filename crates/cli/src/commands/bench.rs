@@ -20,6 +20,8 @@ pub enum BenchCommand {
     Audit(super::bench_audit::AuditBenchArgs),
     /// 取込中のログイン時間（静かなときとの比） / login latency during an import against an idle server
     Login(super::bench_login::LoginBenchArgs),
+    /// 起動中のサーバーへの同時アクセス（一人ずつとの比） / concurrent users on a running server against one at a time
+    Web(super::bench_web::WebBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -76,6 +78,7 @@ pub async fn run(
             return super::bench_import::run(settings, explicit_database, args).await;
         }
         BenchCommand::Audit(args) => return super::bench_audit::run(settings, args).await,
+        BenchCommand::Web(args) => return super::bench_web::run(args).await,
         BenchCommand::Login(args) => {
             return super::bench_login::run(settings, explicit_database, args).await;
         }

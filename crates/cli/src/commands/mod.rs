@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_audit;
 pub mod bench_import;
 pub mod bench_login;
+pub mod bench_web;
 pub mod demo;
 pub mod department;
 pub mod eol;

@@ -261,7 +261,7 @@ impl Db {
 /// newest recorded change (every change to its ledgers, rule settings, own rules and
 /// waivers is recorded) and the state of the lifecycle catalogue. Two audits with equal
 /// stamps, for the same day and scope, give the same results.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AuditStamp {
     last_change: i64,
     eol_releases: i64,

@@ -358,3 +358,29 @@ async fn an_audit_is_reused_until_something_it_read_changes() {
     assert_eq!(runs(), 3);
     assert!(!after.contains(&link), "{link} is still listed");
 }
+
+/// Many people opening the findings page cold at once cost one audit (single flight).
+#[tokio::test]
+async fn many_people_opening_the_findings_at_once_cost_one_audit() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let auditor = app.login("auditor").await;
+    let mut pages = Vec::new();
+    for i in 0..12 {
+        // The policy and auditor roles both see the whole tenant: the same audit.
+        let client = if i % 2 == 0 { &policy } else { &auditor };
+        let request = axum::http::Request::get(format!("/findings?as_of={AS_OF}"))
+            .header(axum::http::header::COOKIE, &client.cookie)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        pages.push(tokio::spawn(tower::ServiceExt::oneshot(
+            app.router.clone(),
+            request,
+        )));
+    }
+    for page in pages {
+        let response = page.await.expect("task").expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(app.state.audits.runs(), 1);
+}
