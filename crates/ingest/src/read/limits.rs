@@ -30,8 +30,9 @@ pub struct Limits {
 pub const RATIO_FLOOR: u64 = 1024 * 1024;
 
 impl Default for Limits {
-    /// A 100,000-row, 40-column asset ledger as XLSX unpacks to about 160 MB at a ratio of
-    /// about 10 (docs/decisions.md); these leave a wide margin above it.
+    /// A 100,000-row, 40-column asset ledger as XLSX unpacks to a 130 MiB sheet at a ratio
+    /// of 10 (measured, docs/decisions.md); these leave a wide margin above it (a sheet of
+    /// about 390,000 such rows fits in one entry).
     fn default() -> Self {
         Limits {
             zip_entries: 2_000,
