@@ -356,3 +356,30 @@ fn zip_folder(folder: &Path, output: &Path) -> Result<(), ExportError> {
     zip.finish().map_err(|e| fail(e.to_string()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{guard, unguard};
+
+    #[test]
+    fn formula_starts_are_guarded_and_read_back_exactly() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1+1", "'-1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("''", "'''"),
+            ("-12", "-12"),
+            ("-0.5", "-0.5"),
+            ("'plain", "'plain"),
+            ("保守", "保守"),
+            ("", ""),
+        ] {
+            assert_eq!(guard(cell), written, "{cell:?}");
+            assert_eq!(unguard(written.to_string()), cell, "{written:?}");
+        }
+    }
+}

@@ -23,6 +23,9 @@ pub struct Limits {
     pub rows: usize,
     /// Cells of a sheet that hold something.
     pub cells: usize,
+    /// Bytes of one CSV or TSV file (a quote never closed makes the rest of the file one
+    /// field, held whole).
+    pub text_bytes: u64,
 }
 
 /// Below this an entry's ratio is not judged: tiny files of one repeated byte compress
@@ -42,6 +45,7 @@ impl Default for Limits {
             columns: 1_000,
             rows: 1_048_576,
             cells: 50_000_000,
+            text_bytes: 1024 * 1024 * 1024,
         }
     }
 }

@@ -143,7 +143,13 @@ fn open(path: &Path, limits: Limits) -> Result<Vec<Sheet>, ImportError> {
         .unwrap_or_default();
     match extension.as_str() {
         "xlsx" | "xlsm" => xlsx::open(path, &display, limits),
-        "csv" | "tsv" | "txt" => Ok(vec![text::open(path, &display, &stem, extension == "tsv")?]),
+        "csv" | "tsv" | "txt" => Ok(vec![text::open(
+            path,
+            &display,
+            &stem,
+            extension == "tsv",
+            limits,
+        )?]),
         _ => Err(ImportError::file(
             &display,
             "CSV・TSV・XLSX のいずれかのファイルを指定してください",

@@ -26,16 +26,29 @@ pub fn detect(head: &[u8]) -> &'static Encoding {
     }
 }
 
-pub fn open(path: &Path, display: &str, stem: &str, tab: bool) -> Result<Sheet, ImportError> {
+pub fn open(
+    path: &Path,
+    display: &str,
+    stem: &str,
+    tab: bool,
+    limits: super::limits::Limits,
+) -> Result<Sheet, ImportError> {
     let fail = |m: String| ImportError::file(display, m);
-    let mut file = File::open(path).map_err(|e| fail(format!("ファイルを開けません: {e}")))?;
+    let mut file = File::open(path).map_err(|_| fail("ファイルを開けません".into()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limits.text_bytes {
+        return Err(fail(format!(
+            "ファイルが大きすぎます（CSV・TSV は 1 ファイル {} MB までです）。分けて取り込んでください",
+            super::limits::mib(limits.text_bytes)
+        )));
+    }
     let mut head = vec![0u8; SNIFF];
     let mut filled = 0;
     while filled < SNIFF {
         match file.read(&mut head[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
-            Err(e) => return Err(fail(format!("ファイルを読めません: {e}"))),
+            Err(_) => return Err(fail("ファイルを読めません".into())),
         }
     }
     head.truncate(filled);

@@ -342,3 +342,22 @@ async fn bytes_that_are_no_character_are_named_by_row_and_column() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_text_file_past_its_limit_and_a_quote_never_closed_are_refused() {
+    let f = Fixture::new().await;
+    let path = f.file("big.csv", &assets_csv(5_000));
+    let small = Limits {
+        text_bytes: 64 * 1024,
+        ..Limits::default()
+    };
+    f.refused(&path, small, "CSV・TSV は 1 ファイル 0 MB まで")
+        .await;
+    // A quote opened and never closed: the rest of the file is one field.
+    let mut open_quote = String::from_utf8(assets_csv(3)).expect("utf8");
+    open_quote.push_str("T-9,\"閉じない引用符,ノートパソコン\n");
+    open_quote.push_str(&"x,y,z\n".repeat(100));
+    let path = f.file("備品台帳.csv", open_quote.as_bytes());
+    let report = f.import_with(&path, Limits::default()).await;
+    assert!(!report.committed);
+}

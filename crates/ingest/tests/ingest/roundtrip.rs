@@ -122,3 +122,81 @@ async fn an_unknown_ledger_name_is_refused_with_the_names_there_are() {
         "{text}"
     );
 }
+
+/// Cells a spreadsheet would run as formulas are written inert (OWASP's leading `'`) and
+/// read back by daicho exactly as they were.
+#[tokio::test]
+async fn formula_like_cells_are_exported_inert_and_read_back_unchanged() {
+    let db = fresh().await.expect("db");
+    let source = tenant(&db, "352012").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let titles = [
+        "=HYPERLINK(\"http://evil.example\",\"開く\")",
+        "+1+1",
+        "@SUM(A1:A9)",
+        "-1+1",
+        "'普通の引用符",
+        "-12",
+        "保守委託",
+    ];
+    let mut csv = "契約番号,件名\n".to_string();
+    for (i, t) in titles.iter().enumerate() {
+        csv.push_str(&format!("C-{i},\"{}\"\n", t.replace('"', "\"\"")));
+    }
+    std::fs::write(dir.path().join("contracts.csv"), csv).expect("write");
+    import(&db, &source, dir.path().join("contracts.csv")).await;
+
+    let out = dir.path().join("out.csv");
+    export(&db, &source, "contracts", ExportFormat::Csv, &out)
+        .await
+        .expect("export");
+    let written = std::fs::read_to_string(&out).expect("read");
+    for (raw, inert) in [
+        ("=HYPERLINK", "'=HYPERLINK"),
+        ("+1+1", "'+1+1"),
+        ("@SUM", "'@SUM"),
+        ("-1+1", "'-1+1"),
+    ] {
+        assert!(
+            written.contains(inert),
+            "{raw} is written as {inert}: {written}"
+        );
+    }
+    let cells: Vec<String> =
+        csv::Reader::from_reader(written.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .flatten()
+            .flat_map(|r| r.iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+    assert!(
+        !cells.iter().any(|c| c.starts_with(['=', '+', '@'])),
+        "no cell starts a formula: {cells:?}"
+    );
+    assert!(
+        cells.contains(&"-12".to_string()),
+        "a plain number stays as it is"
+    );
+
+    let again = tenant(&db, "011002").await;
+    import(&db, &again, out.clone()).await;
+    let back = dir.path().join("back.csv");
+    export(&db, &again, "contracts", ExportFormat::Csv, &back)
+        .await
+        .expect("export again");
+    assert_eq!(
+        std::fs::read_to_string(&back).expect("read"),
+        written,
+        "read back exactly"
+    );
+    let spec = daicho_store::ledgers::ledger("contracts").expect("contracts");
+    let rows = db.ledger_rows(&again, spec).await.expect("rows");
+    let title = spec
+        .columns
+        .iter()
+        .position(|c| c.name == "title")
+        .expect("title");
+    let stored: Vec<&str> = rows.iter().map(|r| r[title].as_str()).collect();
+    for t in titles {
+        assert!(stored.contains(&t), "{t:?} stored as it was: {stored:?}");
+    }
+}

@@ -262,3 +262,48 @@ async fn logins_go_on_while_an_import_holds_the_ledgers() {
     import.finish(false).await.expect("rolled back");
     assert_eq!(user.username, "ito");
 }
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    let user = db
+        .create_user(&NewUser {
+            tenant_id: t.id,
+            username: "kato".into(),
+            display_name: "加藤".into(),
+            role: Role::Viewer,
+            password: "correct horse battery".into(),
+            departments: vec![],
+            must_change_password: false,
+        })
+        .await
+        .expect("user");
+    let session = db.create_session(&user).await.expect("session");
+    assert!(
+        db.session_user(&session.token, IDLE)
+            .await
+            .expect("q")
+            .is_some()
+    );
+    // Its last request was 31 minutes ago (as if the user had left the desk).
+    let long_ago = daicho_store::instant_text(chrono::Utc::now() - chrono::Duration::minutes(31));
+    sqlx::query(&format!("UPDATE sessions SET last_seen_at = '{long_ago}'"))
+        .execute(db.pool())
+        .await
+        .expect("time passes");
+    assert!(
+        db.session_user(&session.token, IDLE)
+            .await
+            .expect("q")
+            .is_none(),
+        "ended after 30 idle minutes"
+    );
+    assert!(
+        db.session_user(&session.token, chrono::Duration::minutes(60))
+            .await
+            .expect("q")
+            .is_some(),
+        "a server configured for 60 minutes keeps it"
+    );
+}
