@@ -205,6 +205,7 @@ pub async fn run_audit(
         .collect();
     let report = AuditReport {
         rule_failures: Vec::new(),
+        memo: Default::default(),
         tenant: tenant_code.to_string(),
         as_of,
         include_passes: options.include_passes,

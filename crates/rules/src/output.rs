@@ -260,6 +260,7 @@ mod tests {
         }
         let mut report = AuditReport {
             rule_failures: Vec::new(),
+            memo: Default::default(),
             tenant: "990001".into(),
             as_of: "2023-10-06".into(),
             include_passes: false,

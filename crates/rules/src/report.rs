@@ -201,6 +201,17 @@ pub struct AuditReport {
     pub(crate) rules: Vec<RuleMeta>,
     pub(crate) department_names: HashMap<String, Arc<str>>,
     pub(crate) waivers: Vec<WaiverShown>,
+    /// Counts already read, by their query: a kept audit is read by many pages, and these
+    /// scan every result (at 100,000 assets most of a page's time).
+    pub(crate) memo: Memo,
+}
+
+/// Counts of a kept report, by query text. The report is read by one page at a time, so a
+/// `RefCell` is enough.
+#[derive(Default)]
+pub(crate) struct Memo {
+    totals: std::cell::RefCell<HashMap<String, u64>>,
+    departments: std::cell::RefCell<HashMap<String, Vec<DepartmentCount>>>,
 }
 
 impl std::fmt::Debug for AuditReport {
@@ -243,16 +254,26 @@ impl AuditReport {
         limit: u64,
     ) -> Result<(Vec<Entry>, u64), AuditError> {
         let (sql, values) = self.query(list, filter, "count(*)");
-        let total: i64 =
-            self.snapshot
-                .conn
-                .query_row(&sql, rusqlite::params_from_iter(values), |r| r.get(0))?;
+        let memo_key = format!("{sql} {values:?}");
+        let known = self.memo.totals.borrow().get(&memo_key).copied();
+        let total = match known {
+            Some(n) => n,
+            None => {
+                let n: i64 = self.snapshot.conn.query_row(
+                    &sql,
+                    rusqlite::params_from_iter(values),
+                    |r| r.get(0),
+                )?;
+                self.memo.totals.borrow_mut().insert(memo_key, n as u64);
+                n as u64
+            }
+        };
         let mut out = Vec::new();
         self.read(list, filter, Some((offset, limit)), &mut |e| {
             out.push(e);
             Ok::<(), AuditError>(())
         })?;
-        Ok((out, total as u64))
+        Ok((out, total))
     }
 
     /// ` AND rule IN (...)` for the rules a filter keeps by id, grade or scope (empty
@@ -359,6 +380,9 @@ impl AuditReport {
              GROUP BY department, list ORDER BY department",
             self.rule_condition(filter)
         );
+        if let Some(known) = self.memo.departments.borrow().get(&sql) {
+            return Ok(known.clone());
+        }
         let mut stmt = self.snapshot.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out: Vec<DepartmentCount> = Vec::new();
@@ -385,6 +409,7 @@ impl AuditReport {
                 }
             }
         }
+        self.memo.departments.borrow_mut().insert(sql, out.clone());
         Ok(out)
     }
 
