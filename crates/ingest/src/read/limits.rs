@@ -140,13 +140,26 @@ pub fn refusal(e: &std::io::Error, otherwise: &str) -> String {
         .map_or_else(|| otherwise.to_string(), |r| r.0.clone())
 }
 
-/// Checks every entry of the ZIP at `path` by unpacking it into nothing: the number of
-/// entries, each entry's size and ratio, and the total. For an XLSX, which calamine then
-/// reads itself; a bundle ZIP is counted as it is unpacked instead.
-pub fn check_zip(path: &Path, limits: Limits) -> Result<(), String> {
+/// One entry of a ZIP, its bytes read through the limits.
+pub struct Entry<'a> {
+    pub name: String,
+    /// Its path, when it stays inside the folder it is unpacked into.
+    pub enclosed: Option<std::path::PathBuf>,
+    pub is_dir: bool,
+    pub bytes: &'a mut dyn Read,
+}
+
+/// Reads every entry of the ZIP at `path` in order, each through [`Counted`]: the number
+/// of entries, each entry's size and ratio, and the total are checked as `each` reads.
+/// Messages name the limit, never the library's text.
+pub fn read_zip(
+    path: &Path,
+    limits: Limits,
+    mut each: impl FnMut(Entry<'_>) -> Result<(), String>,
+) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|_| "ファイルを開けません".to_string())?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|_| "ZIP 形式として読めません（壊れているか、形式が違います）".to_string())?;
+        .map_err(|_| "ZIP ファイルとして読めません（壊れているか、形式が違います）".to_string())?;
     if archive.len() > limits.zip_entries {
         return Err(format!(
             "ZIP の中のファイルが多すぎます（{} 個までです）",
@@ -159,11 +172,29 @@ pub fn check_zip(path: &Path, limits: Limits) -> Result<(), String> {
             "ZIP の中身を読めません（壊れているか、暗号化されています）".to_string()
         })?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        let packed = entry.compressed_size();
+        let (enclosed, is_dir, packed) = (
+            entry.enclosed_name(),
+            entry.is_dir(),
+            entry.compressed_size(),
+        );
         let mut counted = Counted::new(entry, &name, packed, budget, limits);
-        std::io::copy(&mut counted, &mut std::io::sink())
-            .map_err(|e| refusal(&e, "ZIP の中身を展開できません（壊れています）"))?;
+        each(Entry {
+            name,
+            enclosed,
+            is_dir,
+            bytes: &mut counted,
+        })?;
         budget = budget.saturating_sub(counted.unpacked());
     }
     Ok(())
+}
+
+/// Checks every entry of the ZIP at `path` by unpacking it into nothing. For an XLSX,
+/// which calamine then reads itself; a bundle ZIP is counted as it is unpacked instead.
+pub fn check_zip(path: &Path, limits: Limits) -> Result<(), String> {
+    read_zip(path, limits, |e| {
+        std::io::copy(e.bytes, &mut std::io::sink())
+            .map(drop)
+            .map_err(|err| refusal(&err, "ZIP の中身を展開できません（壊れています）"))
+    })
 }

@@ -7,7 +7,7 @@ mod text;
 mod xlsx;
 
 use crate::error::ImportError;
-use limits::{Counted, Limits, refusal};
+use limits::{Limits, read_zip, refusal};
 use std::path::Path;
 
 /// Rows of text cells, one sheet of a file.
@@ -90,41 +90,23 @@ fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
 /// Unpacks a zip, refusing entries that would land outside `target` and stopping at the
 /// first limit passed (what was unpacked is removed with the scratch folder).
 fn unzip(path: &Path, target: &Path, limits: Limits) -> Result<(), String> {
-    let file = std::fs::File::open(path).map_err(|_| "ファイルを開けません".to_string())?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|_| "ZIP ファイルとして読めません（壊れているか、形式が違います）".to_string())?;
-    if archive.len() > limits.zip_entries {
-        return Err(format!(
-            "ZIP の中のファイルが多すぎます（{} 個までです）",
-            limits.zip_entries
-        ));
-    }
     let cannot_write = |_| "作業フォルダに展開できません".to_string();
-    let mut budget = limits.total_bytes;
-    for i in 0..archive.len() {
-        let entry = archive.by_index(i).map_err(|_| {
-            "ZIP の中身を読めません（壊れているか、暗号化されています）".to_string()
-        })?;
-        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        let Some(relative) = entry.enclosed_name() else {
-            return Err(format!("ZIP に不正なパスがあります: {name}"));
+    read_zip(path, limits, |entry| {
+        let Some(relative) = entry.enclosed else {
+            return Err(format!("ZIP に不正なパスがあります: {}", entry.name));
         };
         let out = target.join(relative);
-        if entry.is_dir() {
-            std::fs::create_dir_all(&out).map_err(cannot_write)?;
-            continue;
+        if entry.is_dir {
+            return std::fs::create_dir_all(&out).map_err(cannot_write);
         }
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent).map_err(cannot_write)?;
         }
         let mut writer = std::fs::File::create(&out).map_err(cannot_write)?;
-        let packed = entry.compressed_size();
-        let mut counted = Counted::new(entry, &name, packed, budget, limits);
-        std::io::copy(&mut counted, &mut writer)
-            .map_err(|e| refusal(&e, "ZIP を展開できません（壊れています）"))?;
-        budget = budget.saturating_sub(counted.unpacked());
-    }
-    Ok(())
+        std::io::copy(entry.bytes, &mut writer)
+            .map(drop)
+            .map_err(|e| refusal(&e, "ZIP を展開できません（壊れています）"))
+    })
 }
 
 /// Opens every sheet of one file.

@@ -4,19 +4,24 @@ use crate::fixture::*;
 
 const IDLE: chrono::Duration = chrono::Duration::minutes(30);
 
+/// An account of `t` with the password "correct horse battery".
+fn account(t: &Tenant, username: &str, role: Role) -> NewUser {
+    NewUser {
+        tenant_id: t.id,
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password: "correct horse battery".into(),
+        departments: vec![],
+        must_change_password: false,
+    }
+}
+
 #[tokio::test]
 async fn repeated_failed_logins_lock_the_name() {
     let db = db().await;
     let (t, _, _) = city(&db).await;
-    let user = NewUser {
-        tenant_id: t.id,
-        username: "suzuki".into(),
-        display_name: "鈴木".into(),
-        role: Role::Viewer,
-        password: "correct horse battery".into(),
-        departments: vec![],
-        must_change_password: false,
-    };
+    let user = account(&t, "suzuki", Role::Viewer);
     db.create_user(&user).await.expect("user");
     assert!(
         db.authenticate("suzuki", "correct horse battery", "10.0.0.1")
@@ -70,17 +75,9 @@ async fn repeated_failed_logins_lock_the_name() {
 async fn parallel_tries_cannot_pass_the_count() {
     let db = db().await;
     let (t, _, _) = city(&db).await;
-    db.create_user(&NewUser {
-        tenant_id: t.id,
-        username: "sato".into(),
-        display_name: "佐藤".into(),
-        role: Role::Viewer,
-        password: "correct horse battery".into(),
-        departments: vec![],
-        must_change_password: false,
-    })
-    .await
-    .expect("user");
+    db.create_user(&account(&t, "sato", Role::Viewer))
+        .await
+        .expect("user");
     let tries: Vec<_> = (0..100)
         .map(|i| {
             let db = db.db.clone();
@@ -124,13 +121,8 @@ async fn weak_and_overlong_passwords_are_refused_when_set() {
     ] {
         let refused = db
             .create_user(&NewUser {
-                tenant_id: t.id,
-                username: "kobayashi".into(),
-                display_name: "小林".into(),
-                role: Role::Viewer,
                 password: password.into(),
-                departments: vec![],
-                must_change_password: false,
+                ..account(&t, "kobayashi", Role::Viewer)
             })
             .await;
         assert!(
@@ -151,15 +143,7 @@ async fn weak_and_overlong_passwords_are_refused_when_set() {
 async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
     let db = db().await;
     let (t, _, _) = city(&db).await;
-    let new = NewUser {
-        tenant_id: t.id,
-        username: "tanaka".into(),
-        display_name: "田中".into(),
-        role: Role::Policy,
-        password: "correct horse battery".into(),
-        departments: vec![],
-        must_change_password: false,
-    };
+    let new = account(&t, "tanaka", Role::Policy);
     let user = db.create_user(&new).await.expect("user");
     let session = db.create_session(&user).await.expect("session");
     assert_eq!(
@@ -205,15 +189,7 @@ async fn logins_go_on_while_an_import_holds_the_ledgers() {
     let db = db().await;
     let (t, _, _) = city(&db).await;
     let user = db
-        .create_user(&NewUser {
-            tenant_id: t.id,
-            username: "ito".into(),
-            display_name: "伊藤".into(),
-            role: Role::Policy,
-            password: "correct horse battery".into(),
-            departments: vec![],
-            must_change_password: false,
-        })
+        .create_user(&account(&t, "ito", Role::Policy))
         .await
         .expect("user");
     let scope = Scope::tenant(t.id);
@@ -268,15 +244,7 @@ async fn an_idle_session_ends() {
     let db = db().await;
     let (t, _, _) = city(&db).await;
     let user = db
-        .create_user(&NewUser {
-            tenant_id: t.id,
-            username: "kato".into(),
-            display_name: "加藤".into(),
-            role: Role::Viewer,
-            password: "correct horse battery".into(),
-            departments: vec![],
-            must_change_password: false,
-        })
+        .create_user(&account(&t, "kato", Role::Viewer))
         .await
         .expect("user");
     let session = db.create_session(&user).await.expect("session");

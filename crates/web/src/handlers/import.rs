@@ -456,9 +456,42 @@ pub struct ConfirmForm {
     csrf_token: String,
 }
 
-/// A finished dry run without errors.
-fn clean(outcome: &Result<ImportReport, String>) -> bool {
-    matches!(outcome, Ok(r) if r.error_count == 0)
+/// Where an upload's check stands.
+enum Checked {
+    /// No check known (never started, or the server restarted).
+    Unknown,
+    Running,
+    /// Finished: without errors or not.
+    Done {
+        clean: bool,
+    },
+}
+
+/// The form's token checked, the user allowed to import, the upload theirs: its folder
+/// and where its check stands.
+fn posted_upload(
+    state: &AppState,
+    user: &CurrentUser,
+    token: &str,
+    form: &ConfirmForm,
+) -> Result<(PathBuf, Checked), AppError> {
+    verify(&form.csrf_token, &user.csrf)?;
+    user.require_write()?;
+    let dir = upload_dir(state, user, token)?;
+    let checked = state
+        .jobs
+        .lock()
+        .ok()
+        .and_then(|jobs| {
+            jobs.get(token).map(|j| match &j.outcome {
+                None => Checked::Running,
+                Some(o) => Checked::Done {
+                    clean: matches!(o, Ok(r) if r.error_count == 0),
+                },
+            })
+        })
+        .unwrap_or(Checked::Unknown);
+    Ok((dir, checked))
 }
 
 /// POST /import/{token}: imports the checked upload for real.
@@ -468,19 +501,11 @@ pub async fn confirm(
     Path(token): Path<String>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    verify(&form.csrf_token, &user.csrf)?;
-    user.require_write()?;
-    let dir = upload_dir(&state, &user, &token)?;
     // Only a checked upload without errors can be confirmed, and only once.
-    let checked = state
-        .jobs
-        .lock()
-        .ok()
-        .and_then(|jobs| jobs.get(&token).and_then(|j| j.outcome.as_ref()).map(clean));
-    if checked != Some(true) {
-        return Err(AppError::NotFound);
+    match posted_upload(&state, &user, &token, &form)? {
+        (dir, Checked::Done { clean: true }) => start(&state, &user, &token, dir, false),
+        _ => Err(AppError::NotFound),
     }
-    start(&state, &user, &token, dir, false)
 }
 
 /// POST /import/{token}/cancel: the upload is removed without importing it.
@@ -490,16 +515,8 @@ pub async fn cancel(
     Path(token): Path<String>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    verify(&form.csrf_token, &user.csrf)?;
-    user.require_write()?;
-    let dir = upload_dir(&state, &user, &token)?;
-    let running = state
-        .jobs
-        .lock()
-        .ok()
-        .and_then(|jobs| jobs.get(&token).map(|j| j.outcome.is_none()))
-        .unwrap_or(false);
-    if running {
+    let (dir, checked) = posted_upload(&state, &user, &token, &form)?;
+    if matches!(checked, Checked::Running) {
         return Err(AppError::Invalid(
             "確認が終わってから取り消してください。".into(),
         ));
