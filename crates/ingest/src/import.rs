@@ -205,6 +205,9 @@ pub async fn import_paths(
     }
     sheets.sort_by_key(|(t, _)| rank(*t));
     let mut session = db.begin_import(scope, actor).await?;
+    if options.dry_run {
+        session.rehearse();
+    }
     let default_department = match options
         .department
         .as_deref()

@@ -73,6 +73,10 @@ pub struct ImportSession {
     locations: HashMap<String, Option<i64>>,
     backend: crate::Backend,
     today: chrono::NaiveDate,
+    /// A dry run: everything is checked and written as usual, then rolled back, but no
+    /// history is chained, so that it holds no tenant's history head (on PostgreSQL,
+    /// other people's edits go on beside it).
+    rehearsal: bool,
 }
 
 impl Db {
@@ -110,11 +114,25 @@ impl Db {
             locations: HashMap::new(),
             backend: self.backend(),
             today: chrono::Local::now().date_naive(),
+            rehearsal: false,
         })
     }
 }
 
 impl ImportSession {
+    /// Makes this session a dry run: it will be rolled back, and records no history.
+    pub fn rehearse(&mut self) {
+        self.rehearsal = true;
+    }
+
+    /// Appends changes to the history, unless this is a dry run.
+    pub(crate) async fn record(&mut self, changes: &[Change<'_>]) -> Result<(), sqlx::Error> {
+        if self.rehearsal {
+            return Ok(());
+        }
+        record_many(&mut self.tx, self.backend, &self.actor, changes).await
+    }
+
     /// The code of the department a file names by code or name, creating it (code = name)
     /// when the tenant has none such. A department-bound user cannot create departments.
     pub async fn department(&mut self, name_or_code: &str) -> Result<String, FieldError> {
@@ -150,19 +168,15 @@ impl ImportSession {
                 message: format!("所属「{key}」を作成できません: {e}"),
             })?;
         let after = serde_json::json!({ "code": key, "name": key, "level": "section", "created_by": "import" });
-        crate::history::record(
-            &mut self.tx,
-            &self.actor,
-            crate::history::Change {
-                tenant_id: self.scope.tenant_id,
-                entity: "department",
-                entity_id: Some(id),
-                entity_key: key,
-                action: "create",
-                before: None,
-                after: Some(&after),
-            },
-        )
+        self.record(&[Change {
+            tenant_id: self.scope.tenant_id,
+            entity: "department",
+            entity_id: Some(id),
+            entity_key: key,
+            action: "create",
+            before: None,
+            after: Some(&after),
+        }])
         .await
         .map_err(|e| FieldError {
             field: "department",
@@ -308,7 +322,15 @@ impl ImportSession {
                         counts.unchanged += 1;
                     } else {
                         counts.updated += 1;
-                        update_in(&mut self.tx, tenant_id, &self.actor, before, &p.fields).await?;
+                        update_in(
+                            &mut self.tx,
+                            tenant_id,
+                            &self.actor,
+                            before,
+                            &p.fields,
+                            !self.rehearsal,
+                        )
+                        .await?;
                     }
                 }
             }
@@ -365,7 +387,7 @@ impl ImportSession {
                 after: Some(after),
             })
             .collect();
-        record_many(&mut self.tx, backend, &self.actor, &changes).await?;
+        self.record(&changes).await?;
         for p in &new_rows {
             self.asset_counts.entry(p.source.clone()).or_default().added += 1;
         }
@@ -421,7 +443,7 @@ impl ImportSession {
                 after: None,
             })
             .collect();
-        record_many(&mut self.tx, backend, &self.actor, &changes).await?;
+        self.record(&changes).await?;
         crate::assets::bump_counts(&mut self.tx, tenant_id, deltas).await?;
         removed.extend(changes_json.into_iter().map(|(_, tag, _)| tag));
         removed.sort();

@@ -207,7 +207,7 @@ impl Db {
         // Read under the lock: the history's "before" is what this save replaces.
         let before = asset_in(&mut tx, scope.tenant_id, id).await?;
         fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
-        let after = update_in(&mut tx, scope.tenant_id, actor, &before, &fields).await?;
+        let after = update_in(&mut tx, scope.tenant_id, actor, &before, &fields, true).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -407,13 +407,15 @@ pub(crate) async fn insert_in(
 }
 
 /// Writes `fields` over `before` unless they are equal: the row, the history entry with
-/// before and after, and the counts moved from the old key to the new.
+/// before and after (unless `history` is false: a dry run), and the counts moved from the
+/// old key to the new.
 pub(crate) async fn update_in(
     tx: &mut Transaction<'_, Any>,
     tenant_id: i64,
     actor: &Actor,
     before: &Asset,
     fields: &AssetFields,
+    history: bool,
 ) -> Result<Asset, StoreError> {
     if *fields == before.fields {
         return Ok(before.clone());
@@ -432,16 +434,18 @@ pub(crate) async fn update_in(
         .await
         .map_err(|e| unique_tag(e, fields))?;
     let after = asset_in(tx, tenant_id, before.id).await?;
-    let change = Change {
-        tenant_id,
-        entity: "asset",
-        entity_id: Some(before.id),
-        entity_key: &fields.asset_tag,
-        action: "update",
-        before: Some(&before.history_json()),
-        after: Some(&after.history_json()),
-    };
-    record(tx, actor, change).await?;
+    if history {
+        let change = Change {
+            tenant_id,
+            entity: "asset",
+            entity_id: Some(before.id),
+            entity_key: &fields.asset_tag,
+            action: "update",
+            before: Some(&before.history_json()),
+            after: Some(&after.history_json()),
+        };
+        record(tx, actor, change).await?;
+    }
     let mut deltas: HashMap<CountKey, (i64, i64)> = HashMap::new();
     let old = deltas.entry(CountKey::of(&before.fields)).or_default();
     old.0 -= 1;

@@ -4,7 +4,7 @@
 
 use super::{Kind, LEDGERS, Ledger};
 use crate::StoreError;
-use crate::history::{Change, record};
+use crate::history::Change;
 use crate::import::ImportSession;
 use crate::sql::Sql;
 use serde_json::{Map, Value as Json};
@@ -99,7 +99,7 @@ impl ImportSession {
                 before: Some(&before),
                 after: None,
             };
-            record(&mut self.tx, &self.actor, change).await?;
+            self.record(&[change]).await?;
             removed.push(key);
         }
         removed.sort();

@@ -4,7 +4,7 @@
 
 use super::cell::{Cell, parse_cell};
 use super::{Column, Kind, LEDGERS, Ledger};
-use crate::history::{Change, record};
+use crate::history::Change;
 use crate::import::{ImportSession, RowOutcome};
 use crate::sql::{Sql, Value};
 use crate::{FieldError, StoreError};
@@ -190,7 +190,7 @@ impl ImportSession {
             before: before_json.as_ref(),
             after: Some(&after_json),
         };
-        record(&mut self.tx, &self.actor, change).await?;
+        self.record(&[change]).await?;
         if ledger.key.len() == 1 {
             self.references
                 .insert((ledger.name, key_text[0].clone()), id);

@@ -275,3 +275,42 @@ async fn an_idle_session_ends() {
         "a server configured for 60 minutes keeps it"
     );
 }
+
+/// A dry run chains no history, so on PostgreSQL it holds no tenant's history head and
+/// an edit of another asset goes on beside it. (SQLite locks the whole file for any
+/// writer, dry or not: there the edit waits, as `logins_go_on_while_an_import_holds_the_ledgers`
+/// shows.)
+#[tokio::test]
+async fn a_dry_run_does_not_hold_edits_on_postgresql() {
+    let db = db().await;
+    if db.backend() != daicho_store::Backend::Postgres {
+        return;
+    }
+    let (t, _, _) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    let mut dry = db.begin_import(&scope, &actor()).await.expect("import");
+    dry.rehearse();
+    for i in 0..50 {
+        dry.upsert_asset(
+            ("dry.csv", i + 2),
+            &pc(&format!("DRY-{i}"), "110"),
+            &std::sync::Arc::from(Vec::<&'static str>::new()),
+        )
+        .await
+        .expect("row")
+        .expect("valid");
+    }
+    dry.flush().await.expect("written, not committed");
+    let asset = db.list_assets(&scope, &all()).await.expect("list").rows[0].id;
+    let started = std::time::Instant::now();
+    db.update_asset(&scope, &actor(), asset, &pc("A-1", "210"), None)
+        .await
+        .expect("the edit is not held");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    dry.finish(false).await.expect("rolled back");
+    assert!(
+        db.verify_history(Some(t.id)).await.expect("verify")[0]
+            .broken
+            .is_none()
+    );
+}
