@@ -11,16 +11,30 @@ use daicho_domain::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Failed logins of one key (account or address) allowed without delay.
-pub const FREE_FAILURES: i64 = 5;
-/// The wait after each further failure of an account, doubling to its cap: an account
-/// can be slowed by anyone who knows its name, never locked.
-/// (Stored to the second, so a wait of n seconds is n-1 to n.)
-const ACCOUNT_DELAYS: &[i64] = &[5, 10, 20, 40, 60];
-/// The same for one client address, up to 15 minutes: one address guessing many names.
-const ADDRESS_DELAYS: &[i64] = &[5, 10, 20, 40, 80, 160, 320, 640, 900];
-/// Failures older than this are forgotten.
-const FORGET_AFTER_HOURS: i64 = 24;
+/// How often one key (an account, or a client address) may fail before it must wait,
+/// the waits after each further failure (doubling to a cap), and how long after its last
+/// try a key's failures are forgotten.
+struct Throttle {
+    free: i64,
+    delays: &'static [i64],
+    window_minutes: i64,
+}
+
+/// An account: anyone who knows a name can slow it, never lock it (a minute at most).
+/// Waits are stored to the second, so a wait of n seconds is n-1 to n.
+const ACCOUNT: Throttle = Throttle {
+    free: 5,
+    delays: &[5, 10, 20, 40, 60],
+    window_minutes: 15,
+};
+
+/// A client address guessing many names: up to 15 minutes. Its free failures are many, as
+/// a city's staff may reach daicho through one proxy or NAT address.
+const ADDRESS: Throttle = Throttle {
+    free: 30,
+    delays: &[5, 10, 20, 40, 80, 160, 320, 640, 900],
+    window_minutes: 15,
+};
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,7 +261,7 @@ impl Db {
 
     /// Checks a user name and password from `remote`. Each try is first counted against
     /// the account and the address in one statement each ([`Db::claim_try`]), so that
-    /// parallel tries cannot pass the count; past [`FREE_FAILURES`] a key waits a growing
+    /// parallel tries cannot pass the count; past its free failures a key waits a growing
     /// delay before its next try. A password longer than any accepted is not hashed.
     pub async fn authenticate(
         &self,
@@ -257,8 +271,7 @@ impl Db {
     ) -> Result<Result<User, LoginFailure>, StoreError> {
         let account = format!("account:{username}");
         let address = format!("address:{remote}");
-        if !self.claim_try(&address, ADDRESS_DELAYS).await?
-            || !self.claim_try(&account, ACCOUNT_DELAYS).await?
+        if !self.claim_try(&address, &ADDRESS).await? || !self.claim_try(&account, &ACCOUNT).await?
         {
             tracing::warn!(username, remote, "login throttled");
             return Ok(Err(LoginFailure::Throttled));
@@ -309,10 +322,12 @@ impl Db {
     /// the count and moves the key's next allowed moment only where that moment has come,
     /// so of many tries at once exactly those the count allows pass. The try is counted as
     /// a failure until a success takes it back.
-    async fn claim_try(&self, key: &str, delays: &[i64]) -> Result<bool, StoreError> {
+    async fn claim_try(&self, key: &str, throttle: &Throttle) -> Result<bool, StoreError> {
+        let delays = throttle.delays;
         let now = chrono::Utc::now();
         let at = |seconds: i64| crate::instant_text(now + chrono::Duration::seconds(seconds));
-        let forgotten = crate::instant_text(now - chrono::Duration::hours(FORGET_AFTER_HOURS));
+        let forgotten =
+            crate::instant_text(now - chrono::Duration::minutes(throttle.window_minutes));
         let mut sql =
             Sql::new("INSERT INTO login_throttle (throttle_key, failures, next_at) VALUES (");
         sql.bind(key)
@@ -324,12 +339,12 @@ impl Db {
             // The next allowed moment after this try, by the failures before it.
             .bind(forgotten.as_str())
             .push(" OR login_throttle.failures < ")
-            .bind(FREE_FAILURES - 1)
+            .bind(throttle.free - 1)
             .push(" THEN ")
             .bind(at(0));
         for (i, seconds) in delays.iter().enumerate() {
             sql.push(" WHEN login_throttle.failures = ")
-                .bind(FREE_FAILURES - 1 + i as i64)
+                .bind(throttle.free - 1 + i as i64)
                 .push(" THEN ")
                 .bind(at(*seconds));
         }

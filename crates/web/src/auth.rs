@@ -102,20 +102,75 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The client's address, for the failed-login log ("unknown" in in-process tests).
+/// The client's address, for login throttling and the failed-login log ("unknown" in
+/// in-process tests). Behind a reverse proxy every request comes from the proxy: when the
+/// peer is one of `Settings::trusted_proxies`, the address the proxy appended last to
+/// `X-Forwarded-For` is taken instead (the entries before it are the client's own word).
 #[derive(Debug, Clone)]
 pub struct RemoteAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for RemoteAddr {
+impl FromRequestParts<AppState> for RemoteAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(RemoteAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(RemoteAddr(client_address(
+            peer,
+            &forwarded,
+            &state.settings.trusted_proxies,
+        )))
+    }
+}
+
+/// The client: the peer, or, when the peer is a trusted proxy, the last address in
+/// `X-Forwarded-For` (the one the proxy itself appended).
+fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[&str],
+    trusted: &[std::net::IpAddr],
+) -> String {
+    let appended = || {
+        forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
+    };
+    let client = match peer {
+        Some(p) if trusted.contains(&p) => appended().or(Some(p)),
+        other => other,
+    };
+    client.map_or_else(|| "unknown".into(), |a| a.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn only_a_trusted_proxy_may_name_the_client() {
+        let proxy: std::net::IpAddr = [127, 0, 0, 1].into();
+        let pc: std::net::IpAddr = [10, 0, 0, 7].into();
+        let claimed = ["1.2.3.4, 10.0.0.9"];
+        assert_eq!(client_address(Some(pc), &claimed, &[proxy]), "10.0.0.7");
+        assert_eq!(client_address(Some(proxy), &claimed, &[]), "127.0.0.1");
+        assert_eq!(client_address(Some(proxy), &claimed, &[proxy]), "10.0.0.9");
+        assert_eq!(
+            client_address(Some(proxy), &["nonsense"], &[proxy]),
+            "127.0.0.1"
+        );
+        assert_eq!(client_address(None, &claimed, &[proxy]), "unknown");
     }
 }

@@ -11,6 +11,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// A session without a request for this long ends.
     pub idle: chrono::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -18,6 +20,7 @@ impl Default for Settings {
         Settings {
             secure_cookies: true,
             idle: chrono::Duration::minutes(daicho_store::IDLE_MINUTES),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -22,6 +22,9 @@ pub struct ServeArgs {
     #[arg(long, env = "DAICHO_IDLE_MINUTES", default_value_t = daicho_store::IDLE_MINUTES,
           value_parser = clap::value_parser!(i64).range(1..=720))]
     pub idle_minutes: i64,
+    /// 前段のリバースプロキシのアドレス（X-Forwarded-For を信頼する。カンマ区切り） / reverse proxies to trust
+    #[arg(long, env = "DAICHO_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
 }
 
 /// On first start with no accounts, creates an administrator and prints its password once.
@@ -84,6 +87,7 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         daicho_web::Settings {
             secure_cookies: !args.insecure_cookies,
             idle: chrono::Duration::minutes(args.idle_minutes),
+            trusted_proxies: args.trusted_proxy.clone(),
         },
     );
     daicho_web::launch(state, listener, shutdown_signal()).await?;
