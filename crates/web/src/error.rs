@@ -59,8 +59,15 @@ impl From<AuditError> for AppError {
             AuditError::Store(s) => s.into(),
             AuditError::UnknownRule(_) | AuditError::UnknownDepartment(_) => AppError::NotFound,
             // A tenant's own rule that is wrong is the tenant's to fix, and says so in
-            // Japanese; a snapshot or internal failure is daicho's and is logged.
-            e @ (AuditError::Rule(_) | AuditError::Check { .. } | AuditError::TimedOut { .. }) => {
+            // Japanese (SQLite's own words go to the log); a snapshot or internal failure
+            // is daicho's and is logged.
+            AuditError::Check { rule, message } => {
+                tracing::warn!(rule, message, "rule check failed");
+                AppError::Invalid(format!(
+                    "規則「{rule}」の判定の SQL を実行できませんでした。規則の内容を確かめてください（詳しくはサーバーのログにあります）。"
+                ))
+            }
+            e @ (AuditError::Rule(_) | AuditError::TimedOut { .. }) => {
                 AppError::Invalid(e.to_string())
             }
             other => AppError::Internal(other.to_string()),
@@ -85,13 +92,19 @@ impl From<askama::Error> for AppError {
     }
 }
 
-/// A failure logged with an id and shown by that id alone: no path, SQL or library text
-/// reaches the page.
-fn internal(detail: &str) -> (StatusCode, &'static str, String) {
+/// Logs a failure of daicho's own under a new short id, which a page may show.
+pub fn log_internal(detail: &str) -> String {
     let id = daicho_store::random_token()
         .map(|t| t[..8].to_string())
         .unwrap_or_else(|_| "-".into());
     tracing::error!(error_id = %id, detail, "internal error");
+    id
+}
+
+/// A failure logged with an id and shown by that id alone: no path, SQL or library text
+/// reaches the page.
+fn internal(detail: &str) -> (StatusCode, &'static str, String) {
+    let id = log_internal(detail);
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         "エラーが発生しました",
@@ -143,5 +156,57 @@ impl IntoResponse for AppError {
             )
                 .into_response(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(e: AppError) -> (StatusCode, String) {
+        let response = e.into_response();
+        let status = response.status();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn internal_failures_show_an_id_and_no_internals() {
+        let secret = "no such table: assets at /var/lib/daicho/daicho.db (SQLITE_ERROR)";
+        for e in [
+            AppError::Internal(secret.into()),
+            AppError::Store(StoreError::Corrupt {
+                path: "/var/lib/daicho/daicho.db".into(),
+                reason: secret.into(),
+            }),
+            AppError::from(AuditError::Check {
+                rule: "own-rule".into(),
+                message: secret.into(),
+            }),
+        ] {
+            let (status, body) = body_of(e).await;
+            assert!(status.is_client_error() || status.is_server_error());
+            assert!(
+                !body.contains("/var/lib")
+                    && !body.contains("SQLITE")
+                    && !body.contains("no such table"),
+                "{body}"
+            );
+        }
+        let (status, body) = body_of(AppError::Internal(secret.into())).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("エラー番号"), "{body}");
+        let (status, body) = body_of(AppError::Store(StoreError::Locked(
+            "database is locked".into(),
+        )))
+        .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            body.contains("しばらくしてからもう一度") && !body.contains("database"),
+            "{body}"
+        );
     }
 }

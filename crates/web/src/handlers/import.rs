@@ -212,9 +212,15 @@ fn start(
         if !dry_run || result.is_err() {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        let outcome = result.map_err(|e| {
-            tracing::error!(error = ?e, "import failed");
-            "取り込みを完了できませんでした。時間をおいて再度お試しください。".to_string()
+        let outcome = result.map_err(|e| match e {
+            AppError::Store(daicho_store::StoreError::Locked(_)) => crate::error::BUSY.to_string(),
+            AppError::Store(daicho_store::StoreError::Unavailable(m)) => m,
+            e => {
+                let id = crate::error::log_internal(&format!("{e:?}"));
+                format!(
+                    "取り込みを完了できませんでした。時間をおいて再度お試しください。解決しない場合は、エラー番号 {id} を添えて管理者に連絡してください。"
+                )
+            }
         });
         if let Ok(mut jobs) = state.jobs.lock()
             && let Some(job) = jobs.get_mut(&token_owned)
