@@ -204,6 +204,13 @@ pub async fn import_paths(
         }
     }
     sheets.sort_by_key(|(t, _)| rank(*t));
+    // A dry run on SQLite writes into a private copy and throws it away, taking no lock on
+    // the database everyone else writes.
+    let rehearsal = match options.dry_run {
+        true => db.rehearsal_copy(scratch.path()).await?,
+        false => None,
+    };
+    let db = rehearsal.as_ref().unwrap_or(db);
     let mut session = db.begin_import(scope, actor).await?;
     if options.dry_run {
         session.rehearse();
@@ -286,6 +293,9 @@ pub async fn import_paths(
     }
     report.committed = report.error_count == 0 && !options.dry_run;
     session.finish(report.committed).await?;
+    if let Some(copy) = rehearsal {
+        copy.close().await;
+    }
     Ok(report)
 }
 

@@ -136,6 +136,28 @@ impl Db {
         redact_url(&self.url)
     }
 
+    /// On SQLite, a private copy of the whole database in `dir` (`VACUUM INTO`, which only
+    /// reads), for a dry run to write into and throw away: SQLite lets one writer at a time
+    /// into a file, so a dry run on the database itself would hold everyone else's writes
+    /// for as long as it runs. None on PostgreSQL, where a dry run locks only the rows it
+    /// touches.
+    pub async fn rehearsal_copy(&self, dir: &Path) -> Result<Option<Db>, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let copy = dir.join("rehearsal.db");
+        // Empty and owner-only before SQLite fills it (VACUUM INTO accepts an empty file).
+        crate::private::create(&copy).map_err(|_| {
+            StoreError::Unavailable(
+                "確認用の作業コピーを作れません（一時フォルダの空き容量を確かめてください）".into(),
+            )
+        })?;
+        let mut sql = crate::sql::Sql::new("VACUUM INTO ");
+        sql.bind(copy.to_string_lossy().into_owned());
+        sql.query().execute(self.pool()).await?;
+        Ok(Some(Db::open_sqlite_file(&copy).await?))
+    }
+
     /// Closes every connection (lets SQLite fold its WAL back into the file).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -285,19 +285,23 @@ async fn an_idle_session_ends() {
     );
 }
 
-/// A dry run chains no history, so on PostgreSQL it holds no tenant's history head and
-/// an edit of another asset goes on beside it. (SQLite locks the whole file for any
-/// writer, dry or not: there the edit waits, as `logins_go_on_while_an_import_holds_the_ledgers`
-/// shows.)
+/// A dry run holds nobody's edits: on SQLite it writes into a private copy of the
+/// database (`rehearsal_copy`), on PostgreSQL it chains no history, so it holds no tenant's
+/// history head — as `import_paths` runs one.
 #[tokio::test]
-async fn a_dry_run_does_not_hold_edits_on_postgresql() {
+async fn a_dry_run_does_not_hold_edits() {
     let db = db().await;
-    if db.backend() != daicho_store::Backend::Postgres {
-        return;
-    }
     let (t, _, _) = city(&db).await;
     let scope = Scope::tenant(t.id);
-    let mut dry = db.begin_import(&scope, &actor()).await.expect("import");
+    let dir = tempfile::tempdir().expect("dir");
+    let copy = db.rehearsal_copy(dir.path()).await.expect("copy");
+    assert_eq!(
+        copy.is_some(),
+        db.backend() == daicho_store::Backend::Sqlite,
+        "a copy on SQLite only"
+    );
+    let target = copy.as_ref().unwrap_or(&db.db);
+    let mut dry = target.begin_import(&scope, &actor()).await.expect("import");
     dry.rehearse();
     for i in 0..50 {
         dry.upsert_asset(
@@ -317,6 +321,11 @@ async fn a_dry_run_does_not_hold_edits_on_postgresql() {
         .expect("the edit is not held");
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
     dry.finish(false).await.expect("rolled back");
+    assert_eq!(
+        db.list_assets(&scope, &all()).await.expect("list").total,
+        2,
+        "the dry run's rows are nowhere"
+    );
     assert!(
         db.verify_history(Some(t.id)).await.expect("verify")[0]
             .broken
