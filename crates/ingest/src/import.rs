@@ -210,7 +210,10 @@ pub async fn import_paths(
         true => db.rehearsal_copy(scratch.path()).await?,
         false => None,
     };
-    let db = rehearsal.as_ref().unwrap_or(db);
+    let db: &Db = match &rehearsal {
+        Some(copy) => copy,
+        None => db,
+    };
     let mut session = db.begin_import(scope, actor).await?;
     if options.dry_run {
         session.rehearse();

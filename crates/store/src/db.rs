@@ -155,7 +155,8 @@ impl Db {
         let mut sql = crate::sql::Sql::new("VACUUM INTO ");
         sql.bind(copy.to_string_lossy().into_owned());
         sql.query().execute(self.pool()).await?;
-        Ok(Some(Db::open_sqlite_file(&copy).await?))
+        // Already migrated: the copy is the database as it stands.
+        Ok(Some(Db::connect(&sqlite_url(&copy)).await?))
     }
 
     /// Closes every connection (lets SQLite fold its WAL back into the file).
