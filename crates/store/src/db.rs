@@ -55,9 +55,18 @@ impl Db {
             .next()
             .unwrap_or("")
             .to_string();
-        if backend == Backend::Sqlite && !path.is_empty() && !path.starts_with(':') {
-            // Made owner-only before SQLite opens it: its -wal and -shm take its mode.
-            let file = Path::new(&path);
+        // Logins and sessions write to a file of their own, never waiting for an import's
+        // write lock on the ledgers' file (SQLite locks a whole file per writer).
+        let auth = match backend {
+            Backend::Sqlite => auth_file(&path),
+            Backend::Postgres => None,
+        };
+        // Made owner-only before SQLite opens them: their -wal and -shm take their mode.
+        for file in auth
+            .iter()
+            .chain(std::iter::once(&path).filter(|_| auth.is_some()))
+        {
+            let file = Path::new(file);
             if !file.exists() {
                 crate::private::create(file).map_err(|e| StoreError::Connect {
                     url: redact_url(url),
@@ -66,21 +75,6 @@ impl Db {
             }
         }
         probe(url, &path, backend).await?;
-        let auth = match backend {
-            Backend::Sqlite => auth_file(&path),
-            Backend::Postgres => None,
-        };
-        if let Some(auth) = &auth {
-            // Logins and sessions write here, never waiting for an import's write lock on
-            // the ledgers' file (SQLite locks a whole file per writer).
-            let file = Path::new(auth);
-            if !file.exists() {
-                crate::private::create(file).map_err(|e| StoreError::Connect {
-                    url: redact_url(url),
-                    reason: format!("ファイルを作成できません: {e}"),
-                })?;
-            }
-        }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         options = match backend {
             Backend::Sqlite => options.max_connections(6).after_connect(move |conn, _| {
@@ -104,9 +98,8 @@ impl Db {
             url: url.to_string(),
         };
         sqlx::query("SELECT 1").execute(&db.pool).await?;
-        if backend == Backend::Sqlite && !path.is_empty() && !path.starts_with(':') {
+        if let Some(auth) = auth_file(&path).filter(|_| backend == Backend::Sqlite) {
             // A file an earlier version made with the umask's 0644 is tightened too.
-            let auth = auth_file(&path).unwrap_or_default();
             for file in [&path, &auth] {
                 for suffix in ["", "-wal", "-shm"] {
                     crate::private::tighten(Path::new(&format!("{file}{suffix}"))).map_err(
