@@ -2,8 +2,7 @@
 //! as Excel saves it, XLSX written with rust_xlsxwriter, the reference report's own table.
 
 use daicho_ingest::{ImportOptions, ImportReport, import_paths};
-use daicho_store::testing::TestDb;
-use daicho_store::{Actor, AssetFilter, Scope, Tenant};
+use daicho_store::{Actor, AssetFilter, Scope};
 use std::path::PathBuf;
 
 /// The central library's inventory table as the reference report prints it (tab-separated,
@@ -23,28 +22,9 @@ const LIBRARY: &str = "設置場所(施設名称)\t利用台数\tシステム名
 中央図書館\t2\t自動化書庫システム\tレシートプリンタ\tナダ電子\t-\t-\t自己所有\t2016年5月20日\t\t常時利用
 ";
 
-struct Fixture {
-    db: TestDb,
-    tenant: Tenant,
-    dir: tempfile::TempDir,
-}
+use crate::Fixture;
 
 impl Fixture {
-    async fn new() -> Fixture {
-        let (db, tenant) = crate::okayama().await;
-        Fixture {
-            db,
-            tenant,
-            dir: tempfile::tempdir().expect("dir"),
-        }
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, bytes).expect("write fixture");
-        path
-    }
-
     async fn import(
         &self,
         paths: &[PathBuf],

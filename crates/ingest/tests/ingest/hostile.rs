@@ -2,35 +2,16 @@
 //! limit, within bounded memory and time, and the ledger is left as it was.
 
 use daicho_ingest::{ImportOptions, ImportReport, Limits, import_paths};
-use daicho_store::{Actor, Scope, Tenant};
+use daicho_store::{Actor, Scope};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 
-struct Fixture {
-    db: daicho_store::testing::TestDb,
-    tenant: Tenant,
-    dir: tempfile::TempDir,
-}
+use crate::Fixture;
 
 impl Fixture {
-    async fn new() -> Fixture {
-        let (db, tenant) = crate::okayama().await;
-        Fixture {
-            db,
-            tenant,
-            dir: tempfile::tempdir().expect("dir"),
-        }
-    }
-
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, bytes).expect("write fixture");
-        path
     }
 
     async fn import_with(&self, path: &Path, limits: Limits) -> ImportReport {

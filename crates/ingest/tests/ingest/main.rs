@@ -17,3 +17,28 @@ async fn okayama() -> (daicho_store::testing::TestDb, daicho_store::Tenant) {
     let tenant = db.ensure_tenant(&code, "岡山市").await.expect("tenant");
     (db, tenant)
 }
+
+/// A fresh database with 岡山市 and a folder for the files a test makes.
+struct Fixture {
+    db: daicho_store::testing::TestDb,
+    tenant: daicho_store::Tenant,
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    async fn new() -> Fixture {
+        let (db, tenant) = okayama().await;
+        Fixture {
+            db,
+            tenant,
+            dir: tempfile::tempdir().expect("dir"),
+        }
+    }
+
+    /// Writes `bytes` as the file `name` in the test's folder.
+    fn file(&self, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path
+    }
+}
