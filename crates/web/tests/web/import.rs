@@ -290,3 +290,60 @@ async fn a_corrected_column_mapping_is_applied_and_saved_for_the_next_file() {
         "the mapping is offered by name"
     );
 }
+
+/// A zip bomb and a workbook with a cell in XFD1048576, sent from the browser: the page
+/// names the file and the limit, and nothing is written.
+#[tokio::test]
+async fn hostile_uploads_are_refused_on_the_page_and_change_nothing() {
+    use std::io::Write;
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let before = app.get(Some(&policy), "/dashboard").await.body;
+    let mut bomb = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
+        zip.start_file("assets.csv", zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..64 {
+            zip.write_all(&chunk).expect("write");
+        }
+        zip.finish().expect("finish");
+    }
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"bundle.zip\"\r\nContent-Type: application/zip\r\n\r\n",
+        policy.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(&bomb);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let request = Request::post("/import")
+        .header(header::COOKIE, &policy.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    let page = follow(&app, &policy, app.send(request).await).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("bundle.zip") && page.body.contains("圧縮率が異常です"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("/tmp"), "no server path on the page");
+    assert!(
+        form_actions(&page)
+            .iter()
+            .all(|a| !a.starts_with("/import/")
+                || a.ends_with("/columns")
+                || a.ends_with("/cancel")),
+        "nothing to confirm"
+    );
+    assert_eq!(
+        app.get(Some(&policy), "/dashboard").await.body,
+        before,
+        "nothing written"
+    );
+}
