@@ -51,16 +51,21 @@ where
         f().await?;
         times.push(start.elapsed());
     }
-    times.sort();
-    let at = |q: f64| {
-        times[((times.len() as f64 * q).ceil() as usize)
-            .saturating_sub(1)
-            .min(times.len() - 1)]
-    };
     Ok(Stats {
-        p50: at(0.50),
-        p95: at(0.95),
+        p50: percentile(&mut times, 0.50),
+        p95: percentile(&mut times, 0.95),
     })
+}
+
+/// The `q` quantile of `times` (nearest rank; zero when there are none). Sorts them.
+pub(crate) fn percentile(times: &mut [Duration], q: f64) -> Duration {
+    if times.is_empty() {
+        return Duration::ZERO;
+    }
+    times.sort();
+    times[((times.len() as f64 * q).ceil() as usize)
+        .saturating_sub(1)
+        .min(times.len() - 1)]
 }
 
 fn ms(d: Duration) -> String {

@@ -3,6 +3,7 @@
 //! database: the import must not lock people out. Runs on a fresh SQLite file unless
 //! `--database` names another database.
 
+use super::bench::percentile;
 use crate::settings::Settings;
 use clap::Args;
 use daicho_domain::Role;
@@ -38,16 +39,6 @@ async fn login(db: &Db, n: usize) -> Result<Duration, daicho_store::StoreError> 
     db.session_user(&session.token, chrono::Duration::minutes(30))
         .await?;
     Ok(started.elapsed())
-}
-
-fn percentile(times: &mut [Duration], q: f64) -> Duration {
-    if times.is_empty() {
-        return Duration::ZERO;
-    }
-    times.sort();
-    times[((times.len() as f64 * q).ceil() as usize)
-        .saturating_sub(1)
-        .min(times.len() - 1)]
 }
 
 fn ms(d: Duration) -> String {

@@ -88,18 +88,9 @@ struct Stats {
 }
 
 fn stats(mut times: Vec<Duration>, errors: usize) -> Stats {
-    times.sort();
-    let at = |q: f64| {
-        if times.is_empty() {
-            return Duration::ZERO;
-        }
-        times[((times.len() as f64 * q).ceil() as usize)
-            .saturating_sub(1)
-            .min(times.len() - 1)]
-    };
     Stats {
-        p50: at(0.5),
-        p95: at(0.95),
+        p50: super::bench::percentile(&mut times, 0.5),
+        p95: super::bench::percentile(&mut times, 0.95),
         done: times.len(),
         errors,
     }
