@@ -34,6 +34,8 @@ pub struct ImportJob {
     pub rows: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// The report, or a message, once finished.
     pub outcome: Option<Result<daicho_ingest::ImportReport, String>>,
+    /// When it started: a finished job is forgotten with its upload, after an hour.
+    pub started: std::time::Instant,
 }
 
 /// The application.

@@ -196,12 +196,16 @@ fn start(
         dry_run,
         rows: rows.clone(),
         outcome: None,
+        started: std::time::Instant::now(),
     };
-    state
+    let mut jobs = state
         .jobs
         .lock()
-        .map_err(|_| AppError::BadRequest("取込の状態を記録できません".into()))?
-        .insert(token.to_string(), job);
+        .map_err(|_| AppError::Internal("import jobs poisoned".into()))?;
+    // Finished jobs are forgotten as their uploads are (a running one never is).
+    jobs.retain(|_, j| j.outcome.is_none() || j.started.elapsed() < crate::uploads::MAX_AGE);
+    jobs.insert(token.to_string(), job);
+    drop(jobs);
     let (state, user, token_owned) = (state.clone(), user.clone(), token.to_string());
     tokio::spawn(async move {
         let result = run(&state, &user, &dir, dry_run, |n| {
