@@ -125,57 +125,57 @@ async fn load_office_equipment(
         };
         for _ in 0..pcs {
             n += 1;
-            push(AssetInput {
-                asset_tag: format!("{code}-{n:04}"),
-                kind: "desktop".into(),
-                name: "3S端末（LGWAN接続系）".into(),
-                maker: "富士通".into(),
-                model: "ESPRIMO D7011".into(),
-                os: "Windows 10 Pro".into(),
-                network_segment: "lgwan".into(),
-                internet: "無".into(),
-                ownership: "leased".into(),
-                procured_by: "central".into(),
-                acquired_on: "2021-01-04".into(),
-                antivirus: "Apex One".into(),
-                antivirus_updated_on: "2023-09-28".into(),
-                status: "in_use".into(),
-                ..Default::default()
-            })?;
+            push(
+                AssetInput::default()
+                    .with("asset_tag", format!("{code}-{n:04}"))
+                    .with("kind", "desktop")
+                    .with("name", "3S端末（LGWAN接続系）")
+                    .with("maker", "富士通")
+                    .with("model", "ESPRIMO D7011")
+                    .with("os", "Windows 10 Pro")
+                    .with("network_segment", "lgwan")
+                    .with("internet", "無")
+                    .with("ownership", "leased")
+                    .with("procured_by", "central")
+                    .with("acquired_on", "2021-01-04")
+                    .with("antivirus", "Apex One")
+                    .with("antivirus_updated_on", "2023-09-28")
+                    .with("status", "in_use"),
+            )?;
         }
         for _ in 0..internet_pcs {
             n += 1;
-            push(AssetInput {
-                asset_tag: format!("{code}-{n:04}"),
-                kind: "laptop".into(),
-                name: "インターネット接続系PC".into(),
-                maker: "NEC".into(),
-                model: "VersaPro".into(),
-                os: "Windows 10 Pro".into(),
-                network_segment: "internet".into(),
-                internet: "有".into(),
-                ownership: "leased".into(),
-                procured_by: "central".into(),
-                acquired_on: "2020-10-01".into(),
-                antivirus: "Apex One".into(),
-                antivirus_updated_on: "2023-09-28".into(),
-                status: "in_use".into(),
-                ..Default::default()
-            })?;
+            push(
+                AssetInput::default()
+                    .with("asset_tag", format!("{code}-{n:04}"))
+                    .with("kind", "laptop")
+                    .with("name", "インターネット接続系PC")
+                    .with("maker", "NEC")
+                    .with("model", "VersaPro")
+                    .with("os", "Windows 10 Pro")
+                    .with("network_segment", "internet")
+                    .with("internet", "有")
+                    .with("ownership", "leased")
+                    .with("procured_by", "central")
+                    .with("acquired_on", "2020-10-01")
+                    .with("antivirus", "Apex One")
+                    .with("antivirus_updated_on", "2023-09-28")
+                    .with("status", "in_use"),
+            )?;
         }
         for _ in 0..usb {
             n += 1;
-            push(AssetInput {
-                asset_tag: format!("{code}-{n:04}"),
-                kind: "usb_memory".into(),
-                name: "USBメモリー（暗号化）".into(),
-                maker: "I-O DATA".into(),
-                ownership: "owned".into(),
-                procured_by: "central".into(),
-                acquired_on: "2019-04-01".into(),
-                status: "in_use".into(),
-                ..Default::default()
-            })?;
+            push(
+                AssetInput::default()
+                    .with("asset_tag", format!("{code}-{n:04}"))
+                    .with("kind", "usb_memory")
+                    .with("name", "USBメモリー（暗号化）")
+                    .with("maker", "I-O DATA")
+                    .with("ownership", "owned")
+                    .with("procured_by", "central")
+                    .with("acquired_on", "2019-04-01")
+                    .with("status", "in_use"),
+            )?;
         }
     }
     let placed = assets
@@ -221,7 +221,8 @@ async fn retire_road_ledger_terminal(
     if let Some(row) = page.rows.first() {
         let asset = db.asset(scope, row.id).await?;
         let mut input = AssetInput::from_asset(&asset);
-        input.note = format!("{}（使用中止後、廃棄指示待ち）", input.note);
+        let note = format!("{}（使用中止後、廃棄指示待ち）", input.get("note"));
+        input.set("note", note);
         db.update_asset(scope, actor, row.id, &input, None).await?;
     }
     Ok(())

@@ -62,38 +62,39 @@ pub const ROW: Row = Row {
 impl Row {
     /// The ledger input for this row with tag `tag`.
     pub fn input(&self, tag: String) -> AssetInput {
-        AssetInput {
-            asset_tag: tag,
-            department: self.department.into(),
-            location: self.location.into(),
-            kind: self.kind.into(),
-            name: self.name.into(),
-            maker: self.maker.into(),
-            quantity: self.quantity.to_string(),
-            os: self.os.into(),
-            network_segment: self.segment.into(),
-            internet: self.internet.into(),
-            ownership: self.ownership.into(),
-            procured_by: self.procured_by.into(),
-            acquired_on: self.acquired_on.into(),
-            cost_yen: self.cost_yen.into(),
-            status: self.status.into(),
-            antivirus: self.antivirus.into(),
-            antivirus_updated_on: if self.antivirus.is_empty() {
-                String::new()
-            } else {
-                "2023-09-01".into()
-            },
-            system_name: self.system.into(),
-            retired_on: self.retired_on.into(),
-            procurement_doc: self.procurement_doc.into(),
-            confidentiality: self.confidentiality.into(),
-            replaced_by: self.replaced_by.into(),
-            usage_ratio: self.usage_ratio.into(),
-            usage_checked_on: self.usage_checked_on.into(),
-            note: self.note.into(),
-            ..Default::default()
-        }
+        AssetInput::default()
+            .with("asset_tag", tag)
+            .with("department", self.department)
+            .with("location", self.location)
+            .with("kind", self.kind)
+            .with("name", self.name)
+            .with("maker", self.maker)
+            .with("quantity", self.quantity.to_string())
+            .with("os", self.os)
+            .with("network_segment", self.segment)
+            .with("internet", self.internet)
+            .with("ownership", self.ownership)
+            .with("procured_by", self.procured_by)
+            .with("acquired_on", self.acquired_on)
+            .with("cost_yen", self.cost_yen)
+            .with("status", self.status)
+            .with("antivirus", self.antivirus)
+            .with(
+                "antivirus_updated_on",
+                if self.antivirus.is_empty() {
+                    String::new()
+                } else {
+                    "2023-09-01".into()
+                },
+            )
+            .with("system_name", self.system)
+            .with("retired_on", self.retired_on)
+            .with("procurement_doc", self.procurement_doc)
+            .with("confidentiality", self.confidentiality)
+            .with("replaced_by", self.replaced_by)
+            .with("usage_ratio", self.usage_ratio)
+            .with("usage_checked_on", self.usage_checked_on)
+            .with("note", self.note)
     }
 }
 

@@ -14,6 +14,10 @@ macro_rules! code_enum {
             /// Every value, in the glossary's order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
+            /// Every (code, Japanese label) pair, in the glossary's order: what a ledger's
+            /// choice column offers.
+            pub const CHOICES: &'static [(&'static str, &'static str)] = &[$(($code, $ja),)+];
+
             /// The code name stored in the database and used in files and URLs.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code,)+ }

@@ -105,14 +105,14 @@ fn segment_code(text: &str) -> Option<&'static str> {
 fn derived_tag(input: &AssetInput, kind_text: &str) -> String {
     let mut hash = Sha256::new();
     for part in [
-        &input.department,
-        &input.location,
-        &input.system_name,
-        &kind_text.to_string(),
-        &input.name,
-        &input.maker,
-        &input.model,
-        &input.acquired_on,
+        input.get("department"),
+        input.get("location"),
+        input.get("system_name"),
+        kind_text,
+        input.get("name"),
+        input.get("maker"),
+        input.get("model"),
+        input.get("acquired_on"),
     ] {
         hash.update(part.trim().as_bytes());
         hash.update([0x1f]);
@@ -129,90 +129,49 @@ pub fn to_input(
     default_department: Option<&str>,
 ) -> AssetInput {
     let mut input = AssetInput::default();
-    let mut kind_text = String::new();
     for ((field, _), value) in mapping.columns.iter().zip(cells) {
-        let Some(field) = field else { continue };
-        if daicho_domain::is_blank(value) {
-            continue;
+        if let Some(field) = field
+            && !daicho_domain::is_blank(value)
+        {
+            input.set(field, value.trim());
         }
-        let v = value.trim().to_string();
-        let slot = match *field {
-            "asset_tag" => &mut input.asset_tag,
-            "department" => &mut input.department,
-            "location" => &mut input.location,
-            "kind" => {
-                kind_text = v.clone();
-                &mut input.kind
-            }
-            "name" => &mut input.name,
-            "maker" => &mut input.maker,
-            "model" => &mut input.model,
-            "serial" => &mut input.serial,
-            "quantity" => &mut input.quantity,
-            "os" => &mut input.os,
-            "software" => &mut input.software,
-            "network_segment" => &mut input.network_segment,
-            "internet" => &mut input.internet,
-            "ownership" => &mut input.ownership,
-            "procured_by" => &mut input.procured_by,
-            "acquired_on" => &mut input.acquired_on,
-            "cost_yen" => &mut input.cost_yen,
-            "contract_no" => &mut input.contract_no,
-            "status" => &mut input.status,
-            "antivirus" => &mut input.antivirus,
-            "antivirus_updated_on" => &mut input.antivirus_updated_on,
-            "retired_on" => &mut input.retired_on,
-            "disposed_on" => &mut input.disposed_on,
-            "erasure_evidence" => &mut input.erasure_evidence,
-            "procurement_doc" => &mut input.procurement_doc,
-            "system_name" => &mut input.system_name,
-            "extended_support_until" => &mut input.extended_support_until,
-            "replacement_planned_on" => &mut input.replacement_planned_on,
-            "backup" => &mut input.backup,
-            "confidentiality" => &mut input.confidentiality,
-            "replaced_by" => &mut input.replaced_by,
-            "usage_ratio" => &mut input.usage_ratio,
-            "usage_checked_on" => &mut input.usage_checked_on,
-            "note" => &mut input.note,
-            _ => continue,
-        };
-        *slot = v;
     }
-    if input.department.is_empty() {
-        input.department = default_department.unwrap_or_default().to_string();
+    let kind_text = input.get("kind").to_string();
+    if input.get("department").is_empty() {
+        input.set("department", default_department.unwrap_or_default());
     }
     // Words to codes; anything unread stays as written for validation to name.
-    if !input.kind.is_empty()
-        && daicho_domain::AssetKind::parse(&input.kind).is_err()
-        && let Some(code) = kind_code(&input.kind)
+    if !kind_text.is_empty()
+        && daicho_domain::AssetKind::parse(&kind_text).is_err()
+        && let Some(code) = kind_code(&kind_text)
     {
-        if input.name.is_empty() {
-            input.name = input.kind.clone();
+        if input.get("name").is_empty() {
+            input.set("name", kind_text.as_str());
         }
-        input.kind = code.to_string();
+        input.set("kind", code);
     }
-    if input.name.is_empty() && !input.system_name.is_empty() {
-        input.name = input.system_name.clone();
+    if input.get("name").is_empty() && !input.get("system_name").is_empty() {
+        let system = input.get("system_name").to_string();
+        input.set("name", system);
     }
-    input.quantity = input
-        .quantity
+    let quantity = input
+        .get("quantity")
         .trim_end_matches(['台', '個', '枚', '本'])
         .to_string();
-    for (slot, read) in [
-        (
-            &mut input.status,
-            status_code as fn(&str) -> Option<&'static str>,
-        ),
-        (&mut input.ownership, ownership_code),
-        (&mut input.procured_by, procured_code),
-        (&mut input.network_segment, segment_code),
+    input.set("quantity", quantity);
+    for (field, read) in [
+        ("status", status_code as fn(&str) -> Option<&'static str>),
+        ("ownership", ownership_code),
+        ("procured_by", procured_code),
+        ("network_segment", segment_code),
     ] {
-        if let Some(code) = read(slot) {
-            *slot = code.to_string();
+        if let Some(code) = read(input.get(field)) {
+            input.set(field, code);
         }
     }
-    if input.asset_tag.is_empty() && !mapping.has("asset_tag") {
-        input.asset_tag = derived_tag(&input, &kind_text);
+    if input.get("asset_tag").is_empty() && !mapping.has("asset_tag") {
+        let tag = derived_tag(&input, &kind_text);
+        input.set("asset_tag", tag);
     }
     input
 }
@@ -222,8 +181,10 @@ mod tests {
     use super::*;
 
     fn row(headers: &[&str], cells: &[&str]) -> AssetInput {
-        let mapping =
-            Mapping::from_headers(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+        let mapping = Mapping::for_ledger(
+            &daicho_store::ledgers::ASSETS,
+            &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        );
         to_input(
             &mapping,
             &cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
@@ -263,22 +224,22 @@ mod tests {
             ],
         );
         assert_eq!(
-            (input.kind.as_str(), input.name.as_str()),
+            (input.get("kind"), input.get("name")),
             ("desktop", "デスクトップパソコン")
         );
         assert_eq!(
             (
-                input.status.as_str(),
-                input.ownership.as_str(),
-                input.quantity.as_str()
+                input.get("status"),
+                input.get("ownership"),
+                input.get("quantity")
             ),
             ("in_use", "owned", "2")
         );
         assert_eq!(
-            (input.department.as_str(), input.location.as_str()),
+            (input.get("department"), input.get("location")),
             ("中央図書館", "中央図書館")
         );
-        assert!(input.asset_tag.starts_with("AUTO-"));
+        assert!(input.get("asset_tag").starts_with("AUTO-"));
         let printer = row(
             &headers,
             &[
@@ -296,11 +257,11 @@ mod tests {
             ],
         );
         assert_eq!(
-            (printer.kind.as_str(), printer.os.as_str()),
+            (printer.get("kind"), printer.get("os")),
             ("printer", ""),
             "a dash is no value"
         );
-        assert_ne!(printer.asset_tag, input.asset_tag);
+        assert_ne!(printer.get("asset_tag"), input.get("asset_tag"));
         let again = row(
             &headers,
             &[
@@ -318,7 +279,8 @@ mod tests {
             ],
         );
         assert_eq!(
-            again.asset_tag, input.asset_tag,
+            again.get("asset_tag"),
+            input.get("asset_tag"),
             "a changed count or OS keeps the same entry"
         );
     }
@@ -330,7 +292,7 @@ mod tests {
             &["A-1", "宇宙船", "謎", "たぶん使用"],
         );
         assert_eq!(
-            (input.kind.as_str(), input.status.as_str()),
+            (input.get("kind"), input.get("status")),
             ("宇宙船", "たぶん使用")
         );
     }

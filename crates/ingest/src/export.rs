@@ -2,63 +2,10 @@
 //! that importing it again gives the same ledgers) or as an XLSX workbook with Japanese
 //! headers, A4 landscape, the header repeated on every printed page.
 
-use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use daicho_store::ledgers::{Engine, LEDGERS, Ledger, ledger};
 use daicho_store::{AssetInput, Db, Scope, StoreError};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 use std::path::Path;
-
-/// Reads one field of an asset's input.
-type Field = fn(&AssetInput) -> &str;
-
-/// The asset ledger's columns: code name, Japanese header, and how to read the value.
-const ASSET_COLUMNS: &[(&str, &str, Field)] = &[
-    ("asset_tag", "備品番号", |a| &a.asset_tag),
-    ("department", "所属", |a| &a.department),
-    ("location", "設置場所", |a| &a.location),
-    ("kind", "種別", |a| &a.kind),
-    ("name", "品名", |a| &a.name),
-    ("maker", "メーカー", |a| &a.maker),
-    ("model", "型番", |a| &a.model),
-    ("serial", "製造番号", |a| &a.serial),
-    ("quantity", "数量", |a| &a.quantity),
-    ("os", "OS", |a| &a.os),
-    ("software", "ソフトウェア", |a| &a.software),
-    ("network_segment", "ネットワーク区分", |a| {
-        &a.network_segment
-    }),
-    ("internet", "インターネット接続", |a| &a.internet),
-    ("ownership", "所有区分", |a| &a.ownership),
-    ("procured_by", "調達区分", |a| &a.procured_by),
-    ("acquired_on", "取得日", |a| &a.acquired_on),
-    ("cost_yen", "取得価格", |a| &a.cost_yen),
-    ("contract_no", "契約番号", |a| &a.contract_no),
-    ("status", "利用状況", |a| &a.status),
-    ("antivirus", "ウイルス対策ソフト", |a| &a.antivirus),
-    ("antivirus_updated_on", "定義ファイル更新日", |a| {
-        &a.antivirus_updated_on
-    }),
-    ("retired_on", "使用中止日", |a| &a.retired_on),
-    ("disposed_on", "廃棄日", |a| &a.disposed_on),
-    ("erasure_evidence", "データ消去証明", |a| {
-        &a.erasure_evidence
-    }),
-    ("procurement_doc", "調達資料", |a| &a.procurement_doc),
-    ("system_name", "システム名", |a| &a.system_name),
-    ("extended_support_until", "延長サポート期限", |a| {
-        &a.extended_support_until
-    }),
-    ("replacement_planned_on", "更新予定日", |a| {
-        &a.replacement_planned_on
-    }),
-    ("backup", "バックアップ", |a| &a.backup),
-    ("confidentiality", "機密性", |a| &a.confidentiality),
-    ("replaced_by", "後継機", |a| &a.replaced_by),
-    ("usage_ratio", "利用率", |a| &a.usage_ratio),
-    ("usage_checked_on", "利用状況確認日", |a| {
-        &a.usage_checked_on
-    }),
-    ("note", "備考", |a| &a.note),
-];
 
 /// Rows read per query while exporting assets.
 const ASSET_PAGE: i64 = 5_000;
@@ -70,27 +17,11 @@ pub enum ExportFormat {
     Xlsx,
 }
 
-/// What to export: one ledger by name (`assets`, `contracts`, ...) or the bundle.
-#[derive(Debug, Clone, Copy)]
-enum What {
-    Assets,
-    Ledger(&'static Ledger),
-}
-
-fn every_ledger() -> Vec<What> {
-    let mut all: Vec<What> = LEDGERS.iter().map(What::Ledger).collect();
-    all.insert(3, What::Assets);
-    all
-}
-
-fn resolve(kind: &str) -> Result<Vec<What>, String> {
+fn resolve(kind: &str) -> Result<Vec<&'static Ledger>, String> {
     match kind {
-        "bundle" => Ok(every_ledger()),
-        "assets" => Ok(vec![What::Assets]),
-        other => ledger(other).map(|l| vec![What::Ledger(l)]).ok_or_else(|| {
-            let names: Vec<&str> = std::iter::once("assets")
-                .chain(LEDGERS.iter().map(|l| l.name))
-                .collect();
+        "bundle" => Ok(LEDGERS.iter().collect()),
+        other => ledger(other).map(|l| vec![l]).ok_or_else(|| {
+            let names: Vec<&str> = LEDGERS.iter().map(|l| l.name).collect();
             format!(
                 "台帳「{other}」はありません。次のいずれかか bundle を指定してください: {}",
                 names.join(", ")
@@ -99,72 +30,51 @@ fn resolve(kind: &str) -> Result<Vec<What>, String> {
     }
 }
 
-impl What {
-    fn name(self) -> &'static str {
-        match self {
-            What::Assets => "assets",
-            What::Ledger(l) => l.name,
-        }
-    }
+fn headers(ledger: &Ledger, japanese: bool) -> Vec<&'static str> {
+    ledger
+        .columns
+        .iter()
+        .map(|c| if japanese { c.label } else { c.name })
+        .collect()
+}
 
-    fn label(self) -> &'static str {
-        match self {
-            What::Assets => "資産",
-            What::Ledger(l) => l.label,
-        }
-    }
-
-    fn headers(self, japanese: bool) -> Vec<&'static str> {
-        match self {
-            What::Assets => ASSET_COLUMNS
-                .iter()
-                .map(|(n, l, _)| if japanese { *l } else { *n })
-                .collect(),
-            What::Ledger(l) => l
-                .columns
-                .iter()
-                .map(|c| if japanese { c.label } else { c.name })
-                .collect(),
-        }
-    }
-
-    /// Calls `sink` with each row's cells; assets stream by pages.
-    async fn rows(
-        self,
-        db: &Db,
-        scope: &Scope,
-        mut sink: impl FnMut(Vec<String>) -> Result<(), String>,
-    ) -> Result<usize, ExportError> {
-        let mut count = 0;
-        match self {
-            What::Assets => {
-                let mut after = 0;
-                loop {
-                    let page = db.assets_after(scope, after, ASSET_PAGE).await?;
-                    let Some(last) = page.last() else { break };
-                    after = last.id;
-                    for asset in &page {
-                        let input = AssetInput::from_asset(asset);
-                        sink(
-                            ASSET_COLUMNS
-                                .iter()
-                                .map(|(_, _, get)| get(&input).to_string())
-                                .collect(),
-                        )
-                        .map_err(ExportError::Write)?;
-                        count += 1;
-                    }
-                }
-            }
-            What::Ledger(l) => {
-                for row in db.ledger_rows(scope, l).await? {
-                    sink(row).map_err(ExportError::Write)?;
+/// Calls `sink` with each row's cells; assets stream by pages.
+async fn rows(
+    ledger: &'static Ledger,
+    db: &Db,
+    scope: &Scope,
+    mut sink: impl FnMut(Vec<String>) -> Result<(), String>,
+) -> Result<usize, ExportError> {
+    let mut count = 0;
+    match ledger.engine {
+        Engine::Assets => {
+            let mut after = 0;
+            loop {
+                let page = db.assets_after(scope, after, ASSET_PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                for asset in &page {
+                    let input = AssetInput::from_asset(asset);
+                    sink(
+                        ledger
+                            .columns
+                            .iter()
+                            .map(|c| input.get(c.name).to_string())
+                            .collect(),
+                    )
+                    .map_err(ExportError::Write)?;
                     count += 1;
                 }
             }
         }
-        Ok(count)
+        Engine::Described => {
+            for row in db.ledger_rows(scope, ledger).await? {
+                sink(row).map_err(ExportError::Write)?;
+                count += 1;
+            }
+        }
     }
+    Ok(count)
 }
 
 /// Why an export failed.
@@ -191,7 +101,7 @@ pub async fn export(
     let what = resolve(kind).map_err(ExportError::Usage)?;
     match format {
         ExportFormat::Csv if what.len() == 1 => Ok(vec![(
-            what[0].name(),
+            what[0].name,
             write_csv(db, scope, what[0], output).await?,
         )]),
         ExportFormat::Csv => {
@@ -209,8 +119,8 @@ pub async fn export(
             let mut written = Vec::new();
             for w in what {
                 written.push((
-                    w.name(),
-                    write_csv(db, scope, w, &folder.join(format!("{}.csv", w.name()))).await?,
+                    w.name,
+                    write_csv(db, scope, w, &folder.join(format!("{}.csv", w.name))).await?,
                 ));
             }
             if zip {
@@ -222,7 +132,12 @@ pub async fn export(
     }
 }
 
-async fn write_csv(db: &Db, scope: &Scope, what: What, path: &Path) -> Result<usize, ExportError> {
+async fn write_csv(
+    db: &Db,
+    scope: &Scope,
+    what: &'static Ledger,
+    path: &Path,
+) -> Result<usize, ExportError> {
     let file = std::fs::File::create(path)
         .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))?;
     let mut out = std::io::BufWriter::new(file);
@@ -233,15 +148,14 @@ async fn write_csv(db: &Db, scope: &Scope, what: What, path: &Path) -> Result<us
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     writer
-        .write_record(what.headers(false))
+        .write_record(headers(what, false))
         .map_err(|e| ExportError::Write(e.to_string()))?;
-    let count = what
-        .rows(db, scope, |row| {
-            writer
-                .write_record(row.iter().map(|c| guard(c).into_owned()))
-                .map_err(|e| e.to_string())
-        })
-        .await?;
+    let count = rows(what, db, scope, |row| {
+        writer
+            .write_record(row.iter().map(|c| guard(c).into_owned()))
+            .map_err(|e| e.to_string())
+    })
+    .await?;
     writer
         .flush()
         .map_err(|e| ExportError::Write(e.to_string()))?;
@@ -287,7 +201,7 @@ pub(crate) fn unguard(cell: String) -> String {
 async fn write_xlsx(
     db: &Db,
     scope: &Scope,
-    what: &[What],
+    what: &[&'static Ledger],
     path: &Path,
 ) -> Result<Vec<(&'static str, usize)>, ExportError> {
     let mut book = Workbook::new();
@@ -300,32 +214,31 @@ async fn write_xlsx(
     for w in what {
         let sheet = book.add_worksheet();
         let fail = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
-        sheet.set_name(w.label()).map_err(fail)?;
+        sheet.set_name(w.label).map_err(fail)?;
         sheet
             .set_paper_size(9)
             .set_landscape()
             .set_print_fit_to_pages(1, 0);
         sheet.set_repeat_rows(0, 0).map_err(fail)?;
         sheet.set_freeze_panes(1, 0).map_err(fail)?;
-        for (c, h) in w.headers(true).iter().enumerate() {
+        for (c, h) in headers(w, true).iter().enumerate() {
             sheet
                 .write_with_format(0, c as u16, *h, &header)
                 .map_err(fail)?;
             sheet.set_column_width(c as u16, 14).map_err(fail)?;
         }
         let mut r = 0u32;
-        let count = w
-            .rows(db, scope, |row| {
-                r += 1;
-                for (c, cell) in row.iter().enumerate() {
-                    sheet
-                        .write_string(r, c as u16, cell)
-                        .map_err(|e| e.to_string())?;
-                }
-                Ok(())
-            })
-            .await?;
-        written.push((w.name(), count));
+        let count = rows(w, db, scope, |row| {
+            r += 1;
+            for (c, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(r, c as u16, cell)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+        .await?;
+        written.push((w.name, count));
     }
     book.save(path)
         .map_err(|e| ExportError::Write(format!("{}: {e}", path.display())))?;

@@ -8,7 +8,7 @@ use crate::assets::to_input;
 use crate::error::ImportError;
 use crate::headers::{HEADER_SEARCH_ROWS, Mapping};
 use crate::read::{self, Sheet};
-use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use daicho_store::ledgers::{ASSETS, Engine, LEDGERS, Ledger, ledger};
 use daicho_store::{Actor, Db, FieldError, ImportSession, RowOutcome, Scope, StoreError};
 use std::path::PathBuf;
 
@@ -83,93 +83,54 @@ impl ImportReport {
     }
 }
 
-/// Which ledger a sheet feeds.
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    Assets,
-    Ledger(&'static Ledger),
+fn target_by_name(name: &str) -> Option<&'static Ledger> {
+    ledger(name)
 }
 
-const ASSET_NAMES: &[&str] = &[
-    "assets",
-    "asset",
-    "資産",
-    "資産台帳",
-    "備品台帳",
-    "情報資産台帳",
-    "ネットワーク接続機器管理台帳",
-    "ハードウェア",
-    "機器一覧",
-];
-
-fn target_by_name(name: &str) -> Option<Target> {
-    let n = name.trim().to_lowercase();
-    if ASSET_NAMES.iter().any(|a| n == *a) {
-        return Some(Target::Assets);
-    }
-    ledger(&n).map(Target::Ledger)
+/// Referenced ledgers first, in the order of [`LEDGERS`]; sheets known only by their
+/// columns last.
+fn rank(target: Option<&'static Ledger>) -> usize {
+    target
+        .and_then(|l| LEDGERS.iter().position(|x| x.name == l.name))
+        .unwrap_or(LEDGERS.len())
 }
 
-/// Referenced ledgers first: departments, locations and staff, then assets, then the rest
-/// in the order of [`LEDGERS`]; sheets known only by their columns last.
-fn rank(target: Option<Target>) -> usize {
-    match target {
-        Some(Target::Ledger(l)) => {
-            let i = LEDGERS
-                .iter()
-                .position(|x| std::ptr::eq(x, l))
-                .unwrap_or(LEDGERS.len());
-            if i < 3 { i } else { i + 1 }
-        }
-        Some(Target::Assets) => 3,
-        None => LEDGERS.len() + 2,
-    }
-}
-
-/// The fields a target has, by code name.
+/// The fields a target has, by code name (an unknown name: the assets').
 pub fn fields_of(target: &str) -> Vec<&'static str> {
-    match ledger(target) {
-        Some(l) if l.name == target => l.columns.iter().map(|c| c.name).collect(),
-        _ => crate::headers::ASSET_HEADERS
-            .iter()
-            .map(|(f, _)| *f)
-            .collect(),
-    }
+    ledger(target)
+        .filter(|l| l.name == target)
+        .unwrap_or(&ASSETS)
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .collect()
 }
 
 fn mapping(
-    target: Target,
+    target: &'static Ledger,
     header: &[String],
     corrections: &daicho_store::ColumnMapping,
 ) -> Mapping {
-    let mut m = match target {
-        Target::Assets => Mapping::from_headers(header),
-        Target::Ledger(l) => Mapping::for_ledger(l, header),
-    };
-    let name = match target {
-        Target::Assets => "assets",
-        Target::Ledger(l) => l.name,
-    };
-    let fields = fields_of(name);
+    let mut m = Mapping::for_ledger(target, header);
     for (field, written) in &mut m.columns {
         if let Some(chosen) = corrections.get(written.trim()) {
-            *field = fields.iter().find(|f| **f == chosen.as_str()).copied();
+            *field = target.column(chosen).map(|c| c.name);
         }
     }
     m
 }
 
 /// The target and mapping of a header row: the named target, or the one whose columns
-/// the header names best (at least two).
+/// the header names best (at least two; of equal ones the later, assets counting first).
 fn read_header(
-    named: Option<Target>,
+    named: Option<&'static Ledger>,
     row: &[String],
     corrections: &daicho_store::ColumnMapping,
-) -> Option<(Target, Mapping)> {
-    let candidates: Vec<Target> = match named {
+) -> Option<(&'static Ledger, Mapping)> {
+    let candidates: Vec<&'static Ledger> = match named {
         Some(t) => vec![t],
-        None => std::iter::once(Target::Assets)
-            .chain(LEDGERS.iter().map(Target::Ledger))
+        None => std::iter::once(&ASSETS)
+            .chain(LEDGERS.iter().filter(|l| l.engine != Engine::Assets))
             .collect(),
     };
     candidates
@@ -196,7 +157,7 @@ pub async fn import_paths(
                 .into(),
         )
     })?;
-    let mut sheets: Vec<(Option<Target>, Sheet)> = Vec::new();
+    let mut sheets: Vec<(Option<&'static Ledger>, Sheet)> = Vec::new();
     for path in paths {
         match read::open_any(path, scratch.path(), options.limits) {
             Ok(opened) => sheets.extend(opened.into_iter().map(|s| (target_by_name(&s.name), s))),
@@ -313,7 +274,7 @@ struct Given<'a> {
 /// Reads one sheet into the session.
 async fn read_sheet(
     session: &mut ImportSession,
-    named: Option<Target>,
+    named: Option<&'static Ledger>,
     mut sheet: Sheet,
     given: Given<'_>,
     report: &mut ImportReport,
@@ -321,7 +282,7 @@ async fn read_sheet(
     progress: &mut impl FnMut(usize),
 ) -> Result<Option<FileReport>, StoreError> {
     // Find the header among the first rows; title rows may stand above it.
-    let mut header: Option<(usize, Target, Mapping)> = None;
+    let mut header: Option<(usize, &'static Ledger, Mapping)> = None;
     let mut seen_data = false;
     for (i, row) in sheet.rows.by_ref().enumerate() {
         let row = match row {
@@ -359,10 +320,7 @@ async fn read_sheet(
         ));
         return Ok(None);
     }
-    let ledger_name = match target {
-        Target::Assets => "assets",
-        Target::Ledger(l) => l.name,
-    };
+    let ledger_name = target.name;
     let mut file = FileReport {
         source: sheet.source.clone(),
         ledger: ledger_name,
@@ -376,9 +334,10 @@ async fn read_sheet(
     };
     let has_department_column = mapping.has("department");
     // An asset already in the ledger keeps what this file has no column for.
-    let absent: std::sync::Arc<[&'static str]> = crate::headers::ASSET_HEADERS
+    let absent: std::sync::Arc<[&'static str]> = ASSETS
+        .columns
         .iter()
-        .map(|(field, _)| *field)
+        .map(|c| c.name)
         .filter(|field| !mapping.has(field))
         .collect();
     for (offset, row) in sheet.rows.by_ref().enumerate() {
@@ -402,12 +361,14 @@ async fn read_sheet(
         if rows_read.is_multiple_of(10_000) {
             progress(*rows_read);
         }
-        let result = match target {
-            Target::Assets => {
+        let result = match target.engine {
+            Engine::Assets => {
                 let mut input = to_input(&mapping, &cells, given.department);
-                if has_department_column && !input.department.is_empty() {
-                    match session.department(&input.department).await {
-                        Ok(code) => input.department = code,
+                if has_department_column && !input.get("department").is_empty() {
+                    match session.department(input.get("department")).await {
+                        Ok(code) => {
+                            input.set("department", code);
+                        }
                         Err(e) => {
                             report.error(cell_error(
                                 &sheet.source,
@@ -429,7 +390,8 @@ async fn read_sheet(
                     Err(errors) => Err(errors),
                 }
             }
-            Target::Ledger(ledger) => {
+            Engine::Described => {
+                let ledger = target;
                 let mut pairs: Vec<(&'static daicho_store::ledgers::Column, String)> = mapping
                     .columns
                     .iter()
@@ -487,6 +449,10 @@ async fn replace(session: &mut ImportSession, report: &mut ImportReport) -> Resu
         .rev()
         .filter(|l| read.contains(&l.name) && l.name != "departments")
     {
+        if l.engine == Engine::Assets {
+            report.removed = session.remove_unseen_assets().await?;
+            continue;
+        }
         let (removed, blocked) = session.remove_unseen_rows(l).await?;
         report
             .removed_rows
@@ -501,9 +467,6 @@ async fn replace(session: &mut ImportSession, report: &mut ImportReport) -> Resu
                 ),
             ));
         }
-    }
-    if read.contains(&"assets") {
-        report.removed = session.remove_unseen_assets().await?;
     }
     Ok(())
 }
@@ -547,7 +510,7 @@ pub fn asset_inputs(
         .pop()
         .ok_or_else(|| ImportError::file(&path.display().to_string(), "シートがありません"))?;
     let header = sheet.rows.next().transpose()?.unwrap_or_default();
-    let mapping = Mapping::from_headers(&header);
+    let mapping = Mapping::for_ledger(&ASSETS, &header);
     Ok(sheet.rows.filter_map(Result::ok).map(move |cells| {
         // The unpacked files live as long as their rows are read.
         let _ = &scratch;

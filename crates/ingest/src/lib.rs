@@ -17,7 +17,6 @@ mod read;
 pub use error::ImportError;
 pub use export::{ExportError, ExportFormat, export};
 pub use forms::{EQUIPMENT_THRESHOLD_YEN, FORMS, write_form};
-pub use headers::ASSET_HEADERS;
 pub use import::{
     FileReport, ImportOptions, ImportReport, WORK_KIND, asset_inputs, fields_of, import_paths,
 };

@@ -196,15 +196,15 @@ impl ImportSession {
         input: &AssetInput,
         absent: &Arc<[&'static str]>,
     ) -> Result<Result<(), Vec<FieldError>>, StoreError> {
-        let department_id = match self.departments.get(input.department.trim()) {
+        let department_id = match self.departments.get(input.get("department").trim()) {
             Some((id, _)) => *id,
             None => {
-                let message = if input.department.trim().is_empty() {
+                let message = if input.get("department").trim().is_empty() {
                     "所属がありません（列を設けるか --department で指定してください）".to_string()
                 } else {
                     format!(
                         "所属「{}」はないか、あなたの担当範囲外です",
-                        input.department.trim()
+                        input.get("department").trim()
                     )
                 };
                 return Ok(Err(vec![FieldError {
@@ -233,7 +233,7 @@ impl ImportSession {
             source: place.0.to_string(),
             row: place.1,
             fields,
-            location: input.location.trim().to_string(),
+            location: input.get("location").trim().to_string(),
             absent: Arc::clone(absent),
         });
         if self.pending.len() >= CHUNK {
@@ -281,7 +281,8 @@ impl ImportSession {
         let mut existing: HashMap<String, Asset> = HashMap::new();
         if !known.is_empty() {
             let mut sql = Sql::new(&format!(
-                "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+                "SELECT {} FROM {ASSET_FROM} WHERE a.tenant_id = ",
+                ASSET_COLUMNS.as_str()
             ));
             sql.bind(tenant_id).push(" AND a.id IN ").bind_list(known);
             for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
@@ -401,7 +402,8 @@ impl ImportSession {
         let backend = self.backend;
         let tenant_id = self.scope.tenant_id;
         let mut sql = Sql::new(&format!(
-            "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+            "SELECT {} FROM {ASSET_FROM} WHERE a.tenant_id = ",
+            ASSET_COLUMNS.as_str()
         ));
         sql.bind(tenant_id);
         self.scope.restrict(&mut sql, "a.department_id");

@@ -169,6 +169,20 @@ impl Sql {
 }
 
 /// Reads a 0/1 column as a yes/no.
+/// A date stored as ISO text.
+pub fn date(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<Option<chrono::NaiveDate>, sqlx::Error> {
+    use sqlx::Row;
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| {
+        chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    })
+    .transpose()
+}
+
 pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<bool>, sqlx::Error> {
     use sqlx::Row;
     Ok(row.try_get::<Option<i64>, _>(column)?.map(|v| v != 0))

@@ -44,6 +44,35 @@ pub fn date_full(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
+/// A stored value of `column` as users read it: a choice's label, 有/無; anything else
+/// as it is.
+pub fn shown(column: Option<&daicho_store::ledgers::Column>, value: String) -> String {
+    use daicho_store::ledgers::Kind;
+    match column.map(|c| c.kind) {
+        Some(Kind::Choice(_)) => column
+            .and_then(|c| c.choice_label(&value))
+            .map_or(value, str::to_string),
+        Some(Kind::Bool) => match daicho_domain::parse_bool(&value) {
+            Some(true) => "有".into(),
+            Some(false) => "無".into(),
+            None => value,
+        },
+        _ => value,
+    }
+}
+
+/// The history lines of a row of `ledger`, with its columns' labels and shown values.
+pub fn ledger_history(
+    ledger: &daicho_store::ledgers::Ledger,
+    entries: &[daicho_store::HistoryEntry],
+) -> Vec<HistoryLine> {
+    history_lines(
+        entries,
+        |k| ledger.column(k).map_or(k, |c| c.label).to_string(),
+        |k, v| shown(ledger.column(k), v),
+    )
+}
+
 /// 「令和5年度」 of a date, or empty.
 pub fn fiscal_year(d: Option<NaiveDate>) -> String {
     d.map(|d| FiscalYear::of(d).label_ja()).unwrap_or_default()

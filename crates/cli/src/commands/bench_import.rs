@@ -147,7 +147,7 @@ pub async fn run(
         let input = inputs.next();
         if let Some(input) = &input {
             let department = departments
-                .get(input.department.as_str())
+                .get(input.get("department"))
                 .copied()
                 .unwrap_or_default();
             batch.push(

@@ -1,7 +1,7 @@
 //! `docs/bundle.md` lists every ledger and column exactly as the importer reads them.
 //! Regenerate it with `DAICHO_WRITE_DOCS=1 cargo test -p daicho-ingest --test ingest docs`.
 
-use daicho_store::ledgers::{Kind, LEDGERS};
+use daicho_store::ledgers::{Engine, Kind, LEDGERS};
 
 fn kind(k: Kind) -> String {
     match k {
@@ -16,11 +16,12 @@ fn kind(k: Kind) -> String {
         Kind::FiscalYear => "年度（2023、令和5年度）".into(),
         Kind::Choice(c) => c
             .iter()
-            .map(|c| c.replace('=', " "))
+            .map(|(code, label)| format!("{code} {label}"))
             .collect::<Vec<_>>()
             .join("、"),
         Kind::Department => "所属（コードまたは名前）".into(),
         Kind::Reference(l) => format!("{l} の番号"),
+        Kind::Location => "設置場所のコード（なければ作ります）".into(),
     }
 }
 
@@ -28,15 +29,14 @@ fn render() -> String {
     let mut out = String::from(
         "# データバンドルの列 / Bundle columns\n\n\
          `daicho import` が読み、`daicho export` が書く台帳の一覧です（`store/src/ledgers/specs.rs` から生成）。\n\
-         見出しはコード名・日本語名・別名のどれでも読みます。\n\n\
-         ## assets.csv — 資産\n\nキー: asset_tag（列がなければ所属・設置場所・システム・種別・品名・メーカー・型番・取得日から作ります）\n\n\
-         | 列 | 読む見出し |\n|---|---|\n",
+         見出しはコード名・日本語名・別名のどれでも読みます。\n",
     );
-    for (field, names) in daicho_ingest::ASSET_HEADERS {
-        out.push_str(&format!("| {field} | {} |\n", names.join("、")));
-    }
     for l in LEDGERS {
-        out.push_str(&format!("\n## {}.csv — {}\n\nキー: {}\n\n| 列 | 日本語 | 別名 | 内容 | 必須 |\n|---|---|---|---|---|\n", l.name, l.label, l.key.join(", ")));
+        let derived = match l.engine {
+            Engine::Assets => "（列がなければ所属・設置場所・システム・種別・品名・メーカー・型番・取得日から作ります）",
+            Engine::Described => "",
+        };
+        out.push_str(&format!("\n## {}.csv — {}\n\nキー: {}{derived}\n\n| 列 | 日本語 | 別名 | 内容 | 必須 |\n|---|---|---|---|---|\n", l.name, l.label, l.key.join(", ")));
         for c in l.columns {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
@@ -44,7 +44,11 @@ fn render() -> String {
                 c.label,
                 c.aliases.join("、"),
                 kind(c.kind),
-                if c.required { "○" } else { "" }
+                match (c.required, c.default) {
+                    (_, Some(code)) => format!("空欄は {code}"),
+                    (true, None) => "○".into(),
+                    (false, None) => String::new(),
+                }
             ));
         }
     }

@@ -3,52 +3,42 @@
 
 use super::AssetFields;
 use crate::FieldError;
+use crate::ledgers::{ASSETS, Kind};
 use chrono::NaiveDate;
 use daicho_domain::{
     AssetKind, AssetStatus, AssetTag, NetworkSegment, Ownership, ProcuredBy, parse_bool,
     parse_date, parse_yen,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// Raw asset fields. Empty text means "not recorded".
+/// Raw asset fields as typed into a form or read from a file, by the description's column
+/// names ([`ASSETS`]). Empty text means "not recorded".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "BTreeMap<String, String>", into = "BTreeMap<String, String>")]
 pub struct AssetInput {
-    pub asset_tag: String,
-    pub department: String,
-    /// The location's code (設置場所); one not yet known is created.
-    pub location: String,
-    pub kind: String,
-    pub name: String,
-    pub maker: String,
-    pub model: String,
-    pub serial: String,
-    pub quantity: String,
-    pub os: String,
-    pub software: String,
-    pub network_segment: String,
-    pub internet: String,
-    pub ownership: String,
-    pub procured_by: String,
-    pub acquired_on: String,
-    pub cost_yen: String,
-    pub contract_no: String,
-    pub status: String,
-    pub antivirus: String,
-    pub antivirus_updated_on: String,
-    pub retired_on: String,
-    pub disposed_on: String,
-    pub erasure_evidence: String,
-    pub procurement_doc: String,
-    pub system_name: String,
-    pub extended_support_until: String,
-    pub replacement_planned_on: String,
-    pub backup: String,
-    pub confidentiality: String,
-    pub replaced_by: String,
-    pub usage_ratio: String,
-    pub usage_checked_on: String,
-    pub note: String,
+    values: BTreeMap<&'static str, String>,
+}
+
+impl From<BTreeMap<String, String>> for AssetInput {
+    /// A posted form: what names no column (the CSRF token, the version) is left out.
+    fn from(map: BTreeMap<String, String>) -> Self {
+        let mut input = AssetInput::default();
+        for (name, value) in map {
+            input.set(&name, value);
+        }
+        input
+    }
+}
+
+impl From<AssetInput> for BTreeMap<String, String> {
+    fn from(input: AssetInput) -> Self {
+        input
+            .values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -56,12 +46,9 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn fmt_date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
-
-fn fmt_bool(b: Option<bool>) -> String {
-    b.map(|b| b.to_string()).unwrap_or_default()
+/// A column's Japanese name, for messages.
+fn label(field: &str) -> &'static str {
+    ASSETS.column(field).map_or("", |c| c.label)
 }
 
 struct Check {
@@ -76,7 +63,8 @@ impl Check {
         });
     }
 
-    fn date(&mut self, field: &'static str, label: &str, s: &str) -> Option<NaiveDate> {
+    fn date(&mut self, field: &'static str, s: &str) -> Option<NaiveDate> {
+        let label = label(field);
         let s = s.trim();
         if s.is_empty() {
             return None;
@@ -93,7 +81,8 @@ impl Check {
             .ok()
     }
 
-    fn flag(&mut self, field: &'static str, label: &str, s: &str) -> Option<bool> {
+    fn flag(&mut self, field: &'static str, s: &str) -> Option<bool> {
+        let label = label(field);
         let s = s.trim();
         if s.is_empty() {
             return None;
@@ -122,48 +111,52 @@ impl Check {
 }
 
 impl AssetInput {
+    /// The text of column `name` ([`ASSETS`]), empty when not recorded or not a column.
+    pub fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    /// Sets column `name`; returns false (and keeps nothing) when the assets have no such
+    /// column.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) -> bool {
+        match ASSETS.column(name) {
+            Some(c) => {
+                self.values.insert(c.name, value.into());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// This input with column `name` set (see [`AssetInput::set`]).
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// An empty form: every column at its default.
+    pub fn defaults() -> Self {
+        let mut input = AssetInput::default();
+        for c in ASSETS.columns {
+            if let Some(code) = c.default {
+                input.set(c.name, code);
+            }
+        }
+        input.with("quantity", "1")
+    }
+
     /// The form's values for an existing asset.
     pub fn from_asset(asset: &super::Asset) -> Self {
-        let f = &asset.fields;
-        AssetInput {
-            asset_tag: f.asset_tag.clone(),
-            department: asset.department_code.clone(),
-            location: asset.location_code.clone().unwrap_or_default(),
-            kind: f.kind.code().into(),
-            name: f.name.clone(),
-            maker: f.maker.clone().unwrap_or_default(),
-            model: f.model.clone().unwrap_or_default(),
-            serial: f.serial.clone().unwrap_or_default(),
-            quantity: f.quantity.to_string(),
-            os: f.os.clone().unwrap_or_default(),
-            software: f.software.clone().unwrap_or_default(),
-            network_segment: f
-                .network_segment
-                .map(|s| s.code().to_string())
-                .unwrap_or_default(),
-            internet: fmt_bool(f.internet),
-            ownership: f.ownership.code().into(),
-            procured_by: f.procured_by.code().into(),
-            acquired_on: fmt_date(f.acquired_on),
-            cost_yen: f.cost_yen.map(|c| c.to_string()).unwrap_or_default(),
-            contract_no: f.contract_no.clone().unwrap_or_default(),
-            status: f.status.code().into(),
-            antivirus: f.antivirus.clone().unwrap_or_default(),
-            antivirus_updated_on: fmt_date(f.antivirus_updated_on),
-            retired_on: fmt_date(f.retired_on),
-            disposed_on: fmt_date(f.disposed_on),
-            erasure_evidence: f.erasure_evidence.clone().unwrap_or_default(),
-            procurement_doc: fmt_bool(f.procurement_doc),
-            system_name: f.system_name.clone().unwrap_or_default(),
-            extended_support_until: fmt_date(f.extended_support_until),
-            replacement_planned_on: fmt_date(f.replacement_planned_on),
-            backup: fmt_bool(f.backup),
-            confidentiality: f.confidentiality.map(|c| c.to_string()).unwrap_or_default(),
-            replaced_by: f.replaced_by.clone().unwrap_or_default(),
-            usage_ratio: f.usage_ratio.map(|r| r.to_string()).unwrap_or_default(),
-            usage_checked_on: fmt_date(f.usage_checked_on),
-            note: f.note.clone().unwrap_or_default(),
+        let mut input = AssetInput::default();
+        for c in ASSETS.columns {
+            let text = match c.kind {
+                Kind::Department => asset.department_code.clone(),
+                Kind::Location => asset.location_code.clone().unwrap_or_default(),
+                _ => asset.fields.text(c.db).unwrap_or_default(),
+            };
+            input.set(c.name, text);
         }
+        input
     }
 
     /// Checks every field that needs no database; `department_id` is resolved by the
@@ -174,15 +167,15 @@ impl AssetInput {
         today: NaiveDate,
     ) -> Result<AssetFields, Vec<FieldError>> {
         let mut c = Check { errors: Vec::new() };
-        let asset_tag = AssetTag::parse(&self.asset_tag)
+        let asset_tag = AssetTag::parse(self.get("asset_tag"))
             .map_err(|e| c.err("asset_tag", e.to_string()))
             .ok();
-        let kind = c.code("kind", &self.kind, None, AssetKind::parse);
-        let name = opt(&self.name);
+        let kind = c.code("kind", self.get("kind"), None, AssetKind::parse);
+        let name = opt(self.get("name"));
         if name.is_none() {
             c.err("name", "品名を入力してください");
         }
-        let quantity = match daicho_domain::normalize_width(&self.quantity).as_str() {
+        let quantity = match daicho_domain::normalize_width(self.get("quantity")).as_str() {
             "" => Some(1),
             q => match q.parse::<i64>() {
                 Ok(n) if n >= 1 => Some(n),
@@ -195,57 +188,53 @@ impl AssetInput {
                 }
             },
         };
-        let network_segment = if self.network_segment.trim().is_empty() {
+        let network_segment = if self.get("network_segment").trim().is_empty() {
             None
         } else {
-            NetworkSegment::parse(&self.network_segment)
+            NetworkSegment::parse(self.get("network_segment"))
                 .map_err(|e| c.err("network_segment", e.to_string()))
                 .ok()
         };
-        let internet = c.flag("internet", "インターネット接続", &self.internet);
+        let internet = c.flag("internet", self.get("internet"));
         let ownership = c.code(
             "ownership",
-            &self.ownership,
+            self.get("ownership"),
             Some(Ownership::Owned),
             Ownership::parse,
         );
         let procured_by = c.code(
             "procured_by",
-            &self.procured_by,
+            self.get("procured_by"),
             Some(ProcuredBy::Central),
             ProcuredBy::parse,
         );
         let status = c.code(
             "status",
-            &self.status,
+            self.get("status"),
             Some(AssetStatus::InUse),
             AssetStatus::parse,
         );
-        let acquired_on = c.date("acquired_on", "取得日", &self.acquired_on);
+        let acquired_on = c.date("acquired_on", self.get("acquired_on"));
         if let Some(d) = acquired_on.filter(|d| *d > today) {
             c.err("acquired_on", format!("取得日 {d} が未来の日付です"));
         }
-        let cost_yen = if self.cost_yen.trim().is_empty() {
+        let cost_yen = if self.get("cost_yen").trim().is_empty() {
             None
         } else {
-            parse_yen(&self.cost_yen).or_else(|| {
+            parse_yen(self.get("cost_yen")).or_else(|| {
                 c.err(
                     "cost_yen",
                     format!(
                         "取得価格「{}」は0以上の金額で入力してください",
-                        self.cost_yen.trim()
+                        self.get("cost_yen").trim()
                     ),
                 );
                 None
             })
         };
-        let antivirus_updated_on = c.date(
-            "antivirus_updated_on",
-            "定義ファイル更新日",
-            &self.antivirus_updated_on,
-        );
-        let retired_on = c.date("retired_on", "使用中止日", &self.retired_on);
-        let disposed_on = c.date("disposed_on", "廃棄日", &self.disposed_on);
+        let antivirus_updated_on = c.date("antivirus_updated_on", self.get("antivirus_updated_on"));
+        let retired_on = c.date("retired_on", self.get("retired_on"));
+        let disposed_on = c.date("disposed_on", self.get("disposed_on"));
         for (field, label, d) in [
             ("retired_on", "使用中止日", retired_on),
             ("disposed_on", "廃棄日", disposed_on),
@@ -258,39 +247,34 @@ impl AssetInput {
         }
         if status == Some(AssetStatus::Disposed)
             && disposed_on.is_none()
-            && self.disposed_on.trim().is_empty()
+            && self.get("disposed_on").trim().is_empty()
         {
             c.err("disposed_on", "廃棄済の資産には廃棄日を入力してください");
         }
-        let procurement_doc = c.flag("procurement_doc", "調達資料", &self.procurement_doc);
-        let extended_support_until = c.date(
-            "extended_support_until",
-            "延長サポート期限",
-            &self.extended_support_until,
-        );
-        let replacement_planned_on = c.date(
-            "replacement_planned_on",
-            "更新予定日",
-            &self.replacement_planned_on,
-        );
-        let backup = c.flag("backup", "バックアップ", &self.backup);
-        let confidentiality = match daicho_domain::normalize_width(&self.confidentiality).as_str() {
-            "" => None,
-            s => match s.trim_start_matches("機密性").parse::<i64>() {
-                Ok(n) if (1..=3).contains(&n) => Some(n),
-                _ => {
-                    c.err(
-                        "confidentiality",
-                        format!(
-                            "機密性「{}」は 1・2・3 のどれかです",
-                            self.confidentiality.trim()
-                        ),
-                    );
-                    None
-                }
-            },
-        };
-        let usage_ratio = match daicho_domain::normalize_width(&self.usage_ratio).as_str() {
+        let procurement_doc = c.flag("procurement_doc", self.get("procurement_doc"));
+        let extended_support_until =
+            c.date("extended_support_until", self.get("extended_support_until"));
+        let replacement_planned_on =
+            c.date("replacement_planned_on", self.get("replacement_planned_on"));
+        let backup = c.flag("backup", self.get("backup"));
+        let confidentiality =
+            match daicho_domain::normalize_width(self.get("confidentiality")).as_str() {
+                "" => None,
+                s => match s.trim_start_matches("機密性").parse::<i64>() {
+                    Ok(n) if (1..=3).contains(&n) => Some(n),
+                    _ => {
+                        c.err(
+                            "confidentiality",
+                            format!(
+                                "機密性「{}」は 1・2・3 のどれかです",
+                                self.get("confidentiality").trim()
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+        let usage_ratio = match daicho_domain::normalize_width(self.get("usage_ratio")).as_str() {
             "" => None,
             s => {
                 let (number, scale) = match s.strip_suffix('%') {
@@ -304,7 +288,7 @@ impl AssetInput {
                             "usage_ratio",
                             format!(
                                 "利用率「{}」は 0〜1 か 0%〜100% で入力してください",
-                                self.usage_ratio.trim()
+                                self.get("usage_ratio").trim()
                             ),
                         );
                         None
@@ -312,7 +296,7 @@ impl AssetInput {
                 }
             }
         };
-        let usage_checked_on = c.date("usage_checked_on", "利用状況確認日", &self.usage_checked_on);
+        let usage_checked_on = c.date("usage_checked_on", self.get("usage_checked_on"));
         if !c.errors.is_empty() {
             return Err(c.errors);
         }
@@ -345,35 +329,35 @@ impl AssetInput {
             location_id: None,
             kind,
             name,
-            maker: opt(&self.maker),
-            model: opt(&self.model),
-            serial: opt(&self.serial),
+            maker: opt(self.get("maker")),
+            model: opt(self.get("model")),
+            serial: opt(self.get("serial")),
             quantity,
-            os: opt(&self.os),
-            software: opt(&self.software),
+            os: opt(self.get("os")),
+            software: opt(self.get("software")),
             network_segment,
             internet,
             ownership,
             procured_by,
             acquired_on,
             cost_yen,
-            contract_no: opt(&self.contract_no),
+            contract_no: opt(self.get("contract_no")),
             status,
-            antivirus: opt(&self.antivirus),
+            antivirus: opt(self.get("antivirus")),
             antivirus_updated_on,
             retired_on,
             disposed_on,
-            erasure_evidence: opt(&self.erasure_evidence),
+            erasure_evidence: opt(self.get("erasure_evidence")),
             procurement_doc,
-            system_name: opt(&self.system_name),
+            system_name: opt(self.get("system_name")),
             extended_support_until,
             replacement_planned_on,
             backup,
             confidentiality,
-            replaced_by: opt(&self.replaced_by),
+            replaced_by: opt(self.get("replaced_by")),
             usage_ratio,
             usage_checked_on,
-            note: opt(&self.note),
+            note: opt(self.get("note")),
         })
     }
 }
@@ -387,12 +371,10 @@ mod tests {
     }
 
     fn valid() -> AssetInput {
-        AssetInput {
-            asset_tag: "A-0001".into(),
-            kind: "desktop".into(),
-            name: "事務用PC".into(),
-            ..Default::default()
-        }
+        AssetInput::default()
+            .with("asset_tag", "A-0001")
+            .with("kind", "desktop")
+            .with("name", "事務用PC")
     }
 
     #[test]
@@ -406,13 +388,11 @@ mod tests {
 
     #[test]
     fn names_each_wrong_field() {
-        let input = AssetInput {
-            acquired_on: "2023-02-30".into(),
-            cost_yen: "高い".into(),
-            quantity: "0".into(),
-            name: String::new(),
-            ..valid()
-        };
+        let input = valid()
+            .with("acquired_on", "2023-02-30")
+            .with("cost_yen", "高い")
+            .with("quantity", "0")
+            .with("name", String::new());
         let errors = input.validate(1, today()).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "quantity", "acquired_on", "cost_yen"]);
@@ -421,11 +401,9 @@ mod tests {
 
     #[test]
     fn future_acquisition_and_inverted_dates_are_refused() {
-        let input = AssetInput {
-            acquired_on: "2024-01-01".into(),
-            retired_on: "R5.1.1".into(),
-            ..valid()
-        };
+        let input = valid()
+            .with("acquired_on", "2024-01-01")
+            .with("retired_on", "R5.1.1");
         let errors = input.validate(1, today()).expect_err("invalid");
         assert_eq!(
             errors.iter().map(|e| e.field).collect::<Vec<_>>(),
@@ -435,11 +413,9 @@ mod tests {
 
     #[test]
     fn wareki_and_yen_are_read() {
-        let input = AssetInput {
-            acquired_on: "平成28年5月20日".into(),
-            cost_yen: "￥１２３，０００".into(),
-            ..valid()
-        };
+        let input = valid()
+            .with("acquired_on", "平成28年5月20日")
+            .with("cost_yen", "￥１２３，０００");
         let f = input.validate(1, today()).expect("valid");
         assert_eq!(f.acquired_on, NaiveDate::from_ymd_opt(2016, 5, 20));
         assert_eq!(f.cost_yen, Some(123_000));

@@ -214,7 +214,7 @@ impl Db {
                     network_segment: segment.and_then(|s| NetworkSegment::parse(&s).ok()),
                     status: AssetStatus::parse(&status)
                         .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                    acquired_on: super::date_col(r, "acquired_on")?,
+                    acquired_on: crate::sql::date(r, "acquired_on")?,
                     quantity: r.try_get("quantity")?,
                 })
             })

@@ -6,9 +6,8 @@ use super::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_fro
 use crate::history::check_version;
 use crate::history::{Change, record};
 use crate::scope::Actor;
-use crate::sql::{Sql, Value};
+use crate::sql::Sql;
 use crate::{Db, FieldError, HistoryEntry, Scope, StoreError};
-use chrono::NaiveDate;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
@@ -24,57 +23,12 @@ pub struct NewAssetBatch {
     pub assets: Vec<AssetFields>,
 }
 
-fn date(d: Option<NaiveDate>) -> Value {
-    Value::OptText(d.map(|d| d.to_string()))
-}
-
-fn columns(f: &AssetFields) -> [(&'static str, Value); 34] {
-    [
-        ("asset_tag", f.asset_tag.clone().into()),
-        ("department_id", f.department_id.into()),
-        ("location_id", f.location_id.into()),
-        ("kind", f.kind.code().into()),
-        ("name", f.name.clone().into()),
-        ("maker", f.maker.clone().into()),
-        ("model", f.model.clone().into()),
-        ("serial", f.serial.clone().into()),
-        ("quantity", f.quantity.into()),
-        ("os", f.os.clone().into()),
-        ("software", f.software.clone().into()),
-        (
-            "network_segment",
-            f.network_segment.map(|s| s.code().to_string()).into(),
-        ),
-        ("internet", f.internet.into()),
-        ("ownership", f.ownership.code().into()),
-        ("procured_by", f.procured_by.code().into()),
-        ("acquired_on", date(f.acquired_on)),
-        ("cost_yen", f.cost_yen.into()),
-        ("contract_no", f.contract_no.clone().into()),
-        ("status", f.status.code().into()),
-        ("antivirus", f.antivirus.clone().into()),
-        ("antivirus_updated_on", date(f.antivirus_updated_on)),
-        ("retired_on", date(f.retired_on)),
-        ("disposed_on", date(f.disposed_on)),
-        ("erasure_evidence", f.erasure_evidence.clone().into()),
-        ("procurement_doc", f.procurement_doc.into()),
-        ("system_name", f.system_name.clone().into()),
-        ("extended_support_until", date(f.extended_support_until)),
-        ("replacement_planned_on", date(f.replacement_planned_on)),
-        ("backup", f.backup.into()),
-        ("confidentiality", f.confidentiality.into()),
-        ("replaced_by", f.replaced_by.clone().into()),
-        ("usage_ratio", Value::OptFloat(f.usage_ratio)),
-        ("usage_checked_on", date(f.usage_checked_on)),
-        ("note", f.note.clone().into()),
-    ]
-}
-
 impl Db {
     /// One asset, if it exists inside `scope`.
     pub async fn asset(&self, scope: &Scope, id: i64) -> Result<Asset, StoreError> {
         let mut sql = Sql::new(&format!(
-            "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+            "SELECT {} FROM {ASSET_FROM} WHERE a.tenant_id = ",
+            ASSET_COLUMNS.as_str()
         ));
         sql.bind(scope.tenant_id).push(" AND a.id = ").bind(id);
         scope.restrict(&mut sql, "a.department_id");
@@ -110,7 +64,7 @@ impl Db {
             ));
         }
         let mut errors: Vec<FieldError> = Vec::new();
-        let department = input.department.trim();
+        let department = input.get("department").trim();
         let department_id = if department.is_empty() {
             errors.push(FieldError {
                 field: "department",
@@ -138,7 +92,7 @@ impl Db {
             }
         };
         // The tag is checked even when other fields are wrong, so every problem shows at once.
-        if let Ok(tag) = daicho_domain::AssetTag::parse(&input.asset_tag) {
+        if let Ok(tag) = daicho_domain::AssetTag::parse(input.get("asset_tag")) {
             let mut sql = Sql::new("SELECT id FROM assets WHERE tenant_id = ");
             sql.bind(scope.tenant_id)
                 .push(" AND asset_tag = ")
@@ -157,9 +111,10 @@ impl Db {
             Some(f) if errors.is_empty() => Ok(f),
             _ => {
                 errors.sort_by_key(|e| {
-                    FIELD_ORDER
+                    crate::ledgers::ASSETS
+                        .columns
                         .iter()
-                        .position(|f| *f == e.field)
+                        .position(|c| c.name == e.field)
                         .unwrap_or(usize::MAX)
                 });
                 Err(StoreError::Invalid(errors))
@@ -176,7 +131,8 @@ impl Db {
     ) -> Result<Asset, StoreError> {
         let mut fields = self.check_input(scope, input, None).await?;
         let mut tx = self.pool().begin().await?;
-        fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
+        fields.location_id =
+            ensure_location(&mut tx, scope.tenant_id, input.get("location")).await?;
         let asset = insert_in(&mut tx, scope.tenant_id, actor, &fields).await?;
         tx.commit().await?;
         Ok(asset)
@@ -206,7 +162,8 @@ impl Db {
         }
         // Read under the lock: the history's "before" is what this save replaces.
         let before = asset_in(&mut tx, scope.tenant_id, id).await?;
-        fields.location_id = ensure_location(&mut tx, scope.tenant_id, &input.location).await?;
+        fields.location_id =
+            ensure_location(&mut tx, scope.tenant_id, input.get("location")).await?;
         let after = update_in(&mut tx, scope.tenant_id, actor, &before, &fields, true).await?;
         tx.commit().await?;
         Ok(after)
@@ -270,7 +227,7 @@ pub(crate) async fn insert_many(
     let mut ids = Vec::with_capacity(assets.len());
     for chunk in assets.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
-        for (name, _) in columns(&chunk[0]) {
+        for (name, _) in chunk[0].values() {
             sql.push(", ").push(name);
         }
         sql.push(") VALUES ");
@@ -281,7 +238,7 @@ pub(crate) async fn insert_many(
                 .bind(now.as_str())
                 .push(", ")
                 .bind(now.as_str());
-            for (_, v) in columns(f) {
+            for (_, v) in f.values() {
                 sql.push(", ").bind(v);
             }
             sql.push(")");
@@ -309,7 +266,8 @@ pub(crate) async fn asset_in(
     id: i64,
 ) -> Result<Asset, StoreError> {
     let mut sql = Sql::new(&format!(
-        "SELECT {ASSET_COLUMNS} FROM {ASSET_FROM} WHERE a.tenant_id = "
+        "SELECT {} FROM {ASSET_FROM} WHERE a.tenant_id = ",
+        ASSET_COLUMNS.as_str()
     ));
     sql.bind(tenant_id).push(" AND a.id = ").bind(id);
     let row = sql.query().fetch_one(&mut **tx).await?;
@@ -365,7 +323,7 @@ pub(crate) async fn insert_in(
     fields: &AssetFields,
 ) -> Result<Asset, StoreError> {
     let now = crate::now_text();
-    let cols = columns(fields);
+    let cols = fields.values();
     let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
     for (name, _) in &cols {
         sql.push(", ").push(name);
@@ -422,7 +380,7 @@ pub(crate) async fn update_in(
     }
     let mut sql = Sql::new("UPDATE assets SET updated_at = ");
     sql.bind(crate::now_text());
-    for (name, v) in columns(fields) {
+    for (name, v) in fields.values() {
         sql.push(", ").push(name).push(" = ").bind(v);
     }
     sql.push(" WHERE tenant_id = ")
@@ -456,41 +414,3 @@ pub(crate) async fn update_in(
     bump(tx, tenant_id, deltas).await?;
     Ok(after)
 }
-
-/// Form order, so messages appear in the order of the fields.
-const FIELD_ORDER: &[&str] = &[
-    "asset_tag",
-    "department",
-    "location",
-    "kind",
-    "name",
-    "maker",
-    "model",
-    "serial",
-    "quantity",
-    "os",
-    "software",
-    "network_segment",
-    "internet",
-    "ownership",
-    "procured_by",
-    "acquired_on",
-    "cost_yen",
-    "contract_no",
-    "status",
-    "antivirus",
-    "antivirus_updated_on",
-    "retired_on",
-    "disposed_on",
-    "erasure_evidence",
-    "procurement_doc",
-    "system_name",
-    "extended_support_until",
-    "replacement_planned_on",
-    "backup",
-    "confidentiality",
-    "replaced_by",
-    "usage_ratio",
-    "usage_checked_on",
-    "note",
-];

@@ -58,6 +58,7 @@ pub fn parse_cell(kind: Kind, text: &str) -> Result<Cell, String> {
         Kind::Choice(choices) => choice(choices, t),
         Kind::Department => Ok(Cell::Department(t.to_string())),
         Kind::Reference(_) => Ok(Cell::Reference(normalize_width(t))),
+        Kind::Location => Ok(Cell::Reference(t.to_string())),
     }
 }
 
@@ -132,17 +133,13 @@ pub fn fiscal_year(t: &str) -> Option<i64> {
     None
 }
 
-fn choice(choices: &[&str], t: &str) -> Result<Cell, String> {
-    for c in choices {
-        let (code, label) = c.split_once('=').unwrap_or((c, c));
-        if t == code || t == label || normalize_width(t).to_lowercase() == code {
+fn choice(choices: super::Choices, t: &str) -> Result<Cell, String> {
+    for (code, label) in choices {
+        if t == *code || t == *label || normalize_width(t).to_lowercase() == *code {
             return Ok(Cell::Text(code.to_string()));
         }
     }
-    let labels: Vec<&str> = choices
-        .iter()
-        .map(|c| c.split_once('=').map_or(*c, |(_, l)| l))
-        .collect();
+    let labels: Vec<&str> = choices.iter().map(|(_, l)| *l).collect();
     Err(format!(
         "「{t}」は次のいずれかで入力してください: {}",
         labels.join("、")
@@ -183,7 +180,10 @@ mod tests {
         assert_eq!(parse_cell(Kind::FiscalYear, "R元"), Ok(Cell::Int(2019)));
         assert_eq!(
             parse_cell(
-                Kind::Choice(&["general_tender=一般競争入札", "discretionary=随意契約"]),
+                Kind::Choice(&[
+                    ("general_tender", "一般競争入札"),
+                    ("discretionary", "随意契約")
+                ]),
                 "随意契約"
             ),
             Ok(Cell::Text("discretionary".into()))
@@ -204,9 +204,12 @@ mod tests {
                 .contains("0〜100%")
         );
         assert!(
-            parse_cell(Kind::Choice(&["budget=予算", "settled=決算"]), "見込")
-                .expect_err("refused")
-                .contains("予算、決算")
+            parse_cell(
+                Kind::Choice(&[("budget", "予算"), ("settled", "決算")]),
+                "見込"
+            )
+            .expect_err("refused")
+            .contains("予算、決算")
         );
         assert!(parse_cell(Kind::FiscalYear, "来年").is_err());
     }

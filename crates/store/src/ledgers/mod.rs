@@ -1,7 +1,8 @@
-//! Every ledger of the data bundle other than assets, described as data: its file name,
-//! table, key, and columns with their Japanese names and types. One engine reads, checks
-//! and writes them all (`cell.rs`, `write.rs`), so a new ledger is a new description,
-//! not new code.
+//! Every ledger of the data bundle, assets included, described as data: its file name,
+//! table, key, and columns with their Japanese names, types and form hints. Headers,
+//! exports, forms, detail pages and history labels read the description; one engine
+//! reads, checks and writes the rows of all but assets (`cell.rs`, `write.rs`), so a new
+//! ledger is a new description, not new code.
 
 mod cell;
 mod read;
@@ -11,7 +12,7 @@ mod write;
 
 pub use cell::{fiscal_year, parse_cell};
 pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
-pub use specs::{LEDGERS, ledger};
+pub use specs::{ASSETS, LEDGERS, ledger};
 pub use write::RefusedRow;
 
 /// What a column holds, and so how a cell is read.
@@ -35,13 +36,30 @@ pub enum Kind {
     Bool,
     /// A fiscal year: 2023, R5, 令和5年度.
     FiscalYear,
-    /// One of these codes (or their Japanese labels, given as `code=ラベル`).
-    Choice(&'static [&'static str]),
+    /// One of these codes, written as the code or its Japanese label.
+    Choice(Choices),
     /// A department by code or name; unknown ones are created on import.
     Department,
     /// A row of another ledger by its key (the other ledger's file name).
     Reference(&'static str),
+    /// A place by its code (設置場所); one not yet known is created, as ledgers name
+    /// places as free text before anyone keeps a location list.
+    Location,
 }
+
+/// How a ledger's rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Cell by cell from the description (`write.rs`).
+    Described,
+    /// The assets' typed fast path (`crate::assets`, `crate::import`): the largest
+    /// ledger, loaded in chunks of multi-row inserts with its dashboard counts kept.
+    Assets,
+}
+
+/// The (code, Japanese label) pairs of a choice column; the domain's code enums give
+/// theirs as `CHOICES`.
+pub type Choices = &'static [(&'static str, &'static str)];
 
 /// One column of a ledger.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +74,10 @@ pub struct Column {
     pub aliases: &'static [&'static str],
     pub kind: Kind,
     pub required: bool,
+    /// What a form shows in the empty field; empty for the kind's own example.
+    pub hint: &'static str,
+    /// The code an empty cell stands for (`status`: `in_use`).
+    pub default: Option<&'static str>,
 }
 
 /// One ledger of the bundle.
@@ -70,6 +92,7 @@ pub struct Ledger {
     pub table: &'static str,
     /// The columns that identify a row.
     pub key: &'static [&'static str],
+    pub engine: Engine,
     pub columns: &'static [Column],
 }
 
@@ -78,11 +101,7 @@ impl Column {
     /// the column does not list or a column that is not a choice.
     pub fn choice_label(&self, code: &str) -> Option<&'static str> {
         match self.kind {
-            Kind::Choice(choices) => choices.iter().find_map(|c| {
-                c.split_once('=')
-                    .filter(|(c, _)| *c == code)
-                    .map(|(_, label)| label)
-            }),
+            Kind::Choice(choices) => choices.iter().find(|(c, _)| *c == code).map(|(_, l)| *l),
             _ => None,
         }
     }
@@ -94,6 +113,17 @@ pub fn choice_label<'a>(ledger_name: &str, column: &str, code: &'a str) -> &'a s
         .and_then(|l| l.column(column))
         .and_then(|c| c.choice_label(code))
         .unwrap_or(code)
+}
+
+impl Kind {
+    /// The ledger whose key a cell of this kind names: a reference's, or `locations`.
+    pub fn target(self) -> Option<&'static str> {
+        match self {
+            Kind::Reference(target) => Some(target),
+            Kind::Location => Some("locations"),
+            _ => None,
+        }
+    }
 }
 
 impl Ledger {

@@ -112,7 +112,7 @@ impl Db {
             .collect();
         let mut references: HashMap<&str, HashMap<i64, String>> = HashMap::new();
         for column in ledger.columns {
-            if let Kind::Reference(target) = column.kind
+            if let Some(target) = column.kind.target()
                 && let Some(spec) = LEDGERS.iter().find(|l| l.name == target)
             {
                 let key = spec
@@ -223,9 +223,12 @@ impl Db {
                     Kind::Department => r
                         .try_get::<Option<i64>, _>(c.db)?
                         .and_then(|id| departments.get(&id).cloned()),
-                    Kind::Reference(target) => r
-                        .try_get::<Option<i64>, _>(c.db)?
-                        .and_then(|id| references.get(target).and_then(|m| m.get(&id)).cloned()),
+                    Kind::Reference(_) | Kind::Location => {
+                        r.try_get::<Option<i64>, _>(c.db)?.and_then(|id| {
+                            let map = references.get(c.kind.target().unwrap_or_default())?;
+                            map.get(&id).cloned()
+                        })
+                    }
                     _ => r.try_get::<Option<String>, _>(c.db)?,
                 };
                 cells.push(text.unwrap_or_default());
@@ -245,7 +248,7 @@ impl Db {
     ) -> Result<Vec<crate::Asset>, StoreError> {
         let mut sql = Sql::new(&format!(
             "SELECT {} FROM {} WHERE a.tenant_id = ",
-            crate::assets::ASSET_COLUMNS,
+            crate::assets::ASSET_COLUMNS.as_str(),
             crate::assets::ASSET_FROM
         ));
         sql.bind(scope.tenant_id)

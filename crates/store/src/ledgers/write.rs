@@ -238,7 +238,8 @@ impl ImportSession {
                     | Kind::Bool
                     | Kind::FiscalYear
                     | Kind::Department
-                    | Kind::Reference(_) => Value::OptInt(None),
+                    | Kind::Reference(_)
+                    | Kind::Location => Value::OptInt(None),
                     Kind::Ratio => {
                         return Ok(Ok(Resolved {
                             column,
@@ -273,6 +274,15 @@ impl ImportSession {
                 }
                 Err(e) => Ok(Err(e.message)),
             },
+            Cell::Reference(code) if column.kind == Kind::Location => {
+                let id = crate::assets::write::ensure_location(
+                    &mut self.tx,
+                    self.scope.tenant_id,
+                    &code,
+                )
+                .await?;
+                plain(Value::OptInt(id), Json::String(code))
+            }
             Cell::Reference(key) => {
                 let Kind::Reference(target) = column.kind else {
                     return Ok(Err("参照の設定に誤りがあります".into()));
@@ -400,6 +410,10 @@ impl ImportSession {
             },
             Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
                 Some(id) => Json::String(self.reference_key(target, id).await?),
+                None => Json::Null,
+            },
+            Kind::Location => match row.try_get::<Option<i64>, _>(c.db)? {
+                Some(id) => Json::String(self.reference_key("locations", id).await?),
                 None => Json::Null,
             },
             _ => row

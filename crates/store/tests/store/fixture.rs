@@ -46,14 +46,12 @@ pub fn actor() -> Actor {
 }
 
 pub fn pc(tag: &str, department: &str) -> AssetInput {
-    AssetInput {
-        asset_tag: tag.into(),
-        department: department.into(),
-        kind: "desktop".into(),
-        name: "事務用PC".into(),
-        os: "Windows 10 Pro".into(),
-        ..Default::default()
-    }
+    AssetInput::default()
+        .with("asset_tag", tag)
+        .with("department", department)
+        .with("kind", "desktop")
+        .with("name", "事務用PC")
+        .with("os", "Windows 10 Pro")
 }
 
 /// A city with two bureaus, each with a section, and one PC per section.

@@ -125,10 +125,10 @@ async fn changes_are_kept_with_who_when_before_and_after_and_cannot_be_rewritten
     let scope = Scope::tenant(t.id);
     let id = db.list_assets(&scope, &all()).await.expect("list").rows[0].id;
     let mut input = AssetInput::from_asset(&db.asset(&scope, id).await.expect("asset"));
-    input.os = "Windows 11 Pro".into();
-    input.status = "retired".into();
-    input.retired_on = "令和5年10月6日".into();
-    input.location = "倉庫5".into();
+    input.set("os", "Windows 11 Pro");
+    input.set("status", "retired");
+    input.set("retired_on", "令和5年10月6日");
+    input.set("location", "倉庫5");
     let editor = Actor {
         user_id: None,
         name: "policy-user".into(),
@@ -192,10 +192,7 @@ async fn a_duplicate_tag_or_a_wrong_date_changes_nothing() {
         }
         other => panic!("expected a duplicate-tag error, got {other:?}"),
     }
-    let bad_date = AssetInput {
-        acquired_on: "2023-02-29".into(),
-        ..pc("C-1", "210")
-    };
+    let bad_date = pc("C-1", "210").with("acquired_on", "2023-02-29");
     assert!(matches!(
         db.create_asset(&scope, &actor(), &bad_date).await,
         Err(StoreError::Invalid(_))
@@ -215,12 +212,10 @@ async fn dashboard_counts_follow_every_change() {
     db.create_asset(
         &scope,
         &actor(),
-        &AssetInput {
-            quantity: "12".into(),
-            kind: "tablet".into(),
-            os: "iPadOS 16.7".into(),
-            ..pc("T-1", "210")
-        },
+        &pc("T-1", "210")
+            .with("quantity", "12")
+            .with("kind", "tablet")
+            .with("os", "iPadOS 16.7"),
     )
     .await
     .expect("tablets");
@@ -238,8 +233,8 @@ async fn dashboard_counts_follow_every_change() {
         .rows[0]
         .id;
     let mut input = AssetInput::from_asset(&db.asset(&scope, id).await.expect("asset"));
-    input.department = "110".into();
-    input.os = "Windows 7".into();
+    input.set("department", "110");
+    input.set("os", "Windows 7");
     db.update_asset(&scope, &actor(), id, &input, None)
         .await
         .expect("move");
@@ -272,15 +267,14 @@ async fn the_ledger_filters_searches_sorts_and_pages() {
         db.create_asset(
             &scope,
             &actor(),
-            &AssetInput {
-                kind: kind.into(),
-                maker: if i == 7 {
+            &pc(&format!("L-{i:03}"), "210").with("kind", kind).with(
+                "maker",
+                if i == 7 {
                     "ナダ電子".into()
                 } else {
                     String::new()
                 },
-                ..pc(&format!("L-{i:03}"), "210")
-            },
+            ),
         )
         .await
         .expect("asset");
@@ -346,12 +340,10 @@ async fn the_ledger_filters_searches_sorts_and_pages() {
         .await
         .expect("list");
     assert_eq!(tags(&found), ["L-007"]);
-    let printer = AssetInput {
-        kind: "printer".into(),
-        os: String::new(),
-        name: "複合機PR".into(),
-        ..pc("P-1", "210")
-    };
+    let printer = pc("P-1", "210")
+        .with("kind", "printer")
+        .with("os", String::new())
+        .with("name", "複合機PR");
     db.create_asset(&scope, &actor(), &printer)
         .await
         .expect("printer");

@@ -82,12 +82,12 @@ pub async fn show(
     ))
 }
 
-/// The Japanese name of a field of a ledger (`assets` or another ledger's name).
+/// The Japanese name of a field of a ledger.
 fn field_label(ledger_name: &str, field: &str) -> String {
-    match daicho_store::ledgers::ledger(ledger_name).filter(|l| l.name == ledger_name) {
-        Some(l) => l.column(field).map_or(field, |c| c.label).to_string(),
-        None => crate::handlers::assets::show::field_label(field).to_string(),
-    }
+    daicho_store::ledgers::ledger(ledger_name)
+        .and_then(|l| l.column(field))
+        .map_or(field, |c| c.label)
+        .to_string()
 }
 
 fn preview(

@@ -9,21 +9,79 @@ use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
-use crate::view::{Choice, FormField, FormPage, Layout, Revision, history_lines};
+use crate::view::{Choice, FormField, FormPage, Layout, Revision, ledger_history};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use daicho_store::ledgers::{Kind, Ledger, ledger};
+use daicho_store::ledgers::{Engine, Kind, Ledger, ledger};
 use daicho_store::{FieldError, RowOutcome, StoreError};
 use std::collections::HashMap;
 
 fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
     let l = ledger(name)
-        .filter(|l| l.name == name && l.visible_in(&user.scope))
+        .filter(|l| l.name == name && l.engine == Engine::Described && l.visible_in(&user.scope))
         .ok_or(AppError::NotFound)?;
     user.require_write()?;
     Ok(l)
+}
+
+/// The form's fields for `l`'s columns, from its description: a choice or 有/無 as a
+/// `<select>`, a department from the user's departments, the kind's example as the hint
+/// unless the column has its own. Key columns are shown but not posted when `lock_key`.
+pub async fn form_fields(
+    state: &AppState,
+    user: &CurrentUser,
+    l: &'static Ledger,
+    value_of: impl Fn(&str) -> String,
+    errors: &[FieldError],
+    lock_key: bool,
+) -> Result<Vec<FormField>, AppError> {
+    let mut fields = Vec::new();
+    for c in l.columns {
+        let value = value_of(c.name);
+        let choices = match c.kind {
+            Kind::Choice(options) => options
+                .iter()
+                .map(|(code, label)| Choice {
+                    value: (*code).into(),
+                    label: (*label).into(),
+                    selected: value == *code,
+                })
+                .collect(),
+            Kind::Bool => ["有", "無"]
+                .iter()
+                .map(|v| Choice {
+                    value: (*v).into(),
+                    label: (*v).into(),
+                    selected: daicho_domain::parse_bool(&value).is_some()
+                        && daicho_domain::parse_bool(&value) == daicho_domain::parse_bool(v),
+                })
+                .collect(),
+            Kind::Department => department_choices(state, user, &value, true).await?,
+            _ => Vec::new(),
+        };
+        let hint = match c.kind {
+            _ if !c.hint.is_empty() => c.hint,
+            Kind::Date => "例: 2023-10-06 または 令和5年10月6日",
+            Kind::Instant => "例: 2023-10-06 09:30",
+            Kind::Yen => "例: 120,000",
+            Kind::Ratio => "例: 50%、0.5、不明",
+            Kind::FiscalYear => "例: 令和5年度",
+            _ => "",
+        };
+        fields.push(FormField {
+            name: c.name,
+            label: c.label,
+            value,
+            required: c.required,
+            locked: lock_key && l.key.contains(&c.name),
+            hint,
+            choices,
+            error: FormField::error_of(errors, c.name),
+        });
+    }
+    Ok(fields)
 }
 
 async fn render(
@@ -35,52 +93,15 @@ async fn render(
     errors: Vec<FieldError>,
     revision: Revision,
 ) -> Result<Html<String>, AppError> {
-    let mut fields = Vec::new();
-    for c in l.columns {
-        let value = values.get(c.name).cloned().unwrap_or_default();
-        let choices = match c.kind {
-            Kind::Choice(options) => options
-                .iter()
-                .map(|o| {
-                    let (code, label) = o.split_once('=').unwrap_or((o, o));
-                    Choice {
-                        value: code.into(),
-                        label: label.into(),
-                        selected: value == code,
-                    }
-                })
-                .collect(),
-            Kind::Bool => ["有", "無"]
-                .iter()
-                .map(|v| Choice {
-                    value: (*v).into(),
-                    label: (*v).into(),
-                    selected: value == *v,
-                })
-                .collect(),
-            Kind::Department => department_choices(state, user, &value, true).await?,
-            _ => Vec::new(),
-        };
-        let hint = match c.kind {
-            Kind::Date => "例: 2023-10-06 または 令和5年10月6日",
-            Kind::Instant => "例: 2023-10-06 09:30",
-            Kind::Yen => "例: 120,000",
-            Kind::Ratio => "例: 50%、0.5、不明",
-            Kind::FiscalYear => "例: 令和5年度",
-            _ => "",
-        };
-        let error = FormField::error_of(&errors, c.name);
-        fields.push(FormField {
-            name: c.name,
-            label: c.label,
-            value,
-            required: c.required,
-            locked: existing.is_some() && l.key.contains(&c.name),
-            hint,
-            choices,
-            error,
-        });
-    }
+    let fields = form_fields(
+        state,
+        user,
+        l,
+        |name| values.get(name).cloned().unwrap_or_default(),
+        &errors,
+        existing.is_some(),
+    )
+    .await?;
     let (title, action, cancel) = match existing {
         Some(id) => (
             format!("{}の編集", l.label),
@@ -184,10 +205,9 @@ async fn save(
             Ok(()) => {}
             Err(StoreError::Stale { version, since }) => {
                 session.finish(false).await?;
-                let label = |k: &str| l.column(k).map_or(k, |c| c.label).to_string();
                 let revision = Revision {
                     version: version.to_string(),
-                    since: history_lines(&since, label, |_, v| v),
+                    since: ledger_history(l, &since),
                 };
                 let html = render(state, user, l, existing, &form, Vec::new(), revision).await?;
                 return Ok((StatusCode::CONFLICT, html).into_response());

@@ -6,11 +6,11 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::{Choice, HistoryLine, Layout, history_lines, url_encode};
+use crate::view::{Choice, HistoryLine, Layout, ledger_history, shown, url_encode};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use daicho_store::ledgers::{LEDGERS, Ledger, ledger};
+use daicho_store::ledgers::{Engine, LEDGERS, Ledger, ledger};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -55,7 +55,7 @@ struct DetailPage {
 
 fn find(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
     ledger(name)
-        .filter(|l| l.name == name && l.visible_in(&user.scope))
+        .filter(|l| l.name == name && l.engine == Engine::Described && l.visible_in(&user.scope))
         .ok_or(AppError::NotFound)
 }
 
@@ -65,7 +65,11 @@ pub async fn index(
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
     let mut ledgers = Vec::new();
-    for l in LEDGERS.iter().filter(|l| l.visible_in(&user.scope)) {
+    // Assets have their own pages (/assets).
+    for l in LEDGERS
+        .iter()
+        .filter(|l| l.engine == Engine::Described && l.visible_in(&user.scope))
+    {
         ledgers.push((
             l.name,
             l.label,
@@ -138,7 +142,14 @@ pub async fn list(
             String::new()
         },
         can_write: user.scope.can_write,
-        rows: page.rows,
+        rows: page
+            .rows
+            .into_iter()
+            .map(|(id, cells)| {
+                let cells = l.columns.iter().zip(cells).map(|(c, v)| shown(Some(c), v));
+                (id, cells.collect())
+            })
+            .collect(),
         total: page.total,
         page: page.page,
         pages: page.pages,
@@ -155,7 +166,6 @@ pub async fn show(
     let l = find(&user, &name)?;
     let cells = state.db.ledger_row(&user.scope, l, id).await?;
     let history = state.db.history(&user.scope, l.name, id).await?;
-    let label = |field: &str| l.column(field).map_or(field, |c| c.label).to_string();
     let page = DetailPage {
         layout: Layout::new(
             &user,
@@ -175,8 +185,13 @@ pub async fn show(
         label: l.label,
         id,
         can_write: user.scope.can_write,
-        fields: l.columns.iter().map(|c| c.label).zip(cells).collect(),
-        history: history_lines(&history, label, |_, v| v),
+        fields: l
+            .columns
+            .iter()
+            .zip(cells)
+            .map(|(c, v)| (c.label, shown(Some(c), v)))
+            .collect(),
+        history: ledger_history(l, &history),
         media: if l.name == "media" {
             Some(crate::handlers::media::panel(&state, &user, id).await?)
         } else {

@@ -95,13 +95,11 @@ impl TestApp {
         db.create_department(&scope, &Actor::system("test"), &new)
             .await
             .expect("department");
-        let asset = AssetInput {
-            asset_tag: "OKA-1".into(),
-            department: "110".into(),
-            kind: "desktop".into(),
-            name: "岡山の端末".into(),
-            ..Default::default()
-        };
+        let asset = AssetInput::default()
+            .with("asset_tag", "OKA-1")
+            .with("department", "110")
+            .with("kind", "desktop")
+            .with("name", "岡山の端末");
         db.create_asset(&scope, &Actor::system("test"), &asset)
             .await
             .expect("asset");

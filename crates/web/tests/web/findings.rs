@@ -349,7 +349,7 @@ async fn an_audit_is_reused_until_something_it_read_changes() {
         .expect("assets");
     let asset = app.db.asset(&scope, page.rows[0].id).await.expect("asset");
     let mut input = AssetInput::from_asset(&asset);
-    input.os = "Windows 11 Pro".into();
+    input.set("os", "Windows 11 Pro");
     app.db
         .update_asset(&scope, &Actor::system("test"), asset.id, &input, None)
         .await

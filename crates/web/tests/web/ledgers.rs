@@ -79,8 +79,10 @@ async fn ledgers_are_listed_searched_and_shown_with_history() {
     assert!(
         list.contains(&format!("{total} 件"))
             && list.contains("図書館システム保守")
-            && list.contains("discretionary")
+            && list.contains("<td>随意契約</td>"),
+        "choices show their names, not codes"
     );
+    assert!(!list.contains("<td>discretionary</td>"));
     let found = app
         .get(Some(&policy), "/ledgers/contracts?q=窓口")
         .await

@@ -1,6 +1,6 @@
 //! 歳出: spending on information systems beside the general account.
 
-use super::{DEPARTMENT, Kind, Ledger, alias, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, alias, req};
 
 pub(super) const EXPENDITURES: Ledger = Ledger {
     name: "expenditures",
@@ -8,6 +8,7 @@ pub(super) const EXPENDITURES: Ledger = Ledger {
     aliases: &["経費"],
     table: "expenditures",
     key: &["fiscal_year", "department", "category", "basis"],
+    engine: Engine::Described,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         DEPARTMENT,
@@ -16,7 +17,7 @@ pub(super) const EXPENDITURES: Ledger = Ledger {
             req(
                 "basis",
                 "予算・決算",
-                Kind::Choice(&["budget=予算", "settled=決算"]),
+                Kind::Choice(&[("budget", "予算"), ("settled", "決算")]),
             ),
             &["区分"],
         ),
@@ -30,12 +31,13 @@ pub(super) const GENERAL_ACCOUNT: Ledger = Ledger {
     aliases: &[],
     table: "general_account_totals",
     key: &["fiscal_year", "basis"],
+    engine: Engine::Described,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         req(
             "basis",
             "予算・決算",
-            Kind::Choice(&["budget=予算", "settled=決算"]),
+            Kind::Choice(&[("budget", "予算"), ("settled", "決算")]),
         ),
         alias(req("total_yen", "歳出総額", Kind::Yen), &["総額"]),
     ],

@@ -1,6 +1,6 @@
 //! 情報システム・契約・個人情報・ウェブサイト・規程・例外: what the city runs, buys, holds, publishes and allows.
 
-use super::{DEPARTMENT, Kind, Ledger, SEGMENTS, alias, col, db, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, SEGMENTS, alias, col, db, req};
 
 pub(super) const SYSTEMS: Ledger = Ledger {
     name: "systems",
@@ -8,6 +8,7 @@ pub(super) const SYSTEMS: Ledger = Ledger {
     aliases: &["システム一覧"],
     table: "information_systems",
     key: &["name"],
+    engine: Engine::Described,
     columns: &[
         alias(
             req("name", "システム名", Kind::Text),
@@ -31,6 +32,7 @@ pub(super) const CONTRACTS: Ledger = Ledger {
     aliases: &["契約台帳", "契約一覧"],
     table: "contracts",
     key: &["contract_no"],
+    engine: Engine::Described,
     columns: &[
         alias(req("contract_no", "契約番号", Kind::Code), &["番号"]),
         DEPARTMENT,
@@ -41,10 +43,10 @@ pub(super) const CONTRACTS: Ledger = Ledger {
                 "method",
                 "契約方法",
                 Kind::Choice(&[
-                    "general_tender=一般競争入札",
-                    "designated_tender=指名競争入札",
-                    "proposal=公募型プロポーザル",
-                    "discretionary=随意契約",
+                    ("general_tender", "一般競争入札"),
+                    ("designated_tender", "指名競争入札"),
+                    ("proposal", "公募型プロポーザル"),
+                    ("discretionary", "随意契約"),
                 ]),
             ),
             &["入札方法"],
@@ -90,6 +92,7 @@ pub(super) const DATA_HOLDINGS: Ledger = Ledger {
     aliases: &["個人情報ファイル簿"],
     table: "data_holdings",
     key: &["name"],
+    engine: Engine::Described,
     columns: &[
         alias(
             req("name", "名称", Kind::Text),
@@ -111,6 +114,7 @@ pub(super) const WEBSITES: Ledger = Ledger {
     aliases: &["ウェブサイト"],
     table: "websites",
     key: &["url"],
+    engine: Engine::Described,
     columns: &[
         alias(req("url", "URL", Kind::Text), &["アドレス"]),
         DEPARTMENT,
@@ -129,6 +133,7 @@ pub(super) const POLICIES: Ledger = Ledger {
     aliases: &["ポリシー", "規程"],
     table: "policy_documents",
     key: &["name"],
+    engine: Engine::Described,
     columns: &[
         alias(req("name", "名称", Kind::Text), &["規程名"]),
         alias(
@@ -136,10 +141,10 @@ pub(super) const POLICIES: Ledger = Ledger {
                 "kind",
                 "種類",
                 Kind::Choice(&[
-                    "basic_policy=基本方針",
-                    "standards=対策基準",
-                    "procedures=実施手順",
-                    "other=その他",
+                    ("basic_policy", "基本方針"),
+                    ("standards", "対策基準"),
+                    ("procedures", "実施手順"),
+                    ("other", "その他"),
                 ]),
             ),
             &["区分"],
@@ -160,6 +165,7 @@ pub(super) const EXCEPTIONS: Ledger = Ledger {
     aliases: &["例外承認"],
     table: "exceptions",
     key: &["id"],
+    engine: Engine::Described,
     columns: &[
         alias(
             db(req("id", "例外番号", Kind::Code), "exception_id"),

@@ -1,6 +1,6 @@
 //! 外部記録媒体とその持出: the media ledger and its check-out log.
 
-use super::{DEPARTMENT_REQUIRED, Kind, Ledger, SEGMENTS, alias, col, db, req};
+use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, SEGMENTS, alias, col, db, req};
 
 pub(super) const MEDIA: Ledger = Ledger {
     name: "media",
@@ -8,6 +8,7 @@ pub(super) const MEDIA: Ledger = Ledger {
     aliases: &["外部記録媒体管理台帳", "媒体"],
     table: "media",
     key: &["media_id"],
+    engine: Engine::Described,
     columns: &[
         alias(
             req("media_id", "媒体番号", Kind::Code),
@@ -19,12 +20,12 @@ pub(super) const MEDIA: Ledger = Ledger {
                 "kind",
                 "種類",
                 Kind::Choice(&[
-                    "usb_memory=USBメモリー",
-                    "sd_card=SDカード",
-                    "external_hdd=外付けHDD",
-                    "floppy=フロッピーディスク",
-                    "optical=光ディスク",
-                    "other=その他",
+                    ("usb_memory", "USBメモリー"),
+                    ("sd_card", "SDカード"),
+                    ("external_hdd", "外付けHDD"),
+                    ("floppy", "フロッピーディスク"),
+                    ("optical", "光ディスク"),
+                    ("other", "その他"),
                 ]),
             ),
             &["種別", "媒体の種類"],
@@ -42,6 +43,7 @@ pub(super) const MEDIA_MOVEMENTS: Ledger = Ledger {
     aliases: &["受払簿", "持出簿"],
     table: "media_movements",
     key: &["media_id", "out_at"],
+    engine: Engine::Described,
     columns: &[
         alias(
             db(

@@ -1,7 +1,7 @@
 //! The ledgers of the data bundle (`shared/design/bundle.md`), with the Japanese names of
 //! the glossary. Keep in step with the schema.
 
-use super::{Column, Kind, Ledger};
+use super::{Choices, Column, Engine, Kind, Ledger};
 
 const fn col(name: &'static str, label: &'static str, kind: Kind) -> Column {
     Column {
@@ -11,6 +11,8 @@ const fn col(name: &'static str, label: &'static str, kind: Kind) -> Column {
         aliases: &[],
         kind,
         required: false,
+        hint: "",
+        default: None,
     }
 }
 
@@ -29,6 +31,17 @@ const fn db(column: Column, db: &'static str) -> Column {
     Column { db, ..column }
 }
 
+const fn hint(column: Column, hint: &'static str) -> Column {
+    Column { hint, ..column }
+}
+
+const fn default(column: Column, code: &'static str) -> Column {
+    Column {
+        default: Some(code),
+        ..column
+    }
+}
+
 const DEPARTMENT: Column = alias(
     db(col("department", "所属", Kind::Department), "department_id"),
     &["所属名", "課名", "課所室", "部署", "所管課"],
@@ -38,15 +51,9 @@ const DEPARTMENT_REQUIRED: Column = Column {
     ..DEPARTMENT
 };
 
-const SEGMENTS: &[&str] = &[
-    "my_number=マイナンバー利用事務系",
-    "lgwan=LGWAN接続系",
-    "internet=インターネット接続系",
-    "standalone=スタンドアロン",
-    "school=教育ネットワーク",
-    "control=制御系",
-];
+const SEGMENTS: Choices = daicho_domain::NetworkSegment::CHOICES;
 
+mod assets;
 mod finance;
 mod governance;
 mod media;
@@ -54,11 +61,14 @@ mod organisation;
 mod pdca;
 mod stocktake;
 
-/// Every ledger but assets, in the order a bundle is imported (referenced ones first).
+pub use assets::ASSETS;
+
+/// Every ledger, in the order a bundle is imported (referenced ones first).
 pub static LEDGERS: &[Ledger] = &[
     organisation::DEPARTMENTS,
     organisation::LOCATIONS,
     organisation::STAFF,
+    ASSETS,
     media::MEDIA,
     media::MEDIA_MOVEMENTS,
     governance::SYSTEMS,

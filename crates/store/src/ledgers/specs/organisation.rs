@@ -1,6 +1,6 @@
 //! 所属・場所・職員: the organisation other ledgers refer to.
 
-use super::{DEPARTMENT, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, alias, col, db, req};
 
 pub(super) const DEPARTMENTS: Ledger = Ledger {
     name: "departments",
@@ -8,6 +8,7 @@ pub(super) const DEPARTMENTS: Ledger = Ledger {
     aliases: &["所属一覧", "組織"],
     table: "departments",
     key: &["code"],
+    engine: Engine::Described,
     columns: &[
         alias(
             req("code", "所属コード", Kind::Code),
@@ -17,7 +18,7 @@ pub(super) const DEPARTMENTS: Ledger = Ledger {
         col(
             "level",
             "階層",
-            Kind::Choice(&["bureau=部局", "section=課", "unit=係"]),
+            Kind::Choice(daicho_domain::DepartmentLevel::CHOICES),
         ),
         alias(
             db(col("parent", "上位所属", Kind::Department), "parent_id"),
@@ -36,6 +37,7 @@ pub(super) const LOCATIONS: Ledger = Ledger {
     aliases: &["場所"],
     table: "locations",
     key: &["code"],
+    engine: Engine::Described,
     columns: &[
         req("code", "場所コード", Kind::Code),
         DEPARTMENT,
@@ -51,6 +53,7 @@ pub(super) const STAFF: Ledger = Ledger {
     aliases: &["職員名簿"],
     table: "staff_members",
     key: &["staff_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("staff_id", "職員番号", Kind::Code), &["職員コード"]),
         alias(col("name", "氏名", Kind::Text), &["名前"]),
@@ -60,9 +63,9 @@ pub(super) const STAFF: Ledger = Ledger {
                 "employment",
                 "任用区分",
                 Kind::Choice(&[
-                    "regular=職員",
-                    "fiscal_year_appointed=会計年度任用職員",
-                    "contractor=委託・派遣",
+                    ("regular", "職員"),
+                    ("fiscal_year_appointed", "会計年度任用職員"),
+                    ("contractor", "委託・派遣"),
                 ]),
             ),
             &["雇用区分"],
@@ -73,11 +76,11 @@ pub(super) const STAFF: Ledger = Ledger {
                     "role",
                     "セキュリティ役割",
                     Kind::Choice(&[
-                        "ciso=最高情報セキュリティ責任者",
-                        "chief=統括情報セキュリティ責任者",
-                        "manager=情報セキュリティ管理者",
-                        "system_admin=情報システム管理者",
-                        "tech_contact=技術担当者",
+                        ("ciso", "最高情報セキュリティ責任者"),
+                        ("chief", "統括情報セキュリティ責任者"),
+                        ("manager", "情報セキュリティ管理者"),
+                        ("system_admin", "情報システム管理者"),
+                        ("tech_contact", "技術担当者"),
                     ]),
                 ),
                 "security_role",

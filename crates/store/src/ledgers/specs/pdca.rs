@@ -1,6 +1,6 @@
 //! 研修・セルフチェック・監査: the staff side of the PDCA cycle and the audits with their follow-ups.
 
-use super::{DEPARTMENT, DEPARTMENT_REQUIRED, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT, DEPARTMENT_REQUIRED, Engine, Kind, Ledger, alias, col, db, req};
 
 pub(super) const TRAINING_COURSES: Ledger = Ledger {
     name: "training_courses",
@@ -8,6 +8,7 @@ pub(super) const TRAINING_COURSES: Ledger = Ledger {
     aliases: &["研修一覧"],
     table: "training_courses",
     key: &["course"],
+    engine: Engine::Described,
     columns: &[
         alias(req("course", "研修コード", Kind::Code), &["コード"]),
         alias(req("name", "研修名", Kind::Text), &["名称"]),
@@ -15,7 +16,7 @@ pub(super) const TRAINING_COURSES: Ledger = Ledger {
             req(
                 "kind",
                 "形式",
-                Kind::Choice(&["e_learning=e-ラーニング", "classroom=集合研修"]),
+                Kind::Choice(&[("e_learning", "e-ラーニング"), ("classroom", "集合研修")]),
             ),
             &["研修形式"],
         ),
@@ -30,6 +31,7 @@ pub(super) const TRAINING: Ledger = Ledger {
     aliases: &["研修"],
     table: "training_records",
     key: &["staff_id", "course", "taken_on"],
+    engine: Engine::Described,
     columns: &[
         alias(
             db(
@@ -49,6 +51,7 @@ pub(super) const TRAINING_COUNTS: Ledger = Ledger {
     aliases: &["研修受講者数（所属別）"],
     table: "training_counts",
     key: &["course", "fiscal_year", "department"],
+    engine: Engine::Described,
     columns: &[
         alias(req("course", "研修", Kind::Text), &["研修コード", "研修名"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -67,6 +70,7 @@ pub(super) const SELF_CHECK_CAMPAIGNS: Ledger = Ledger {
     aliases: &["セルフチェック"],
     table: "self_check_campaigns",
     key: &["campaign"],
+    engine: Engine::Described,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["回"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -82,6 +86,7 @@ pub(super) const SELF_CHECK_QUESTIONS: Ledger = Ledger {
     aliases: &["設問"],
     table: "self_check_questions",
     key: &["campaign", "question_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &["番号"]),
@@ -99,6 +104,7 @@ pub(super) const SELF_CHECK_ANSWERS: Ledger = Ledger {
     aliases: &["回答"],
     table: "self_check_answers",
     key: &["campaign", "staff_id", "question_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(
@@ -120,6 +126,7 @@ pub(super) const SELF_CHECK_RESULTS: Ledger = Ledger {
     aliases: &[],
     table: "self_check_results",
     key: &["campaign", "question_id", "department"],
+    engine: Engine::Described,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &[]),
@@ -135,6 +142,7 @@ pub(super) const AUDITS: Ledger = Ledger {
     aliases: &["監査"],
     table: "audits",
     key: &["audit_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("audit_id", "監査番号", Kind::Code), &["番号"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -151,6 +159,7 @@ pub(super) const AUDIT_FINDINGS: Ledger = Ledger {
     aliases: &["指摘事項"],
     table: "audit_findings",
     key: &["finding_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("finding_id", "指摘番号", Kind::Code), &["番号"]),
         alias(
@@ -166,7 +175,7 @@ pub(super) const AUDIT_FINDINGS: Ledger = Ledger {
             req(
                 "grade",
                 "区分",
-                Kind::Choice(&["violation=指摘", "opinion=意見"]),
+                Kind::Choice(&[("violation", "指摘"), ("opinion", "意見")]),
             ),
             &["指摘又は意見"],
         ),

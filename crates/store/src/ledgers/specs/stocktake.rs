@@ -1,6 +1,6 @@
 //! 棚卸と現地確認: what was physically found where.
 
-use super::{DEPARTMENT_REQUIRED, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, alias, col, db, req};
 
 pub(super) const STOCKTAKES: Ledger = Ledger {
     name: "stocktakes",
@@ -8,6 +8,7 @@ pub(super) const STOCKTAKES: Ledger = Ledger {
     aliases: &["現物確認"],
     table: "stocktakes",
     key: &["stocktake_id"],
+    engine: Engine::Described,
     columns: &[
         alias(req("stocktake_id", "棚卸番号", Kind::Code), &["番号"]),
         DEPARTMENT_REQUIRED,
@@ -29,6 +30,7 @@ pub(super) const SIGHTINGS: Ledger = Ledger {
     aliases: &[],
     table: "sightings",
     key: &["stocktake_id", "line"],
+    engine: Engine::Described,
     columns: &[
         alias(
             db(
@@ -46,12 +48,12 @@ pub(super) const SIGHTINGS: Ledger = Ledger {
                 "ownership",
                 "所有区分",
                 Kind::Choice(&[
-                    "owned=自己所有",
-                    "leased=リース",
-                    "rented=レンタル",
-                    "donated=寄付",
-                    "private=私物",
-                    "service=サービス利用",
+                    ("owned", "自己所有"),
+                    ("leased", "リース"),
+                    ("rented", "レンタル"),
+                    ("donated", "寄付"),
+                    ("private", "私物"),
+                    ("service", "サービス利用"),
                 ]),
             ),
             &[],
@@ -72,6 +74,7 @@ pub(super) const OBSERVATIONS: Ledger = Ledger {
     aliases: &["所見"],
     table: "observations",
     key: &["department", "observed_on", "item"],
+    engine: Engine::Described,
     columns: &[
         DEPARTMENT_REQUIRED,
         alias(req("observed_on", "確認日", Kind::Date), &["日付"]),
