@@ -271,7 +271,7 @@ mod tests {
                 id: "eol-software".into(),
                 title: "サポート終了".into(),
                 clause: "対策基準".into(),
-                subject_kind: "asset".into(),
+                subject_kind: "assets".into(),
                 grade: Grade::Violation,
                 scope: Scope::General,
             }],

@@ -78,7 +78,7 @@ pub struct Rule {
     pub clause: String,
     /// The reference report's items the rule stands for (総2, 個14, ...).
     pub report_items: Vec<String>,
-    /// What a subject is: asset, medium, contract, website, department, ...
+    /// The ledger its subjects are rows of (`assets`, `media`, `contracts`, ...).
     pub subject: String,
     pub description: String,
     /// Parameter name → default value (number or text).
@@ -104,6 +104,37 @@ struct RuleFile {
     check: String,
     #[serde(default)]
     params: BTreeMap<String, Json>,
+}
+
+/// The ledger a rule's subject names. Rule files written before subjects were ledger
+/// names said `asset`, `medium`, `policy`, ...: those are read as the ledgers they meant,
+/// so that a tenant's stored rules keep working.
+fn subject_ledger(subject: &str) -> Option<&'static str> {
+    const EARLIER: &[(&str, &str)] = &[
+        ("asset", "assets"),
+        ("audit", "audits"),
+        ("audit_finding", "audit_findings"),
+        ("contract", "contracts"),
+        ("data_holding", "data_holdings"),
+        ("department", "departments"),
+        ("exception", "exceptions"),
+        ("media_movement", "media_movements"),
+        ("medium", "media"),
+        ("policy", "policies"),
+        ("self_check", "self_check_results"),
+        ("sighting", "sightings"),
+        ("system", "systems"),
+        ("website", "websites"),
+    ];
+    let subject = subject.trim();
+    let name = EARLIER
+        .iter()
+        .find(|(old, _)| *old == subject)
+        .map_or(subject, |(_, new)| new);
+    daicho_store::ledgers::LEDGERS
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.name)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -189,6 +220,17 @@ impl Rule {
         if f.check.trim().is_empty() {
             return Err(err("check（判定の SQL）がありません".into()));
         }
+        let subject = subject_ledger(&f.subject).ok_or_else(|| {
+            let names: Vec<&str> = daicho_store::ledgers::LEDGERS
+                .iter()
+                .map(|l| l.name)
+                .collect();
+            err(format!(
+                "subject「{}」は台帳の名前で書いてください（{}）",
+                f.subject,
+                names.join(", ")
+            ))
+        })?;
         Ok(Rule {
             id,
             title: f.title,
@@ -196,7 +238,7 @@ impl Rule {
             scope,
             clause: f.clause,
             report_items: f.report_items,
-            subject: f.subject,
+            subject: subject.to_string(),
             description: f.description,
             params: f.params,
             check: f.check,

@@ -395,3 +395,31 @@ fn a_check_giving_another_outcome_is_stopped_with_the_value_named() {
     let err = run_alone(&rule, Duration::from_secs(10)).expect_err("refused");
     assert!(err.to_string().contains("'maybe'"), "{err}");
 }
+
+/// A rule's subject is a ledger's name; one written with the singular names rule files used
+/// before (`department`, `medium`) is read as the ledger it meant, and a subject that is no
+/// ledger is refused with the names that are.
+#[test]
+fn a_rule_subject_is_a_ledger_name() {
+    let rule = Rule::parse(OWN_RULE, "usb.toml").expect("parses");
+    assert_eq!(rule.subject, "departments", "written as `department`");
+    let media = OWN_RULE.replace("subject = \"department\"", "subject = \"medium\"");
+    assert_eq!(
+        Rule::parse(&media, "m.toml").expect("parses").subject,
+        "media"
+    );
+    let unknown = OWN_RULE.replace("subject = \"department\"", "subject = \"spaceship\"");
+    let e = Rule::parse(&unknown, "s.toml").expect_err("no such ledger");
+    assert!(
+        e.to_string().contains("spaceship") && e.to_string().contains("assets, "),
+        "{e}"
+    );
+    for rule in daicho_rules::builtin::rules().expect("built-in rules") {
+        assert!(
+            daicho_store::ledgers::ledger(&rule.subject).is_some_and(|l| l.name == rule.subject),
+            "{}: {}",
+            rule.id,
+            rule.subject
+        );
+    }
+}

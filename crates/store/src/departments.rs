@@ -129,7 +129,7 @@ impl Db {
             actor,
             Change {
                 tenant_id: scope.tenant_id,
-                entity: "department",
+                entity: crate::ledgers::DEPARTMENTS.name,
                 entity_id: Some(dept.id),
                 entity_key: &dept.code,
                 action: "create",
@@ -186,7 +186,7 @@ impl Db {
             actor,
             Change {
                 tenant_id: scope.tenant_id,
-                entity: "department",
+                entity: crate::ledgers::DEPARTMENTS.name,
                 entity_id: Some(after.id),
                 entity_key: &after.code,
                 action: "update",

@@ -170,7 +170,7 @@ impl ImportSession {
         let after = serde_json::json!({ "code": key, "name": key, "level": "section", "created_by": "import" });
         self.record(&[Change {
             tenant_id: self.scope.tenant_id,
-            entity: "department",
+            entity: crate::ledgers::DEPARTMENTS.name,
             entity_id: Some(id),
             entity_key: key,
             action: "create",
@@ -380,7 +380,7 @@ impl ImportSession {
             .iter()
             .map(|(id, tag, after)| Change {
                 tenant_id,
-                entity: "asset",
+                entity: crate::ledgers::ASSETS.name,
                 entity_id: Some(*id),
                 entity_key: tag,
                 action: "create",
@@ -437,7 +437,7 @@ impl ImportSession {
             .iter()
             .map(|(id, tag, before)| Change {
                 tenant_id,
-                entity: "asset",
+                entity: crate::ledgers::ASSETS.name,
                 entity_id: Some(*id),
                 entity_key: tag,
                 action: "delete",

@@ -77,12 +77,22 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 10,
+        name: "history_ledger_names",
+        common: "",
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.
 const CHAIN_VERSION: i64 = 8;
 /// The migration that moves sessions and login throttling to SQLite's auth file.
 const AUTH_FILE_VERSION: i64 = 9;
+/// The migration that names each history row's ledger as the ledgers do (and so chains
+/// the history again).
+const LEDGER_NAMES_VERSION: i64 = 10;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -118,6 +128,9 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             version: m.version,
             reason: e.to_string(),
         };
+        if m.version == LEDGER_NAMES_VERSION {
+            refuse_broken_chain(db, m.version).await?;
+        }
         let mut tx = db.pool().begin().await.map_err(fail)?;
         sqlx::raw_sql(&render(m, db.backend()))
             .execute(&mut *tx)
@@ -125,6 +138,11 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             .map_err(fail)?;
         if m.version == CHAIN_VERSION {
             crate::history::chain::seal_existing(&mut tx, db.backend())
+                .await
+                .map_err(fail)?;
+        }
+        if m.version == LEDGER_NAMES_VERSION {
+            crate::history::chain::rename_entities(&mut tx, db.backend())
                 .await
                 .map_err(fail)?;
         }
@@ -147,4 +165,22 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
         ran += 1;
     }
     Ok(ran)
+}
+
+/// Chaining the history again would seal in whatever was forged before: a broken chain
+/// stops the migration, naming the first broken row, for someone to look at first.
+async fn refuse_broken_chain(db: &Db, version: i64) -> Result<(), StoreError> {
+    let reports = db.verify_history(None).await?;
+    match reports
+        .into_iter()
+        .find_map(|r| r.broken.map(|b| (r.tenant_id, b)))
+    {
+        None => Ok(()),
+        Some((tenant_id, broken)) => Err(StoreError::Migration {
+            version,
+            reason: format!(
+                "テナント {tenant_id} の変更履歴の鎖が壊れているため、履歴を新しい形に移せません: {broken}（daicho verify で確かめ、バックアップから戻すなどしてから起動してください）"
+            ),
+        }),
+    }
 }

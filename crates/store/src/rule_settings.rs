@@ -272,7 +272,7 @@ impl Db {
         scope: &Scope,
         actor: &Actor,
         upsert: Sql,
-        (entity, key): (&str, &str),
+        (entity, key): (&'static str, &str),
         before: Option<Json>,
         after: Json,
     ) -> Result<(), StoreError> {

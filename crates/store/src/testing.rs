@@ -51,3 +51,20 @@ pub async fn fresh() -> Result<TestDb, StoreError> {
         }
     }
 }
+
+/// Makes `db`'s history look as a daicho before migration 10 wrote it (entities `asset`,
+/// `department`; chained as such) and forgets that migration, so that a test can run it.
+pub async fn as_before_ledger_names(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.pool().begin().await?;
+    crate::history::chain::rename_back(&mut tx, db.backend()).await?;
+    sqlx::query("DELETE FROM schema_migrations WHERE version = 10")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Runs the migrations `db` has not had; returns how many ran.
+pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
+    crate::migrate::run(db).await
+}

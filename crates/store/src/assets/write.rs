@@ -47,7 +47,7 @@ impl Db {
         id: i64,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         self.asset(scope, id).await?;
-        self.history(scope, "asset", id).await
+        self.history(scope, crate::ledgers::ASSETS.name, id).await
     }
 
     /// Resolves and checks the parts of an input that need the database: the department
@@ -155,7 +155,17 @@ impl Db {
         let mut lock = Sql::new("UPDATE assets SET updated_at = updated_at WHERE tenant_id = ");
         lock.bind(scope.tenant_id).push(" AND id = ").bind(id);
         match version {
-            Some(v) => check_version(&mut tx, &lock, scope.tenant_id, "asset", id, v).await?,
+            Some(v) => {
+                check_version(
+                    &mut tx,
+                    &lock,
+                    scope.tenant_id,
+                    crate::ledgers::ASSETS.name,
+                    id,
+                    v,
+                )
+                .await?
+            }
             None => {
                 lock.query().execute(&mut *tx).await?;
             }
@@ -199,7 +209,7 @@ impl Db {
             actor,
             Change {
                 tenant_id: scope.tenant_id,
-                entity: "asset",
+                entity: crate::ledgers::ASSETS.name,
                 entity_id: None,
                 entity_key: &batch.source,
                 action: "bulk_create",
@@ -347,7 +357,7 @@ pub(crate) async fn insert_in(
     let asset = asset_in(tx, tenant_id, id).await?;
     let change = Change {
         tenant_id,
-        entity: "asset",
+        entity: crate::ledgers::ASSETS.name,
         entity_id: Some(id),
         entity_key: &fields.asset_tag,
         action: "create",
@@ -395,7 +405,7 @@ pub(crate) async fn update_in(
     if history {
         let change = Change {
             tenant_id,
-            entity: "asset",
+            entity: crate::ledgers::ASSETS.name,
             entity_id: Some(before.id),
             entity_key: &fields.asset_tag,
             action: "update",

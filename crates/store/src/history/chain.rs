@@ -134,6 +134,52 @@ pub(crate) async fn seal_existing(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
 ) -> Result<(), sqlx::Error> {
+    reseal(tx, backend, &[]).await
+}
+
+/// Old entity names and the ledger names that replace them (migration 10): the history
+/// named a ledger's rows by a singular of its own (`asset`, `department`).
+pub(crate) const RENAMED_ENTITIES: &[(&str, &str)] =
+    &[("asset", "assets"), ("department", "departments")];
+
+/// Rewrites the entity names of [`RENAMED_ENTITIES`] and chains every row again (the
+/// entity is part of each row's hash). The caller has verified the chain first, so that
+/// no forged row is sealed in.
+pub(crate) async fn rename_entities(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+) -> Result<(), sqlx::Error> {
+    let statements: Vec<String> = RENAMED_ENTITIES
+        .iter()
+        .map(|(old, new)| {
+            format!("UPDATE change_history SET entity = '{new}' WHERE entity = '{old}'")
+        })
+        .collect();
+    reseal(tx, backend, &statements).await
+}
+
+/// The reverse of [`rename_entities`], for tests of the migration.
+#[cfg(any(test, feature = "test-support"))]
+pub(crate) async fn rename_back(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+) -> Result<(), sqlx::Error> {
+    let statements: Vec<String> = RENAMED_ENTITIES
+        .iter()
+        .map(|(old, new)| {
+            format!("UPDATE change_history SET entity = '{old}' WHERE entity = '{new}'")
+        })
+        .collect();
+    reseal(tx, backend, &statements).await
+}
+
+/// Runs `rewrite` and then (re)computes every row's hash and each tenant's head, with the
+/// append-only triggers lifted for that one transaction.
+async fn reseal(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    rewrite: &[String],
+) -> Result<(), sqlx::Error> {
     let (lift, restore) = match backend {
         Backend::Sqlite => (
             "DROP TRIGGER change_history_no_update",
@@ -146,6 +192,9 @@ pub(crate) async fn seal_existing(
         ),
     };
     sqlx::raw_sql(lift).execute(&mut **tx).await?;
+    for statement in rewrite {
+        sqlx::raw_sql(statement).execute(&mut **tx).await?;
+    }
     let mut heads: HashMap<i64, String> = HashMap::new();
     let mut after = 0i64;
     loop {

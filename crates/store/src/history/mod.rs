@@ -56,10 +56,12 @@ fn show(v: Option<&Json>) -> String {
     }
 }
 
-/// What a change record says.
+/// What a change record says. The entity of a ledger's row is the ledger's name (one
+/// name per ledger in the history, the rules and the pages); the others are the
+/// settings of rules: `rule_setting`, `tenant_rule`, `waiver`.
 pub(crate) struct Change<'a> {
     pub tenant_id: i64,
-    pub entity: &'a str,
+    pub entity: &'static str,
     pub entity_id: Option<i64>,
     pub entity_key: &'a str,
     pub action: &'a str,

@@ -12,7 +12,7 @@ mod write;
 
 pub use cell::{fiscal_year, parse_cell};
 pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
-pub use specs::{ASSETS, LEDGERS, ledger};
+pub use specs::{ASSETS, DEPARTMENTS, LEDGERS, ledger};
 pub use write::RefusedRow;
 
 /// What a column holds, and so how a cell is read.

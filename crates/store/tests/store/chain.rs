@@ -152,3 +152,75 @@ async fn a_forged_row_is_named_even_with_a_plausible_hash() {
     let forged = *ids(&db, &t).await.last().expect("rows");
     assert_eq!(broken_of(&reports, &t), Some(Break::Changed { id: forged }));
 }
+
+async fn entities(db: &Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT DISTINCT entity FROM change_history ORDER BY entity")
+        .fetch_all(db.pool())
+        .await
+        .expect("entities")
+}
+
+/// Migration 10: a history written when it named rows `asset` and `department` names them
+/// by their ledgers, is chained again and still verifies, and a department's page finds
+/// its history (most departments showed none).
+#[tokio::test]
+async fn old_entity_names_become_ledger_names_and_the_chain_still_holds() {
+    let (db, t, _) = recorded().await;
+    daicho_store::testing::as_before_ledger_names(&db)
+        .await
+        .expect("rewind");
+    assert_eq!(entities(&db).await, ["asset", "department"]);
+    let scope = Scope::tenant(t.id);
+    let library = db
+        .department_by_code(&scope, "210")
+        .await
+        .expect("read")
+        .expect("library");
+    assert!(
+        db.history(&scope, "departments", library.id)
+            .await
+            .expect("history")
+            .is_empty(),
+        "the old name hides it"
+    );
+    assert_eq!(
+        daicho_store::testing::migrate(&db).await.expect("migrate"),
+        1
+    );
+    assert_eq!(entities(&db).await, ["assets", "departments"]);
+    let reports = db.verify_history(None).await.expect("verify");
+    assert!(reports.iter().all(|r| r.broken.is_none()), "{reports:?}");
+    let history = db
+        .history(&scope, "departments", library.id)
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, "create");
+}
+
+/// Chaining again must not seal in a forged row: a broken chain stops the migration with
+/// the row's number, and nothing is renamed.
+#[tokio::test]
+async fn a_broken_chain_stops_the_ledger_names_migration() {
+    let (db, t, _) = recorded().await;
+    daicho_store::testing::as_before_ledger_names(&db)
+        .await
+        .expect("rewind");
+    let second = ids(&db, &t).await[1];
+    behind_the_back(
+        &db,
+        &format!("UPDATE change_history SET changed_by = 'someone else' WHERE id = {second}"),
+    )
+    .await;
+    match daicho_store::testing::migrate(&db).await {
+        Err(e @ StoreError::Migration { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!("変更履歴 {second} 番")) && text.contains("daicho verify"),
+                "{text}"
+            );
+        }
+        other => panic!("expected the migration to stop, got {other:?}"),
+    }
+    assert_eq!(entities(&db).await, ["asset", "department"]);
+}

@@ -38,7 +38,7 @@ async fn departments_end_and_name_their_successor() {
         "assets stay with the ended department"
     );
     assert_eq!(
-        db.history(&scope, "department", a)
+        db.history(&scope, "departments", a)
             .await
             .expect("history")
             .len(),

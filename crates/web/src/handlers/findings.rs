@@ -23,6 +23,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::view::{Choice, Layout, date_full, url_encode};
+use daicho_store::ledgers::Engine;
 
 /// Findings shown per page.
 const PAGE_SIZE: u64 = 100;
@@ -142,26 +143,14 @@ fn any_then(chosen: &str, rest: Vec<Choice>) -> Vec<Choice> {
 }
 
 /// Where a finding's subject is kept: its ledger, searched for it.
-pub fn subject_href(kind: &str, subject: &str) -> String {
-    let key = subject.split('@').next().unwrap_or(subject);
-    let ledger = match kind {
-        "asset" => return format!("/assets?q={}", url_encode(key)),
-        "department" => return "/departments".into(),
-        "contract" => "contracts",
-        "medium" => "media",
-        "media_movement" => "media_movements",
-        "policy" => "policies",
-        "website" => "websites",
-        "system" => "systems",
-        "data_holding" => "data_holdings",
-        "audit" => "audits",
-        "audit_finding" => "audit_findings",
-        "exception" => "exceptions",
-        "sighting" => "sightings",
-        "self_check" => "self_check_results",
-        _ => return String::new(),
-    };
-    format!("/ledgers/{ledger}?q={}", url_encode(key))
+pub fn subject_href(ledger_name: &str, subject: &str) -> String {
+    let key = url_encode(subject.split('@').next().unwrap_or(subject));
+    match daicho_store::ledgers::ledger(ledger_name).filter(|l| l.name == ledger_name) {
+        Some(l) if l.engine == Engine::Assets => format!("/assets?q={key}"),
+        Some(l) if l.name == "departments" => "/departments".into(),
+        Some(l) => format!("/ledgers/{}?q={key}", l.name),
+        None => String::new(),
+    }
 }
 
 fn view(e: Entry, previous: Option<&str>) -> EntryView {

@@ -112,6 +112,25 @@ async fn ledgers_are_listed_searched_and_shown_with_history() {
     );
 }
 
+/// A department made by the demo (as by the CLI or an import) shows its history on its
+/// ledger page: the history names rows by their ledger (`departments`) everywhere.
+#[tokio::test]
+async fn a_departments_page_shows_its_history() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let library = app.department_id("080500").await;
+    let page = app
+        .get(Some(&policy), &format!("/ledgers/departments/{library}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("変更履歴はありません")
+            && page.body.contains("<td>登録</td>"),
+        "{}",
+        page.body
+    );
+}
+
 #[tokio::test]
 async fn a_manager_sees_only_its_rows_and_a_tenant_only_its_own() {
     let app = TestApp::new().await;

@@ -62,6 +62,7 @@ mod pdca;
 mod stocktake;
 
 pub use assets::ASSETS;
+pub use organisation::DEPARTMENTS;
 
 /// Every ledger, in the order a bundle is imported (referenced ones first).
 pub static LEDGERS: &[Ledger] = &[

@@ -2,7 +2,7 @@
 
 use super::{DEPARTMENT, Engine, Kind, Ledger, alias, col, db, req};
 
-pub(super) const DEPARTMENTS: Ledger = Ledger {
+pub const DEPARTMENTS: Ledger = Ledger {
     name: "departments",
     label: "所属",
     aliases: &["所属一覧", "組織"],

@@ -159,7 +159,7 @@ pub async fn edit(
     let asset = state.db.asset(&user.scope, id).await?;
     user.require_write()?;
     let input = AssetInput::from_asset(&asset);
-    let version = state.db.row_version(&user.scope, "asset", id).await?;
+    let version = state.db.row_version(&user.scope, ASSETS.name, id).await?;
     render(
         &state,
         &user,
