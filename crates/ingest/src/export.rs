@@ -67,7 +67,7 @@ async fn rows(
                 }
             }
         }
-        Engine::Described => {
+        Engine::Described | Engine::Departments => {
             for row in db.ledger_rows(scope, ledger).await? {
                 sink(row).map_err(ExportError::Write)?;
                 count += 1;

@@ -390,7 +390,7 @@ async fn read_sheet(
                     Err(errors) => Err(errors),
                 }
             }
-            Engine::Described => {
+            Engine::Described | Engine::Departments => {
                 let ledger = target;
                 let mut pairs: Vec<(&'static daicho_store::ledgers::Column, String)> = mapping
                     .columns
@@ -447,7 +447,7 @@ async fn replace(session: &mut ImportSession, report: &mut ImportReport) -> Resu
     for l in LEDGERS
         .iter()
         .rev()
-        .filter(|l| read.contains(&l.name) && l.name != "departments")
+        .filter(|l| read.contains(&l.name) && l.engine != Engine::Departments)
     {
         if l.engine == Engine::Assets {
             report.removed = session.remove_unseen_assets().await?;

@@ -4,7 +4,10 @@
 //! what rule authors write their checks against (docs/rules.md).
 
 use sqlx::Row;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
+use crate::ledgers::{ASSETS, Kind};
 use crate::sql::Sql;
 use crate::{Db, StoreError};
 
@@ -25,14 +28,70 @@ pub struct SnapshotTable {
     /// What the table holds, for the rule author's reference.
     pub about: &'static str,
     /// (column, type, SQL expression over the `from` clause).
-    pub columns: &'static [(&'static str, ColumnType, &'static str)],
+    pub columns: Vec<(&'static str, ColumnType, Cow<'static, str>)>,
     /// FROM clause; its main table is aliased `x` and carries `tenant_id`.
     from: &'static str,
 }
 
-/// Every table a rule can read, in load order.
-pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
+/// A table of the snapshot as written here.
+struct Fixed {
+    name: &'static str,
+    about: &'static str,
+    columns: &'static [(&'static str, ColumnType, &'static str)],
+    from: &'static str,
+}
+
+/// The assets' table: every column of their description ([`ASSETS`]), departments and
+/// locations by code, and whether the location locks.
+fn assets_table() -> SnapshotTable {
+    let mut columns = Vec::new();
+    for c in ASSETS.columns {
+        let (kind, expr): (ColumnType, Cow<'static, str>) = match c.kind {
+            Kind::Department => (T, "d.code".into()),
+            Kind::Location => (T, "l.code".into()),
+            Kind::Int | Kind::Yen | Kind::Bool | Kind::FiscalYear => {
+                (I, format!("x.{}", c.db).into())
+            }
+            Kind::Ratio => (R, format!("x.{}", c.db).into()),
+            _ => (T, format!("x.{}", c.db).into()),
+        };
+        columns.push((c.name, kind, expr));
+        if c.kind == Kind::Location {
+            columns.push(("location_lockable", I, "l.lockable".into()));
+        }
+    }
     SnapshotTable {
+        name: ASSETS.name,
+        about: "情報資産（機器）",
+        columns,
+        from: "assets x JOIN departments d ON d.id = x.department_id \
+               LEFT JOIN locations l ON l.id = x.location_id",
+    }
+}
+
+/// Every table a rule can read, in load order.
+pub static SNAPSHOT_TABLES: LazyLock<Vec<SnapshotTable>> = LazyLock::new(|| {
+    FIXED
+        .iter()
+        .map(|t| match t.name {
+            "assets" => assets_table(),
+            _ => SnapshotTable {
+                name: t.name,
+                about: t.about,
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|(c, k, e)| (*c, *k, Cow::Borrowed(*e)))
+                    .collect(),
+                from: t.from,
+            },
+        })
+        .collect()
+});
+
+/// The tables but for assets' columns, in load order.
+const FIXED: &[Fixed] = &[
+    Fixed {
         name: "departments",
         about: "所属（部局・課・係）",
         columns: &[
@@ -45,7 +104,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "departments x LEFT JOIN departments p ON p.id = x.parent_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "locations",
         about: "設置場所",
         columns: &[
@@ -57,7 +116,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "locations x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "staff",
         about: "職員",
         columns: &[
@@ -68,48 +127,13 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "staff_members x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "assets",
-        about: "情報資産（機器）",
-        columns: &[
-            ("asset_tag", T, "x.asset_tag"),
-            ("department", T, "d.code"),
-            ("kind", T, "x.kind"),
-            ("name", T, "x.name"),
-            ("maker", T, "x.maker"),
-            ("model", T, "x.model"),
-            ("quantity", I, "x.quantity"),
-            ("os", T, "x.os"),
-            ("software", T, "x.software"),
-            ("network_segment", T, "x.network_segment"),
-            ("internet", I, "x.internet"),
-            ("ownership", T, "x.ownership"),
-            ("procured_by", T, "x.procured_by"),
-            ("acquired_on", T, "x.acquired_on"),
-            ("cost_yen", I, "x.cost_yen"),
-            ("contract_no", T, "x.contract_no"),
-            ("location", T, "l.code"),
-            ("location_lockable", I, "l.lockable"),
-            ("status", T, "x.status"),
-            ("antivirus", T, "x.antivirus"),
-            ("antivirus_updated_on", T, "x.antivirus_updated_on"),
-            ("retired_on", T, "x.retired_on"),
-            ("disposed_on", T, "x.disposed_on"),
-            ("erasure_evidence", T, "x.erasure_evidence"),
-            ("procurement_doc", I, "x.procurement_doc"),
-            ("system_name", T, "x.system_name"),
-            ("extended_support_until", T, "x.extended_support_until"),
-            ("replacement_planned_on", T, "x.replacement_planned_on"),
-            ("backup", I, "x.backup"),
-            ("confidentiality", I, "x.confidentiality"),
-            ("replaced_by", T, "x.replaced_by"),
-            ("usage_ratio", R, "x.usage_ratio"),
-            ("usage_checked_on", T, "x.usage_checked_on"),
-        ],
-        from: "assets x JOIN departments d ON d.id = x.department_id \
-               LEFT JOIN locations l ON l.id = x.location_id",
+        about: "",
+        columns: &[],
+        from: "",
     },
-    SnapshotTable {
+    Fixed {
         name: "media",
         about: "外部記録媒体",
         columns: &[
@@ -123,7 +147,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "media x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "media_movements",
         about: "外部記録媒体の持出・返却",
         columns: &[
@@ -140,7 +164,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         from: "media_movements x JOIN media m ON m.id = x.media_ref \
                LEFT JOIN departments d ON d.id = m.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "systems",
         about: "情報システム",
         columns: &[
@@ -153,7 +177,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "information_systems x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "contracts",
         about: "契約",
         columns: &[
@@ -181,7 +205,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "contracts x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "data_holdings",
         about: "個人情報ファイル",
         columns: &[
@@ -193,7 +217,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "data_holdings x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "websites",
         about: "ホームページ",
         columns: &[
@@ -205,7 +229,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "websites x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "policies",
         about: "情報セキュリティポリシー文書",
         columns: &[
@@ -218,7 +242,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "policy_documents x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "exceptions",
         about: "例外措置（私物端末の業務利用など）",
         columns: &[
@@ -232,7 +256,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "exceptions x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "stocktakes",
         about: "棚卸（現物確認）",
         columns: &[
@@ -245,7 +269,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         from: "stocktakes x LEFT JOIN departments d ON d.id = x.department_id \
                LEFT JOIN locations l ON l.id = x.location_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "sightings",
         about: "棚卸で確認した現物（1行1点）",
         columns: &[
@@ -267,7 +291,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
                LEFT JOIN departments d ON d.id = s.department_id \
                LEFT JOIN locations l ON l.id = s.location_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "observations",
         about: "監査・点検での確認事項",
         columns: &[
@@ -279,7 +303,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "observations x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "training",
         about: "研修の受講記録",
         columns: &[
@@ -292,7 +316,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         from: "training_records x JOIN staff_members st ON st.id = x.staff_ref \
                LEFT JOIN departments d ON d.id = st.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "self_check_results",
         about: "セルフチェックの設問別・所属別の結果（集計の取込と職員の回答の合計）",
         columns: &[
@@ -313,7 +337,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
              LEFT JOIN self_check_campaigns c ON c.tenant_id = x.tenant_id AND c.campaign = x.campaign"
         ),
     },
-    SnapshotTable {
+    Fixed {
         name: "training_counts",
         about: "研修の所属別受講者数（職員・会計年度任用職員）",
         columns: &[
@@ -325,7 +349,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "training_counts x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "audits",
         about: "情報セキュリティ監査（実施した所属ごと）",
         columns: &[
@@ -338,7 +362,7 @@ pub const SNAPSHOT_TABLES: &[SnapshotTable] = &[
         ],
         from: "audits x LEFT JOIN departments d ON d.id = x.department_id",
     },
-    SnapshotTable {
+    Fixed {
         name: "audit_findings",
         about: "監査の指摘とフォローアップ",
         columns: &[

@@ -36,7 +36,7 @@ fn render() -> String {
             Engine::Assets => {
                 "（列がなければ所属・設置場所・システム・種別・品名・メーカー・型番・取得日から作ります）"
             }
-            Engine::Described => "",
+            Engine::Described | Engine::Departments => "",
         };
         out.push_str(&format!("\n## {}.csv — {}\n\nキー: {}{derived}\n\n| 列 | 日本語 | 別名 | 内容 | 必須 |\n|---|---|---|---|---|\n", l.name, l.label, l.key.join(", ")));
         for c in l.columns {

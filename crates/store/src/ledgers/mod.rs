@@ -52,6 +52,10 @@ pub enum Kind {
 pub enum Engine {
     /// Cell by cell from the description (`write.rs`).
     Described,
+    /// As `Described`, and each row is a department that other rows name by code or
+    /// name: a row without a level gets one from its place in the tree, rows sort in the
+    /// order written, and `--replace` never removes one (departments end instead).
+    Departments,
     /// The assets' typed fast path (`crate::assets`, `crate::import`): the largest
     /// ledger, loaded in chunks of multi-row inserts with its dashboard counts kept.
     Assets,
@@ -97,6 +101,16 @@ pub struct Ledger {
 }
 
 impl Column {
+    /// The table columns that hold this column: its own and, for a ratio, whether it was
+    /// recorded as not known (不明: `{column}_unknown`).
+    pub(crate) fn stored(&self) -> Vec<String> {
+        let mut columns = vec![self.db.to_string()];
+        if self.kind == Kind::Ratio {
+            columns.push(format!("{}_unknown", self.db));
+        }
+        columns
+    }
+
     /// The Japanese label of a choice column's code (`regular` → 職員); `None` for a code
     /// the column does not list or a column that is not a choice.
     pub fn choice_label(&self, code: &str) -> Option<&'static str> {

@@ -1,7 +1,7 @@
 //! Reading a described ledger back as text cells — each value written so that importing
 //! it again gives the same row (ISO dates, codes, keys of referenced rows).
 
-use super::{Kind, LEDGERS, Ledger};
+use super::{Column, Kind, LEDGERS, Ledger};
 use crate::sql::Sql;
 use crate::{Db, Scope, StoreError};
 use sqlx::Row;
@@ -176,14 +176,9 @@ impl Db {
             }
             _ => 0,
         };
-        let columns: Vec<&str> = ledger.columns.iter().map(|c| c.db).collect();
-        let extra = if ledger.columns.iter().any(|c| c.kind == Kind::Ratio) {
-            ", subcontract_share_unknown"
-        } else {
-            ""
-        };
+        let columns: Vec<String> = ledger.columns.iter().flat_map(Column::stored).collect();
         let mut sql = Sql::new(&format!(
-            "SELECT id, {}{extra} FROM {} WHERE tenant_id = ",
+            "SELECT id, {} FROM {} WHERE tenant_id = ",
             columns.join(", "),
             ledger.table
         ));
@@ -214,7 +209,7 @@ impl Db {
                         .try_get::<Option<i64>, _>(c.db)?
                         .map(|v| if v != 0 { "有" } else { "無" }.to_string()),
                     Kind::Ratio => {
-                        if r.try_get::<i64, _>("subcontract_share_unknown")? != 0 {
+                        if r.try_get::<i64, _>(format!("{}_unknown", c.db).as_str())? != 0 {
                             Some("不明".to_string())
                         } else {
                             r.try_get::<Option<f64>, _>(c.db)?.map(|v| v.to_string())

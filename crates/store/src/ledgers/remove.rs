@@ -2,7 +2,7 @@
 //! each with a `delete` history entry holding what it was, unless another ledger still
 //! refers to it.
 
-use super::{Kind, LEDGERS, Ledger};
+use super::{Column, LEDGERS, Ledger};
 use crate::StoreError;
 use crate::history::Change;
 use crate::import::ImportSession;
@@ -52,7 +52,7 @@ impl ImportSession {
             for c in other
                 .columns
                 .iter()
-                .filter(|c| c.kind == Kind::Reference(ledger.name))
+                .filter(|c| c.kind.target() == Some(ledger.name))
             {
                 for chunk in doomed.chunks(400) {
                     let mut sql = Sql::new(&format!(
@@ -79,7 +79,7 @@ impl ImportSession {
                 ledger
                     .columns
                     .iter()
-                    .map(|c| c.db)
+                    .flat_map(Column::stored)
                     .collect::<Vec<_>>()
                     .join(", "),
                 ledger.table
@@ -114,7 +114,7 @@ impl ImportSession {
     ) -> Result<Map<String, Json>, StoreError> {
         let mut out = Map::new();
         for c in ledger.columns {
-            let shown = self.shown(ledger, row, c).await?;
+            let shown = self.shown(row, c).await?;
             out.insert(c.name.to_string(), shown);
         }
         Ok(out)

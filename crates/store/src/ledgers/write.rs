@@ -3,7 +3,7 @@
 //! (only the columns the file has) or left alone — with its change history.
 
 use super::cell::{Cell, parse_cell};
-use super::{Column, Kind, LEDGERS, Ledger};
+use super::{Column, Engine, Kind, LEDGERS, Ledger};
 use crate::history::Change;
 use crate::import::{ImportSession, RowOutcome};
 use crate::sql::{Sql, Value};
@@ -158,7 +158,7 @@ impl ImportSession {
             ),
             Some(row) => {
                 let id: i64 = row.try_get("id")?;
-                let before = self.snapshot(ledger, &row, &resolved).await?;
+                let before = self.snapshot(&row, &resolved).await?;
                 let after: Map<String, Json> = resolved
                     .iter()
                     .map(|r| (r.column.name.to_string(), r.shown.clone()))
@@ -195,7 +195,7 @@ impl ImportSession {
             self.references
                 .insert((ledger.name, key_text[0].clone()), id);
         }
-        if ledger.table == "departments" {
+        if ledger.engine == Engine::Departments {
             // Later rows may name this department by code or by name.
             let code = key_text[0].clone();
             if let Some(name) = resolved
@@ -338,7 +338,7 @@ impl ImportSession {
         ledger: &Ledger,
         resolved: &[Resolved],
     ) -> Result<Option<AnyRow>, StoreError> {
-        let columns: Vec<String> = resolved.iter().map(|r| r.column.db.to_string()).collect();
+        let columns: Vec<String> = resolved.iter().flat_map(|r| r.column.stored()).collect();
         let mut sql = Sql::new(&format!(
             "SELECT id, {} FROM {} WHERE tenant_id = ",
             columns.join(", "),
@@ -366,26 +366,20 @@ impl ImportSession {
     /// The stored values of the columns the file has, shown as the history shows them.
     async fn snapshot(
         &mut self,
-        ledger: &Ledger,
         row: &AnyRow,
         resolved: &[Resolved],
     ) -> Result<Map<String, Json>, StoreError> {
         let mut out = Map::new();
         for r in resolved {
-            let shown = self.shown(ledger, row, r.column).await?;
+            let shown = self.shown(row, r.column).await?;
             out.insert(r.column.name.to_string(), shown);
         }
         Ok(out)
     }
 
-    /// One stored value (`row` must hold the row's `id` and the column) as the history
+    /// One stored value (`row` must hold what [`Column::stored`] names) as the history
     /// shows it: departments and references by their keys, an unknown ratio as 不明.
-    pub(super) async fn shown(
-        &mut self,
-        ledger: &Ledger,
-        row: &AnyRow,
-        c: &Column,
-    ) -> Result<Json, StoreError> {
+    pub(super) async fn shown(&mut self, row: &AnyRow, c: &Column) -> Result<Json, StoreError> {
         Ok(match c.kind {
             Kind::Int | Kind::Yen | Kind::FiscalYear => row
                 .try_get::<Option<i64>, _>(c.db)?
@@ -396,7 +390,7 @@ impl ImportSession {
                 .map(|v| Json::Bool(v != 0))
                 .unwrap_or(Json::Null),
             Kind::Ratio => {
-                if ledger.table == "contracts" && self.ratio_unknown(ledger, row).await? {
+                if row.try_get::<Option<i64>, _>(format!("{}_unknown", c.db).as_str())? == Some(1) {
                     Json::String("不明".into())
                 } else {
                     row.try_get::<Option<f64>, _>(c.db)?
@@ -421,21 +415,6 @@ impl ImportSession {
                 .map(Json::String)
                 .unwrap_or(Json::Null),
         })
-    }
-
-    async fn ratio_unknown(&mut self, ledger: &Ledger, row: &AnyRow) -> Result<bool, StoreError> {
-        let id: i64 = row.try_get("id")?;
-        let mut sql = Sql::new(&format!(
-            "SELECT subcontract_share_unknown AS u FROM {} WHERE id = ",
-            ledger.table
-        ));
-        sql.bind(id);
-        Ok(sql
-            .query()
-            .fetch_one(&mut *self.tx)
-            .await?
-            .try_get::<i64, _>("u")?
-            != 0)
     }
 
     pub(super) async fn department_code(&mut self, id: i64) -> Result<String, StoreError> {
@@ -492,7 +471,7 @@ impl ImportSession {
         }
         // A department row needs its level; without one it is a bureau at the top and a
         // section below, and it sorts after those already there.
-        if ledger.table == "departments" {
+        if ledger.engine == Engine::Departments {
             if !names.iter().any(|n| n == "level") {
                 let has_parent = resolved
                     .iter()

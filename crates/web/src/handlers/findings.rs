@@ -147,7 +147,7 @@ pub fn subject_href(ledger_name: &str, subject: &str) -> String {
     let key = url_encode(subject.split('@').next().unwrap_or(subject));
     match daicho_store::ledgers::ledger(ledger_name).filter(|l| l.name == ledger_name) {
         Some(l) if l.engine == Engine::Assets => format!("/assets?q={key}"),
-        Some(l) if l.name == "departments" => "/departments".into(),
+        Some(l) if l.engine == Engine::Departments => "/departments".into(),
         Some(l) => format!("/ledgers/{}?q={key}", l.name),
         None => String::new(),
     }

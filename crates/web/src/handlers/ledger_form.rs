@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
     let l = ledger(name)
-        .filter(|l| l.name == name && l.engine == Engine::Described && l.visible_in(&user.scope))
+        .filter(|l| l.name == name && l.engine != Engine::Assets && l.visible_in(&user.scope))
         .ok_or(AppError::NotFound)?;
     user.require_write()?;
     Ok(l)

@@ -55,7 +55,7 @@ struct DetailPage {
 
 fn find(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
     ledger(name)
-        .filter(|l| l.name == name && l.engine == Engine::Described && l.visible_in(&user.scope))
+        .filter(|l| l.name == name && l.engine != Engine::Assets && l.visible_in(&user.scope))
         .ok_or(AppError::NotFound)
 }
 
@@ -68,7 +68,7 @@ pub async fn index(
     // Assets have their own pages (/assets).
     for l in LEDGERS
         .iter()
-        .filter(|l| l.engine == Engine::Described && l.visible_in(&user.scope))
+        .filter(|l| l.engine != Engine::Assets && l.visible_in(&user.scope))
     {
         ledgers.push((
             l.name,

@@ -124,8 +124,7 @@ async fn a_departments_page_shows_its_history() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        !page.body.contains("変更履歴はありません")
-            && page.body.contains("<td>登録</td>"),
+        !page.body.contains("変更履歴はありません") && page.body.contains("<td>登録</td>"),
         "{}",
         page.body
     );

@@ -8,7 +8,7 @@ pub const DEPARTMENTS: Ledger = Ledger {
     aliases: &["所属一覧", "組織"],
     table: "departments",
     key: &["code"],
-    engine: Engine::Described,
+    engine: Engine::Departments,
     columns: &[
         alias(
             req("code", "所属コード", Kind::Code),
