@@ -2,7 +2,7 @@
 //! over the demo city's sections, written in batches so memory stays bounded at any N.
 
 use daicho_domain::{AssetKind, AssetStatus, NetworkSegment, Ownership, ProcuredBy};
-use daicho_store::{Actor, AssetFields, Db, NewAssetBatch, Scope, StoreError, Tenant};
+use daicho_store::{Actor, AssetFields, Db, NewAssetBatch, RowError, Scope, StoreError, Tenant};
 
 /// Tags of generated assets start with this.
 pub const GENERATED_PREFIX: &str = "G";
@@ -293,13 +293,19 @@ pub async fn generate_ledgers(
             let department = &sections[n % sections.len()];
             for (name, cells) in ledger_rows(n, department) {
                 let spec = daicho_store::ledgers::ledger(name)
-                    .ok_or_else(|| StoreError::Conflict(format!("no ledger {name}")))?;
+                    .ok_or_else(|| StoreError::Internal(format!("no ledger {name}")))?;
                 rows.push((spec, cells));
             }
         }
-        written += db.write_rows(&scope, &actor, &rows).await?.map_err(|r| {
-            StoreError::Conflict(format!("generated row {}: {:?}", r.row, r.errors))
-        })?;
+        written += db
+            .write_rows(&scope, &actor, &rows)
+            .await
+            .map_err(|e| match e {
+                RowError::Refused { row, errors } => {
+                    StoreError::Internal(format!("generated row {row}: {errors:?}"))
+                }
+                RowError::Store(e) => e,
+            })?;
         number = last + 1;
         progress(last);
     }

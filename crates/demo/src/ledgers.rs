@@ -6,7 +6,7 @@
 //! same ledger engine, in one all-or-nothing session.
 
 use daicho_store::ledgers::{Column, ledger};
-use daicho_store::{Actor, Db, Scope, StoreError};
+use daicho_store::{Actor, Db, RowError, Scope, StoreError};
 
 /// A ledger asset as the demo created it: (tag, department, kind).
 pub type Placed = (String, String, String);
@@ -194,7 +194,7 @@ impl Table {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader
             .headers()
-            .map_err(|e| StoreError::Conflict(format!("demo {ledger}: {e}")))?
+            .map_err(|e| StoreError::Internal(format!("demo {ledger}: {e}")))?
             .iter()
             .map(str::to_string)
             .collect();
@@ -202,7 +202,7 @@ impl Table {
             .records()
             .map(|r| r.map(|r| r.iter().map(str::to_string).collect()))
             .collect::<Result<_, _>>()
-            .map_err(|e| StoreError::Conflict(format!("demo {ledger}: {e}")))?;
+            .map_err(|e| StoreError::Internal(format!("demo {ledger}: {e}")))?;
         Ok(Table {
             ledger,
             header,
@@ -366,13 +366,13 @@ pub async fn load(
     let mut rows = 0;
     for table in &tables {
         let spec = ledger(table.ledger)
-            .ok_or_else(|| StoreError::Conflict(format!("no ledger {}", table.ledger)))?;
+            .ok_or_else(|| StoreError::Internal(format!("no ledger {}", table.ledger)))?;
         let columns: Vec<&'static Column> = table
             .header
             .iter()
             .map(|h| {
                 spec.column(h)
-                    .ok_or_else(|| StoreError::Conflict(format!("{}: no column {h}", table.ledger)))
+                    .ok_or_else(|| StoreError::Internal(format!("{}: no column {h}", table.ledger)))
             })
             .collect::<Result<_, _>>()?;
         for record in &table.records {
@@ -381,12 +381,16 @@ pub async fn load(
                 .copied()
                 .zip(record.iter().cloned())
                 .collect();
-            if let Err(errors) = session.upsert_row(spec, &cells).await? {
-                session.finish(false).await?;
-                return Err(StoreError::Conflict(format!(
-                    "demo {} {record:?}: {errors:?}",
-                    table.ledger
-                )));
+            match session.upsert_row(spec, &cells).await {
+                Ok(_) => {}
+                Err(RowError::Refused { errors, .. }) => {
+                    session.finish(false).await?;
+                    return Err(StoreError::Internal(format!(
+                        "demo {} {record:?}: {errors:?}",
+                        table.ledger
+                    )));
+                }
+                Err(RowError::Store(e)) => return Err(e),
             }
             rows += 1;
         }
@@ -412,6 +416,6 @@ async fn start_this_years_campaign(
     };
     daicho_reports::campaign::start(db, scope, actor, &campaign, Some("R4"))
         .await
-        .map_err(|e| StoreError::Conflict(format!("demo self-check: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("demo self-check: {e}")))?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::error::ImportError;
 use crate::headers::{HEADER_SEARCH_ROWS, Mapping};
 use crate::read::{self, Sheet};
 use daicho_store::ledgers::{ASSETS, Engine, LEDGERS, Ledger, ledger};
-use daicho_store::{Actor, Db, FieldError, ImportSession, RowOutcome, Scope, StoreError};
+use daicho_store::{Actor, Db, FieldError, ImportSession, RowError, RowOutcome, Scope, StoreError};
 use std::path::PathBuf;
 
 /// The name of an import's working folders (`daicho-import-{pid}-…`: an unpacked bundle),
@@ -384,10 +384,10 @@ async fn read_sheet(
                 // Counted when written (see the end of the run).
                 match session
                     .upsert_asset((&sheet.source, excel_row), &input, &absent)
-                    .await?
+                    .await
                 {
                     Ok(()) => continue,
-                    Err(errors) => Err(errors),
+                    Err(e) => Err(e),
                 }
             }
             Engine::Described | Engine::Departments => {
@@ -409,18 +409,19 @@ async fn read_sheet(
                 ) {
                     pairs.push((column, d.to_string()));
                 }
-                session.upsert_row(ledger, &pairs).await?
+                session.upsert_row(ledger, &pairs).await
             }
         };
         match result {
             Ok(RowOutcome::Added) => file.added += 1,
             Ok(RowOutcome::Updated) => file.updated += 1,
             Ok(RowOutcome::Unchanged) => file.unchanged += 1,
-            Err(errors) => {
+            Err(RowError::Refused { errors, .. }) => {
                 for e in errors {
                     report.error(cell_error(&sheet.source, excel_row, &mapping, &cells, &e));
                 }
             }
+            Err(RowError::Store(e)) => return Err(e),
         }
     }
     if file.rows == 0 {

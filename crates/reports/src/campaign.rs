@@ -7,7 +7,7 @@ use crate::ReportError;
 use crate::self_check::{DEFAULT_BANK, choices};
 use chrono::NaiveDate;
 use daicho_store::ledgers::{Ledger, ledger};
-use daicho_store::{Actor, Campaign, Db, Question, Scope, StaffMember};
+use daicho_store::{Actor, Campaign, Db, Question, RowError, Scope, StaffMember};
 use std::collections::HashMap;
 
 /// A campaign's title when it was given none: 「令和8年度情報セキュリティセルフチェック」.
@@ -49,14 +49,17 @@ fn spec(name: &str) -> Result<&'static Ledger, ReportError> {
     ledger(name).ok_or_else(|| ReportError::NotFound(format!("台帳 {name} がありません")))
 }
 
-fn refused(r: daicho_store::ledgers::RefusedRow) -> ReportError {
-    ReportError::Invalid(
-        r.errors
-            .into_iter()
-            .map(|e| e.message)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+fn refused(e: RowError) -> ReportError {
+    match e {
+        RowError::Refused { errors, .. } => ReportError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        RowError::Store(e) => e.into(),
+    }
 }
 
 /// Starts `campaign` with the bank of campaign `from`, or the shipped bank. Returns the
@@ -115,7 +118,7 @@ pub async fn start(
             ],
         ));
     }
-    db.write_rows(scope, actor, &rows).await?.map_err(refused)?;
+    db.write_rows(scope, actor, &rows).await.map_err(refused)?;
     Ok(bank.len())
 }
 
@@ -200,7 +203,7 @@ pub async fn submit(
     // A person's own answers are theirs to write whatever their role: the scope is the
     // whole tenant, and this function writes nothing but that person's rows.
     db.add_rows(&Scope::tenant(tenant_id), actor, &rows)
-        .await?
+        .await
         .map_err(refused)?;
     Ok(())
 }

@@ -345,12 +345,13 @@ async fn a_persons_answers_count_for_their_department_once() {
             )
         })
         .collect();
-    let raced = db.add_rows(&scope, &actor, &rows).await.expect("session");
-    let refused = raced.expect_err("refused");
-    assert!(
-        refused.errors[0].message.contains("すでに登録されています"),
-        "{refused:?}"
-    );
+    match db.add_rows(&scope, &actor, &rows).await {
+        Err(daicho_store::RowError::Refused { errors, .. }) => assert!(
+            errors[0].message.contains("すでに登録されています"),
+            "{errors:?}"
+        ),
+        other => panic!("expected the second submission refused, got {other:?}"),
+    }
     let stored = db
         .self_check_answers_of(scope.tenant_id, "T1", person.staff.id)
         .await

@@ -50,6 +50,36 @@ pub enum StoreError {
     Migration { version: i64, reason: String },
     #[error("パスワードのハッシュ化に失敗しました: {0}")]
     Password(String),
+    /// A fault of daicho itself (a description naming what is not there, a source of
+    /// randomness that failed): logged, never the user's to correct.
+    #[error("内部エラー: {0}")]
+    Internal(String),
+}
+
+/// Why a row (or rows written together) was not written.
+#[derive(Debug, Error)]
+pub enum RowError {
+    /// The row's own faults, each beside its field; nothing of it is written. `row` is its
+    /// place among the rows written together, from 0. An import lists them and reads on; a
+    /// form comes back with them.
+    #[error("{}件目: {}", .row + 1, messages(.errors))]
+    Refused { row: usize, errors: Vec<FieldError> },
+    /// The store failed: the whole run stops.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RowError {
+    /// The row's faults, when it was refused for them.
+    pub fn refused(errors: Vec<FieldError>) -> Self {
+        RowError::Refused { row: 0, errors }
+    }
+}
+
+impl From<sqlx::Error> for RowError {
+    fn from(e: sqlx::Error) -> Self {
+        RowError::Store(e.into())
+    }
 }
 
 fn messages(errors: &[FieldError]) -> String {

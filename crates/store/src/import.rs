@@ -9,7 +9,7 @@ use crate::assets::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, a
 use crate::history::{Change, record_many};
 use crate::scope::Actor;
 use crate::sql::Sql;
-use crate::{Db, FieldError, Scope, StoreError};
+use crate::{Db, FieldError, RowError, Scope, StoreError};
 use daicho_domain::DepartmentLevel;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -189,13 +189,13 @@ impl ImportSession {
     }
 
     /// Checks one asset row and queues it; rows are matched and written in chunks (see
-    /// [`ImportSession::flush`]). Field errors are the row's; a `StoreError` stops the run.
+    /// [`ImportSession::flush`]).
     pub async fn upsert_asset(
         &mut self,
         place: (&str, usize),
         input: &AssetInput,
         absent: &Arc<[&'static str]>,
-    ) -> Result<Result<(), Vec<FieldError>>, StoreError> {
+    ) -> Result<(), RowError> {
         let department_id = match self.departments.get(input.get("department").trim()) {
             Some((id, _)) => *id,
             None => {
@@ -207,7 +207,7 @@ impl ImportSession {
                         input.get("department").trim()
                     )
                 };
-                return Ok(Err(vec![FieldError {
+                return Err(RowError::refused(vec![FieldError {
                     field: "department",
                     message,
                 }]));
@@ -215,14 +215,14 @@ impl ImportSession {
         };
         let fields = match input.validate(department_id, self.today) {
             Ok(f) => f,
-            Err(errors) => return Ok(Err(errors)),
+            Err(errors) => return Err(RowError::refused(errors)),
         };
         if let Some((file, row)) = self.seen.get(&fields.asset_tag) {
             let message = format!(
                 "備品番号「{}」が重複しています（{file} {row}行目と同じ）",
                 fields.asset_tag
             );
-            return Ok(Err(vec![FieldError {
+            return Err(RowError::refused(vec![FieldError {
                 field: "asset_tag",
                 message,
             }]));
@@ -239,7 +239,7 @@ impl ImportSession {
         if self.pending.len() >= CHUNK {
             self.flush().await?;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// Writes the queued asset rows: one query finds those already in the ledger, new ones

@@ -35,7 +35,7 @@ pub use assets::{
 };
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
-pub use error::{FieldError, StoreError};
+pub use error::{FieldError, RowError, StoreError};
 pub use history::chain::{Break, ChainReport, set_history_key};
 pub use history::{AuditStamp, HistoryEntry};
 pub use import::{ImportCounts, ImportSession, RowOutcome};

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_reports::ReportError;
 use daicho_rules::AuditError;
-use daicho_store::StoreError;
+use daicho_store::{RowError, StoreError};
 
 /// An error a handler returns.
 #[derive(Debug)]
@@ -51,6 +51,23 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<RowError> for AppError {
+    /// A row refused for its cells, where no form shows them beside their fields: the
+    /// messages on one page.
+    fn from(e: RowError) -> Self {
+        match e {
+            RowError::Refused { errors, .. } => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            RowError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<AuditError> for AppError {
     /// A check that cannot run is said on the page; a rule or department that is not
     /// there (or not visible) is "not found".
@@ -67,8 +84,14 @@ impl From<AuditError> for AppError {
                     "規則「{rule}」の判定の SQL を実行できませんでした。規則の内容を確かめてください（詳しくはサーバーのログにあります）。"
                 ))
             }
-            e @ (AuditError::Rule(_) | AuditError::TimedOut { .. }) => {
-                AppError::Invalid(e.to_string())
+            e @ AuditError::Rule(_) => AppError::Invalid(e.to_string()),
+            // Too slow now is not the user's input to correct.
+            AuditError::TimedOut { rule, seconds } => {
+                tracing::warn!(rule, seconds, "audit timed out");
+                AppError::Unavailable(
+                    "判定が制限時間内に終わりませんでした。しばらくしてからもう一度お試しください。"
+                        .into(),
+                )
             }
             other => AppError::Internal(other.to_string()),
         }
@@ -199,6 +222,28 @@ mod tests {
         let (status, body) = body_of(AppError::Internal(secret.into())).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(body.contains("エラー番号"), "{body}");
+        // Faults of daicho itself are 500s with an id, never "check your input" (422).
+        for e in [
+            AppError::from(StoreError::Internal(secret.into())),
+            AppError::from(StoreError::Password(secret.into())),
+            AppError::from(AuditError::Internal(secret.into())),
+            AppError::from(AuditError::Store(StoreError::Internal(secret.into()))),
+            AppError::from(ReportError::Io(std::io::Error::other(secret))),
+            AppError::from(RowError::Store(StoreError::Internal(secret.into()))),
+        ] {
+            let (status, body) = body_of(e).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+            assert!(
+                body.contains("エラー番号") && !body.contains("no such table"),
+                "{body}"
+            );
+        }
+        let (status, _) = body_of(AppError::from(AuditError::TimedOut {
+            rule: "eol-software".into(),
+            seconds: 60,
+        }))
+        .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         let (status, body) = body_of(AppError::Store(StoreError::Locked(
             "database is locked".into(),
         )))

@@ -34,7 +34,7 @@ async fn login(db: &Db, n: usize) -> Result<Duration, daicho_store::StoreError> 
             &format!("10.0.{}.{}", n / 250, n % 250),
         )
         .await?
-        .map_err(|f| daicho_store::StoreError::Conflict(format!("{f:?}")))?;
+        .map_err(|f| daicho_store::StoreError::Internal(format!("{f:?}")))?;
     let session = db.create_session(&user).await?;
     db.session_user(&session.token, chrono::Duration::minutes(30))
         .await?;

@@ -13,7 +13,6 @@ mod write;
 pub use cell::{fiscal_year, parse_cell};
 pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
 pub use specs::{ASSETS, DEPARTMENTS, LEDGERS, ledger};
-pub use write::RefusedRow;
 
 /// What a column holds, and so how a cell is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

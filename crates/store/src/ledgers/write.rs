@@ -7,7 +7,7 @@ use super::{Column, Engine, Kind, LEDGERS, Ledger};
 use crate::history::Change;
 use crate::import::{ImportSession, RowOutcome};
 use crate::sql::{Sql, Value};
-use crate::{FieldError, StoreError};
+use crate::{FieldError, RowError, StoreError};
 use serde_json::{Map, Value as Json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -54,13 +54,12 @@ impl ImportSession {
         .await
     }
 
-    /// Adds or updates one row of `ledger` from `(column, text)` pairs. Field errors are
-    /// the row's; a `StoreError` stops the run.
+    /// Adds or updates one row of `ledger` from `(column, text)` pairs.
     pub async fn upsert_row(
         &mut self,
         ledger: &'static Ledger,
         cells: &[(&'static Column, String)],
-    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+    ) -> Result<RowOutcome, RowError> {
         self.write_row(ledger, cells, false).await
     }
 
@@ -71,7 +70,7 @@ impl ImportSession {
         &mut self,
         ledger: &'static Ledger,
         cells: &[(&'static Column, String)],
-    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+    ) -> Result<RowOutcome, RowError> {
         self.write_row(ledger, cells, true).await
     }
 
@@ -80,7 +79,7 @@ impl ImportSession {
         ledger: &'static Ledger,
         cells: &[(&'static Column, String)],
         add_only: bool,
-    ) -> Result<Result<RowOutcome, Vec<FieldError>>, StoreError> {
+    ) -> Result<RowOutcome, RowError> {
         let mut errors = Vec::new();
         let mut resolved: Vec<Resolved> = Vec::new();
         for column in ledger.columns {
@@ -108,19 +107,20 @@ impl ImportSession {
                 ));
                 continue;
             }
-            match self.resolve(column, cell).await? {
+            match self.resolve(column, cell).await {
                 Ok(r) => resolved.push(r),
-                Err(m) => errors.push(err(column, m)),
+                Err(RowError::Refused { errors: mut e, .. }) => errors.append(&mut e),
+                Err(e) => return Err(e),
             }
         }
         if !errors.is_empty() {
-            return Ok(Err(errors));
+            return Err(RowError::refused(errors));
         }
         if let Some(r) = resolved.iter().find(|r| r.column.kind == Kind::Department)
             && let Value::OptInt(Some(id)) = r.value
             && !self.scope.covers(id)
         {
-            return Ok(Err(vec![err(
+            return Err(RowError::refused(vec![err(
                 r.column,
                 format!(
                     "所属「{}」はあなたの担当範囲外です",
@@ -144,7 +144,7 @@ impl ImportSession {
             && existing.is_some()
             && let Some(key) = ledger.key.first().and_then(|k| ledger.column(k))
         {
-            return Ok(Err(vec![err(
+            return Err(RowError::refused(vec![err(
                 key,
                 format!("「{}」はすでに登録されています", key_text.join("/")),
             )]));
@@ -166,7 +166,7 @@ impl ImportSession {
                 self.seen_rows.entry(ledger.name).or_default().insert(id);
                 if before == after {
                     self.ledger_counts.entry(ledger.name).or_default().unchanged += 1;
-                    return Ok(Ok(RowOutcome::Unchanged));
+                    return Ok(RowOutcome::Unchanged);
                 }
                 self.update(ledger, id, &resolved).await?;
                 (RowOutcome::Updated, id, Some(before))
@@ -213,22 +213,19 @@ impl ImportSession {
             RowOutcome::Added => counts.added += 1,
             _ => counts.updated += 1,
         }
-        Ok(Ok(outcome))
+        Ok(outcome)
     }
 
     /// A cell as written to the table, resolving departments and references.
-    async fn resolve(
-        &mut self,
-        column: &'static Column,
-        cell: Cell,
-    ) -> Result<Result<Resolved, String>, StoreError> {
+    async fn resolve(&mut self, column: &'static Column, cell: Cell) -> Result<Resolved, RowError> {
+        let refused = |m: String| Err(RowError::refused(vec![err(column, m)]));
         let plain = |value: Value, shown: Json| {
-            Ok(Ok(Resolved {
+            Ok(Resolved {
                 column,
                 value,
                 unknown: None,
                 shown,
-            }))
+            })
         };
         match cell {
             Cell::Empty => {
@@ -241,12 +238,12 @@ impl ImportSession {
                     | Kind::Reference(_)
                     | Kind::Location => Value::OptInt(None),
                     Kind::Ratio => {
-                        return Ok(Ok(Resolved {
+                        return Ok(Resolved {
                             column,
                             value: Value::OptFloat(None),
                             unknown: Some(false),
                             shown: Json::Null,
-                        }));
+                        });
                     }
                     _ => Value::OptText(None),
                 };
@@ -254,25 +251,25 @@ impl ImportSession {
             }
             Cell::Text(t) => plain(Value::OptText(Some(t.clone())), Json::String(t)),
             Cell::Int(i) => plain(Value::OptInt(Some(i)), Json::from(i)),
-            Cell::Float(f) => Ok(Ok(Resolved {
+            Cell::Float(f) => Ok(Resolved {
                 column,
                 value: Value::OptFloat(Some(f)),
                 unknown: Some(false),
                 shown: Json::from(f),
-            })),
-            Cell::Unknown => Ok(Ok(Resolved {
+            }),
+            Cell::Unknown => Ok(Resolved {
                 column,
                 value: Value::OptFloat(None),
                 unknown: Some(true),
                 shown: Json::String("不明".into()),
-            })),
+            }),
             Cell::Bool(b) => plain(Value::OptBool(Some(b)), Json::Bool(b)),
             Cell::Department(name) => match self.department(&name).await {
                 Ok(code) => {
                     let id = self.departments.get(&code).map(|(id, _)| *id);
                     plain(Value::OptInt(id), Json::String(code))
                 }
-                Err(e) => Ok(Err(e.message)),
+                Err(e) => refused(e.message),
             },
             Cell::Reference(code) if column.kind == Kind::Location => {
                 let id = crate::assets::write::ensure_location(
@@ -285,7 +282,11 @@ impl ImportSession {
             }
             Cell::Reference(key) => {
                 let Kind::Reference(target) = column.kind else {
-                    return Ok(Err("参照の設定に誤りがあります".into()));
+                    return Err(StoreError::Internal(format!(
+                        "{}: 参照先のない参照列",
+                        column.name
+                    ))
+                    .into());
                 };
                 match self.reference(target, &key).await? {
                     Some(id) => plain(Value::OptInt(Some(id)), Json::String(key)),
@@ -294,9 +295,9 @@ impl ImportSession {
                             .iter()
                             .find(|l| l.name == target)
                             .map_or(target, |l| l.label);
-                        Ok(Err(format!(
+                        refused(format!(
                             "{label}に「{key}」がありません（先に {target} を取り込んでください）"
-                        )))
+                        ))
                     }
                 }
             }
@@ -535,13 +536,6 @@ fn show(v: &Json) -> String {
     }
 }
 
-/// A row refused by [`Db::write_rows`]: its position (from 0) and what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefusedRow {
-    pub row: usize,
-    pub errors: Vec<FieldError>,
-}
-
 impl crate::Db {
     /// Writes rows of ledgers, named by column, all or nothing, each with its history: for
     /// a program's own changes (a campaign and its bank, a person's answers) that must go
@@ -551,7 +545,7 @@ impl crate::Db {
         scope: &crate::Scope,
         actor: &crate::Actor,
         rows: &[(&'static Ledger, Vec<(&str, String)>)],
-    ) -> Result<Result<usize, RefusedRow>, StoreError> {
+    ) -> Result<usize, RowError> {
         self.write_rows_as(scope, actor, rows, false).await
     }
 
@@ -562,7 +556,7 @@ impl crate::Db {
         scope: &crate::Scope,
         actor: &crate::Actor,
         rows: &[(&'static Ledger, Vec<(&str, String)>)],
-    ) -> Result<Result<usize, RefusedRow>, StoreError> {
+    ) -> Result<usize, RowError> {
         self.write_rows_as(scope, actor, rows, true).await
     }
 
@@ -572,22 +566,26 @@ impl crate::Db {
         actor: &crate::Actor,
         rows: &[(&'static Ledger, Vec<(&str, String)>)],
         add_only: bool,
-    ) -> Result<Result<usize, RefusedRow>, StoreError> {
+    ) -> Result<usize, RowError> {
         let mut session = self.begin_import(scope, actor).await?;
         for (i, (ledger, row)) in rows.iter().enumerate() {
             let mut cells = Vec::with_capacity(row.len());
             for (name, value) in row {
                 let column = ledger.column(name).ok_or_else(|| {
-                    StoreError::Conflict(format!("{}: no column {name}", ledger.name))
+                    StoreError::Internal(format!("{}: no column {name}", ledger.name))
                 })?;
                 cells.push((column, value.clone()));
             }
-            if let Err(errors) = session.write_row(ledger, &cells, add_only).await? {
-                session.finish(false).await?;
-                return Ok(Err(RefusedRow { row: i, errors }));
+            match session.write_row(ledger, &cells, add_only).await {
+                Ok(_) => {}
+                Err(RowError::Refused { errors, .. }) => {
+                    session.finish(false).await?;
+                    return Err(RowError::Refused { row: i, errors });
+                }
+                Err(e) => return Err(e),
             }
         }
         session.finish(true).await?;
-        Ok(Ok(rows.len()))
+        Ok(rows.len())
     }
 }

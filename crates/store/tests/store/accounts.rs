@@ -213,7 +213,6 @@ async fn logins_go_on_while_an_import_holds_the_ledgers() {
                 &std::sync::Arc::from(Vec::<&'static str>::new()),
             )
             .await
-            .expect("row")
             .expect("valid");
     }
     import.flush().await.expect("written, not committed");
@@ -310,7 +309,6 @@ async fn a_dry_run_does_not_hold_edits() {
             &std::sync::Arc::from(Vec::<&'static str>::new()),
         )
         .await
-        .expect("row")
         .expect("valid");
     }
     dry.flush().await.expect("written, not committed");

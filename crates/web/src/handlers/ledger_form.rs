@@ -15,7 +15,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::ledgers::{Engine, Kind, Ledger, ledger};
-use daicho_store::{FieldError, RowOutcome, StoreError};
+use daicho_store::{FieldError, RowError, RowOutcome, StoreError};
 use std::collections::HashMap;
 
 fn writable(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
@@ -215,7 +215,11 @@ async fn save(
             Err(e) => return Err(e.into()),
         }
     }
-    let result = session.upsert_row(l, &cells).await?;
+    let result = match session.upsert_row(l, &cells).await {
+        Ok(outcome) => Ok(outcome),
+        Err(RowError::Refused { errors, .. }) => Err(errors),
+        Err(RowError::Store(e)) => return Err(e.into()),
+    };
     let errors = match (&result, existing) {
         (Ok(RowOutcome::Added), None)
         | (Ok(RowOutcome::Updated | RowOutcome::Unchanged), Some(_)) => Vec::new(),

@@ -11,7 +11,6 @@ use crate::view::Choice;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use daicho_domain::NetworkSegment;
-use daicho_store::FieldError;
 use daicho_store::ledgers::{Ledger, ledger};
 use serde::Deserialize;
 
@@ -120,33 +119,23 @@ async fn write(
     state: &AppState,
     user: &CurrentUser,
     cells: Vec<(&str, String)>,
-) -> Result<Result<(), Vec<FieldError>>, AppError> {
+) -> Result<(), AppError> {
     let (_, movements) = specs()?;
     let cells: Vec<_> = cells
         .into_iter()
         .filter_map(|(name, v)| movements.column(name).map(|c| (c, v)))
         .collect();
     let mut session = state.db.begin_import(&user.scope, &user.actor()).await?;
-    match session.upsert_row(movements, &cells).await? {
+    match session.upsert_row(movements, &cells).await {
         Ok(_) => {
             session.finish(true).await?;
-            Ok(Ok(()))
+            Ok(())
         }
-        Err(errors) => {
+        Err(e) => {
             session.finish(false).await?;
-            Ok(Err(errors))
+            Err(e.into())
         }
     }
-}
-
-fn refused(errors: Vec<FieldError>) -> Result<Response, AppError> {
-    Err(AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| e.message)
-            .collect::<Vec<_>>()
-            .join(" "),
-    ))
 }
 
 #[derive(Deserialize)]
@@ -191,10 +180,8 @@ pub async fn checkout(
         ("from_segment", form.from_segment),
         ("to_segment", form.to_segment),
     ];
-    match write(&state, &user, cells).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/ledgers/media/{id}")).into_response()),
-        Err(errors) => refused(errors),
-    }
+    write(&state, &user, cells).await?;
+    Ok(Redirect::to(&format!("/ledgers/media/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -229,8 +216,6 @@ pub async fn give_back(
         ("returned_at", now_jst()),
         ("checked_by", form.checked_by),
     ];
-    match write(&state, &user, cells).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/ledgers/media/{id}")).into_response()),
-        Err(errors) => refused(errors),
-    }
+    write(&state, &user, cells).await?;
+    Ok(Redirect::to(&format!("/ledgers/media/{id}")).into_response())
 }

@@ -26,11 +26,7 @@ async fn contracts(app: &TestApp) -> (i64, i64) {
             (col("title"), title.to_string()),
             (col("method"), "随意契約".to_string()),
         ];
-        session
-            .upsert_row(spec, &cells)
-            .await
-            .expect("db")
-            .expect("valid row");
+        session.upsert_row(spec, &cells).await.expect("valid row");
     }
     let total = ledger("general_account").expect("general_account");
     let cells = vec![
@@ -41,11 +37,7 @@ async fn contracts(app: &TestApp) -> (i64, i64) {
         (total.column("basis").expect("c"), "決算".to_string()),
         (total.column("total_yen").expect("c"), "1000".to_string()),
     ];
-    session
-        .upsert_row(total, &cells)
-        .await
-        .expect("db")
-        .expect("valid row");
+    session.upsert_row(total, &cells).await.expect("valid row");
     session.finish(true).await.expect("commit");
     let page = db
         .ledger_page(&Scope::tenant(app.demo.id), spec, None, 1)
@@ -222,11 +214,7 @@ async fn media(app: &TestApp) -> (i64, i64) {
             (col("department"), dept.to_string()),
             (col("kind"), kind.to_string()),
         ];
-        session
-            .upsert_row(spec, &cells)
-            .await
-            .expect("db")
-            .expect("valid row");
+        session.upsert_row(spec, &cells).await.expect("valid row");
     }
     session.finish(true).await.expect("commit");
     let page = app
