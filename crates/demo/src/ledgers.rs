@@ -411,7 +411,7 @@ async fn start_this_years_campaign(
         campaign: format!("R{}", year.0 - 2018),
         fiscal_year: i64::from(year.0),
         title: Some(daicho_reports::campaign::default_title(i64::from(year.0))),
-        opens_on: Some(format!("{}-04-01", year.0)),
+        opens_on: chrono::NaiveDate::from_ymd_opt(year.0, 4, 1),
         closes_on: None,
     };
     daicho_reports::campaign::start(db, scope, actor, &campaign, Some("R4"))

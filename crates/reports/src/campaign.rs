@@ -100,8 +100,8 @@ pub async fn start(
             ("campaign", campaign.campaign.clone()),
             ("fiscal_year", campaign.fiscal_year.to_string()),
             ("title", campaign.title.clone().unwrap_or_default()),
-            ("opens_on", campaign.opens_on.clone().unwrap_or_default()),
-            ("closes_on", campaign.closes_on.clone().unwrap_or_default()),
+            ("opens_on", iso(campaign.opens_on)),
+            ("closes_on", iso(campaign.closes_on)),
         ],
     )];
     for q in &bank {
@@ -125,15 +125,17 @@ pub async fn start(
 /// Whether answers are taken on `today`: from the opening day (if any) to the closing day
 /// (if any), both included.
 pub fn is_open(campaign: &Campaign, today: NaiveDate) -> bool {
-    let day = today.format("%Y-%m-%d").to_string();
-    campaign
-        .opens_on
-        .as_deref()
-        .is_none_or(|o| o <= day.as_str())
-        && campaign
-            .closes_on
-            .as_deref()
-            .is_none_or(|c| day.as_str() <= c)
+    campaign.opens_on.is_none_or(|o| o <= today) && campaign.closes_on.is_none_or(|c| today <= c)
+}
+
+/// A day as the ledgers store it (ISO), or empty.
+fn iso(day: Option<NaiveDate>) -> String {
+    day.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A day as offices write it: 令和5年10月6日, or empty.
+pub fn japanese_day(day: Option<NaiveDate>) -> String {
+    day.map(daicho_domain::format_wareki).unwrap_or_default()
 }
 
 /// Refuses answers on a day `campaign` does not take them, saying when it does.
@@ -144,8 +146,8 @@ pub fn ensure_open(campaign: &Campaign, today: NaiveDate) -> Result<(), ReportEr
     Err(ReportError::Invalid(format!(
         "「{}」は回答を受け付けていません（{}～{}）。",
         title(campaign),
-        campaign.opens_on.as_deref().unwrap_or_default(),
-        campaign.closes_on.as_deref().unwrap_or_default()
+        japanese_day(campaign.opens_on),
+        japanese_day(campaign.closes_on)
     )))
 }
 

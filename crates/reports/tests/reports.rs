@@ -226,8 +226,8 @@ async fn a_persons_answers_count_for_their_department_once() {
         campaign: "T1".into(),
         fiscal_year: 2026,
         title: Some("試験".into()),
-        opens_on: Some("2026-10-01".into()),
-        closes_on: Some("2026-12-31".into()),
+        opens_on: NaiveDate::from_ymd_opt(2026, 10, 1),
+        closes_on: NaiveDate::from_ymd_opt(2026, 12, 31),
     };
     assert_eq!(
         campaign::start(&db, &scope, &actor, &campaign, None)

@@ -201,7 +201,7 @@ pub async fn run_audit(
     let as_of = options.as_of.to_string();
     let in_force: Vec<Waiver> = waivers
         .into_iter()
-        .filter(|w| w.expires_on >= as_of)
+        .filter(|w| w.expires_on >= options.as_of)
         .collect();
     let report = AuditReport {
         rule_failures: Vec::new(),
@@ -335,7 +335,7 @@ fn fill(
             report.waivers.push(WaiverShown {
                 justification: w.justification.clone(),
                 approved_by: w.approved_by.clone(),
-                expires_on: w.expires_on.clone(),
+                expires_on: w.expires_on,
             });
         }
     }

@@ -195,6 +195,10 @@ fn xlsx_in_sheets_of(
             row += 1;
             let sheet = wb.worksheet_from_index(at)?;
             let w = e.waiver.as_ref();
+            // As offices write a day: 令和6年3月31日.
+            let expires = w
+                .map(|w| daicho_domain::format_wareki(w.expires_on))
+                .unwrap_or_default();
             sheet.write_row(
                 row,
                 0,
@@ -209,7 +213,7 @@ fn xlsx_in_sheets_of(
                     &e.reason,
                     w.map(|w| w.justification.as_str()).unwrap_or(""),
                     w.map(|w| w.approved_by.as_str()).unwrap_or(""),
-                    w.map(|w| w.expires_on.as_str()).unwrap_or(""),
+                    &expires,
                 ],
             )?;
             Ok::<(), OutputError>(())

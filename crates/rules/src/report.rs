@@ -84,7 +84,7 @@ impl Entry {
 pub struct WaiverShown {
     pub justification: String,
     pub approved_by: String,
-    pub expires_on: String,
+    pub expires_on: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]

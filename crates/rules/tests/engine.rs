@@ -133,7 +133,7 @@ async fn waivers_show_as_waived_until_they_expire() {
         subject: "EOL-F".into(),
         justification: "検査機器の制御用で更新は令和6年度予算で実施".into(),
         approved_by: "CISO".into(),
-        expires_on: "2024-03-31".into(),
+        expires_on: NaiveDate::from_ymd_opt(2024, 3, 31).expect("date"),
         recorded_by: String::new(),
         recorded_at: String::new(),
     };
@@ -174,7 +174,7 @@ async fn waivers_show_as_waived_until_they_expire() {
     // Renewing with the subject written loosely replaces the waiver, not a second one.
     let renewed = Waiver {
         subject: " EOL-F ".into(),
-        expires_on: "2024-09-30".into(),
+        expires_on: NaiveDate::from_ymd_opt(2024, 9, 30).expect("date"),
         ..waiver.clone()
     };
     t.db.save_waiver(&scope, &Actor::system("test"), &renewed)
@@ -183,7 +183,10 @@ async fn waivers_show_as_waived_until_they_expire() {
     let all = t.db.waivers(&scope).await.expect("waivers");
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(
-        (all[0].subject.as_str(), all[0].expires_on.as_str()),
+        (
+            all[0].subject.as_str(),
+            all[0].expires_on.to_string().as_str()
+        ),
         ("EOL-F", "2024-09-30")
     );
 

@@ -1,7 +1,7 @@
 //! Local accounts: argon2id password hashes, roles, the departments a manager answers
 //! for, and throttling of repeated failed logins.
 
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, Scope, StoreError};
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -118,29 +118,33 @@ impl Db {
             .map_err(|e| StoreError::Password(e.to_string()))??;
         let now = crate::now_text();
         let mut tx = self.pool().begin().await?;
-        let mut sql = Sql::new(
-            "INSERT INTO users (tenant_id, username, display_name, password_hash, role, disabled, must_change_password, created_at, password_changed_at) VALUES (",
+        let mut sql = Sql::insert(
+            "users",
+            &[
+                "tenant_id",
+                "username",
+                "display_name",
+                "password_hash",
+                "role",
+                "disabled",
+                "must_change_password",
+                "created_at",
+                "password_changed_at",
+            ],
         );
-        sql.bind(new.tenant_id)
-            .push(", ")
-            .bind(username.as_str())
-            .push(", ")
-            .bind(new.display_name.as_str())
-            .push(", ")
-            .bind(hash)
-            .push(", ")
-            .bind(new.role.code())
-            .push(", ")
-            .bind(false)
-            .push(", ")
-            .bind(new.must_change_password)
-            .push(", ")
-            .bind(now.as_str())
-            .push(", ")
-            .bind(now.as_str())
-            .push(") RETURNING id");
+        sql.bind_list([
+            Value::from(new.tenant_id),
+            username.as_str().into(),
+            new.display_name.as_str().into(),
+            hash.into(),
+            new.role.code().into(),
+            false.into(),
+            new.must_change_password.into(),
+            now.as_str().into(),
+            now.as_str().into(),
+        ])
+        .push(" RETURNING id");
         let id: i64 = sql
-            .query()
             .fetch_one(&mut *tx)
             .await
             .and_then(|r| r.try_get("id"))?;
@@ -151,7 +155,7 @@ impl Db {
                 .bind(*d)
                 .push(" AND tenant_id = ")
                 .bind(new.tenant_id);
-            let done = sql.query().execute(&mut *tx).await?;
+            let done = sql.execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::invalid(
                     "departments",
@@ -187,7 +191,7 @@ impl Db {
             .bind(crate::now_text())
             .push(" WHERE id = ")
             .bind(user.id);
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         self.end_sessions_of(user.id).await
     }
 
@@ -199,7 +203,7 @@ impl Db {
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー「{username}」")))?;
         let mut sql = Sql::new("UPDATE users SET disabled = ");
         sql.bind(true).push(" WHERE id = ").bind(user.id);
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         self.end_sessions_of(user.id).await
     }
 
@@ -210,7 +214,7 @@ impl Db {
             sql.push(" WHERE tenant_id = ").bind(t);
         }
         sql.push(" ORDER BY tenant_id, username");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let mut users = Vec::with_capacity(rows.len());
         for r in rows {
             users.push(self.user(r.try_get("id")?).await?);
@@ -220,10 +224,10 @@ impl Db {
 
     /// How many accounts exist.
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(self.pool())
-            .await
-            .map_err(StoreError::from)
+        let row = Sql::new("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(self)
+            .await?;
+        Ok(row.try_get("n")?)
     }
 
     /// One account by id.
@@ -233,16 +237,14 @@ impl Db {
         );
         sql.bind(id);
         let row = sql
-            .query()
-            .fetch_optional(self.pool())
+            .fetch_optional(self)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー {id}")))?;
         let mut user = user_from_row(&row)?;
         let mut sql = Sql::new("SELECT department_id FROM user_departments WHERE user_id = ");
         sql.bind(id).push(" ORDER BY department_id");
         user.departments = sql
-            .query()
-            .fetch_all(self.pool())
+            .fetch_all(self)
             .await?
             .iter()
             .map(|r| r.try_get("department_id"))
@@ -253,7 +255,7 @@ impl Db {
     async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         let mut sql = Sql::new("SELECT id FROM users WHERE username = ");
         sql.bind(username);
-        match sql.query().fetch_optional(self.pool()).await? {
+        match sql.fetch_optional(self).await? {
             Some(r) => Ok(Some(self.user(r.try_get("id")?).await?)),
             None => Ok(None),
         }
@@ -278,12 +280,12 @@ impl Db {
         }
         let mut sql = Sql::new("SELECT id, password_hash, disabled FROM users WHERE username = ");
         sql.bind(username);
-        let row = sql.query().fetch_optional(self.pool()).await?;
+        let row = sql.fetch_optional(self).await?;
         let (id, hash, disabled) = match &row {
             Some(r) => (
                 Some(r.try_get::<i64, _>("id")?),
                 r.try_get::<String, _>("password_hash")?,
-                crate::sql::flag(r, "disabled")?.unwrap_or(false),
+                crate::sql::Read::flag(r, "disabled")?.unwrap_or(false),
             ),
             None => (None, DUMMY_HASH.to_string(), false),
         };
@@ -302,12 +304,12 @@ impl Db {
                 // The account's count starts again; the address keeps its other failures.
                 let mut sql = Sql::new("DELETE FROM login_throttle WHERE throttle_key = ");
                 sql.bind(account.as_str());
-                sql.query().execute(self.pool()).await?;
+                sql.execute(self).await?;
                 let mut sql = Sql::new(
                     "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND throttle_key = ",
                 );
                 sql.bind(address.as_str());
-                sql.query().execute(self.pool()).await?;
+                sql.execute(self).await?;
                 Ok(Ok(self.user(id).await?))
             }
             (Some(_), true, true) => Ok(Err(LoginFailure::Disabled)),
@@ -353,7 +355,7 @@ impl Db {
             .push(" END WHERE login_throttle.next_at <= ")
             .bind(at(0))
             .push(" RETURNING failures");
-        Ok(sql.query().fetch_optional(self.pool()).await?.is_some())
+        Ok(sql.fetch_optional(self).await?.is_some())
     }
 
     /// What `user` may see and change.
@@ -382,8 +384,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
         role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        disabled: crate::sql::flag(r, "disabled")?.unwrap_or(false),
-        must_change_password: crate::sql::flag(r, "must_change_password")?.unwrap_or(false),
+        disabled: crate::sql::Read::flag(r, "disabled")?.unwrap_or(false),
+        must_change_password: crate::sql::Read::flag(r, "must_change_password")?.unwrap_or(false),
         departments: Vec::new(),
     })
 }

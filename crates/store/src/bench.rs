@@ -13,7 +13,7 @@ impl Db {
             .push(" AND kind = ")
             .bind(kind)
             .push(" ORDER BY asset_tag LIMIT 50");
-        Ok(sql.query().fetch_all(self.pool()).await?.len())
+        Ok(sql.fetch_all(self).await?.len())
     }
 
     /// One GROUP BY over the whole ledger (what the dashboard would cost without its counts
@@ -21,7 +21,7 @@ impl Db {
     pub async fn floor_group_by_kind(&self, tenant_id: i64) -> Result<usize, StoreError> {
         let mut sql = Sql::new("SELECT kind, COUNT(*) AS n FROM assets WHERE tenant_id = ");
         sql.bind(tenant_id).push(" GROUP BY kind");
-        Ok(sql.query().fetch_all(self.pool()).await?.len())
+        Ok(sql.fetch_all(self).await?.len())
     }
 }
 
@@ -42,8 +42,7 @@ impl Db {
             .push(&format!(" AND {column} LIKE "))
             .bind(format!("{prefix}%"));
         let n: i64 = sql
-            .query()
-            .fetch_one(self.pool())
+            .fetch_one(self)
             .await
             .and_then(|r| sqlx::Row::try_get(&r, "n"))?;
         Ok(usize::try_from(n).unwrap_or(0))

@@ -147,7 +147,7 @@ impl Db {
         })?;
         let mut sql = crate::sql::Sql::new("VACUUM INTO ");
         sql.bind(copy.to_string_lossy().into_owned());
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         // Already migrated: the copy is the database as it stands.
         Ok(Some(Db::connect(&sqlite_url(&copy)).await?))
     }

@@ -3,7 +3,7 @@
 
 use crate::history::{Change, record};
 use crate::scope::Actor;
-use crate::sql::Sql;
+use crate::sql::{Read, Sql, Value};
 use crate::{Db, Scope, StoreError};
 use chrono::NaiveDate;
 use daicho_domain::DepartmentLevel;
@@ -20,16 +20,15 @@ pub struct Department {
     pub level: DepartmentLevel,
     pub parent_id: Option<i64>,
     pub manager: Option<String>,
-    pub valid_from: Option<String>,
-    pub valid_to: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
     pub successor_id: Option<i64>,
 }
 
 impl Department {
     /// Whether the department still exists on `date`.
     pub fn active_on(&self, date: NaiveDate) -> bool {
-        let d = date.format("%Y-%m-%d").to_string();
-        self.valid_to.as_ref().is_none_or(|to| *to > d)
+        self.valid_to.is_none_or(|to| to > date)
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -64,8 +63,8 @@ fn from_row(r: &AnyRow) -> Result<Department, sqlx::Error> {
         level: DepartmentLevel::parse(&level).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         parent_id: r.try_get("parent_id")?,
         manager: r.try_get("manager")?,
-        valid_from: r.try_get("valid_from")?,
-        valid_to: r.try_get("valid_to")?,
+        valid_from: r.date("valid_from")?,
+        valid_to: r.date("valid_to")?,
         successor_id: r.try_get("successor_id")?,
     })
 }
@@ -101,27 +100,34 @@ impl Db {
             ));
         }
         let mut tx = self.pool().begin().await?;
-        let mut sql = Sql::new(
-            "INSERT INTO departments (tenant_id, code, name, level, parent_id, manager, valid_from, sort_order) VALUES (",
+        let mut sql = Sql::insert(
+            "departments",
+            &[
+                "tenant_id",
+                "code",
+                "name",
+                "level",
+                "parent_id",
+                "manager",
+                "valid_from",
+                "sort_order",
+            ],
         );
-        sql.bind(scope.tenant_id)
-            .push(", ")
-            .bind(new.code.as_str())
-            .push(", ")
-            .bind(new.name.as_str())
-            .push(", ")
-            .bind(new.level.code())
-            .push(", ")
-            .bind(parent_id)
-            .push(", ")
-            .bind(new.manager.clone())
-            .push(", ")
-            .bind(new.valid_from.map(|d| d.to_string()))
+        sql.push("(")
+            .bind_all([
+                Value::from(scope.tenant_id),
+                new.code.as_str().into(),
+                new.name.as_str().into(),
+                new.level.code().into(),
+                parent_id.into(),
+                new.manager.clone().into(),
+                new.valid_from.map(|d| d.to_string()).into(),
+            ])
             .push(", (SELECT COUNT(*) FROM departments WHERE tenant_id = ")
             .bind(scope.tenant_id)
             .push(")) RETURNING ")
             .push(COLUMNS);
-        let row = sql.query().fetch_one(&mut *tx).await?;
+        let row = sql.fetch_one(&mut *tx).await?;
         let dept = from_row(&row)?;
         let after = dept.to_json();
         record(
@@ -179,7 +185,7 @@ impl Db {
             .bind(before.id)
             .push(" RETURNING ")
             .push(COLUMNS);
-        let row = sql.query().fetch_one(&mut *tx).await?;
+        let row = sql.fetch_one(&mut *tx).await?;
         let after = from_row(&row)?;
         record(
             &mut tx,
@@ -207,7 +213,7 @@ impl Db {
         sql.bind(scope.tenant_id);
         scope.restrict(&mut sql, "id");
         sql.push(" ORDER BY sort_order, code");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(from_row)
             .collect::<Result<_, _>>()
@@ -225,7 +231,7 @@ impl Db {
         ));
         sql.bind(scope.tenant_id).push(" AND code = ").bind(code);
         scope.restrict(&mut sql, "id");
-        let row = sql.query().fetch_optional(self.pool()).await?;
+        let row = sql.fetch_optional(self).await?;
         row.as_ref()
             .map(from_row)
             .transpose()

@@ -8,7 +8,7 @@ use crate::assets::write::{ensure_location, insert_many, update_in};
 use crate::assets::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_from_row};
 use crate::history::{Change, record_many};
 use crate::scope::Actor;
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, FieldError, RowError, Scope, StoreError};
 use daicho_domain::DepartmentLevel;
 use sqlx::{Any, Row, Transaction};
@@ -71,7 +71,6 @@ pub struct ImportSession {
     /// The tenant's tags and ids, read at the first write.
     known_tags: Option<HashMap<String, i64>>,
     locations: HashMap<String, Option<i64>>,
-    backend: crate::Backend,
     today: chrono::NaiveDate,
     /// A dry run: everything is checked and written as usual, then rolled back, but no
     /// history is chained, so that it holds no tenant's history head (on PostgreSQL,
@@ -112,7 +111,6 @@ impl Db {
             count_deltas: HashMap::new(),
             known_tags: None,
             locations: HashMap::new(),
-            backend: self.backend(),
             today: chrono::Local::now().date_naive(),
             rehearsal: false,
         })
@@ -130,7 +128,7 @@ impl ImportSession {
         if self.rehearsal {
             return Ok(());
         }
-        record_many(&mut self.tx, self.backend, &self.actor, changes).await
+        record_many(&mut self.tx, &self.actor, changes).await
     }
 
     /// The code of the department a file names by code or name, creating it (code = name)
@@ -146,20 +144,21 @@ impl ImportSession {
                 message: format!("所属「{key}」はないか、あなたの担当範囲外です"),
             });
         }
-        let mut sql =
-            Sql::new("INSERT INTO departments (tenant_id, code, name, level, sort_order) VALUES (");
-        sql.bind(self.scope.tenant_id)
-            .push(", ")
-            .bind(key)
-            .push(", ")
-            .bind(key)
-            .push(", ")
-            .bind(DepartmentLevel::Section.code())
+        let mut sql = Sql::insert(
+            "departments",
+            &["tenant_id", "code", "name", "level", "sort_order"],
+        );
+        sql.push("(")
+            .bind_all([
+                Value::from(self.scope.tenant_id),
+                key.into(),
+                key.into(),
+                DepartmentLevel::Section.code().into(),
+            ])
             .push(", (SELECT COUNT(*) FROM departments WHERE tenant_id = ")
             .bind(self.scope.tenant_id)
             .push(")) RETURNING id");
         let id: i64 = sql
-            .query()
             .fetch_one(&mut *self.tx)
             .await
             .and_then(|r| r.try_get("id"))
@@ -250,7 +249,6 @@ impl ImportSession {
         if pending.is_empty() {
             return Ok(());
         }
-        let backend = self.backend;
         let tenant_id = self.scope.tenant_id;
         // The tenant's tags are read once per run; rows already in the ledger are then
         // fetched by primary key, a plan no database gets wrong (a lookup by tag list let
@@ -260,7 +258,7 @@ impl ImportSession {
             let mut sql = Sql::new("SELECT asset_tag, id FROM assets WHERE tenant_id = ");
             sql.bind(tenant_id);
             let mut known = HashMap::new();
-            for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
+            for row in sql.fetch_all(&mut *self.tx).await? {
                 known.insert(
                     row.try_get::<String, _>("asset_tag")?,
                     row.try_get::<i64, _>("id")?,
@@ -285,7 +283,7 @@ impl ImportSession {
                 ASSET_COLUMNS.as_str()
             ));
             sql.bind(tenant_id).push(" AND a.id IN ").bind_list(known);
-            for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
+            for row in sql.fetch_all(&mut *self.tx).await? {
                 let asset = asset_from_row(&row)?;
                 existing.insert(asset.fields.asset_tag.clone(), asset);
             }
@@ -340,16 +338,11 @@ impl ImportSession {
             return Ok(());
         }
         let fields: Vec<AssetFields> = new_rows.iter().map(|p| p.fields.clone()).collect();
-        let ids: HashMap<String, i64> = insert_many(
-            &mut self.tx,
-            backend,
-            tenant_id,
-            &fields,
-            &mut self.count_deltas,
-        )
-        .await?
-        .into_iter()
-        .collect();
+        let ids: HashMap<String, i64> =
+            insert_many(&mut self.tx, tenant_id, &fields, &mut self.count_deltas)
+                .await?
+                .into_iter()
+                .collect();
         let codes: HashMap<i64, String> = self
             .departments
             .values()
@@ -399,7 +392,6 @@ impl ImportSession {
     /// a `delete` history entry each: `import --replace`. Returns their tags, sorted.
     pub async fn remove_unseen_assets(&mut self) -> Result<Vec<String>, StoreError> {
         self.flush().await?;
-        let backend = self.backend;
         let tenant_id = self.scope.tenant_id;
         let mut sql = Sql::new(&format!(
             "SELECT {} FROM {ASSET_FROM} WHERE a.tenant_id = ",
@@ -410,7 +402,7 @@ impl ImportSession {
         let mut removed = Vec::new();
         let mut deltas: HashMap<crate::assets::CountKey, (i64, i64)> = HashMap::new();
         let mut changes_json = Vec::new();
-        for row in sql.query_on(backend).fetch_all(&mut *self.tx).await? {
+        for row in sql.fetch_all(&mut *self.tx).await? {
             let asset = asset_from_row(&row)?;
             if self.seen.contains_key(&asset.fields.asset_tag) {
                 continue;
@@ -431,7 +423,7 @@ impl ImportSession {
             sql.bind(tenant_id)
                 .push(" AND id IN ")
                 .bind_list(ids.iter().map(|(id, _, _)| *id));
-            sql.query_on(backend).execute(&mut *self.tx).await?;
+            sql.execute(&mut *self.tx).await?;
         }
         let changes: Vec<Change<'_>> = changes_json
             .iter()

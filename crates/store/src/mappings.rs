@@ -1,7 +1,7 @@
 //! Column mappings saved by name per tenant: how a city's own file headers map to fields,
 //! so the next file of the same shape imports without correcting them again.
 
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, Scope, StoreError};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -25,12 +25,18 @@ impl Db {
             ));
         }
         let json = serde_json::to_string(mapping).unwrap_or_else(|_| "{}".into());
-        let mut sql = Sql::new(
-            "INSERT INTO column_mappings (tenant_id, name, mapping_json, updated_at) VALUES (",
+        let mut sql = Sql::insert(
+            "column_mappings",
+            &["tenant_id", "name", "mapping_json", "updated_at"],
         );
-        sql.bind(scope.tenant_id).push(", ").bind(name).push(", ").bind(json).push(", ").bind(crate::now_text())
-            .push(") ON CONFLICT (tenant_id, name) DO UPDATE SET mapping_json = excluded.mapping_json, updated_at = excluded.updated_at");
-        sql.query().execute(self.pool()).await?;
+        sql.bind_list([
+            Value::from(scope.tenant_id),
+            name.into(),
+            json.into(),
+            crate::now_text().into(),
+        ])
+        .push(" ON CONFLICT (tenant_id, name) DO UPDATE SET mapping_json = excluded.mapping_json, updated_at = excluded.updated_at");
+        sql.execute(self).await?;
         Ok(())
     }
 
@@ -41,7 +47,7 @@ impl Db {
     ) -> Result<Vec<(String, ColumnMapping)>, StoreError> {
         let mut sql = Sql::new("SELECT name, mapping_json FROM column_mappings WHERE tenant_id = ");
         sql.bind(scope.tenant_id).push(" ORDER BY name");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| {
                 let json: String = r.try_get("mapping_json")?;

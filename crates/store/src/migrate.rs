@@ -137,12 +137,12 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             .await
             .map_err(fail)?;
         if m.version == CHAIN_VERSION {
-            crate::history::chain::seal_existing(&mut tx, db.backend())
+            crate::history::chain::seal_existing(&mut tx)
                 .await
                 .map_err(fail)?;
         }
         if m.version == LEDGER_NAMES_VERSION {
-            crate::history::chain::rename_entities(&mut tx, db.backend())
+            crate::history::chain::rename_entities(&mut tx)
                 .await
                 .map_err(fail)?;
         }

@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use sqlx::Row;
 
 use crate::history::{self, Change};
-use crate::sql::{Sql, Value};
+use crate::sql::{Read, Sql, Value};
 use crate::{Actor, Db, Scope, StoreError};
 
 /// A tenant's change to a rule: off, another grade, other parameter values.
@@ -38,7 +38,7 @@ pub struct Waiver {
     pub justification: String,
     pub approved_by: String,
     /// ISO date; the waiver holds up to and including this day.
-    pub expires_on: String,
+    pub expires_on: chrono::NaiveDate,
     pub recorded_by: String,
     pub recorded_at: String,
 }
@@ -65,13 +65,13 @@ impl Db {
             "SELECT rule_id, enabled, grade, params_json, updated_by, updated_at FROM rule_settings WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id).push(" ORDER BY rule_id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| {
                 let params: Option<String> = r.try_get("params_json")?;
                 Ok(RuleSetting {
                     rule_id: r.try_get("rule_id")?,
-                    enabled: crate::sql::flag(r, "enabled")?.unwrap_or(true),
+                    enabled: crate::sql::Read::flag(r, "enabled")?.unwrap_or(true),
                     grade: r.try_get("grade")?,
                     params: params
                         .and_then(|p| serde_json::from_str(&p).ok())
@@ -125,7 +125,7 @@ impl Db {
             "SELECT rule_id, source, added_by, added_at FROM tenant_rules WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id).push(" ORDER BY rule_id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| {
                 Ok(TenantRule {
@@ -178,7 +178,7 @@ impl Db {
              FROM waivers WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id).push(" ORDER BY rule_id, subject");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| {
                 Ok(Waiver {
@@ -186,7 +186,7 @@ impl Db {
                     subject: r.try_get("subject")?,
                     justification: r.try_get("justification")?,
                     approved_by: r.try_get("approved_by")?,
-                    expires_on: r.try_get("expires_on")?,
+                    expires_on: r.date("expires_on")?.unwrap_or_default(),
                     recorded_by: r.try_get("recorded_by")?,
                     recorded_at: r.try_get("recorded_at")?,
                 })
@@ -207,7 +207,6 @@ impl Db {
             subject: waiver.subject.trim().to_string(),
             justification: waiver.justification.trim().to_string(),
             approved_by: waiver.approved_by.trim().to_string(),
-            expires_on: waiver.expires_on.trim().to_string(),
             ..waiver.clone()
         };
         let mut problems = Vec::new();
@@ -229,12 +228,6 @@ impl Db {
                 message: "対象（備品番号・契約番号など）を入力してください".into(),
             });
         }
-        if chrono::NaiveDate::parse_from_str(&waiver.expires_on, "%Y-%m-%d").is_err() {
-            problems.push(crate::FieldError {
-                field: "expires_on",
-                message: "期限を日付で入力してください".into(),
-            });
-        }
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
@@ -253,7 +246,7 @@ impl Db {
             Value::from(waiver.subject.as_str()),
             Value::from(waiver.justification.as_str()),
             Value::from(waiver.approved_by.as_str()),
-            Value::from(waiver.expires_on.as_str()),
+            Value::from(waiver.expires_on.to_string()),
             Value::from(actor.name.as_str()),
             Value::from(crate::now_text()),
         ]);
@@ -277,7 +270,7 @@ impl Db {
         after: Json,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        upsert.query().execute(&mut *tx).await?;
+        upsert.execute(&mut *tx).await?;
         history::record(
             &mut tx,
             actor,
@@ -305,7 +298,7 @@ impl Db {
         let mut tx = self.pool().begin().await?;
         let mut del = Sql::new("DELETE FROM eol_releases WHERE product = ");
         del.bind(product);
-        del.query().execute(&mut *tx).await?;
+        del.execute(&mut *tx).await?;
         for r in rows {
             let mut sql = Sql::new(
                 "INSERT INTO eol_releases (product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at) VALUES ",
@@ -322,7 +315,7 @@ impl Db {
                 Value::from(r.source.as_str()),
                 Value::from(r.imported_at.as_str()),
             ]);
-            sql.query().execute(&mut *tx).await?;
+            sql.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -334,8 +327,7 @@ impl Db {
             "SELECT product, product_title, cycle, label, codename, release_date, eol, eoes, source, imported_at \
              FROM eol_releases ORDER BY product, id",
         )
-        .query()
-        .fetch_all(self.pool())
+        .fetch_all(self)
         .await?;
         rows.iter()
             .map(|r| {

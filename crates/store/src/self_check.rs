@@ -5,9 +5,10 @@
 //! staff give person by person (scored against the campaign's bank when read).
 //! Writing goes through the ledger engine like every other ledger, so it keeps history.
 
+use chrono::NaiveDate;
 use sqlx::Row;
 
-use crate::sql::Sql;
+use crate::sql::{Read, Sql};
 use crate::{Db, Scope, StoreError};
 
 /// Correct-answer counts per campaign, question and department: imported results plus
@@ -34,8 +35,8 @@ pub struct Campaign {
     pub campaign: String,
     pub fiscal_year: i64,
     pub title: Option<String>,
-    pub opens_on: Option<String>,
-    pub closes_on: Option<String>,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
 }
 
 /// One question of a campaign's bank.
@@ -125,14 +126,14 @@ impl Db {
         );
         sql.bind(tenant_id)
             .push(" ORDER BY fiscal_year DESC, campaign DESC");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let campaign = |r: &sqlx::any::AnyRow| -> Result<Campaign, sqlx::Error> {
             Ok(Campaign {
                 campaign: r.try_get("campaign")?,
                 fiscal_year: r.try_get("fiscal_year")?,
                 title: r.try_get("title")?,
-                opens_on: r.try_get("opens_on")?,
-                closes_on: r.try_get("closes_on")?,
+                opens_on: r.date("opens_on")?,
+                closes_on: r.date("closes_on")?,
             })
         };
         Ok(rows.iter().map(campaign).collect::<Result<_, _>>()?)
@@ -165,7 +166,7 @@ impl Db {
             .push(" AND campaign = ")
             .bind(campaign)
             .push(" ORDER BY id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let question = |r: &sqlx::any::AnyRow| -> Result<Question, sqlx::Error> {
             Ok(Question {
                 question_id: r.try_get("question_id")?,
@@ -201,7 +202,7 @@ impl Db {
         sql.push(
             " GROUP BY x.question_id, d.code, d.name, d.sort_order ORDER BY d.sort_order, d.code",
         );
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let count = |r: &sqlx::any::AnyRow| -> Result<QuestionCount, sqlx::Error> {
             Ok(QuestionCount {
                 question_id: r.try_get("question_id")?,
@@ -229,7 +230,7 @@ impl Db {
             .bind(campaign)
             .push(" AND staff_ref = ")
             .bind(staff_ref);
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         Ok(rows
             .iter()
             .map(|r| Ok((r.try_get("question_id")?, r.try_get("answer")?)))
@@ -245,7 +246,7 @@ impl Db {
         );
         let mut sql = Sql::new(&sql_text);
         sql.bind(user_id);
-        let row = sql.query().fetch_optional(self.pool()).await?;
+        let row = sql.fetch_optional(self).await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
 
@@ -265,7 +266,7 @@ impl Db {
             .push(" AND EXISTS (SELECT 1 FROM staff_members st WHERE st.tenant_id = users.tenant_id AND st.staff_id = ")
             .bind(staff_id)
             .push(")");
-        let done = sql.query().execute(self.pool()).await?;
+        let done = sql.execute(self).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!(
                 "利用者「{username}」またはその団体の職員番号「{staff_id}」が見つかりません"
@@ -280,7 +281,7 @@ impl Db {
             "SELECT course, name, kind, provider, parts FROM training_courses WHERE tenant_id = ",
         );
         sql.bind(tenant_id).push(" ORDER BY name, course");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let course = |r: &sqlx::any::AnyRow| -> Result<Course, sqlx::Error> {
             Ok(Course {
                 course: r.try_get("course")?,
@@ -334,7 +335,7 @@ impl Db {
             " GROUP BY x.course, d.code, d.name, d.sort_order \
               ORDER BY x.course, d.sort_order, d.code",
         );
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let count = |r: &sqlx::any::AnyRow| -> Result<TrainingCount, sqlx::Error> {
             Ok(TrainingCount {
                 course: r.try_get("course")?,
@@ -366,7 +367,7 @@ impl Db {
             .bind(scope.tenant_id);
         scope.restrict(&mut sql, "st.department_id");
         sql.push(" ORDER BY d.sort_order, d.code, st.staff_id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let staff = |r: &sqlx::any::AnyRow| -> Result<StaffTraining, sqlx::Error> {
             Ok(StaffTraining {
                 staff: staff_from_row(r)?,

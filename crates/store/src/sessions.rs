@@ -2,7 +2,7 @@
 //! so a copy of the database does not let anyone log in. Each session has its own CSRF
 //! token, which every state-changing form must echo.
 
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, StoreError, User};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -47,27 +47,31 @@ impl Db {
     pub async fn create_session(&self, user: &User) -> Result<Session, StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE expires_at <= ");
         sql.bind(crate::now_text());
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         let token = random_token()?;
         let csrf_token = random_token()?;
         let expires =
             crate::instant_text(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
-        let mut sql = Sql::new(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES (",
+        let mut sql = Sql::insert(
+            "sessions",
+            &[
+                "token_hash",
+                "user_id",
+                "csrf_token",
+                "created_at",
+                "expires_at",
+                "last_seen_at",
+            ],
         );
-        sql.bind(token_hash(&token))
-            .push(", ")
-            .bind(user.id)
-            .push(", ")
-            .bind(csrf_token.as_str())
-            .push(", ")
-            .bind(crate::now_text())
-            .push(", ")
-            .bind(expires)
-            .push(", ")
-            .bind(crate::now_text())
-            .push(")");
-        sql.query().execute(self.pool()).await?;
+        sql.bind_list([
+            Value::from(token_hash(&token)),
+            user.id.into(),
+            csrf_token.as_str().into(),
+            crate::now_text().into(),
+            expires.into(),
+            crate::now_text().into(),
+        ]);
+        sql.execute(self).await?;
         Ok(Session {
             token,
             csrf_token,
@@ -94,7 +98,7 @@ impl Db {
             .bind(crate::instant_text(now - idle))
             .push(" AND u.disabled = ")
             .bind(false);
-        let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
+        let Some(row) = sql.fetch_optional(self).await? else {
             return Ok(None);
         };
         let user_id: i64 = row.try_get("user_id")?;
@@ -107,7 +111,7 @@ impl Db {
                 .bind(token_hash(token));
             // Not written now (the database is busy with an import): the session stays
             // live and the next request writes it.
-            if let Err(e) = sql.query().execute(self.pool()).await {
+            if let Err(e) = sql.execute(self).await {
                 tracing::debug!(error = %e, "session not touched");
             }
         }
@@ -118,14 +122,14 @@ impl Db {
     pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE token_hash = ");
         sql.bind(token_hash(token));
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         Ok(())
     }
 
     pub(crate) async fn end_sessions_of(&self, user_id: i64) -> Result<(), StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE user_id = ");
         sql.bind(user_id);
-        sql.query().execute(self.pool()).await?;
+        sql.execute(self).await?;
         Ok(())
     }
 }

@@ -410,7 +410,7 @@ impl Db {
         select.push_str(" WHERE x.tenant_id = ");
         let mut sql = Sql::new(&select);
         sql.bind(tenant_id);
-        let mut rows = sql.query_on(self.backend()).fetch(self.pool());
+        let mut rows = sql.fetch(self);
         let mut batch = Vec::with_capacity(SNAPSHOT_BATCH_ROWS);
         let mut total = 0u64;
         while let Some(r) = rows.try_next().await.map_err(StoreError::from)? {

@@ -1,9 +1,38 @@
 //! Dynamic SQL with numbered `$n` placeholders, which both SQLite and PostgreSQL accept
 //! (sqlx's `QueryBuilder` for `Any` writes `?`, which PostgreSQL refuses).
 
-use sqlx::Any;
-use sqlx::any::AnyArguments;
+use crate::Backend;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, AnyPool};
+
+/// Where a query runs: a database's pool, or a connection (a transaction's). Either knows
+/// its backend, which chooses the placeholders: callers never do.
+pub enum On<'c> {
+    Pool(&'c AnyPool, Backend),
+    Connection(&'c mut AnyConnection),
+}
+
+impl<'c> From<&'c crate::Db> for On<'c> {
+    fn from(db: &'c crate::Db) -> Self {
+        On::Pool(db.pool(), db.backend())
+    }
+}
+
+impl<'c> From<&'c mut AnyConnection> for On<'c> {
+    fn from(c: &'c mut AnyConnection) -> Self {
+        On::Connection(c)
+    }
+}
+
+/// The backend a connection speaks to.
+pub(crate) fn backend_of(c: &AnyConnection) -> Backend {
+    if c.backend_name().eq_ignore_ascii_case("postgresql") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +44,12 @@ pub enum Value {
     Bool(bool),
     OptBool(Option<bool>),
     OptFloat(Option<f64>),
+}
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
 }
 
 impl From<i64> for Value {
@@ -96,16 +131,20 @@ impl Sql {
         self
     }
 
-    /// Appends `(v1, v2, ...)` placeholders.
-    pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
-        self.push("(");
+    /// Appends `v1, v2, ...` placeholders.
+    pub fn bind_all<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
             self.bind(v);
         }
-        self.push(")")
+        self
+    }
+
+    /// Appends `(v1, v2, ...)` placeholders: a list for `IN`, a row of an INSERT.
+    pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        self.push("(").bind_all(values).push(")")
     }
 
     #[cfg(test)]
@@ -113,21 +152,71 @@ impl Sql {
         &self.text
     }
 
-    /// The query, ready to run.
-    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        self.bind_values(sqlx::query(&self.text))
+    /// An INSERT of `columns` into `table`, to be followed by one `bind_list` of values
+    /// per row (separated by `, `).
+    pub fn insert(table: &str, columns: &[&str]) -> Self {
+        Sql::new(&format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            columns.join(", ")
+        ))
     }
 
     /// The query with the placeholders `backend` binds fastest. SQLite looks a named
     /// parameter (`$n`) up by walking every parameter's name, so a statement with many is
     /// quadratic (half the time of a bulk insert went there); anonymous `?` are bound by
     /// position. Values are bound in the order their placeholders appear, so `?` binds
-    /// the same values.
-    pub fn query_on(&self, backend: crate::Backend) -> Query<'_, Any, AnyArguments<'_>> {
+    /// the same values. PostgreSQL takes only `$n`.
+    fn query(&self, backend: Backend) -> Query<'_, Any, AnyArguments<'_>> {
         match backend {
-            crate::Backend::Postgres => self.query(),
-            crate::Backend::Sqlite => self.bind_values(sqlx::query(self.positional())),
+            Backend::Postgres => self.bind_values(sqlx::query(&self.text)),
+            Backend::Sqlite => self.bind_values(sqlx::query(self.positional())),
         }
+    }
+
+    /// Every row.
+    pub async fn fetch_all<'c>(&self, on: impl Into<On<'c>>) -> Result<Vec<AnyRow>, sqlx::Error> {
+        match on.into() {
+            On::Pool(pool, backend) => self.query(backend).fetch_all(pool).await,
+            On::Connection(c) => self.query(backend_of(c)).fetch_all(c).await,
+        }
+    }
+
+    /// The one row; an error when there is none.
+    pub async fn fetch_one<'c>(&self, on: impl Into<On<'c>>) -> Result<AnyRow, sqlx::Error> {
+        match on.into() {
+            On::Pool(pool, backend) => self.query(backend).fetch_one(pool).await,
+            On::Connection(c) => self.query(backend_of(c)).fetch_one(c).await,
+        }
+    }
+
+    /// The first row, if any.
+    pub async fn fetch_optional<'c>(
+        &self,
+        on: impl Into<On<'c>>,
+    ) -> Result<Option<AnyRow>, sqlx::Error> {
+        match on.into() {
+            On::Pool(pool, backend) => self.query(backend).fetch_optional(pool).await,
+            On::Connection(c) => self.query(backend_of(c)).fetch_optional(c).await,
+        }
+    }
+
+    /// Runs a statement.
+    pub async fn execute<'c>(
+        &self,
+        on: impl Into<On<'c>>,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        match on.into() {
+            On::Pool(pool, backend) => self.query(backend).execute(pool).await,
+            On::Connection(c) => self.query(backend_of(c)).execute(c).await,
+        }
+    }
+
+    /// The rows as they come, from the pool of `db`.
+    pub fn fetch<'q>(
+        &'q self,
+        db: &'q crate::Db,
+    ) -> impl futures_util::Stream<Item = Result<AnyRow, sqlx::Error>> + Send + 'q {
+        self.query(db.backend()).fetch(db.pool())
     }
 
     fn positional(&self) -> &str {
@@ -168,24 +257,29 @@ impl Sql {
     }
 }
 
-/// Reads a 0/1 column as a yes/no.
-/// A date stored as ISO text.
-pub fn date(
-    row: &sqlx::any::AnyRow,
-    column: &str,
-) -> Result<Option<chrono::NaiveDate>, sqlx::Error> {
-    use sqlx::Row;
-    let text: Option<String> = row.try_get(column)?;
-    text.map(|t| {
-        chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))
-    })
-    .transpose()
+/// A row's columns as the schema stores them: dates as ISO text, yes/no as 0/1.
+pub trait Read {
+    /// A date column (NULL: none).
+    fn date(&self, column: &str) -> Result<Option<chrono::NaiveDate>, sqlx::Error>;
+    /// A yes/no column (NULL: not recorded).
+    fn flag(&self, column: &str) -> Result<Option<bool>, sqlx::Error>;
 }
 
-pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<bool>, sqlx::Error> {
-    use sqlx::Row;
-    Ok(row.try_get::<Option<i64>, _>(column)?.map(|v| v != 0))
+impl Read for AnyRow {
+    fn date(&self, column: &str) -> Result<Option<chrono::NaiveDate>, sqlx::Error> {
+        use sqlx::Row;
+        let text: Option<String> = self.try_get(column)?;
+        text.map(|t| {
+            chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        })
+        .transpose()
+    }
+
+    fn flag(&self, column: &str) -> Result<Option<bool>, sqlx::Error> {
+        use sqlx::Row;
+        Ok(self.try_get::<Option<i64>, _>(column)?.map(|v| v != 0))
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Tenants: one municipality each, keyed by its 全国地方公共団体コード.
 
+use crate::sql::Sql;
 use crate::{Db, StoreError};
 use daicho_domain::TenantCode;
 use sqlx::Row;
@@ -18,14 +19,10 @@ impl Db {
         if let Some(t) = self.tenant_by_code(code).await? {
             return Ok(t);
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tenants (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(code.as_str())
-        .bind(name)
-        .bind(crate::now_text())
-        .fetch_one(self.pool())
-        .await?;
+        let mut sql = Sql::insert("tenants", &["code", "name", "created_at"]);
+        sql.bind_list([code.as_str(), name, crate::now_text().as_str()])
+            .push(" RETURNING id");
+        let id: i64 = sql.fetch_one(self).await?.try_get("id")?;
         Ok(Tenant {
             id,
             code: code.as_str().to_string(),
@@ -35,10 +32,9 @@ impl Db {
 
     /// The tenant with `code`, if any.
     pub async fn tenant_by_code(&self, code: &TenantCode) -> Result<Option<Tenant>, StoreError> {
-        let row = sqlx::query("SELECT id, code, name FROM tenants WHERE code = $1")
-            .bind(code.as_str())
-            .fetch_optional(self.pool())
-            .await?;
+        let mut sql = Sql::new("SELECT id, code, name FROM tenants WHERE code = ");
+        sql.bind(code.as_str());
+        let row = sql.fetch_optional(self).await?;
         row.map(|r| {
             Ok(Tenant {
                 id: r.try_get("id")?,
@@ -51,9 +47,10 @@ impl Db {
 
     /// The tenant with `id`.
     pub async fn tenant(&self, id: i64) -> Result<Tenant, StoreError> {
-        let r = sqlx::query("SELECT id, code, name FROM tenants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
+        let mut sql = Sql::new("SELECT id, code, name FROM tenants WHERE id = ");
+        sql.bind(id);
+        let r = sql
+            .fetch_optional(self)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("団体 {id}")))?;
         Ok(Tenant {
@@ -65,8 +62,8 @@ impl Db {
 
     /// Every tenant, by code.
     pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let rows = sqlx::query("SELECT id, code, name FROM tenants ORDER BY code")
-            .fetch_all(self.pool())
+        let rows = Sql::new("SELECT id, code, name FROM tenants ORDER BY code")
+            .fetch_all(self)
             .await?;
         rows.iter()
             .map(|r| {

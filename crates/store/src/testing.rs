@@ -56,7 +56,7 @@ pub async fn fresh() -> Result<TestDb, StoreError> {
 /// `department`; chained as such) and forgets that migration, so that a test can run it.
 pub async fn as_before_ledger_names(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.pool().begin().await?;
-    crate::history::chain::rename_back(&mut tx, db.backend()).await?;
+    crate::history::chain::rename_back(&mut tx).await?;
     sqlx::query("DELETE FROM schema_migrations WHERE version = 10")
         .execute(&mut *tx)
         .await?;

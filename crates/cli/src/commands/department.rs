@@ -64,7 +64,7 @@ pub async fn run(settings: &Settings, command: DepartmentCommand) -> anyhow::Res
                     d.name,
                     d.level.label_ja(),
                     parent,
-                    d.valid_to.as_deref().unwrap_or("")
+                    d.valid_to.map(|t| t.to_string()).unwrap_or_default()
                 );
             }
         }

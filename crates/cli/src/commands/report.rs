@@ -112,11 +112,8 @@ fn fiscal_year(text: &str) -> anyhow::Result<i64> {
         .with_context(|| format!("年度「{text}」を読めません（2022、R4、令和4年度など）"))
 }
 
-fn day(text: &str) -> anyhow::Result<String> {
-    Ok(parse_date(text)
-        .with_context(|| format!("「{text}」を日付として読めません"))?
-        .format("%Y-%m-%d")
-        .to_string())
+fn day(text: &str) -> anyhow::Result<chrono::NaiveDate> {
+    parse_date(text).with_context(|| format!("「{text}」を日付として読めません"))
 }
 
 /// Writes a report as JSON, a table or XLSX.

@@ -236,7 +236,7 @@ pub async fn run_waiver(settings: &Settings, command: WaiverCommand) -> anyhow::
                         subject: subject.clone(),
                         justification,
                         approved_by: approver,
-                        expires_on: expires_on.to_string(),
+                        expires_on,
                         recorded_by: String::new(),
                         recorded_at: String::new(),
                     },

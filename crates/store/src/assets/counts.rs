@@ -3,7 +3,7 @@
 //! dashboard reads a few hundred rows however large the ledger.
 
 use super::AssetFields;
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, Scope, StoreError};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -65,14 +65,32 @@ pub(crate) async fn bump(
         if entries == 0 && quantity == 0 {
             continue;
         }
-        let mut sql = Sql::new(
-            "INSERT INTO asset_counts (tenant_id, department_id, kind, status, network_segment, os, entries, quantity) VALUES (",
+        let mut sql = Sql::insert(
+            "asset_counts",
+            &[
+                "tenant_id",
+                "department_id",
+                "kind",
+                "status",
+                "network_segment",
+                "os",
+                "entries",
+                "quantity",
+            ],
         );
-        sql.bind(tenant_id).push(", ").bind(k.department_id).push(", ").bind(k.kind).push(", ").bind(k.status)
-            .push(", ").bind(k.segment).push(", ").bind(k.os).push(", ").bind(entries).push(", ").bind(quantity)
-            .push(") ON CONFLICT (tenant_id, department_id, kind, status, network_segment, os) DO UPDATE SET \
+        sql.bind_list([
+            Value::from(tenant_id),
+            k.department_id.into(),
+            k.kind.into(),
+            k.status.into(),
+            k.segment.into(),
+            k.os.into(),
+            entries.into(),
+            quantity.into(),
+        ])
+        .push(" ON CONFLICT (tenant_id, department_id, kind, status, network_segment, os) DO UPDATE SET \
                    entries = asset_counts.entries + excluded.entries, quantity = asset_counts.quantity + excluded.quantity");
-        sql.query().execute(&mut **tx).await?;
+        sql.execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -107,7 +125,7 @@ impl Db {
             sql.push(&format!(
                 " GROUP BY {column} HAVING SUM(entries) > 0 ORDER BY SUM(entries) DESC, {column}"
             ));
-            let rows = sql.query().fetch_all(self.pool()).await?;
+            let rows = sql.fetch_all(self).await?;
             let mut facets = Vec::with_capacity(rows.len());
             for r in &rows {
                 let key: String = r.try_get("k")?;
@@ -141,14 +159,14 @@ impl Db {
         let mut tx = self.pool().begin().await?;
         let mut sql = Sql::new("DELETE FROM asset_counts WHERE tenant_id = ");
         sql.bind(tenant_id);
-        sql.query().execute(&mut *tx).await?;
+        sql.execute(&mut *tx).await?;
         let mut sql = Sql::new(
             "INSERT INTO asset_counts (tenant_id, department_id, kind, status, network_segment, os, entries, quantity) \
              SELECT tenant_id, department_id, kind, status, COALESCE(network_segment, ''), COALESCE(os, ''), COUNT(*), CAST(SUM(quantity) AS BIGINT) \
              FROM assets WHERE tenant_id = ",
         );
         sql.bind(tenant_id).push(" GROUP BY tenant_id, department_id, kind, status, COALESCE(network_segment, ''), COALESCE(os, '')");
-        sql.query().execute(&mut *tx).await?;
+        sql.execute(&mut *tx).await?;
         tx.commit().await.map_err(StoreError::from)
     }
 }

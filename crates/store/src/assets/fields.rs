@@ -87,7 +87,7 @@ impl FieldType for Option<bool> {
         Value::OptBool(*self)
     }
     fn read(row: &AnyRow, column: &str) -> Result<Self, sqlx::Error> {
-        crate::sql::flag(row, column)
+        crate::sql::Read::flag(row, column)
     }
     fn text(&self) -> String {
         self.map(|v| v.to_string()).unwrap_or_default()
@@ -99,7 +99,7 @@ impl FieldType for Option<NaiveDate> {
         Value::OptText(self.map(|d| d.to_string()))
     }
     fn read(row: &AnyRow, column: &str) -> Result<Self, sqlx::Error> {
-        crate::sql::date(row, column)
+        crate::sql::Read::date(row, column)
     }
     fn text(&self) -> String {
         self.map(|d| d.to_string()).unwrap_or_default()

@@ -177,11 +177,7 @@ impl Db {
             conditions(&mut sql, "a");
             sql
         };
-        let total: i64 = count
-            .query()
-            .fetch_one(self.pool())
-            .await
-            .and_then(|r| r.try_get("n"))?;
+        let total: i64 = count.fetch_one(self).await.and_then(|r| r.try_get("n"))?;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = filter.page.clamp(1, pages);
         let mut sql = Sql::new(
@@ -196,7 +192,7 @@ impl Db {
             filter.sort.column(),
             (page - 1) * PAGE_SIZE
         ));
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let rows = rows
             .iter()
             .map(|r| {
@@ -214,7 +210,7 @@ impl Db {
                     network_segment: segment.and_then(|s| NetworkSegment::parse(&s).ok()),
                     status: AssetStatus::parse(&status)
                         .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                    acquired_on: crate::sql::date(r, "acquired_on")?,
+                    acquired_on: crate::sql::Read::date(r, "acquired_on")?,
                     quantity: r.try_get("quantity")?,
                 })
             })
@@ -233,7 +229,7 @@ impl Db {
         sql.bind(scope.tenant_id);
         scope.restrict(&mut sql, "department_id");
         sql.push(" AND entries > 0 ORDER BY os");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| r.try_get::<String, _>("os"))
             .filter(|r| r.as_ref().map_or(true, |s| !s.is_empty()))
@@ -253,11 +249,7 @@ impl Db {
         sql.bind(scope.tenant_id)
             .push(" AND asset_tag LIKE ")
             .bind(format!("{prefix}%"));
-        let n: i64 = sql
-            .query()
-            .fetch_one(self.pool())
-            .await
-            .and_then(|r| r.try_get("n"))?;
+        let n: i64 = sql.fetch_one(self).await.and_then(|r| r.try_get("n"))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 }

@@ -6,7 +6,7 @@ use super::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_fro
 use crate::history::check_version;
 use crate::history::{Change, record};
 use crate::scope::Actor;
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, FieldError, HistoryEntry, Scope, StoreError};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -33,8 +33,7 @@ impl Db {
         sql.bind(scope.tenant_id).push(" AND a.id = ").bind(id);
         scope.restrict(&mut sql, "a.department_id");
         let row = sql
-            .query()
-            .fetch_optional(self.pool())
+            .fetch_optional(self)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("資産 {id}")))?;
         asset_from_row(&row).map_err(StoreError::from)
@@ -97,7 +96,7 @@ impl Db {
             sql.bind(scope.tenant_id)
                 .push(" AND asset_tag = ")
                 .bind(tag.as_str());
-            if let Some(row) = sql.query().fetch_optional(self.pool()).await? {
+            if let Some(row) = sql.fetch_optional(self).await? {
                 let id: i64 = row.try_get("id")?;
                 if Some(id) != except {
                     errors.push(FieldError {
@@ -167,7 +166,7 @@ impl Db {
                 .await?
             }
             None => {
-                lock.query().execute(&mut *tx).await?;
+                lock.execute(&mut *tx).await?;
             }
         }
         // Read under the lock: the history's "before" is what this save replaces.
@@ -194,14 +193,7 @@ impl Db {
         }
         let mut tx = self.pool().begin().await?;
         let mut deltas = HashMap::new();
-        insert_many(
-            &mut tx,
-            self.backend(),
-            scope.tenant_id,
-            &batch.assets,
-            &mut deltas,
-        )
-        .await?;
+        insert_many(&mut tx, scope.tenant_id, &batch.assets, &mut deltas).await?;
         bump(&mut tx, scope.tenant_id, deltas).await?;
         let summary = serde_json::json!({ "source": batch.source, "count": batch.assets.len() });
         record(
@@ -228,7 +220,6 @@ impl Db {
 /// each). Returns each new row's (tag, id).
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'_, Any>,
-    backend: crate::Backend,
     tenant_id: i64,
     assets: &[AssetFields],
     deltas: &mut HashMap<CountKey, (i64, i64)>,
@@ -236,29 +227,18 @@ pub(crate) async fn insert_many(
     let now = crate::now_text();
     let mut ids = Vec::with_capacity(assets.len());
     for chunk in assets.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
-        for (name, _) in chunk[0].values() {
-            sql.push(", ").push(name);
-        }
-        sql.push(") VALUES ");
+        let mut sql = Sql::insert("assets", &insert_columns());
         for (i, f) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(tenant_id)
-                .push(", ")
-                .bind(now.as_str())
-                .push(", ")
-                .bind(now.as_str());
-            for (_, v) in f.values() {
-                sql.push(", ").bind(v);
+            if i > 0 {
+                sql.push(", ");
             }
-            sql.push(")");
+            sql.bind_list(insert_values(tenant_id, &now, f));
             let d = deltas.entry(CountKey::of(f)).or_default();
             d.0 += 1;
             d.1 += f.quantity;
         }
         sql.push(" RETURNING id, asset_tag");
         let rows = sql
-            .query_on(backend)
             .fetch_all(&mut **tx)
             .await
             .map_err(|e| unique_tag(e, &chunk[0]))?;
@@ -267,6 +247,20 @@ pub(crate) async fn insert_many(
         }
     }
     Ok(ids)
+}
+
+/// The columns an asset's INSERT names: the tenant, when, and every field.
+fn insert_columns() -> Vec<&'static str> {
+    let mut columns = vec!["tenant_id", "created_at", "updated_at"];
+    columns.extend(AssetFields::COLUMNS);
+    columns
+}
+
+/// The values of [`insert_columns`] for `fields`.
+fn insert_values(tenant_id: i64, now: &str, fields: &AssetFields) -> Vec<Value> {
+    let mut values = vec![Value::from(tenant_id), now.into(), now.into()];
+    values.extend(fields.values().into_iter().map(|(_, v)| v));
+    values
 }
 
 /// One asset read inside a transaction.
@@ -280,7 +274,7 @@ pub(crate) async fn asset_in(
         ASSET_COLUMNS.as_str()
     ));
     sql.bind(tenant_id).push(" AND a.id = ").bind(id);
-    let row = sql.query().fetch_one(&mut **tx).await?;
+    let row = sql.fetch_one(&mut **tx).await?;
     asset_from_row(&row).map_err(StoreError::from)
 }
 
@@ -312,17 +306,13 @@ pub(crate) async fn ensure_location(
     }
     let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
     sql.bind(tenant_id).push(" AND code = ").bind(code);
-    if let Some(row) = sql.query().fetch_optional(&mut **tx).await? {
+    if let Some(row) = sql.fetch_optional(&mut **tx).await? {
         return Ok(Some(row.try_get("id")?));
     }
-    let mut sql = Sql::new("INSERT INTO locations (tenant_id, code, building, room) VALUES (");
-    sql.bind(tenant_id)
-        .push(", ")
-        .bind(code)
-        .push(", ")
-        .bind(code)
-        .push(", '') RETURNING id");
-    Ok(Some(sql.query().fetch_one(&mut **tx).await?.try_get("id")?))
+    let mut sql = Sql::insert("locations", &["tenant_id", "code", "building", "room"]);
+    sql.bind_list([Value::from(tenant_id), code.into(), code.into(), "".into()])
+        .push(" RETURNING id");
+    Ok(Some(sql.fetch_one(&mut **tx).await?.try_get("id")?))
 }
 
 /// Inserts a validated asset: the row, its history entry and its counts.
@@ -333,23 +323,10 @@ pub(crate) async fn insert_in(
     fields: &AssetFields,
 ) -> Result<Asset, StoreError> {
     let now = crate::now_text();
-    let cols = fields.values();
-    let mut sql = Sql::new("INSERT INTO assets (tenant_id, created_at, updated_at");
-    for (name, _) in &cols {
-        sql.push(", ").push(name);
-    }
-    sql.push(") VALUES (")
-        .bind(tenant_id)
-        .push(", ")
-        .bind(now.as_str())
-        .push(", ")
-        .bind(now.as_str());
-    for (_, v) in cols {
-        sql.push(", ").bind(v);
-    }
-    sql.push(") RETURNING id");
+    let mut sql = Sql::insert("assets", &insert_columns());
+    sql.bind_list(insert_values(tenant_id, &now, fields))
+        .push(" RETURNING id");
     let id: i64 = sql
-        .query()
         .fetch_one(&mut **tx)
         .await
         .and_then(|r| r.try_get("id"))
@@ -397,8 +374,7 @@ pub(crate) async fn update_in(
         .bind(tenant_id)
         .push(" AND id = ")
         .bind(before.id);
-    sql.query()
-        .execute(&mut **tx)
+    sql.execute(&mut **tx)
         .await
         .map_err(|e| unique_tag(e, fields))?;
     let after = asset_in(tx, tenant_id, before.id).await?;

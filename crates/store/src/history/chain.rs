@@ -95,10 +95,9 @@ pub(crate) fn hash(prev: &str, c: &Content<'_>) -> String {
 /// Locks the tenant's head until the transaction ends and returns its newest hash.
 pub(crate) async fn lock_head(
     tx: &mut Transaction<'_, Any>,
-    backend: Backend,
     tenant_id: i64,
 ) -> Result<String, sqlx::Error> {
-    if backend == Backend::Postgres {
+    if crate::sql::backend_of(tx) == Backend::Postgres {
         sqlx::query(&format!("SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
             .execute(&mut **tx)
             .await?;
@@ -106,10 +105,10 @@ pub(crate) async fn lock_head(
     let mut sql = Sql::new("INSERT INTO history_heads (tenant_id, last_id, last_hash) VALUES (");
     sql.bind(tenant_id)
         .push(", 0, '') ON CONFLICT (tenant_id) DO NOTHING");
-    sql.query().execute(&mut **tx).await?;
+    sql.execute(&mut **tx).await?;
     let mut sql = Sql::new("UPDATE history_heads SET last_id = last_id WHERE tenant_id = ");
     sql.bind(tenant_id).push(" RETURNING last_hash");
-    sql.query().fetch_one(&mut **tx).await?.try_get("last_hash")
+    sql.fetch_one(&mut **tx).await?.try_get("last_hash")
 }
 
 /// Moves the tenant's head to its newest row.
@@ -124,17 +123,14 @@ pub(crate) async fn set_head(
         .bind(tenant_id)
         .push(") WHERE tenant_id = ")
         .bind(tenant_id);
-    sql.query().execute(&mut **tx).await?;
+    sql.execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Chains the rows written before the chain existed (run once, by the migration that
 /// adds it), with the append-only triggers lifted for that one transaction.
-pub(crate) async fn seal_existing(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-) -> Result<(), sqlx::Error> {
-    reseal(tx, backend, &[]).await
+pub(crate) async fn seal_existing(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+    reseal(tx, &[]).await
 }
 
 /// Old entity names and the ledger names that replace them (migration 10): the history
@@ -145,41 +141,32 @@ pub(crate) const RENAMED_ENTITIES: &[(&str, &str)] =
 /// Rewrites the entity names of [`RENAMED_ENTITIES`] and chains every row again (the
 /// entity is part of each row's hash). The caller has verified the chain first, so that
 /// no forged row is sealed in.
-pub(crate) async fn rename_entities(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn rename_entities(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
     let statements: Vec<String> = RENAMED_ENTITIES
         .iter()
         .map(|(old, new)| {
             format!("UPDATE change_history SET entity = '{new}' WHERE entity = '{old}'")
         })
         .collect();
-    reseal(tx, backend, &statements).await
+    reseal(tx, &statements).await
 }
 
 /// The reverse of [`rename_entities`], for tests of the migration.
 #[cfg(any(test, feature = "test-support"))]
-pub(crate) async fn rename_back(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn rename_back(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
     let statements: Vec<String> = RENAMED_ENTITIES
         .iter()
         .map(|(old, new)| {
             format!("UPDATE change_history SET entity = '{old}' WHERE entity = '{new}'")
         })
         .collect();
-    reseal(tx, backend, &statements).await
+    reseal(tx, &statements).await
 }
 
 /// Runs `rewrite` and then (re)computes every row's hash and each tenant's head, with the
 /// append-only triggers lifted for that one transaction.
-async fn reseal(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    rewrite: &[String],
-) -> Result<(), sqlx::Error> {
+async fn reseal(tx: &mut Transaction<'_, Any>, rewrite: &[String]) -> Result<(), sqlx::Error> {
+    let backend = crate::sql::backend_of(tx);
     let (lift, restore) = match backend {
         Backend::Sqlite => (
             "DROP TRIGGER change_history_no_update",
@@ -202,7 +189,7 @@ async fn reseal(
         sql.push(" WHERE id > ")
             .bind(after)
             .push(" ORDER BY id LIMIT 5000");
-        let rows = sql.query().fetch_all(&mut **tx).await?;
+        let rows = sql.fetch_all(&mut **tx).await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("id")?;
         for r in &rows {
@@ -216,12 +203,12 @@ async fn reseal(
                 .bind(h.as_str())
                 .push(" WHERE id = ")
                 .bind(row.id);
-            update.query().execute(&mut **tx).await?;
+            update.execute(&mut **tx).await?;
             heads.insert(row.tenant_id, h);
         }
     }
     for (tenant_id, h) in heads {
-        lock_head(tx, backend, tenant_id).await?;
+        lock_head(tx, tenant_id).await?;
         set_head(tx, tenant_id, &h).await?;
     }
     sqlx::raw_sql(restore).execute(&mut **tx).await?;
@@ -332,7 +319,7 @@ impl Db {
             heads.push(" WHERE tenant_id = ").bind(t);
         }
         let mut reports: HashMap<i64, (ChainReport, String, i64, i64)> = HashMap::new();
-        for r in heads.query().fetch_all(self.pool()).await? {
+        for r in heads.fetch_all(self).await? {
             let t: i64 = r.try_get("tenant_id")?;
             let head_hash: String = r.try_get("last_hash")?;
             let head_id: i64 = r.try_get("last_id")?;
@@ -360,7 +347,7 @@ impl Db {
                 sql.push(" AND tenant_id = ").bind(t);
             }
             sql.push(" ORDER BY id LIMIT 5000");
-            let rows = sql.query().fetch_all(self.pool()).await?;
+            let rows = sql.fetch_all(self).await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
             for r in &rows {

@@ -5,7 +5,7 @@
 pub mod chain;
 
 use crate::scope::Actor;
-use crate::sql::Sql;
+use crate::sql::{Sql, Value};
 use crate::{Db, Scope, StoreError};
 use serde_json::Value as Json;
 use sqlx::{Any, Row, Transaction};
@@ -75,19 +75,13 @@ pub(crate) async fn record(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let backend = if tx.backend_name().eq_ignore_ascii_case("postgresql") {
-        crate::Backend::Postgres
-    } else {
-        crate::Backend::Sqlite
-    };
-    record_many(tx, backend, actor, &[change]).await
+    record_many(tx, actor, &[change]).await
 }
 
 /// Appends many changes in multi-row statements (imports), each chained onto its
 /// tenant's history (see [`chain`]).
 pub(crate) async fn record_many(
     tx: &mut Transaction<'_, Any>,
-    backend: crate::Backend,
     actor: &Actor,
     changes: &[Change<'_>],
 ) -> Result<(), sqlx::Error> {
@@ -95,13 +89,26 @@ pub(crate) async fn record_many(
     // The newest hash of each tenant written to, its head locked.
     let mut heads: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for chunk in changes.chunks(400) {
-        let mut sql = Sql::new(
-            "INSERT INTO change_history (tenant_id, entity, entity_id, entity_key, action, changed_by, changed_at, before_json, after_json, prev_hash, row_hash) VALUES ",
+        let mut sql = Sql::insert(
+            "change_history",
+            &[
+                "tenant_id",
+                "entity",
+                "entity_id",
+                "entity_key",
+                "action",
+                "changed_by",
+                "changed_at",
+                "before_json",
+                "after_json",
+                "prev_hash",
+                "row_hash",
+            ],
         );
         for (i, c) in chunk.iter().enumerate() {
             let prev = match heads.get(&c.tenant_id) {
                 Some(h) => h.clone(),
-                None => chain::lock_head(tx, backend, c.tenant_id).await?,
+                None => chain::lock_head(tx, c.tenant_id).await?,
             };
             let (before, after) = (c.before.map(Json::to_string), c.after.map(Json::to_string));
             let row_hash = chain::hash(
@@ -118,32 +125,25 @@ pub(crate) async fn record_many(
                     after: after.as_deref(),
                 },
             );
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(c.tenant_id)
-                .push(", ")
-                .bind(c.entity)
-                .push(", ")
-                .bind(c.entity_id)
-                .push(", ")
-                .bind(c.entity_key)
-                .push(", ")
-                .bind(c.action)
-                .push(", ")
-                .bind(actor.name.as_str())
-                .push(", ")
-                .bind(now.as_str())
-                .push(", ")
-                .bind(before)
-                .push(", ")
-                .bind(after)
-                .push(", ")
-                .bind(prev)
-                .push(", ")
-                .bind(row_hash.as_str())
-                .push(")");
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind_list([
+                Value::from(c.tenant_id),
+                c.entity.into(),
+                c.entity_id.into(),
+                c.entity_key.into(),
+                c.action.into(),
+                actor.name.as_str().into(),
+                now.as_str().into(),
+                before.into(),
+                after.into(),
+                prev.into(),
+                row_hash.as_str().into(),
+            ]);
             heads.insert(c.tenant_id, row_hash);
         }
-        sql.query_on(backend).execute(&mut **tx).await?;
+        sql.execute(&mut **tx).await?;
     }
     for (tenant_id, last) in &heads {
         chain::set_head(tx, *tenant_id, last).await?;
@@ -166,7 +166,7 @@ pub(crate) async fn row_version_in(
         .bind(entity)
         .push(" AND entity_id = ")
         .bind(entity_id);
-    sql.query().fetch_one(&mut **tx).await?.try_get("v")
+    sql.fetch_one(&mut **tx).await?.try_get("v")
 }
 
 /// Refuses a save made from a form read at `expected` when the row has changed since,
@@ -181,7 +181,7 @@ pub(crate) async fn check_version(
     entity_id: i64,
     expected: i64,
 ) -> Result<(), StoreError> {
-    lock.query().execute(&mut **tx).await?;
+    lock.execute(&mut **tx).await?;
     let current = row_version_in(tx, tenant_id, entity, entity_id).await?;
     if current == expected {
         return Ok(());
@@ -195,7 +195,7 @@ pub(crate) async fn check_version(
         .push(" AND id > ")
         .bind(expected)
         .push(" ORDER BY id");
-    let rows = sql.query().fetch_all(&mut **tx).await?;
+    let rows = sql.fetch_all(&mut **tx).await?;
     let since = rows.iter().map(entry_of).collect::<Result<Vec<_>, _>>()?;
     Err(StoreError::Stale {
         version: current,
@@ -251,7 +251,7 @@ impl Db {
             .push(" AND entity_id = ")
             .bind(entity_id)
             .push(" ORDER BY id DESC");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(entry_of)
             .collect::<Result<_, sqlx::Error>>()
@@ -275,12 +275,11 @@ impl Db {
         let mut sql =
             Sql::new("SELECT COALESCE(MAX(id), 0) AS last FROM change_history WHERE tenant_id = ");
         sql.bind(tenant_id);
-        let last_change: i64 = sql.query().fetch_one(self.pool()).await?.try_get("last")?;
+        let last_change: i64 = sql.fetch_one(self).await?.try_get("last")?;
         let eol = Sql::new(
             "SELECT COUNT(*) AS n, COALESCE(MAX(imported_at), '') AS at FROM eol_releases",
         )
-        .query()
-        .fetch_one(self.pool())
+        .fetch_one(self)
         .await?;
         Ok(AuditStamp {
             last_change,

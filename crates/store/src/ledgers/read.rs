@@ -125,7 +125,7 @@ impl Db {
                     spec.table
                 ));
                 sql.bind(scope.tenant_id);
-                let rows = sql.query().fetch_all(self.pool()).await?;
+                let rows = sql.fetch_all(self).await?;
                 let map = rows
                     .iter()
                     .map(|r| Ok((r.try_get("id")?, r.try_get("k")?)))
@@ -172,7 +172,7 @@ impl Db {
                     ledger.table
                 ));
                 conditions(&mut count);
-                count.query().fetch_one(self.pool()).await?.try_get("n")?
+                count.fetch_one(self).await?.try_get("n")?
             }
             _ => 0,
         };
@@ -196,7 +196,7 @@ impl Db {
                 sql.push(" ORDER BY id");
             }
         }
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let mut cells = Vec::with_capacity(ledger.columns.len());
@@ -251,7 +251,7 @@ impl Db {
             .bind(after_id);
         scope.restrict(&mut sql, "a.department_id");
         sql.push(&format!(" ORDER BY a.id LIMIT {limit}"));
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows = sql.fetch_all(self).await?;
         rows.iter()
             .map(|r| crate::assets::asset_from_row(r).map_err(StoreError::from))
             .collect()

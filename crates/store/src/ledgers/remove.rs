@@ -35,7 +35,7 @@ impl ImportSession {
             self.scope.restrict(&mut sql, "department_id");
         }
         let mut doomed: Vec<(i64, String)> = Vec::new();
-        for row in sql.query().fetch_all(&mut *self.tx).await? {
+        for row in sql.fetch_all(&mut *self.tx).await? {
             let id: i64 = row.try_get("id")?;
             if !seen.contains(&id) {
                 doomed.push((
@@ -62,7 +62,7 @@ impl ImportSession {
                     sql.bind(tenant_id)
                         .push(&format!(" AND {} IN ", c.db))
                         .bind_list(chunk.iter().map(|(id, _)| *id));
-                    for row in sql.query().fetch_all(&mut *self.tx).await? {
+                    for row in sql.fetch_all(&mut *self.tx).await? {
                         let id: i64 = row.try_get("r")?;
                         if let Some((_, key)) = chunk.iter().find(|(i, _)| *i == id) {
                             blocked.push((key.clone(), other.name));
@@ -85,11 +85,11 @@ impl ImportSession {
                 ledger.table
             ));
             snapshot.bind(id);
-            let row = snapshot.query().fetch_one(&mut *self.tx).await?;
+            let row = snapshot.fetch_one(&mut *self.tx).await?;
             let before = Json::Object(self.snapshot_all(ledger, &row).await?);
             let mut sql = Sql::new(&format!("DELETE FROM {} WHERE tenant_id = ", ledger.table));
             sql.bind(tenant_id).push(" AND id = ").bind(id);
-            sql.query().execute(&mut *self.tx).await?;
+            sql.execute(&mut *self.tx).await?;
             let change = Change {
                 tenant_id,
                 entity: ledger.name,

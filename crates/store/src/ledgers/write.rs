@@ -323,7 +323,7 @@ impl ImportSession {
         sql.bind(self.scope.tenant_id)
             .push(&format!(" AND {} = ", key_column.db))
             .bind(key);
-        let id: Option<i64> = match sql.query().fetch_optional(&mut *self.tx).await? {
+        let id: Option<i64> = match sql.fetch_optional(&mut *self.tx).await? {
             Some(row) => Some(row.try_get("id")?),
             None => None,
         };
@@ -361,7 +361,7 @@ impl ImportSession {
                 }
             }
         }
-        Ok(sql.query().fetch_optional(&mut *self.tx).await?)
+        Ok(sql.fetch_optional(&mut *self.tx).await?)
     }
 
     /// The stored values of the columns the file has, shown as the history shows them.
@@ -424,11 +424,7 @@ impl ImportSession {
         }
         let mut sql = Sql::new("SELECT code FROM departments WHERE id = ");
         sql.bind(id);
-        Ok(sql
-            .query()
-            .fetch_one(&mut *self.tx)
-            .await?
-            .try_get("code")?)
+        Ok(sql.fetch_one(&mut *self.tx).await?.try_get("code")?)
     }
 
     pub(super) async fn reference_key(
@@ -456,7 +452,7 @@ impl ImportSession {
             spec.table
         ));
         sql.bind(id);
-        Ok(sql.query().fetch_one(&mut *self.tx).await?.try_get("k")?)
+        Ok(sql.fetch_one(&mut *self.tx).await?.try_get("k")?)
     }
 
     async fn insert(&mut self, ledger: &Ledger, resolved: &[Resolved]) -> Result<i64, StoreError> {
@@ -491,7 +487,7 @@ impl ImportSession {
             names.join(", ")
         ));
         sql.bind_list(values).push(" RETURNING id");
-        Ok(sql.query().fetch_one(&mut *self.tx).await?.try_get("id")?)
+        Ok(sql.fetch_one(&mut *self.tx).await?.try_get("id")?)
     }
 
     async fn update(
@@ -516,7 +512,7 @@ impl ImportSession {
             .bind(self.scope.tenant_id)
             .push(" AND id = ")
             .bind(id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.execute(&mut *self.tx).await?;
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ async fn departments_end_and_name_their_successor() {
         .end_department(&scope, &actor(), "110", on, Some("120"))
         .await
         .expect("end");
-    assert_eq!(ended.valid_to.as_deref(), Some("2024-04-01"));
+    assert_eq!(ended.valid_to, chrono::NaiveDate::from_ymd_opt(2024, 4, 1));
     assert!(ended.active_on(NaiveDate::from_ymd_opt(2024, 3, 31).expect("date")));
     assert!(!ended.active_on(on));
     let successor = db

@@ -95,8 +95,10 @@ pub async fn show(
             assets: totals.get(&d.id).copied().unwrap_or(0),
             ended: d.valid_to.is_some(),
             ended_label: match (&d.valid_to, d.successor_id.and_then(|s| names.get(&s))) {
-                (Some(to), Some(succ)) => format!("{to} 廃止（後継: {succ}）"),
-                (Some(to), None) => format!("{to} 廃止"),
+                (Some(to), Some(succ)) => {
+                    format!("{} 廃止（後継: {succ}）", crate::view::date_full(Some(*to)))
+                }
+                (Some(to), None) => format!("{} 廃止", crate::view::date_full(Some(*to))),
                 _ => String::new(),
             },
         })

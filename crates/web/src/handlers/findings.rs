@@ -179,7 +179,9 @@ fn view(e: Entry, previous: Option<&str>) -> EntryView {
             .map(|w| {
                 format!(
                     "{}（承認 {}、{} まで）",
-                    w.justification, w.approved_by, w.expires_on
+                    w.justification,
+                    w.approved_by,
+                    daicho_domain::format_wareki(w.expires_on)
                 )
             })
             .unwrap_or_default(),

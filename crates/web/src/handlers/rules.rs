@@ -265,7 +265,7 @@ async fn waivers_page(
     form: &HashMap<String, String>,
     errors: Vec<String>,
 ) -> Result<WaiversPage, AppError> {
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = chrono::Local::now().date_naive();
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let set = tenant_rules(&state.db, &user.scope).await?;
     let chosen = field("rule");
@@ -281,7 +281,7 @@ async fn waivers_page(
             subject: w.subject,
             justification: w.justification,
             approved_by: w.approved_by,
-            expires_on: w.expires_on,
+            expires_on: crate::view::date_full(Some(w.expires_on)),
         })
         .collect();
     Ok(WaiversPage {
@@ -369,7 +369,7 @@ pub async fn add_waiver(
                 subject: field("subject"),
                 justification: field("justification"),
                 approved_by: field("approved_by"),
-                expires_on: expires_on.to_string(),
+                expires_on,
                 recorded_by: String::new(),
                 recorded_at: String::new(),
             },

@@ -292,7 +292,7 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         )
         .await
         .body;
-    assert!(waived.contains(&subject) && waived.contains("2024-03-31"));
+    assert!(waived.contains(&subject) && waived.contains("令和6年3月31日"));
     let no_token = app
         .post(
             Some(&client),

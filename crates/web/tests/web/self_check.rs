@@ -216,8 +216,8 @@ async fn policy_starts_a_campaign_and_the_r4_report_and_training_show() {
         .expect("q")
         .expect("R9");
     assert_eq!(
-        (campaign.fiscal_year, campaign.opens_on.as_deref()),
-        (2027, Some("2027-10-01"))
+        (campaign.fiscal_year, campaign.opens_on),
+        (2027, chrono::NaiveDate::from_ymd_opt(2027, 10, 1))
     );
     assert_eq!(
         app.db

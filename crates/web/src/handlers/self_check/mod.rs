@@ -101,8 +101,8 @@ async fn index_page(
             year: daicho_reports::year_label(c.fiscal_year),
             period: format!(
                 "{}～{}",
-                c.opens_on.clone().unwrap_or_default(),
-                c.closes_on.clone().unwrap_or_default()
+                daicho_reports::campaign::japanese_day(c.opens_on),
+                daicho_reports::campaign::japanese_day(c.closes_on)
             ),
             open: is_open(&c, today()),
             answered,
@@ -156,13 +156,13 @@ pub async fn create(
     if fiscal_year.is_none() {
         errors.push("年度を入力してください（2026、R8、令和8年度など）。".to_string());
     }
-    let mut day = |name: &str, label: &str| -> Option<String> {
+    let mut day = |name: &str, label: &str| -> Option<chrono::NaiveDate> {
         let text = field(name);
         if text.is_empty() {
             return None;
         }
         match daicho_domain::parse_date(&text) {
-            Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
+            Ok(d) => Some(d),
             Err(_) => {
                 errors.push(format!("{label}「{text}」を日付として読めません。"));
                 None
