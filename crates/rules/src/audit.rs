@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -14,7 +15,7 @@ use crate::engine::{self, Target};
 use crate::eol::{Catalogue, End, Product, Release};
 use crate::report::{AuditReport, RuleFailure, RuleMeta, Summary, WaiverShown};
 use crate::rule::{Grade, Rule};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{RESULTS, Snapshot};
 use crate::{AuditError, builtin};
 
 /// A rule as the tenant has it: default or changed grade and parameters.
@@ -316,10 +317,10 @@ async fn visible_departments(
     Ok(visible)
 }
 
-/// Runs the rules into the report's results tables, in the report's order (grade, then
-/// rule id), with the waivers in force and the visible departments loaded first. With
-/// more than a few rules, a second connection on the same snapshot takes rules from the
-/// same queue on another core; its results file is attached afterwards.
+/// Runs the rules in the report's order (grade, then rule id) on one or two rule
+/// connections alike: each loads the waivers in force and the visible departments, takes
+/// rules from one queue and writes its own results file; the report's connection then
+/// attaches them all and reads them as one.
 fn fill(
     mut report: AuditReport,
     mut chosen: Vec<ActiveRule>,
@@ -340,14 +341,19 @@ fn fill(
         }
     }
     let started = std::time::Instant::now();
-    let fork = if options.second_connection && chosen.len() >= PARALLEL_FROM {
-        report.snapshot.fork()?
+    let connections = if options.second_connection && chosen.len() >= PARALLEL_FROM {
+        2
     } else {
-        None
+        1
     };
-    tracing::debug!(elapsed = ?started.elapsed(), "second connection opened");
-    report.connections = 1 + usize::from(fork.is_some());
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let rule_connections = (0..connections)
+        .map(|i| report.snapshot.rule_connection(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    tracing::debug!(elapsed = ?started.elapsed(), connections, "rule connections opened");
+    report.connections = connections;
+    let next = AtomicUsize::new(0);
+    // Set by the first connection whose rule fails: the others take no further rule.
+    let stop = AtomicBool::new(false);
     // (list, rule, count): each rule's results counted as soon as it has run, while they
     // are the last rows of its connection's table, instead of a scan of all at the end.
     let counts = std::sync::Mutex::new(Vec::<(i64, i64, i64)>::new());
@@ -356,16 +362,16 @@ fn fill(
     let run_rules = |snapshot: &Snapshot| -> Result<(), AuditError> {
         prepare_audit_tables(snapshot, &waived, visible.as_ref())?;
         loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(r) = chosen.get(index) else {
                 return Ok(());
             };
             let started = std::time::Instant::now();
             let before: i64 = snapshot.conn.query_row(
-                &format!(
-                    "SELECT COALESCE(MAX(rowid), 0) FROM {}.results",
-                    snapshot.results
-                ),
+                &format!("SELECT COALESCE(MAX(rowid), 0) FROM {RESULTS}.results"),
                 [],
                 |r| r.get(0),
             )?;
@@ -389,7 +395,7 @@ fn fill(
             {
                 tracing::warn!(rule = %r.rule.id, error = %e, "rule left out of the audit");
                 snapshot.conn.execute(
-                    &format!("DELETE FROM {}.results WHERE rowid > ?", snapshot.results),
+                    &format!("DELETE FROM {RESULTS}.results WHERE rowid > ?"),
                     [before],
                 )?;
                 let message = match e {
@@ -404,8 +410,7 @@ fn fill(
             }
             ran?;
             let mut count = snapshot.conn.prepare_cached(&format!(
-                "SELECT list, sum(n) FROM {}.results WHERE rowid > ? GROUP BY list",
-                snapshot.results
+                "SELECT list, sum(n) FROM {RESULTS}.results WHERE rowid > ? GROUP BY list"
             ))?;
             let rows =
                 count.query_map([before], |row| Ok((row.get(0)?, index as i64, row.get(1)?)))?;
@@ -417,29 +422,29 @@ fn fill(
             tracing::debug!(rule = %r.rule.id, elapsed = ?started.elapsed(), "rule checked");
         }
     };
-    // A rule that fails ends the audit: the other connection takes no further rule.
+    // A rule that fails ends the audit: the other connections take no further rule.
     let work = |snapshot: &Snapshot| {
-        run_rules(snapshot).inspect_err(|_| {
-            next.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
-        })
+        run_rules(snapshot).inspect_err(|_| stop.store(true, Ordering::Relaxed))
     };
     let rules_started = std::time::Instant::now();
-    match fork {
-        Some(fork) => {
-            let (mine, theirs) = std::thread::scope(|s| {
-                let other = s.spawn(|| work(&fork).map(|()| fork));
-                let mine = work(&report.snapshot);
-                (mine, other.join())
-            });
-            let fork =
-                theirs.map_err(|_| AuditError::Internal("a rule thread panicked".into()))??;
-            mine?;
-            let started = std::time::Instant::now();
-            report.snapshot.gather(fork)?;
-            tracing::debug!(elapsed = ?started.elapsed(), "results gathered");
-        }
-        None => work(&report.snapshot)?,
-    }
+    let work = &work;
+    // Each connection goes to a thread of its own and is closed there when its rules are
+    // done, so that the report reads every row it wrote.
+    let outcomes: Vec<Result<(), AuditError>> = std::thread::scope(|s| {
+        let threads: Vec<_> = rule_connections
+            .into_iter()
+            .map(|c| s.spawn(move || work(&c)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err(AuditError::Internal("a rule thread panicked".into())))
+            })
+            .collect()
+    });
+    outcomes.into_iter().collect::<Result<(), _>>()?;
+    report.snapshot = report.snapshot.with_results(connections)?;
     report.rules = chosen
         .iter()
         .map(|r| RuleMeta {

@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 use crate::AuditError;
 use crate::report::List;
 use crate::rule::Rule;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{RESULTS, Snapshot};
 
 /// A rule's verdict on one subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -180,7 +180,7 @@ pub fn run(
         fail = List::Findings.code(),
         unknown = List::Unknown.code(),
         check = rule.check,
-        results = snapshot.results,
+        results = RESULTS,
     );
     if let Some(t) = &tally {
         t.register(&snapshot.conn)
@@ -311,7 +311,7 @@ impl PassTally {
         );
         let mut add = snapshot.conn.prepare(&format!(
             "INSERT INTO {}.results (rule, list, department, outcome, n) VALUES (?, ?, ?, 'pass', ?)",
-            snapshot.results
+            RESULTS
         ))?;
         let (rule, list) = (rule_index as i64, List::Passes.code());
         for (department, n) in counts.by_department {

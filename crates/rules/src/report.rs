@@ -29,7 +29,7 @@ pub enum List {
 }
 
 impl List {
-    /// The value of `temp.results.list`.
+    /// The value of `results.list`.
     pub(crate) fn code(self) -> i64 {
         match self {
             List::Findings => 0,

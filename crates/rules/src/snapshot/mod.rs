@@ -8,6 +8,7 @@ use daicho_store::{ColumnType, Db, SNAPSHOT_TABLES, SnapshotRow};
 use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
+use std::sync::Arc;
 
 use crate::AuditError;
 use crate::eol::Catalogue;
@@ -16,7 +17,7 @@ mod store;
 pub use store::WORK_KIND;
 mod write;
 
-use store::{PARTS, Store, part_of};
+use store::{Store, part_of};
 use write::write_part;
 
 /// Columns added to `assets` from the catalogue.
@@ -46,17 +47,19 @@ const SOFTWARE_TABLE: &str = "CREATE TABLE asset_software (
     asset_tag TEXT NOT NULL, department TEXT, written TEXT NOT NULL, product TEXT NOT NULL,
     label TEXT NOT NULL, eol TEXT, ended_undated INTEGER NOT NULL)";
 
+/// A connection on an audit's snapshot: the loaded one (to read departments), a rule
+/// connection ([`Snapshot::rule_connection`]: rules run on one or more at once, each
+/// writing its own results file) or the report's ([`Snapshot::with_results`]: every
+/// results file attached, read as one `all_results`). All are sealed the same way.
 pub struct Snapshot {
     pub(crate) conn: Connection,
-    /// Where the loaded tables are, which other connections may attach too; `None` for
-    /// the empty schema.
-    store: Option<Store>,
-    /// Where this connection's rules write: `temp` (the snapshot's own connection) or
-    /// `w`, a results file the snapshot's connection attaches when gathering.
-    pub(crate) results: &'static str,
-    /// The results file of a second connection (in the store's directory).
-    results_file: Option<String>,
+    /// Where the loaded tables are, which every connection of the audit attaches, kept
+    /// while any of them is open; `None` for the empty schema.
+    store: Option<Arc<Store>>,
 }
+
+/// The database a rule connection writes its results into (`r.results`).
+pub(crate) const RESULTS: &str = "r";
 
 /// One page of one table on its way to the writer: (index in SNAPSHOT_TABLES, rows).
 type Page = (usize, Vec<SnapshotRow>);
@@ -65,14 +68,15 @@ impl Snapshot {
     /// The schema without rows: what a rule's check is validated against.
     pub fn empty() -> Result<Snapshot, AuditError> {
         let conn = Connection::open_in_memory()?;
-        create_schema(&conn)?;
+        create_tables(&conn, |_| true)?;
+        conn.execute_batch(AUDIT_TABLES)?;
+        conn.execute_batch(concat!(
+            "ATTACH ':memory:' AS r; CREATE TABLE r.results (",
+            results_columns!(),
+            "); CREATE TEMP VIEW all_results AS SELECT * FROM r.results;"
+        ))?;
         seal(&conn);
-        Ok(Snapshot {
-            conn,
-            store: None,
-            results: "temp",
-            results_file: None,
-        })
+        Ok(Snapshot { conn, store: None })
     }
 
     /// Copies the tenant's ledgers into a [`Store`] of two parts: assets and every other
@@ -120,13 +124,10 @@ impl Snapshot {
         a?;
         b?;
         let conn = store.reader()?;
-        conn.execute_batch(GATHERED_RESULTS)?;
         seal(&conn);
         Ok(Snapshot {
             conn,
-            store: Some(store),
-            results: "temp",
-            results_file: None,
+            store: Some(Arc::new(store)),
         })
     }
 }
@@ -156,7 +157,7 @@ fn seal(conn: &Connection) {
         | AuthAction::Recursive => Authorization::Allow,
         // The audit's own tables: results written, and a failed rule's taken back.
         AuthAction::Insert { .. } | AuthAction::Delete { .. }
-            if matches!(ctx.database_name, Some("temp" | "w")) =>
+            if matches!(ctx.database_name, Some("temp" | RESULTS)) =>
         {
             Authorization::Allow
         }
@@ -171,13 +172,6 @@ fn sql_type(t: ColumnType) -> &'static str {
         ColumnType::Integer => "INTEGER",
         ColumnType::Real => "REAL",
     }
-}
-
-fn create_schema(conn: &Connection) -> Result<(), AuditError> {
-    create_tables(conn, |_| true)?;
-    conn.execute_batch(AUDIT_TABLES)?;
-    conn.execute_batch(GATHERED_RESULTS)?;
-    Ok(())
 }
 
 /// The snapshot's tables: the ledgers' (`SNAPSHOT_TABLES`), assets with their OS matched
@@ -211,7 +205,7 @@ fn create_tables(conn: &Connection, wanted: impl Fn(&str) -> bool) -> Result<(),
     Ok(())
 }
 
-/// The columns of a results table (the snapshot connection's, a second connection's).
+/// The columns of a results table (one per rule connection).
 macro_rules! results_columns {
     () => {
         "rule INTEGER NOT NULL, list INTEGER NOT NULL, subject TEXT, department TEXT,
@@ -219,90 +213,69 @@ macro_rules! results_columns {
          n INTEGER NOT NULL DEFAULT 1"
     };
 }
+use results_columns;
 
-/// Where an audit keeps its results. They live in SQLite's temp database, which is a
-/// file (with a bounded cache) rather than memory: a million-asset audit yields millions
-/// of rows. There is no index on them: keeping one up cost more (a third of the rules'
-/// time) than sorting the lists that are read.
-/// `list` is 0 finding, 1 unknown, 2 waived, 3 pass (`report::List`). A row is one
-/// result (`n` = 1), except passes that were not asked for: those are only counted, one
-/// row per rule and department with the count in `n` (see `engine::run`).
-const AUDIT_TABLES: &str = concat!(
-    "PRAGMA temp_store = FILE;
-    CREATE TEMP TABLE results (",
-    results_columns!(),
-    ");
+/// A rule connection's own tables: the waivers in force and the departments shown, in
+/// SQLite's temp database.
+const AUDIT_TABLES: &str = "
     CREATE TEMP TABLE waivers (rule INTEGER NOT NULL, subject TEXT NOT NULL, waiver INTEGER NOT NULL);
     CREATE INDEX temp.waivers_subject ON waivers (rule, subject);
-    CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);
-    PRAGMA temp.cache_size = -65536;"
-);
-
-/// The results of a second connection come back as the database `w` (its results file,
-/// attached), and the report reads both through `all_results`. Until then `w` is an empty
-/// in-memory stand-in.
-const GATHERED_RESULTS: &str = concat!(
-    "ATTACH ':memory:' AS w; CREATE TABLE w.results (",
-    results_columns!(),
-    ");
-    CREATE TEMP VIEW all_results AS
-        SELECT * FROM temp.results UNION ALL SELECT * FROM w.results;"
-);
+    CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);";
 
 impl Snapshot {
-    /// A second connection on this snapshot's store, sealed the same way, with audit
-    /// tables of its own and its results going to a file of its own: rules run on both
-    /// at once. `None` for a snapshot other connections cannot open.
-    pub(crate) fn fork(&self) -> Result<Option<Snapshot>, AuditError> {
-        let Some(store) = &self.store else {
-            return Ok(None);
-        };
-        let file = store.results_path();
+    /// Rule connection `i` of an audit: reads the store, has its own waivers and visible
+    /// departments, and writes results into file `i` as `r.results`. Results are a file
+    /// (with a bounded cache) rather than memory: a million-asset audit yields millions of
+    /// rows. There is no index on them: keeping one up cost more (a third of the rules'
+    /// time) than sorting the lists that are read. `list` is 0 finding, 1 unknown, 2
+    /// waived, 3 pass (`report::List`). A row is one result (`n` = 1), except passes that
+    /// were not asked for: those are only counted, one row per rule and department with
+    /// the count in `n` (see `engine::run`).
+    pub(crate) fn rule_connection(&self, i: usize) -> Result<Snapshot, AuditError> {
+        let store = self.loaded()?;
+        let file = store.results_path(i)?;
         let conn = store.reader()?;
-        conn.execute("ATTACH ?1 AS w", [&file])?;
+        conn.execute_batch(AUDIT_TABLES)?;
+        conn.execute("ATTACH ?1 AS r", [&file])?;
         conn.execute_batch(concat!(
-            "PRAGMA w.journal_mode = OFF;
-             PRAGMA w.synchronous = OFF;
-             PRAGMA w.cache_size = -65536;
-             CREATE TABLE w.results (",
+            "PRAGMA r.journal_mode = OFF;
+             PRAGMA r.synchronous = OFF;
+             PRAGMA r.cache_size = -65536;
+             CREATE TABLE r.results (",
             results_columns!(),
             ");"
         ))?;
         seal(&conn);
-        Ok(Some(Snapshot {
+        Ok(Snapshot {
             conn,
-            store: None,
-            results: "w",
-            results_file: Some(file),
-        }))
+            store: Some(Arc::clone(store)),
+        })
     }
 
-    /// Attaches the results file a fork wrote, so this snapshot's `all_results` holds its
-    /// results beside its own. The file goes with the store.
-    pub(crate) fn gather(&mut self, mut fork: Snapshot) -> Result<(), AuditError> {
-        let file = fork.results_file.take();
-        drop(fork);
-        let Some(file) = file else {
-            return Err(AuditError::Internal(
-                "the second connection wrote no results file".into(),
-            ));
-        };
-        // ATTACH is what the seal refuses: lift it for daicho's own statement only.
-        let attached = unsealed(&self.conn, |c| {
-            c.set_limit(Limit::SQLITE_LIMIT_ATTACHED, PARTS.len() as i32 + 1);
-            c.execute_batch("DETACH w")?;
-            c.execute("ATTACH ?1 AS w", [&file])
-        });
-        attached?;
-        Ok(())
+    /// The report's connection once `connections` rule connections are done (and
+    /// closed): each one's results file attached, all read as one `all_results`.
+    pub(crate) fn with_results(&self, connections: usize) -> Result<Snapshot, AuditError> {
+        let store = self.loaded()?;
+        let conn = store.reader()?;
+        let mut parts = Vec::new();
+        for i in 0..connections {
+            conn.execute(&format!("ATTACH ?1 AS r{i}"), [store.results_path(i)?])?;
+            parts.push(format!("SELECT * FROM r{i}.results"));
+        }
+        conn.execute_batch(&format!(
+            "CREATE TEMP VIEW all_results AS {};",
+            parts.join(" UNION ALL ")
+        ))?;
+        seal(&conn);
+        Ok(Snapshot {
+            conn,
+            store: Some(Arc::clone(store)),
+        })
     }
-}
 
-/// Runs `f` with the seal lifted, for daicho's own statements that the seal refuses
-/// (attaching a results file). The seal is back before any check runs.
-fn unsealed<T>(conn: &Connection, f: impl FnOnce(&Connection) -> T) -> T {
-    conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
-    let out = f(conn);
-    seal(conn);
-    out
+    fn loaded(&self) -> Result<&Arc<Store>, AuditError> {
+        self.store
+            .as_ref()
+            .ok_or_else(|| AuditError::Internal("the empty schema has no store".into()))
+    }
 }

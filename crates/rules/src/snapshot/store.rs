@@ -3,7 +3,6 @@
 
 use rusqlite::Connection;
 
-use super::AUDIT_TABLES;
 use crate::AuditError;
 
 /// The parts of a loaded snapshot, each a database file of the [`Store`] that reading
@@ -43,9 +42,8 @@ impl Store {
             |e: std::io::Error| AuditError::Internal(format!("一時ディレクトリを作れません: {e}"));
         let dir = daicho_store::private::work_dir(WORK_KIND).map_err(fail)?;
         let store = Store { dir };
-        // Made owner-only before SQLite opens them (SQLite would use the umask).
-        for path in [store.path(0), store.path(1), store.results_path()] {
-            daicho_store::private::create(std::path::Path::new(&path)).map_err(fail)?;
+        for part in 0..PARTS.len() {
+            store.owned(&store.path(part))?;
         }
         Ok(store)
     }
@@ -54,24 +52,34 @@ impl Store {
         self.file(&format!("{}.sqlite", PARTS[part]))
     }
 
-    /// Where a second connection writes its results.
-    pub(super) fn results_path(&self) -> String {
-        self.file("results.sqlite")
+    /// Where rule connection `i` writes its results (made on first use).
+    pub(super) fn results_path(&self, i: usize) -> Result<String, AuditError> {
+        let path = self.file(&format!("results-{i}.sqlite"));
+        if !std::path::Path::new(&path).exists() {
+            self.owned(&path)?;
+        }
+        Ok(path)
+    }
+
+    /// Makes an empty file only this user can read, before SQLite opens it (SQLite would
+    /// use the umask).
+    fn owned(&self, path: &str) -> Result<(), AuditError> {
+        daicho_store::private::create(std::path::Path::new(path))
+            .map(drop)
+            .map_err(|e| AuditError::Internal(format!("一時ファイルを作れません: {e}")))
     }
 
     fn file(&self, name: &str) -> String {
         self.dir.path().join(name).to_string_lossy().into_owned()
     }
 
-    /// A connection that reads the parts (found by the rules' unqualified table names)
-    /// and has its own audit tables.
+    /// A connection that reads the parts (found by the rules' unqualified table names).
     pub(super) fn reader(&self) -> Result<Connection, AuditError> {
         let conn = Connection::open_in_memory()?;
         for (part, name) in PARTS.iter().enumerate() {
             conn.execute(&format!("ATTACH ?1 AS {name}"), [self.path(part)])?;
             conn.execute_batch(&format!("PRAGMA {name}.mmap_size = {MMAP_BYTES};"))?;
         }
-        conn.execute_batch(AUDIT_TABLES)?;
         Ok(conn)
     }
 }
