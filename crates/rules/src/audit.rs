@@ -424,7 +424,9 @@ fn fill(
     };
     // A rule that fails ends the audit: the other connections take no further rule.
     let work = |snapshot: &Snapshot| {
-        run_rules(snapshot).inspect_err(|_| stop.store(true, Ordering::Relaxed))
+        run_rules(snapshot)
+            .and_then(|()| snapshot.commit())
+            .inspect_err(|_| stop.store(true, Ordering::Relaxed))
     };
     let rules_started = std::time::Instant::now();
     let work = &work;

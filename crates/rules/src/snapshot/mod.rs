@@ -243,13 +243,25 @@ impl Snapshot {
              PRAGMA r.cache_size = -65536;
              CREATE TABLE r.results (",
             results_columns!(),
-            ");"
+            ");
+             BEGIN;"
         ))?;
         seal(&conn);
         Ok(Snapshot {
             conn,
             store: Some(Arc::clone(store)),
         })
+    }
+
+    /// Commits what a rule connection wrote, in one go when its rules are done: a commit
+    /// per rule wrote every rule's pages out at once (an audit 8% slower than with one).
+    /// The seal refuses COMMIT to any statement; it is lifted for this one of daicho's.
+    pub(crate) fn commit(&self) -> Result<(), AuditError> {
+        self.conn
+            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let committed = self.conn.execute_batch("COMMIT");
+        seal(&self.conn);
+        Ok(committed?)
     }
 
     /// The report's connection once `connections` rule connections are done (and
