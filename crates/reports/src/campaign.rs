@@ -50,15 +50,9 @@ fn spec(name: &str) -> Result<&'static Ledger, ReportError> {
 }
 
 fn refused(e: RowError) -> ReportError {
-    match e {
-        RowError::Refused { errors, .. } => ReportError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        RowError::Store(e) => e.into(),
+    match e.refusal() {
+        Ok(messages) => ReportError::Invalid(messages),
+        Err(e) => e.into(),
     }
 }
 

@@ -74,6 +74,19 @@ impl RowError {
     pub fn refused(errors: Vec<FieldError>) -> Self {
         RowError::Refused { row: 0, errors }
     }
+
+    /// The messages of a refused row on one line, where no form shows each beside its
+    /// field; the store's error as it is.
+    pub fn refusal(self) -> Result<String, StoreError> {
+        match self {
+            RowError::Refused { errors, .. } => Ok(errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" ")),
+            RowError::Store(e) => Err(e),
+        }
+    }
 }
 
 impl From<sqlx::Error> for RowError {

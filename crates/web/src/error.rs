@@ -55,15 +55,9 @@ impl From<RowError> for AppError {
     /// A row refused for its cells, where no form shows them beside their fields: the
     /// messages on one page.
     fn from(e: RowError) -> Self {
-        match e {
-            RowError::Refused { errors, .. } => AppError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            RowError::Store(e) => e.into(),
+        match e.refusal() {
+            Ok(messages) => AppError::Invalid(messages),
+            Err(e) => e.into(),
         }
     }
 }
