@@ -96,6 +96,9 @@ pub struct Ledger {
     /// The columns that identify a row.
     pub key: &'static [&'static str],
     pub engine: Engine,
+    /// The ledger whose rows record this one's 受払 (each checkout and return), shown on a
+    /// row's page: `media_movements` for media.
+    pub register: Option<&'static str>,
     pub columns: &'static [Column],
 }
 

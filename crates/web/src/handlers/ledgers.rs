@@ -192,10 +192,9 @@ pub async fn show(
             .map(|(c, v)| (c.label, shown(Some(c), v)))
             .collect(),
         history: ledger_history(l, &history),
-        media: if l.name == "media" {
-            Some(crate::handlers::media::panel(&state, &user, id).await?)
-        } else {
-            None
+        media: match l.register {
+            Some(_) => Some(crate::handlers::media::panel(&state, &user, id).await?),
+            None => None,
         },
     };
     Ok(Html(page.render()?))

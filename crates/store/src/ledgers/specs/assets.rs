@@ -21,6 +21,7 @@ pub const ASSETS: Ledger = Ledger {
     table: "assets",
     key: &["asset_tag"],
     engine: Engine::Assets,
+    register: None,
     columns: &[
         hint(
             alias(

@@ -9,6 +9,7 @@ pub(super) const EXPENDITURES: Ledger = Ledger {
     table: "expenditures",
     key: &["fiscal_year", "department", "category", "basis"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         DEPARTMENT,
@@ -32,6 +33,7 @@ pub(super) const GENERAL_ACCOUNT: Ledger = Ledger {
     table: "general_account_totals",
     key: &["fiscal_year", "basis"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         req(

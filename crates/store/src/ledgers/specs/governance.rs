@@ -9,6 +9,7 @@ pub(super) const SYSTEMS: Ledger = Ledger {
     table: "information_systems",
     key: &["name"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             req("name", "システム名", Kind::Text),
@@ -33,6 +34,7 @@ pub(super) const CONTRACTS: Ledger = Ledger {
     table: "contracts",
     key: &["contract_no"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("contract_no", "契約番号", Kind::Code), &["番号"]),
         DEPARTMENT,
@@ -93,6 +95,7 @@ pub(super) const DATA_HOLDINGS: Ledger = Ledger {
     table: "data_holdings",
     key: &["name"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             req("name", "名称", Kind::Text),
@@ -115,6 +118,7 @@ pub(super) const WEBSITES: Ledger = Ledger {
     table: "websites",
     key: &["url"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("url", "URL", Kind::Text), &["アドレス"]),
         DEPARTMENT,
@@ -134,6 +138,7 @@ pub(super) const POLICIES: Ledger = Ledger {
     table: "policy_documents",
     key: &["name"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("name", "名称", Kind::Text), &["規程名"]),
         alias(
@@ -166,6 +171,7 @@ pub(super) const EXCEPTIONS: Ledger = Ledger {
     table: "exceptions",
     key: &["id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             db(req("id", "例外番号", Kind::Code), "exception_id"),

@@ -9,6 +9,7 @@ pub(super) const MEDIA: Ledger = Ledger {
     table: "media",
     key: &["media_id"],
     engine: Engine::Described,
+    register: Some("media_movements"),
     columns: &[
         alias(
             req("media_id", "媒体番号", Kind::Code),
@@ -44,6 +45,7 @@ pub(super) const MEDIA_MOVEMENTS: Ledger = Ledger {
     table: "media_movements",
     key: &["media_id", "out_at"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             db(

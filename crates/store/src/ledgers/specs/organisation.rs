@@ -9,6 +9,7 @@ pub const DEPARTMENTS: Ledger = Ledger {
     table: "departments",
     key: &["code"],
     engine: Engine::Departments,
+    register: None,
     columns: &[
         alias(
             req("code", "所属コード", Kind::Code),
@@ -38,6 +39,7 @@ pub(super) const LOCATIONS: Ledger = Ledger {
     table: "locations",
     key: &["code"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         req("code", "場所コード", Kind::Code),
         DEPARTMENT,
@@ -54,6 +56,7 @@ pub(super) const STAFF: Ledger = Ledger {
     table: "staff_members",
     key: &["staff_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("staff_id", "職員番号", Kind::Code), &["職員コード"]),
         alias(col("name", "氏名", Kind::Text), &["名前"]),

@@ -9,6 +9,7 @@ pub(super) const TRAINING_COURSES: Ledger = Ledger {
     table: "training_courses",
     key: &["course"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("course", "研修コード", Kind::Code), &["コード"]),
         alias(req("name", "研修名", Kind::Text), &["名称"]),
@@ -32,6 +33,7 @@ pub(super) const TRAINING: Ledger = Ledger {
     table: "training_records",
     key: &["staff_id", "course", "taken_on"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             db(
@@ -52,6 +54,7 @@ pub(super) const TRAINING_COUNTS: Ledger = Ledger {
     table: "training_counts",
     key: &["course", "fiscal_year", "department"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("course", "研修", Kind::Text), &["研修コード", "研修名"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -71,6 +74,7 @@ pub(super) const SELF_CHECK_CAMPAIGNS: Ledger = Ledger {
     table: "self_check_campaigns",
     key: &["campaign"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["回"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -87,6 +91,7 @@ pub(super) const SELF_CHECK_QUESTIONS: Ledger = Ledger {
     table: "self_check_questions",
     key: &["campaign", "question_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &["番号"]),
@@ -105,6 +110,7 @@ pub(super) const SELF_CHECK_ANSWERS: Ledger = Ledger {
     table: "self_check_answers",
     key: &["campaign", "staff_id", "question_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(
@@ -127,6 +133,7 @@ pub(super) const SELF_CHECK_RESULTS: Ledger = Ledger {
     table: "self_check_results",
     key: &["campaign", "question_id", "department"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &[]),
@@ -143,6 +150,7 @@ pub(super) const AUDITS: Ledger = Ledger {
     table: "audits",
     key: &["audit_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("audit_id", "監査番号", Kind::Code), &["番号"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -160,6 +168,7 @@ pub(super) const AUDIT_FINDINGS: Ledger = Ledger {
     table: "audit_findings",
     key: &["finding_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("finding_id", "指摘番号", Kind::Code), &["番号"]),
         alias(

@@ -9,6 +9,7 @@ pub(super) const STOCKTAKES: Ledger = Ledger {
     table: "stocktakes",
     key: &["stocktake_id"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(req("stocktake_id", "棚卸番号", Kind::Code), &["番号"]),
         DEPARTMENT_REQUIRED,
@@ -31,6 +32,7 @@ pub(super) const SIGHTINGS: Ledger = Ledger {
     table: "sightings",
     key: &["stocktake_id", "line"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         alias(
             db(
@@ -75,6 +77,7 @@ pub(super) const OBSERVATIONS: Ledger = Ledger {
     table: "observations",
     key: &["department", "observed_on", "item"],
     engine: Engine::Described,
+    register: None,
     columns: &[
         DEPARTMENT_REQUIRED,
         alias(req("observed_on", "確認日", Kind::Date), &["日付"]),
