@@ -142,22 +142,26 @@ pub(crate) const RENAMED_ENTITIES: &[(&str, &str)] =
 /// entity is part of each row's hash). The caller has verified the chain first, so that
 /// no forged row is sealed in.
 pub(crate) async fn rename_entities(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
-    let statements: Vec<String> = RENAMED_ENTITIES
-        .iter()
-        .map(|(old, new)| {
-            format!("UPDATE change_history SET entity = '{new}' WHERE entity = '{old}'")
-        })
-        .collect();
-    reseal(tx, &statements).await
+    rename(tx, |(old, new)| (old, new)).await
 }
 
 /// The reverse of [`rename_entities`], for tests of the migration.
 #[cfg(any(test, feature = "test-support"))]
 pub(crate) async fn rename_back(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+    rename(tx, |(old, new)| (new, old)).await
+}
+
+/// Renames each entity `from` → `to` as `direction` orders each pair of
+/// [`RENAMED_ENTITIES`], and chains every row again.
+async fn rename(
+    tx: &mut Transaction<'_, Any>,
+    direction: fn((&'static str, &'static str)) -> (&'static str, &'static str),
+) -> Result<(), sqlx::Error> {
     let statements: Vec<String> = RENAMED_ENTITIES
         .iter()
-        .map(|(old, new)| {
-            format!("UPDATE change_history SET entity = '{old}' WHERE entity = '{new}'")
+        .map(|pair| {
+            let (from, to) = direction(*pair);
+            format!("UPDATE change_history SET entity = '{to}' WHERE entity = '{from}'")
         })
         .collect();
     reseal(tx, &statements).await
