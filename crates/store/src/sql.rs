@@ -131,6 +131,20 @@ impl Sql {
         self
     }
 
+    /// Appends `LIKE <pattern> ESCAPE '\'` for values that contain `word` (case folded
+    /// by the caller's LOWER): `%`, `_` and `\` a user types are literals, not wildcards.
+    pub fn like_contains(&mut self, word: &str) -> &mut Self {
+        let mut pattern = String::from("%");
+        for c in word.to_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        self.push(" LIKE ").bind(pattern).push(" ESCAPE '\\'")
+    }
+
     /// Appends `v1, v2, ...` placeholders.
     pub fn bind_all<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         for (i, v) in values.into_iter().enumerate() {

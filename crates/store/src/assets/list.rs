@@ -149,17 +149,16 @@ impl Db {
             }
             if let Some(words) = &filter.search {
                 for word in words.split_whitespace().take(5) {
-                    let pattern = format!("%{}%", word.to_lowercase());
-                    sql.push(" AND (LOWER(a.asset_tag) LIKE ")
-                        .bind(pattern.as_str())
-                        .push(" OR LOWER(a.name) LIKE ")
-                        .bind(pattern.as_str())
-                        .push(" OR LOWER(COALESCE(a.maker, '')) LIKE ")
-                        .bind(pattern.as_str())
-                        .push(" OR LOWER(COALESCE(a.model, '')) LIKE ")
-                        .bind(pattern.as_str())
-                        .push(" OR LOWER(COALESCE(a.serial, '')) LIKE ")
-                        .bind(pattern.as_str())
+                    sql.push(" AND (LOWER(a.asset_tag)")
+                        .like_contains(word)
+                        .push(" OR LOWER(a.name)")
+                        .like_contains(word)
+                        .push(" OR LOWER(COALESCE(a.maker, ''))")
+                        .like_contains(word)
+                        .push(" OR LOWER(COALESCE(a.model, ''))")
+                        .like_contains(word)
+                        .push(" OR LOWER(COALESCE(a.serial, ''))")
+                        .like_contains(word)
                         .push(")");
                 }
             }

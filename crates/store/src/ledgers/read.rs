@@ -153,11 +153,10 @@ impl Db {
                         .map(|c| c.db)
                         .collect();
                     for word in words.split_whitespace().take(5) {
-                        let pattern = format!("%{}%", word.to_lowercase());
                         sql.push(" AND (1 = 0");
                         for c in &text_columns {
-                            sql.push(&format!(" OR LOWER(COALESCE({c}, '')) LIKE "))
-                                .bind(pattern.as_str());
+                            sql.push(&format!(" OR LOWER(COALESCE({c}, ''))"))
+                                .like_contains(word);
                         }
                         sql.push(")");
                     }

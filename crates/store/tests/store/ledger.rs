@@ -378,3 +378,44 @@ async fn the_ledger_filters_searches_sorts_and_pages() {
         "a page past the end shows the last page"
     );
 }
+
+/// What a user types in the search box is text: `%` and `_` find themselves, not every
+/// row (they were LIKE's wildcards), on the asset ledger and the other ledgers alike.
+#[tokio::test]
+async fn percent_and_underscore_typed_in_a_search_are_literals() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    let p1 = pc("P-1", "210")
+        .with("name", "端末（10%引）")
+        .with("location", "倉庫A1");
+    db.create_asset(&scope, &actor(), &p1).await.expect("asset");
+    let p2 = pc("P_2", "210").with("location", "倉庫_2");
+    db.create_asset(&scope, &actor(), &p2).await.expect("asset");
+    let found = async |words: &str| {
+        let page = db
+            .list_assets(
+                &scope,
+                &AssetFilter {
+                    search: Some(words.into()),
+                    ..all()
+                },
+            )
+            .await
+            .expect("list");
+        let mut tags: Vec<String> = page.rows.into_iter().map(|r| r.asset_tag).collect();
+        tags.sort();
+        tags
+    };
+    assert_eq!(found("%").await, ["P-1"]);
+    assert_eq!(found("10%").await, ["P-1"]);
+    assert_eq!(found("_").await, ["P_2"]);
+    assert_eq!(found("P_").await, ["P_2"]);
+    assert!(found("\\").await.is_empty());
+    let locations = daicho_store::ledgers::ledger("locations").expect("locations");
+    let page = db
+        .ledger_page(&scope, locations, Some("倉庫_"), 1)
+        .await
+        .expect("page");
+    assert_eq!(page.total, 1, "倉庫_2, not 倉庫A1");
+}
