@@ -406,7 +406,7 @@ async fn start_this_years_campaign(
     scope: &Scope,
     actor: &Actor,
 ) -> Result<(), StoreError> {
-    let year = daicho_domain::FiscalYear::of(chrono::Local::now().date_naive());
+    let year = daicho_domain::FiscalYear::of(daicho_store::today());
     let campaign = daicho_store::Campaign {
         campaign: format!("R{}", year.0 - 2018),
         fiscal_year: i64::from(year.0),

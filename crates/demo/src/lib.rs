@@ -101,7 +101,7 @@ async fn load_office_equipment(
     scope: &Scope,
     actor: &Actor,
 ) -> Result<Vec<ledgers::Placed>, StoreError> {
-    let today = chrono::Local::now().date_naive();
+    let today = daicho_store::today();
     let departments = db.departments(scope).await?;
     let mut assets = Vec::new();
     for (code, _, _) in city::sections() {

@@ -259,11 +259,11 @@ async fn the_demo_manager_can_answer_this_years_self_check() {
     assert!(db.staff_of_user(manager.id).await.expect("q").is_some());
 
     let campaigns = db.self_check_campaigns(tenant.id).await.expect("campaigns");
-    let this_year = daicho_domain::FiscalYear::of(chrono::Local::now().date_naive()).0;
+    let this_year = daicho_domain::FiscalYear::of(daicho_store::today()).0;
     assert_eq!(campaigns[0].fiscal_year, i64::from(this_year));
     assert!(daicho_reports::campaign::is_open(
         &campaigns[0],
-        chrono::Local::now().date_naive()
+        daicho_store::today()
     ));
     let bank = db
         .self_check_questions(tenant.id, &campaigns[0].campaign)

@@ -21,4 +21,4 @@ pub use error::DomainError;
 pub use role::Role;
 pub use tenant::TenantCode;
 pub use values::{format_yen, is_blank, parse_bool, parse_yen};
-pub use wareki::{FiscalYear, format_wareki, normalize_width, parse_date};
+pub use wareki::{FiscalYear, format_wareki, japan_date, normalize_width, parse_date};

@@ -45,6 +45,14 @@ fn year_of_era(name: &str, n: i32) -> String {
 }
 
 /// 2023-10-06 → 「令和5年10月6日」; the first year of an era reads 元年.
+/// The day an instant falls on in Japan (JST, UTC+9 all year): what a city calls today,
+/// whatever time zone the server runs in.
+pub fn japan_date(instant: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600)
+        .unwrap_or_else(|| unreachable!("+09:00 is a valid offset"));
+    instant.with_timezone(&jst).date_naive()
+}
+
 pub fn format_wareki(date: NaiveDate) -> String {
     match era_of(date) {
         Some((name, n)) => format!("{}{}月{}日", year_of_era(name, n), date.month(), date.day()),
@@ -216,6 +224,18 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn a_japanese_day_starts_at_midnight_in_japan_not_in_utc() {
+        let at = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .expect("instant")
+                .with_timezone(&chrono::Utc)
+        };
+        assert_eq!(japan_date(at("2026-12-04T14:59:59Z")), d(2026, 12, 4));
+        assert_eq!(japan_date(at("2026-12-04T15:00:00Z")), d(2026, 12, 5));
+        assert_eq!(japan_date(at("2027-03-31T15:00:00Z")), d(2027, 4, 1));
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub async fn write_form(
     name: &str,
     path: &Path,
 ) -> Result<usize, ExportError> {
-    let today = format_wareki(chrono::Local::now().date_naive());
+    let today = format_wareki(daicho_store::today());
     let s = styles();
     let mut book = Workbook::new();
     let count = match name {

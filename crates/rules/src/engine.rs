@@ -42,7 +42,7 @@ pub fn validate(rule: &Rule, snapshot: &Snapshot) -> Result<(), AuditError> {
         rule,
         &rule.params,
         snapshot,
-        chrono::Local::now().date_naive(),
+        daicho_store::today(),
         Duration::from_secs(10),
         target,
     )

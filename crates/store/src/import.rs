@@ -111,7 +111,7 @@ impl Db {
             count_deltas: HashMap::new(),
             known_tags: None,
             locations: HashMap::new(),
-            today: chrono::Local::now().date_naive(),
+            today: crate::today(),
             rehearsal: false,
         })
     }

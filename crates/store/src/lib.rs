@@ -55,6 +55,12 @@ pub fn instant_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Today in Japan (JST), whatever the server's time zone: the default 基準日, the day a
+/// form is checked against, the fiscal year a report starts from.
+pub fn today() -> chrono::NaiveDate {
+    daicho_domain::japan_date(chrono::Utc::now())
+}
+
 /// The current instant as stored.
 pub fn now_text() -> String {
     instant_text(chrono::Utc::now())

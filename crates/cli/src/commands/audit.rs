@@ -55,7 +55,7 @@ pub async fn run(settings: &Settings, args: AuditArgs) -> anyhow::Result<()> {
         Some(s) => {
             parse_date(s).with_context(|| format!("--as-of「{s}」を日付として読めません"))?
         }
-        None => chrono::Local::now().date_naive(),
+        None => daicho_store::today(),
     };
     if matches!(args.format, Format::Xlsx) && args.output.is_none() {
         anyhow::bail!("--format xlsx には --output でファイル名を指定してください");

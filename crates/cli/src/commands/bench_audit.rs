@@ -43,7 +43,7 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
     let mut singles = Vec::with_capacity(runs);
     let mut rows = 0u64;
     let mut findings = 0u64;
-    let options = AuditOptions::as_of(chrono::Local::now().date_naive());
+    let options = AuditOptions::as_of(daicho_store::today());
     for _ in 0..runs {
         let start = Instant::now();
         // The floor: the snapshot's own read of the asset rows, with nothing done to them.

@@ -139,7 +139,7 @@ pub async fn run(
     for d in db.departments(&floor).await? {
         departments.insert(d.code.clone(), d.id);
     }
-    let today = chrono::Local::now().date_naive();
+    let today = daicho_store::today();
     let mut floor_time = std::time::Duration::ZERO;
     let mut batch = Vec::with_capacity(10_000);
     let mut inputs = asset_inputs(&csv)?;

@@ -57,7 +57,7 @@ pub async fn run(settings: &Settings, command: EolCommand) -> anyhow::Result<()>
                     .unwrap_or("product")
                     .to_string();
                 let id = product.unwrap_or(stem);
-                let today = chrono::Local::now().date_naive();
+                let today = daicho_store::today();
                 let source = format!("{} を {today} に取り込み", file.display());
                 let is_json = text.trim_start().starts_with(['{', '[']);
                 let p = if is_json {

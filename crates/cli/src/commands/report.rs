@@ -162,7 +162,7 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             let as_of = match &args.as_of {
                 Some(s) => parse_date(s)
                     .with_context(|| format!("--as-of「{s}」を日付として読めません"))?,
-                None => TrainingReport::default_as_of(year, chrono::Local::now().date_naive()),
+                None => TrainingReport::default_as_of(year, daicho_store::today()),
             };
             let report = TrainingReport::load(&db, &scope, year, as_of, args.years).await;
             db.close().await;

@@ -82,7 +82,7 @@ impl Db {
                 }
             }
         };
-        let today = chrono::Local::now().date_naive();
+        let today = crate::today();
         let fields = match input.validate(department_id, today) {
             Ok(f) => Some(f),
             Err(mut e) => {

@@ -104,7 +104,7 @@ pub struct FindingsQuery {
 /// The audit date asked for, or today; a date that cannot be read is an error to show.
 fn as_of(text: &str) -> Result<NaiveDate, AppError> {
     if text.trim().is_empty() {
-        return Ok(chrono::Local::now().date_naive());
+        return Ok(daicho_store::today());
     }
     parse_date(text.trim())
         .map_err(|_| AppError::Invalid(format!("監査基準日「{text}」を日付として読めません。")))
@@ -153,18 +153,52 @@ pub fn subject_href(ledger_name: &str, subject: &str) -> String {
     }
 }
 
+/// Facts a rule computes that are no ledger's column, by their Japanese names.
+const COMPUTED_FACTS: &[(&str, &str)] = &[
+    ("answers", "回答数"),
+    ("checked", "確認数"),
+    ("correct", "正答数"),
+    ("eol", "サポート終了日"),
+    ("exception", "例外措置"),
+    ("last_audit", "直近の監査"),
+    ("last_stocktake", "直近の棚卸"),
+    ("original_supplier", "当初の受注者"),
+    ("recognised_as", "識別したOS"),
+    ("score", "正答率"),
+    ("staff", "職員数"),
+    ("stocktake", "棚卸"),
+    ("support_end", "サポート終了日"),
+    ("trained", "受講者数"),
+    ("unknown_to_city", "台帳に記載なし"),
+];
+
+/// A fact of a finding as users read it: the column of the rule's ledger (or any ledger)
+/// it names, by its Japanese name, its value by its label (随意契約, not `discretionary`).
+fn fact(subject_ledger: &str, key: String, value: serde_json::Value) -> (String, String) {
+    use daicho_store::ledgers::{LEDGERS, ledger};
+    let text = match value {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    };
+    let column = ledger(subject_ledger)
+        .and_then(|l| l.column(&key))
+        .or_else(|| LEDGERS.iter().find_map(|l| l.column(&key)));
+    let label = match column {
+        Some(c) => c.label,
+        None => COMPUTED_FACTS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(key.as_str(), |(_, label)| label),
+    };
+    (label.to_string(), crate::view::shown(column, text))
+}
+
 fn view(e: Entry, previous: Option<&str>) -> EntryView {
     let facts = match e.facts_value() {
         Some(serde_json::Value::Object(map)) => map
             .into_iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| {
-                let shown = match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                (k, shown)
-            })
+            .map(|(k, v)| fact(&e.subject_kind, k, v))
             .collect(),
         _ => Vec::new(),
     };

@@ -265,7 +265,7 @@ async fn waivers_page(
     form: &HashMap<String, String>,
     errors: Vec<String>,
 ) -> Result<WaiversPage, AppError> {
-    let today = chrono::Local::now().date_naive();
+    let today = daicho_store::today();
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let set = tenant_rules(&state.db, &user.scope).await?;
     let chosen = field("rule");

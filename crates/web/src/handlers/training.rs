@@ -57,7 +57,7 @@ async fn load(
     user: &CurrentUser,
     query: &TrainingQuery,
 ) -> Result<TrainingReport, AppError> {
-    let today = chrono::Local::now().date_naive();
+    let today = daicho_store::today();
     let year = if query.year.trim().is_empty() {
         i64::from(FiscalYear::of(today).0)
     } else {

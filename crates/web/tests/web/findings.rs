@@ -79,7 +79,14 @@ async fn the_findings_page_shows_the_audit_with_its_count_table_and_reasons() {
         .body;
     assert!(filtered.contains(&eol.reason), "{}", eol.reason);
     assert!(filtered.contains(&format!("/assets?q={}", eol.subject)));
-    assert!(filtered.contains("判定の根拠") && filtered.contains("recognised_as"));
+    // The facts by their Japanese names, never the rule's English keys.
+    assert!(
+        filtered.contains("判定の根拠")
+            && filtered.contains("<dt>識別したOS</dt>")
+            && filtered.contains("<dt>OS</dt>")
+            && !filtered.contains("<dt>recognised_as</dt>"),
+        "{filtered}"
+    );
     assert!(filtered.contains("/rules/eol-software") && filtered.contains(&*eol.clause));
     // Only that rule's findings are listed.
     assert_eq!(filtered.matches("class=\"rule-heading\"").count(), 1);

@@ -31,7 +31,7 @@ use crate::state::AppState;
 use crate::view::{Layout, url_encode};
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    daicho_store::today()
 }
 
 /// A campaign as the index lists it.
