@@ -80,6 +80,13 @@ impl ImportSession {
         cells: &[(&'static Column, String)],
         add_only: bool,
     ) -> Result<RowOutcome, RowError> {
+        if ledger.engine == Engine::Assets {
+            // The cells would land, but the dashboard counts and the typed checks would not.
+            return Err(StoreError::Internal(
+                "assets are written through upsert_asset, not the described engine".into(),
+            )
+            .into());
+        }
         let mut errors = Vec::new();
         let mut resolved: Vec<Resolved> = Vec::new();
         for column in ledger.columns {
