@@ -425,7 +425,7 @@ fn fill(
     // A rule that fails ends the audit: the other connections take no further rule.
     let work = |snapshot: &Snapshot| {
         run_rules(snapshot)
-            .and_then(|()| snapshot.commit())
+            .and_then(|()| snapshot.hand_over())
             .inspect_err(|_| stop.store(true, Ordering::Relaxed))
     };
     let rules_started = std::time::Instant::now();

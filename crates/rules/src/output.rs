@@ -256,7 +256,7 @@ mod tests {
             snapshot
                 .conn
                 .execute(
-                    "INSERT INTO r.results (rule, list, subject, department, outcome, reason)
+                    "INSERT INTO temp.results (rule, list, subject, department, outcome, reason)
                      VALUES (0, 0, ?, NULL, 'fail', '理由')",
                     [format!("T-{i:03}")],
                 )

@@ -426,3 +426,53 @@ fn a_rule_subject_is_a_ledger_name() {
         );
     }
 }
+
+/// A saved rule that runs out of time in a full audit, on one connection and on two, is
+/// left out with its reason; the rules run before it on the same connection keep their
+/// results (an interrupted statement inside a transaction takes the whole transaction
+/// back in SQLite, so results must not wait in one).
+#[tokio::test]
+async fn a_saved_rule_that_runs_out_of_time_is_left_out_and_the_rules_before_it_stand() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    let scope = fixture::load(&t.db, dir.path()).await;
+    let before = run_audit(&t.db, &scope, fixture::TENANT, &options())
+        .await
+        .expect("audit");
+    // Named to sort last of its grade, so that every other rule of its connection has run.
+    let endless = OWN_RULE
+        .replace("id = \"usb-too-many\"", "id = \"zz-endless\"")
+        .replace(
+            &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
+                ..OWN_RULE.find("[params]").expect("params")],
+            "check = \"\"\"\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
+             SELECT i AS subject, NULL AS department, 'fail' AS outcome, '' AS reason FROM n WHERE i < 0\n\"\"\"\n",
+        );
+    t.db.save_tenant_rule(&scope, &Actor::system("test"), "zz-endless", &endless)
+        .await
+        .expect("saved");
+    for second_connection in [false, true] {
+        let options = AuditOptions {
+            time_limit: Duration::from_millis(500),
+            second_connection,
+            ..options()
+        };
+        let after = run_audit(&t.db, &scope, fixture::TENANT, &options)
+            .await
+            .expect("the audit still runs");
+        assert_eq!(
+            after
+                .rule_failures
+                .iter()
+                .map(|f| f.rule.as_str())
+                .collect::<Vec<_>>(),
+            ["zz-endless"],
+            "second connection: {second_connection}"
+        );
+        assert_eq!(
+            after.summary.in_list(List::Findings),
+            before.summary.in_list(List::Findings),
+            "every other rule's findings stand (second connection: {second_connection})"
+        );
+    }
+}

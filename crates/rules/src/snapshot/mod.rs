@@ -58,8 +58,9 @@ pub struct Snapshot {
     store: Option<Arc<Store>>,
 }
 
-/// The database a rule connection writes its results into (`r.results`).
-pub(crate) const RESULTS: &str = "r";
+/// The database a rule connection's rules write their results into (`temp.results`), until
+/// [`Snapshot::hand_over`] copies them into the connection's results file (`r.results`).
+pub(crate) const RESULTS: &str = "temp";
 
 /// One page of one table on its way to the writer: (index in SNAPSHOT_TABLES, rows).
 type Page = (usize, Vec<SnapshotRow>);
@@ -70,11 +71,7 @@ impl Snapshot {
         let conn = Connection::open_in_memory()?;
         create_tables(&conn, |_| true)?;
         conn.execute_batch(AUDIT_TABLES)?;
-        conn.execute_batch(concat!(
-            "ATTACH ':memory:' AS r; CREATE TABLE r.results (",
-            results_columns!(),
-            "); CREATE TEMP VIEW all_results AS SELECT * FROM r.results;"
-        ))?;
+        conn.execute_batch("CREATE TEMP VIEW all_results AS SELECT * FROM temp.results;")?;
         seal(&conn);
         Ok(Snapshot { conn, store: None })
     }
@@ -157,7 +154,7 @@ fn seal(conn: &Connection) {
         | AuthAction::Recursive => Authorization::Allow,
         // The audit's own tables: results written, and a failed rule's taken back.
         AuthAction::Insert { .. } | AuthAction::Delete { .. }
-            if matches!(ctx.database_name, Some("temp" | RESULTS)) =>
+            if matches!(ctx.database_name, Some("temp" | "r")) =>
         {
             Authorization::Allow
         }
@@ -213,20 +210,25 @@ macro_rules! results_columns {
          n INTEGER NOT NULL DEFAULT 1"
     };
 }
-use results_columns;
 
-/// A rule connection's own tables: the waivers in force and the departments shown, in
-/// SQLite's temp database.
-const AUDIT_TABLES: &str = "
+/// A rule connection's own tables, in SQLite's temp database (a file with a bounded
+/// cache, rather than memory: a million-asset audit yields millions of rows): its
+/// results, the waivers in force and the departments shown.
+const AUDIT_TABLES: &str = concat!(
+    "PRAGMA temp_store = FILE;
+    CREATE TEMP TABLE results (",
+    results_columns!(),
+    ");
     CREATE TEMP TABLE waivers (rule INTEGER NOT NULL, subject TEXT NOT NULL, waiver INTEGER NOT NULL);
     CREATE INDEX temp.waivers_subject ON waivers (rule, subject);
-    CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);";
+    CREATE TEMP TABLE visible (code TEXT PRIMARY KEY);
+    PRAGMA temp.cache_size = -65536;"
+);
 
 impl Snapshot {
-    /// Rule connection `i` of an audit: reads the store, has its own waivers and visible
-    /// departments, and writes results into file `i` as `r.results`. Results are a file
-    /// (with a bounded cache) rather than memory: a million-asset audit yields millions of
-    /// rows. There is no index on them: keeping one up cost more (a third of the rules'
+    /// Rule connection `i` of an audit: reads the store, has its own waivers, visible
+    /// departments and results, and hands them over to file `i` when its rules are done.
+    /// There is no index on the results: keeping one up cost more (a third of the rules'
     /// time) than sorting the lists that are read. `list` is 0 finding, 1 unknown, 2
     /// waived, 3 pass (`report::List`). A row is one result (`n` = 1), except passes that
     /// were not asked for: those are only counted, one row per rule and department with
@@ -243,8 +245,7 @@ impl Snapshot {
              PRAGMA r.cache_size = -65536;
              CREATE TABLE r.results (",
             results_columns!(),
-            ");
-             BEGIN;"
+            ");"
         ))?;
         seal(&conn);
         Ok(Snapshot {
@@ -253,15 +254,15 @@ impl Snapshot {
         })
     }
 
-    /// Commits what a rule connection wrote, in one go when its rules are done: a commit
-    /// per rule wrote every rule's pages out at once (an audit 8% slower than with one).
-    /// The seal refuses COMMIT to any statement; it is lifted for this one of daicho's.
-    pub(crate) fn commit(&self) -> Result<(), AuditError> {
+    /// Copies a rule connection's results into its results file, in one statement when its
+    /// rules are done, for the report's connection to read. Rules write to the temp
+    /// database first: writing the file rule by rule (a commit each) made the audit 8%
+    /// slower, and holding one transaction open across rules lost them all when a rule ran
+    /// out of time (SQLite takes back the whole transaction of an interrupted statement).
+    pub(crate) fn hand_over(&self) -> Result<(), AuditError> {
         self.conn
-            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
-        let committed = self.conn.execute_batch("COMMIT");
-        seal(&self.conn);
-        Ok(committed?)
+            .execute_batch("INSERT INTO r.results SELECT * FROM temp.results")?;
+        Ok(())
     }
 
     /// The report's connection once `connections` rule connections are done (and
