@@ -47,7 +47,7 @@ fn render() -> String {
                 c.aliases.join("、"),
                 kind(c.kind),
                 match (c.required, c.default) {
-                    (_, Some(code)) => format!("空欄は {code}"),
+                    (_, Some(code)) => format!("空欄は{}", c.choice_label(code).unwrap_or(code)),
                     (true, None) => "○".into(),
                     (false, None) => String::new(),
                 }
