@@ -10,8 +10,10 @@ use crate::view::{Choice, HistoryLine, Layout, ledger_history, shown, url_encode
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use daicho_store::ledgers::{Engine, LEDGERS, Ledger, ledger};
+use daicho_store::Scope;
+use daicho_store::ledgers::{Column, Engine, Kind, LEDGERS, Ledger, ledger};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "ledgers/index.html")]
@@ -51,6 +53,29 @@ struct DetailPage {
     can_write: bool,
     /// The 受払 of a medium (media ledger only).
     media: Option<crate::handlers::media::MediaPanel>,
+}
+
+/// A stored cell as a clerk reads it: a department by its name, a choice by its label.
+fn cell(c: &Column, value: String, departments: &HashMap<String, String>) -> String {
+    match c.kind {
+        Kind::Department => departments.get(&value).cloned().unwrap_or(value),
+        _ => shown(Some(c), value),
+    }
+}
+
+/// The tenant's department names by code, for [`cell`].
+async fn department_names(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<HashMap<String, String>, AppError> {
+    let all = Scope::tenant(user.scope.tenant_id);
+    Ok(state
+        .db
+        .departments(&all)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
 }
 
 fn find(user: &CurrentUser, name: &str) -> Result<&'static Ledger, AppError> {
@@ -125,6 +150,7 @@ pub async fn list(
             url_encode(&query.department)
         )
     };
+    let names = department_names(&state, &user).await?;
     let listing = ListPage {
         layout: Layout::new(&user, l.label, "ledgers"),
         name: l.name,
@@ -146,7 +172,7 @@ pub async fn list(
             .rows
             .into_iter()
             .map(|(id, cells)| {
-                let cells = l.columns.iter().zip(cells).map(|(c, v)| shown(Some(c), v));
+                let cells = l.columns.iter().zip(cells).map(|(c, v)| cell(c, v, &names));
                 (id, cells.collect())
             })
             .collect(),
@@ -165,6 +191,7 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let l = find(&user, &name)?;
     let cells = state.db.ledger_row(&user.scope, l, id).await?;
+    let names = department_names(&state, &user).await?;
     let history = state.db.history(&user.scope, l.name, id).await?;
     let page = DetailPage {
         layout: Layout::new(
@@ -189,7 +216,7 @@ pub async fn show(
             .columns
             .iter()
             .zip(cells)
-            .map(|(c, v)| (c.label, shown(Some(c), v)))
+            .map(|(c, v)| (c.label, cell(c, v, &names)))
             .collect(),
         history: ledger_history(l, &history),
         media: match l.register {

@@ -134,7 +134,10 @@ fn rule_page(
         rule: line(r),
         description: rule.description.trim().to_string(),
         report_items: rule.report_items.join("、"),
-        subject: rule.subject.clone(),
+        // The ledger's name (情報資産), not its code (`assets`).
+        subject: daicho_store::ledgers::ledger(&rule.subject)
+            .map_or(rule.subject.as_str(), |l| l.label)
+            .to_string(),
         check: rule.check.trim().to_string(),
         grades: Choice::of(&Grade::ALL, r.grade.code(), Grade::code, Grade::label_ja),
         params: rule

@@ -225,6 +225,11 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let rule_page = app.get(Some(&client), "/rules/eol-software").await.body;
+    assert!(
+        rule_page.contains("<dt>対象</dt><dd>情報資産</dd>"),
+        "the ledger's name, not `assets`"
+    );
     let rules = app.get(Some(&client), "/rules").await.body;
     let row = &rules[rules.find("/rules/eol-software").expect("listed")..];
     assert!(row[..row.find("</tr>").expect("row")].contains("無効"));

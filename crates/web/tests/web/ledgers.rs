@@ -75,6 +75,18 @@ async fn ledgers_are_listed_searched_and_shown_with_history() {
         "choices show their names, not codes"
     );
     assert!(!list.contains("<td>discretionary</td>"));
+    // A department by its name, never its code.
+    let library_name = app
+        .db
+        .department_by_code(&Scope::tenant(app.demo.id), "080500")
+        .await
+        .expect("q")
+        .expect("080500")
+        .name;
+    assert!(
+        list.contains(&format!("<td>{library_name}</td>")) && !list.contains("<td>080500</td>"),
+        "{list}"
+    );
     let found = app
         .get(Some(&policy), "/ledgers/contracts?q=窓口")
         .await
