@@ -1,8 +1,9 @@
 //! Files out: a ledger, or the whole bundle, as CSV (UTF-8 with BOM, code-name headers, so
-//! that importing it again gives the same ledgers) or as an XLSX workbook with Japanese
-//! headers, A4 landscape, the header repeated on every printed page.
+//! that importing it again gives the same ledgers) or as an XLSX workbook for people:
+//! Japanese headers, choices by their names and yes/no as 有/無 (which import back the
+//! same), A4 landscape, the header repeated on every printed page.
 
-use daicho_store::ledgers::{Engine, LEDGERS, Ledger, ledger};
+use daicho_store::ledgers::{Column, Engine, Kind, LEDGERS, Ledger, ledger};
 use daicho_store::{AssetInput, Db, Scope, StoreError};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 use std::path::Path;
@@ -198,6 +199,21 @@ pub(crate) fn unguard(cell: String) -> String {
     }
 }
 
+/// A cell as the workbook a clerk opens shows it: a choice by its label (随意契約, not
+/// `discretionary`), yes/no as 有/無. daicho reads both back, so the workbook still
+/// imports as it was; the CSV keeps the codes for machines.
+fn for_people<'a>(column: &Column, cell: &'a str) -> &'a str {
+    match column.kind {
+        Kind::Choice(_) => column.choice_label(cell).unwrap_or(cell),
+        Kind::Bool => match daicho_domain::parse_bool(cell) {
+            Some(true) => "有",
+            Some(false) => "無",
+            None => cell,
+        },
+        _ => cell,
+    }
+}
+
 async fn write_xlsx(
     db: &Db,
     scope: &Scope,
@@ -230,9 +246,9 @@ async fn write_xlsx(
         let mut r = 0u32;
         let count = rows(w, db, scope, |row| {
             r += 1;
-            for (c, cell) in row.iter().enumerate() {
+            for (c, (cell, column)) in row.iter().zip(w.columns).enumerate() {
                 sheet
-                    .write_string(r, c as u16, cell)
+                    .write_string(r, c as u16, for_people(column, cell))
                     .map_err(|e| e.to_string())?;
             }
             Ok(())

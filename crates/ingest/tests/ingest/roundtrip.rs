@@ -87,6 +87,23 @@ async fn an_exported_bundle_imports_into_an_empty_tenant_as_the_same_ledgers() {
     export(&db, &source, "bundle", ExportFormat::Xlsx, &book)
         .await
         .expect("xlsx export");
+    // The workbook is for people: choices by their names, yes/no as 有/無.
+    {
+        use calamine::Reader;
+        let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("opens");
+        let mut cells = |sheet: &str| -> Vec<String> {
+            let range = workbook.worksheet_range(sheet).expect("sheet");
+            range.cells().map(|(_, _, c)| c.to_string()).collect()
+        };
+        let assets = cells("情報資産");
+        assert!(
+            assets.iter().any(|c| c == "デスクトップPC") && !assets.iter().any(|c| c == "desktop")
+        );
+        assert!(assets.iter().any(|c| c == "有") && !assets.iter().any(|c| c == "true"));
+        let contracts = cells("契約");
+        assert!(contracts.iter().any(|c| c == "随意契約"));
+        assert!(!contracts.iter().any(|c| c == "discretionary"));
+    }
     let third_tenant = tenant(&db, "131016").await;
     import(&db, &third_tenant, book).await;
     let third = out.path().join("third");
