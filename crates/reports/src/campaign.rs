@@ -173,10 +173,11 @@ pub async fn submit(
     let mut missing = Vec::new();
     let spec = spec("self_check_answers")?;
     let mut rows = Vec::with_capacity(bank.len());
-    for q in &bank {
+    for (i, q) in bank.iter().enumerate() {
         let given = answers.get(&q.question_id).map(|a| a.trim()).unwrap_or("");
         if !choices(&q.choices).iter().any(|c| c.value == given) {
-            missing.push(q.question_id.clone());
+            // As the form numbers it (問31), not by its id in the bank (6-6).
+            missing.push(format!("問{}", i + 1));
             continue;
         }
         rows.push((

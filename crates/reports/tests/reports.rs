@@ -282,7 +282,8 @@ async fn a_persons_answers_count_for_their_department_once() {
         today,
     )
     .await;
-    assert!(refused.is_err_and(|e| e.to_string().contains("6-6")));
+    // Named as the form numbers it, not by its id in the bank (6-6).
+    assert!(refused.is_err_and(|e| e.to_string().contains("答えていない設問があります: 問31")));
     let mut wrong = given.clone();
     wrong.insert("6-1".into(), "4".into());
     assert!(

@@ -77,7 +77,7 @@ async fn a_staff_member_answers_once_and_the_department_score_follows() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.body.contains("答えていない設問があります: 6-6"),
+        refused.body.contains("答えていない設問があります: 問31"),
         "{}",
         refused.body
     );
