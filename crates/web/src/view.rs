@@ -18,6 +18,8 @@ pub struct Layout {
     pub csrf: String,
     /// Which navigation entry is current (`dashboard`, `departments`, `assets`).
     pub nav: &'static str,
+    /// Whether the user may change the ledgers: who may not is not offered 取込.
+    pub can_write: bool,
 }
 
 impl Layout {
@@ -29,6 +31,7 @@ impl Layout {
             role_label: user.user.role.label_ja(),
             csrf: user.csrf.clone(),
             nav,
+            can_write: user.scope.can_write,
         }
     }
 

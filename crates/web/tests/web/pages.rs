@@ -359,3 +359,14 @@ async fn a_generated_password_must_be_replaced_at_the_first_login() {
             .is_ok()
     );
 }
+
+/// 取込 is offered to those who may change the ledgers, and to nobody else.
+#[tokio::test]
+async fn the_menu_offers_import_only_to_who_may_change_the_ledgers() {
+    let app = TestApp::new().await;
+    for (role, offered) in [("policy", true), ("viewer", false), ("auditor", false)] {
+        let client = app.login(role).await;
+        let body = app.get(Some(&client), "/dashboard").await.body;
+        assert_eq!(body.contains("href=\"/import\""), offered, "{role}");
+    }
+}
