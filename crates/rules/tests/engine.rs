@@ -337,14 +337,18 @@ fn rules_that_do_not_parse_or_would_change_data_are_refused() {
     }
 }
 
-/// OWN_RULE with another check.
-fn own_rule_with(check: &str, origin: &str) -> Rule {
-    let text = OWN_RULE.replace(
+/// OWN_RULE's text with another check.
+fn own_rule_text(check: &str) -> String {
+    OWN_RULE.replace(
         &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
             ..OWN_RULE.find("[params]").expect("params")],
         &format!("check = \"\"\"\n{check}\n\"\"\"\n"),
-    );
-    Rule::parse(&text, origin).expect("parses")
+    )
+}
+
+/// OWN_RULE with another check.
+fn own_rule_with(check: &str, origin: &str) -> Rule {
+    Rule::parse(&own_rule_text(check), origin).expect("parses")
 }
 
 /// Runs a rule alone on an empty snapshot.
@@ -440,14 +444,11 @@ async fn a_saved_rule_that_runs_out_of_time_is_left_out_and_the_rules_before_it_
         .await
         .expect("audit");
     // Named to sort last of its grade, so that every other rule of its connection has run.
-    let endless = OWN_RULE
-        .replace("id = \"usb-too-many\"", "id = \"zz-endless\"")
-        .replace(
-            &OWN_RULE[OWN_RULE.find("check = \"\"\"").expect("check")
-                ..OWN_RULE.find("[params]").expect("params")],
-            "check = \"\"\"\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
-             SELECT i AS subject, NULL AS department, 'fail' AS outcome, '' AS reason FROM n WHERE i < 0\n\"\"\"\n",
-        );
+    let endless = own_rule_text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
+         SELECT i AS subject, NULL AS department, 'fail' AS outcome, '' AS reason FROM n WHERE i < 0",
+    )
+    .replace("id = \"usb-too-many\"", "id = \"zz-endless\"");
     t.db.save_tenant_rule(&scope, &Actor::system("test"), "zz-endless", &endless)
         .await
         .expect("saved");

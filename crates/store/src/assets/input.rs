@@ -64,13 +64,13 @@ impl Check {
     }
 
     fn date(&mut self, field: &'static str, s: &str) -> Option<NaiveDate> {
-        let label = label(field);
         let s = s.trim();
         if s.is_empty() {
             return None;
         }
         parse_date(s)
             .map_err(|_| {
+                let label = label(field);
                 self.err(
                     field,
                     format!(
@@ -82,12 +82,12 @@ impl Check {
     }
 
     fn flag(&mut self, field: &'static str, s: &str) -> Option<bool> {
-        let label = label(field);
         let s = s.trim();
         if s.is_empty() {
             return None;
         }
         parse_bool(s).or_else(|| {
+            let label = label(field);
             self.err(field, format!("{label}は「有」か「無」で入力してください"));
             None
         })

@@ -258,7 +258,8 @@ fn insert_columns() -> Vec<&'static str> {
 
 /// The values of [`insert_columns`] for `fields`.
 fn insert_values(tenant_id: i64, now: &str, fields: &AssetFields) -> Vec<Value> {
-    let mut values = vec![Value::from(tenant_id), now.into(), now.into()];
+    let mut values = Vec::with_capacity(3 + AssetFields::COLUMNS.len());
+    values.extend([Value::from(tenant_id), now.into(), now.into()]);
     values.extend(fields.values().into_iter().map(|(_, v)| v));
     values
 }

@@ -410,14 +410,12 @@ impl ImportSession {
                 Some(id) => Json::String(self.department_code(id).await?),
                 None => Json::Null,
             },
-            Kind::Reference(target) => match row.try_get::<Option<i64>, _>(c.db)? {
-                Some(id) => Json::String(self.reference_key(target, id).await?),
-                None => Json::Null,
-            },
-            Kind::Location => match row.try_get::<Option<i64>, _>(c.db)? {
-                Some(id) => Json::String(self.reference_key("locations", id).await?),
-                None => Json::Null,
-            },
+            kind @ (Kind::Reference(_) | Kind::Location) => {
+                match (kind.target(), row.try_get::<Option<i64>, _>(c.db)?) {
+                    (Some(target), Some(id)) => Json::String(self.reference_key(target, id).await?),
+                    _ => Json::Null,
+                }
+            }
             _ => row
                 .try_get::<Option<String>, _>(c.db)?
                 .map(Json::String)
