@@ -18,6 +18,7 @@ pub use error::ImportError;
 pub use export::{ExportError, ExportFormat, export};
 pub use forms::{EQUIPMENT_THRESHOLD_YEN, FORMS, write_form};
 pub use import::{
-    FileReport, ImportOptions, ImportReport, WORK_KIND, asset_inputs, fields_of, import_paths,
+    FileReport, ImportOptions, ImportReport, STAGE_FROM_BYTES, WORK_KIND, asset_inputs, fields_of,
+    import_paths,
 };
 pub use read::limits::Limits;

@@ -4,7 +4,7 @@
 use crate::error::{StoreError, classify};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Which database engine a [`Db`] talks to.
@@ -20,6 +20,8 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     url: String,
+    /// The SQLite file, when the database is one (not in memory).
+    file: Option<PathBuf>,
 }
 
 impl Db {
@@ -96,6 +98,9 @@ impl Db {
             pool,
             backend,
             url: url.to_string(),
+            file: auth_file(&path)
+                .filter(|_| backend == Backend::Sqlite)
+                .map(|_| PathBuf::from(&path)),
         };
         sqlx::query("SELECT 1").execute(&db.pool).await?;
         if let Some(auth) = auth_file(&path).filter(|_| backend == Backend::Sqlite) {
@@ -138,9 +143,13 @@ impl Db {
         if self.backend != Backend::Sqlite {
             return Ok(None);
         }
-        let copy = dir.join("rehearsal.db");
+        Ok(Some(self.copy_into(&dir.join("rehearsal.db")).await?))
+    }
+
+    /// A private copy of this SQLite database at `copy`, opened.
+    pub(crate) async fn copy_into(&self, copy: &Path) -> Result<Db, StoreError> {
         // Empty and owner-only before SQLite fills it (VACUUM INTO accepts an empty file).
-        crate::private::create(&copy).map_err(|_| {
+        crate::private::create(copy).map_err(|_| {
             StoreError::Unavailable(
                 "確認用の作業コピーを作れません（一時フォルダの空き容量を確かめてください）".into(),
             )
@@ -149,7 +158,12 @@ impl Db {
         sql.bind(copy.to_string_lossy().into_owned());
         sql.execute(self).await?;
         // Already migrated: the copy is the database as it stands.
-        Ok(Some(Db::connect(&sqlite_url(&copy)).await?))
+        Db::connect(&sqlite_url(copy)).await
+    }
+
+    /// The SQLite file, when the database is one.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// Closes every connection (lets SQLite fold its WAL back into the file).

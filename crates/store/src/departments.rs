@@ -99,7 +99,7 @@ impl Db {
                 format!("所属コード「{}」は既に使われています", new.code),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut sql = Sql::insert(
             "departments",
             &[
@@ -176,7 +176,7 @@ impl Db {
             ),
             None => None,
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut sql = Sql::new("UPDATE departments SET valid_to = ");
         sql.bind(on.to_string())
             .push(", successor_id = ")

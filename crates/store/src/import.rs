@@ -96,7 +96,7 @@ impl Db {
             departments.insert(d.code.clone(), (d.id, d.code));
         }
         Ok(ImportSession {
-            tx: self.pool().begin().await?,
+            tx: self.begin_write(scope.tenant_id).await?,
             scope: scope.clone(),
             actor: actor.clone(),
             departments,

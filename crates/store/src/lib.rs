@@ -24,6 +24,7 @@ mod self_check;
 mod sessions;
 mod snapshot;
 mod sql;
+mod staging;
 mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -48,6 +49,7 @@ pub use self_check::{
 };
 pub use sessions::{IDLE_MINUTES, SESSION_HOURS, Session, random_password, random_token};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
+pub use staging::StagedImport;
 pub use tenants::Tenant;
 
 /// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.

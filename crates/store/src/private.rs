@@ -26,6 +26,21 @@ pub fn create(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Opens `path` for a lock, creating it owner-only if missing, never truncating it (another
+/// process may hold a lock on it).
+pub fn open_lock_file(path: &Path) -> io::Result<File> {
+    if let Some(parent) = path.parent() {
+        dir(parent)?;
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    set_mode(path, 0o600)?;
+    Ok(file)
+}
+
 /// Makes an existing file owner-only; a missing one is fine.
 pub fn tighten(path: &Path) -> io::Result<()> {
     match set_mode(path, 0o600) {

@@ -269,7 +269,7 @@ impl Db {
         before: Option<Json>,
         after: Json,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         upsert.execute(&mut *tx).await?;
         history::record(
             &mut tx,

@@ -1,14 +1,14 @@
 //! `daicho bench login --rows N`: how long a login takes (password check, session, the
-//! first page's session read) on an idle server, and while an N-row import writes the same
-//! database: the import must not lock people out. Runs on a fresh SQLite file unless
-//! `--database` names another database.
+//! first page's session read) and another tenant's save of an asset take on an idle
+//! server, and while an N-row import writes the same database: the import must not lock
+//! people out. Runs on a fresh SQLite file unless `--database` names another database.
 
 use super::bench::percentile;
 use crate::settings::Settings;
 use clap::Args;
 use daicho_domain::Role;
 use daicho_ingest::{ImportOptions, import_paths};
-use daicho_store::{Actor, Db, NewUser};
+use daicho_store::{Actor, AssetInput, Db, NewUser, Scope};
 use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
@@ -41,6 +41,24 @@ async fn login(db: &Db, n: usize) -> Result<Duration, daicho_store::StoreError> 
     Ok(started.elapsed())
 }
 
+/// Another tenant's save of its one asset, as the edit form makes it.
+async fn save(
+    db: &Db,
+    scope: &Scope,
+    id: i64,
+    n: usize,
+) -> Result<Duration, daicho_store::StoreError> {
+    let started = Instant::now();
+    let input = AssetInput::default()
+        .with("asset_tag", "OTHER-1")
+        .with("department", "総務課")
+        .with("kind", "desktop")
+        .with("name", format!("事務用PC {n}"));
+    db.update_asset(scope, &Actor::system("bench"), id, &input, None)
+        .await?;
+    Ok(started.elapsed())
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -69,12 +87,30 @@ pub async fn run(
         must_change_password: false,
     })
     .await?;
+    let other = super::bench_import::tenant(&db, "991031").await?;
+    let input = AssetInput::default()
+        .with("asset_tag", "OTHER-1")
+        .with("department", "総務課")
+        .with("kind", "desktop")
+        .with("name", "事務用PC");
+    let mut session = db.begin_import(&other, &Actor::system("bench")).await?;
+    session
+        .department("総務課")
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    session.finish(true).await?;
+    let theirs = db
+        .create_asset(&other, &Actor::system("bench"), &input)
+        .await?
+        .id;
     println!("backend: {:?}, import rows: {}", db.backend(), args.rows);
 
     login(&db, 0).await?;
     let mut idle = Vec::with_capacity(args.idle_logins);
+    let mut idle_saves = Vec::with_capacity(args.idle_logins);
     for n in 0..args.idle_logins {
         idle.push(login(&db, n).await?);
+        idle_saves.push(save(&db, &other, theirs, n).await?);
     }
 
     let import = {
@@ -93,8 +129,8 @@ pub async fn run(
             (report, started.elapsed())
         })
     };
-    let mut busy = Vec::new();
-    let mut errors = 0usize;
+    let (mut busy, mut busy_saves) = (Vec::new(), Vec::new());
+    let (mut errors, mut save_errors) = (0usize, 0usize);
     let mut n = args.idle_logins;
     while !import.is_finished() {
         n += 1;
@@ -103,6 +139,13 @@ pub async fn run(
             Err(e) => {
                 errors += 1;
                 tracing::warn!(error = %e, "login failed during the import");
+            }
+        }
+        match save(&db, &other, theirs, n).await {
+            Ok(t) => busy_saves.push(t),
+            Err(e) => {
+                save_errors += 1;
+                tracing::warn!(error = %e, "another tenant's save failed during the import");
             }
         }
     }
@@ -136,6 +179,29 @@ pub async fn run(
         "{:<44} {:.2}",
         "ratio p95 during import / idle",
         busy_p95.as_secs_f64() / idle_p95.as_secs_f64().max(1e-9)
+    );
+    let (save_p50, save_p95) = (
+        percentile(&mut idle_saves, 0.5),
+        percentile(&mut idle_saves, 0.95),
+    );
+    let (during_p50, during_p95) = (
+        percentile(&mut busy_saves, 0.5),
+        percentile(&mut busy_saves, 0.95),
+    );
+    println!(
+        "{:<44} p50 {:>9}  p95 {:>9}  ({} saves)",
+        "another tenant's save, idle server",
+        ms(save_p50),
+        ms(save_p95),
+        idle_saves.len()
+    );
+    println!(
+        "{:<44} p50 {:>9}  p95 {:>9}  max {}  ({} saves, {save_errors} failed)",
+        "another tenant's save during the import",
+        ms(during_p50),
+        ms(during_p95),
+        ms(busy_saves.iter().max().copied().unwrap_or_default()),
+        busy_saves.len()
     );
     db.close().await;
     Ok(())

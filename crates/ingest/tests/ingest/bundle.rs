@@ -103,13 +103,22 @@ fn write_bundle(dir: &Path) {
     }
 }
 
+/// Bundles are imported as a large file is: on SQLite into a private copy, then published
+/// (every ledger's rows, new, updated and removed, pass through the publishing).
+fn staged() -> ImportOptions {
+    ImportOptions {
+        stage_from_bytes: Some(0),
+        ..Default::default()
+    }
+}
+
 async fn run(db: &daicho_store::Db, tenant: i64, paths: &[PathBuf]) -> ImportReport {
     import_paths(
         db,
         &Scope::tenant(tenant),
         &Actor::system("test"),
         paths,
-        &ImportOptions::default(),
+        &staged(),
         |_| {},
     )
     .await
@@ -322,7 +331,7 @@ async fn replace_removes_rows_a_bundle_no_longer_has_but_not_those_still_referre
     .expect("write");
     let options = ImportOptions {
         replace: true,
-        ..Default::default()
+        ..staged()
     };
     let scope = Scope::tenant(tenant.id);
     let report = import_paths(

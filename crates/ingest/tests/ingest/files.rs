@@ -35,6 +35,9 @@ impl Fixture {
             department: department.map(str::to_string),
             dry_run,
             replace: false,
+            // As a large file is: on SQLite into a private copy, then published (the
+            // other suites import small files in place).
+            stage_from_bytes: Some(0),
             ..Default::default()
         };
         import_paths(
@@ -490,6 +493,7 @@ async fn replace_removes_and_lists_the_assets_a_file_no_longer_has() {
         department: None,
         dry_run: false,
         replace: true,
+        stage_from_bytes: Some(0),
         ..Default::default()
     };
     let scope = Scope::tenant(f.tenant.id);

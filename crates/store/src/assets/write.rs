@@ -129,7 +129,7 @@ impl Db {
         input: &AssetInput,
     ) -> Result<Asset, StoreError> {
         let mut fields = self.check_input(scope, input, None).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         fields.location_id =
             ensure_location(&mut tx, scope.tenant_id, input.get("location")).await?;
         let asset = insert_in(&mut tx, scope.tenant_id, actor, &fields).await?;
@@ -150,7 +150,7 @@ impl Db {
     ) -> Result<Asset, StoreError> {
         self.asset(scope, id).await?;
         let mut fields = self.check_input(scope, input, Some(id)).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut lock = Sql::new("UPDATE assets SET updated_at = updated_at WHERE tenant_id = ");
         lock.bind(scope.tenant_id).push(" AND id = ").bind(id);
         match version {
@@ -191,7 +191,7 @@ impl Db {
                 "台帳を変更する権限がありません".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut deltas = HashMap::new();
         insert_many(&mut tx, scope.tenant_id, &batch.assets, &mut deltas).await?;
         bump(&mut tx, scope.tenant_id, deltas).await?;

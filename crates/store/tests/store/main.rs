@@ -7,3 +7,4 @@ mod database;
 mod departments;
 mod fixture;
 mod ledger;
+mod staged;
