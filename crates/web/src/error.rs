@@ -109,6 +109,14 @@ impl From<askama::Error> for AppError {
     }
 }
 
+/// What an error page says, kept on its response so that it can be shown again inside
+/// the signed-in user's menu.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub title: &'static str,
+    pub message: String,
+}
+
 /// Logs a failure of daicho's own under a new short id, which a page may show.
 pub fn log_internal(detail: &str) -> String {
     let id = daicho_store::random_token()
@@ -165,7 +173,15 @@ impl IntoResponse for AppError {
         };
         let page = ErrorPage { title, message };
         match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
+            Ok(html) => {
+                let mut response = (status, Html(html)).into_response();
+                // For a signed-in user the router shows it inside the menu (`with_menu`).
+                response.extensions_mut().insert(Refusal {
+                    title: page.title,
+                    message: page.message,
+                });
+                response
+            }
             Err(_) => (
                 status,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

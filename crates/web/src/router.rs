@@ -1,16 +1,19 @@
 //! Every route of the web UI, in one place.
 
+use crate::auth::CurrentUser;
+use crate::error::Refusal;
 use crate::handlers::{
     account, assets, dashboard, departments, findings, import, ledger_form, ledgers, login, media,
     rules, self_check, static_files, training,
 };
 use crate::state::AppState;
+use crate::view::{Layout, SignedInErrorPage};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::{Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 /// The application's router.
@@ -80,8 +83,47 @@ pub fn router(state: AppState) -> Router {
         .route("/training/xlsx", get(training::xlsx))
         .route("/static/style.css", get(static_files::style))
         .route("/healthz", get(static_files::health))
+        .layer(middleware::from_fn_with_state(state.clone(), with_menu))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Shows an error page inside the menu when the request came from a signed-in user (a
+/// refusal, a page not found): they can go on from where they are. The user is read only
+/// for such pages, and a failure to read them leaves the plain page.
+async fn with_menu(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut kept = Request::new(()).into_parts().0;
+    kept.uri = parts.uri.clone();
+    kept.headers = parts.headers.clone();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let Some(refusal) = response.extensions().get::<Refusal>().cloned() else {
+        return response;
+    };
+    let Ok(user) = <CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut kept, &state,
+    )
+    .await
+    else {
+        return response;
+    };
+    let page = SignedInErrorPage {
+        layout: Layout::new(&user, refusal.title, ""),
+        message: refusal.message,
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => {
+            // The same status and headers, the page inside the menu.
+            let (mut head, _) = response.into_parts();
+            head.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(head, Html(html).into_response().into_body())
+        }
+        Err(_) => response,
+    }
 }
 
 /// Headers that keep pages from being framed, sniffed or leaking URLs, and allow only

@@ -126,6 +126,14 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// An error page inside the signed-in user's menu, so that a refusal does not strand them.
+#[derive(Template)]
+#[template(path = "error_signed_in.html")]
+pub struct SignedInErrorPage {
+    pub layout: Layout,
+    pub message: String,
+}
+
 /// An option of a `<select>`.
 #[derive(Debug, Clone)]
 pub struct Choice {

@@ -370,3 +370,31 @@ async fn the_menu_offers_import_only_to_who_may_change_the_ledgers() {
         assert_eq!(body.contains("href=\"/import\""), offered, "{role}");
     }
 }
+
+/// A refusal or a page not found keeps a signed-in user's menu, so they can go on.
+#[tokio::test]
+async fn refusal_pages_keep_the_menu() {
+    let app = TestApp::new().await;
+    let viewer = app.login("viewer").await;
+    for (path, status, says) in [
+        ("/assets/new", StatusCode::FORBIDDEN, "権限がありません"),
+        ("/assets/99999999", StatusCode::NOT_FOUND, "見つかりません"),
+        (
+            "/ledgers/no-such-ledger",
+            StatusCode::NOT_FOUND,
+            "見つかりません",
+        ),
+    ] {
+        let page = app.get(Some(&viewer), path).await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(page.body.contains(says), "{path}: {}", page.body);
+        assert!(
+            page.body.contains("aria-label=\"メインメニュー\"") && page.body.contains("ログアウト"),
+            "{path} keeps the menu"
+        );
+        assert!(
+            !page.body.contains("href=\"/import\""),
+            "{path}: no 取込 for a viewer"
+        );
+    }
+}
