@@ -274,6 +274,19 @@ async fn walk(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         .text()
         .await?;
     assert!(history.contains("登録"), "{history}");
+
+    // The dashboard's bars are drawn to scale (a width in a style attribute was blocked
+    // by the CSP, and every bar was full).
+    browser.goto(format!("{base}/dashboard")).await?;
+    let mut widths = Vec::new();
+    for bar in browser.find_all(By::Css("#facet-1 ~ table svg.bar rect")).await? {
+        widths.push(bar.rect().await?.width);
+    }
+    let (widest, narrowest) = widths
+        .iter()
+        .fold((0.0f64, f64::MAX), |(w, n), x| (w.max(*x), n.min(*x)));
+    assert!(widths.len() > 2, "{widths:?}");
+    assert!(narrowest > 0.0 && widest > narrowest * 2.0, "{widths:?}");
     Ok(())
 }
 
