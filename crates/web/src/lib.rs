@@ -8,6 +8,7 @@ mod auth;
 mod csrf;
 mod error;
 mod handlers;
+mod os_groups;
 mod router;
 mod state;
 pub mod uploads;

@@ -72,6 +72,8 @@ pub struct AssetFilter {
     pub network_segment: Option<NetworkSegment>,
     /// The OS exactly as recorded; `Some("")` finds assets with none recorded.
     pub os: Option<String>,
+    /// Any of these OS strings exactly (the spellings of one recognised product).
+    pub os_any: Vec<String>,
     /// Words found in tag, name, maker, model or serial.
     pub search: Option<String>,
     pub sort: AssetSort,
@@ -146,6 +148,10 @@ impl Db {
                     sql.push(&format!(" AND {} = ", col("os"))).bind(os);
                 }
                 None => {}
+            }
+            if !filter.os_any.is_empty() {
+                sql.push(&format!(" AND {} IN ", col("os")))
+                    .bind_list(filter.os_any.iter().map(String::as_str));
             }
             if let Some(words) = &filter.search {
                 for word in words.split_whitespace().take(5) {

@@ -1,4 +1,5 @@
-//! The dashboard: assets by department, kind, status, network segment and OS.
+//! The dashboard: assets by department, kind, status, network segment, and by OS product
+//! as the lifecycle catalogue recognises it (ended support first, spellings one click away).
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -22,6 +23,14 @@ struct Facet {
     bars: Vec<Bar>,
 }
 
+/// One OS product: its bar, its support and the spellings recorded for it.
+struct OsRow {
+    bar: Bar,
+    support: String,
+    ended: bool,
+    spellings: Vec<Bar>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -29,6 +38,7 @@ struct DashboardPage {
     entries: i64,
     quantity: i64,
     facets: Vec<Facet>,
+    os: Vec<OsRow>,
 }
 
 fn facet(title: &'static str, param: &str, counts: Vec<FacetCount>) -> Facet {
@@ -46,12 +56,52 @@ fn facet(title: &'static str, param: &str, counts: Vec<FacetCount>) -> Facet {
     Facet { title, bars }
 }
 
+/// The OS counts by recognised product; a product's bar opens every spelling of it.
+fn os_rows(catalogue: &daicho_rules::eol::Catalogue, counts: Vec<FacetCount>) -> Vec<OsRow> {
+    let groups = crate::os_groups::group(catalogue, counts, daicho_store::today());
+    let max = groups.iter().map(|g| g.entries).max().unwrap_or(1).max(1);
+    let spelling = |c: FacetCount| Bar {
+        href: format!("/assets?os={}", url_encode(&c.key)),
+        percent: c.entries * 100 / max,
+        label: if c.key.is_empty() {
+            "（記録なし）".into()
+        } else {
+            c.key
+        },
+        entries: c.entries,
+        quantity: c.quantity,
+    };
+    groups
+        .into_iter()
+        .map(|g| {
+            let href = match (g.recognised, g.spellings.as_slice()) {
+                (true, _) => format!("/assets?os_group={}", url_encode(&g.label)),
+                (false, [only]) => format!("/assets?os={}", url_encode(&only.key)),
+                (false, _) => format!("/assets?os_group={}", url_encode(&g.label)),
+            };
+            OsRow {
+                bar: Bar {
+                    href,
+                    percent: g.entries * 100 / max,
+                    label: g.label,
+                    entries: g.entries,
+                    quantity: g.quantity,
+                },
+                support: g.support,
+                ended: g.ended,
+                spellings: g.spellings.into_iter().map(spelling).collect(),
+            }
+        })
+        .collect()
+}
+
 /// GET /dashboard
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
     let counts = state.db.dashboard_counts(&user.scope).await?;
+    let catalogue = daicho_rules::audit::catalogue(&state.db).await?;
     let page = DashboardPage {
         layout: Layout::new(&user, "ダッシュボード", "dashboard"),
         entries: counts.entries,
@@ -61,8 +111,8 @@ pub async fn show(
             facet("種別", "kind", counts.by_kind),
             facet("利用状況", "status", counts.by_status),
             facet("ネットワーク区分", "segment", counts.by_segment),
-            facet("OS", "os", counts.by_os),
         ],
+        os: os_rows(&catalogue, counts.by_os),
     };
     Ok(Html(page.render()?))
 }

@@ -279,7 +279,10 @@ async fn walk(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     // by the CSP, and every bar was full).
     browser.goto(format!("{base}/dashboard")).await?;
     let mut widths = Vec::new();
-    for bar in browser.find_all(By::Css("#facet-1 ~ table svg.bar rect")).await? {
+    for bar in browser
+        .find_all(By::Css("#facet-1 ~ table svg.bar rect"))
+        .await?
+    {
         widths.push(bar.rect().await?.width);
     }
     let (widest, narrowest) = widths

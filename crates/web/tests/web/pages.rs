@@ -110,9 +110,18 @@ async fn the_dashboard_counts_what_the_ledger_holds() {
     for heading in ["所属別", "種別", "利用状況", "ネットワーク区分", "OS"] {
         assert!(body.contains(&format!(">{heading}</h2>")), "{heading}");
     }
+    // OS by recognised product, ended support first, each spelling one click away.
+    let os = &body[body.find("id=\"facet-os\"").expect("OS section")..];
+    let first_row = &os[os.find("<tbody>").expect("rows")..];
+    let first_row = &first_row[..first_row.find("</tr>").expect("row")];
+    assert!(first_row.contains("サポート終了"), "{first_row}");
     assert!(
-        body.contains("/assets?os=Windows%20XP") || body.contains("/assets?os=Windows+XP"),
-        "OS bars link to the filtered ledger"
+        os.contains("/assets?os_group=Windows%20XP") || os.contains("/assets?os_group=Windows+XP"),
+        "a product links to all its spellings"
+    );
+    assert!(
+        os.contains("/assets?os=Windows%20XP") || os.contains("/assets?os=Windows+XP"),
+        "and each spelling to itself"
     );
 }
 
@@ -134,6 +143,30 @@ async fn the_ledger_filters_by_kind_status_segment_os_department_and_words() {
             && xp.contains("IBM製PC")
             && !xp.contains("浄水場監視システムPC")
     );
+    // Every spelling of a recognised product at once: as many rows as its spellings have.
+    let db = &app.db;
+    let scope = Scope::tenant(app.demo.id);
+    let mut spellings = 0;
+    for os in db.asset_os_values(&scope).await.expect("os") {
+        if os.replace(' ', "").eq_ignore_ascii_case("WindowsXP") {
+            let filter = daicho_store::AssetFilter {
+                os: Some(os),
+                page: 1,
+                ..Default::default()
+            };
+            spellings += db.list_assets(&scope, &filter).await.expect("list").total;
+        }
+    }
+    let product = app
+        .get(Some(&client), "/assets?os_group=Windows+XP")
+        .await
+        .body;
+    assert!(spellings > 0);
+    assert!(
+        product.contains(&format!("{spellings} 件中")),
+        "{spellings} Windows XP in all spellings"
+    );
+    assert!(product.contains("<option value=\"Windows XP\" selected>Windows XP（サポート終了"));
     let my_number = app
         .get(Some(&client), "/assets?segment=my_number")
         .await

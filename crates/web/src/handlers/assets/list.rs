@@ -20,6 +20,8 @@ pub struct ListQuery {
     status: String,
     segment: String,
     os: Option<String>,
+    /// A recognised OS product (every spelling of it), as the dashboard groups them.
+    os_group: String,
     q: String,
     sort: String,
     desc: String,
@@ -34,6 +36,7 @@ impl ListQuery {
             status: AssetStatus::parse(&self.status).ok(),
             network_segment: NetworkSegment::parse(&self.segment).ok(),
             os: self.os.clone().filter(|o| !o.is_empty()),
+            os_any: Vec::new(),
             search: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
             sort: AssetSort::parse(&self.sort),
             descending: self.desc == "1",
@@ -54,6 +57,7 @@ impl ListQuery {
             ("status", self.status.as_str()),
             ("segment", self.segment.as_str()),
             ("os", os.as_str()),
+            ("os_group", self.os_group.as_str()),
             ("q", self.q.as_str()),
             ("sort", sort),
             ("desc", if desc { "1" } else { "" }),
@@ -96,7 +100,10 @@ struct ListPage {
     kinds: Vec<Choice>,
     statuses: Vec<Choice>,
     segments: Vec<Choice>,
-    os_values: Vec<Choice>,
+    /// OS products as recognised, with their support.
+    os_groups: Vec<Choice>,
+    /// A spelling asked for exactly (a link from the dashboard), kept by the form.
+    os: String,
     q: String,
     headers: Vec<Header>,
     rows: Vec<Line>,
@@ -152,18 +159,35 @@ pub async fn show(
     user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let filter = query.filter();
+    let mut filter = query.filter();
+    let os_values = state.db.asset_os_values(&user.scope).await?;
+    let catalogue = daicho_rules::audit::catalogue(&state.db).await?;
+    if !query.os_group.is_empty() {
+        filter.os_any = crate::os_groups::spellings_of(&catalogue, &query.os_group, &os_values);
+        if filter.os_any.is_empty() {
+            // A spelling nothing recognises is its own group.
+            filter.os_any = vec![query.os_group.clone()];
+        }
+    }
     let page = state.db.list_assets(&user.scope, &filter).await?;
-    let os = query.os.clone().unwrap_or_default();
-    let os_values = state
-        .db
-        .asset_os_values(&user.scope)
-        .await?
-        .into_iter()
-        .map(|o| Choice {
-            selected: o == os,
+    let spellings = os_values
+        .iter()
+        .map(|o| daicho_store::FacetCount {
+            key: o.clone(),
             label: o.clone(),
-            value: o,
+            entries: 0,
+            quantity: 0,
+        })
+        .collect();
+    let os_groups = crate::os_groups::group(&catalogue, spellings, daicho_store::today())
+        .into_iter()
+        .map(|g| Choice {
+            selected: g.label == query.os_group,
+            label: match g.support.is_empty() {
+                true => g.label.clone(),
+                false => format!("{}（{}）", g.label, g.support),
+            },
+            value: g.label,
         })
         .collect();
     let columns: [(&'static str, Option<AssetSort>); 9] = [
@@ -239,7 +263,8 @@ pub async fn show(
             NetworkSegment::code,
             NetworkSegment::label_ja,
         ),
-        os_values,
+        os_groups,
+        os: query.os.clone().unwrap_or_default(),
         q: query.q.clone(),
         headers,
         first,
