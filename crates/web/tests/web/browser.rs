@@ -95,6 +95,24 @@ impl Session {
         let browser = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
             .await
             .expect("browser session");
+        // Headless Chromium keeps a window at least 500 px wide: a phone's width is set as
+        // the device's, as the developer tools emulate it.
+        let (width, height) = size.split_once(',').expect("WIDTH,HEIGHT");
+        let width: u32 = width.parse().expect("width");
+        if width < 500 {
+            thirtyfour::extensions::cdp::ChromeDevTools::new(browser.handle.clone())
+                .execute_cdp_with_params(
+                    "Emulation.setDeviceMetricsOverride",
+                    serde_json::json!({
+                        "width": width,
+                        "height": height.parse::<u32>().expect("height"),
+                        "deviceScaleFactor": 2,
+                        "mobile": true,
+                    }),
+                )
+                .await
+                .expect("phone metrics");
+        }
         Some(Session {
             browser,
             port,
@@ -167,6 +185,75 @@ async fn a_staff_member_answers_the_self_check_on_a_phone_in_chromium() {
     let result = answer_quiz(&session.browser, &session.base(), &code, &bank).await;
     session.close().await;
     result.expect("self-check in the browser");
+}
+
+/// On a phone (390 px), the pages people use fit the screen: nothing wider than the
+/// window (wide tables scroll inside their frame), and the header leaves room for the page.
+#[tokio::test]
+async fn pages_fit_a_phone_in_chromium() {
+    let app = TestApp::new().await;
+    let Some(session) = Session::open(&app, "390,844").await else {
+        return;
+    };
+    let result = fit_phone(&session.browser, &session.base()).await;
+    session.close().await;
+    result.expect("pages on a phone");
+}
+
+async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
+    browser.goto(format!("{base}/dashboard")).await?;
+    log_in(browser, "policy").await?;
+    wait_for_url(browser, "/dashboard").await?;
+    for path in [
+        "/dashboard",
+        "/assets",
+        "/departments",
+        "/ledgers/contracts",
+        "/findings",
+        "/rules",
+        "/training",
+    ] {
+        browser.goto(format!("{base}{path}")).await?;
+        browser.find(By::Css("main h1")).await?;
+        let measured = browser
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, \
+                 document.querySelector('header.site').getBoundingClientRect().height];",
+                Vec::new(),
+            )
+            .await?;
+        let [page, window, header]: [f64; 3] = measured.convert()?;
+        // Kept for a person to look at (CI keeps the target folder's screenshots).
+        let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        if std::fs::create_dir_all(&shots).is_ok() {
+            let name = format!("phone{}.png", path.replace('/', "-"));
+            browser.screenshot(&shots.join(name)).await?;
+        }
+        assert!(
+            page <= window,
+            "{path}: the page is {page} px wide in a {window} px window"
+        );
+        assert!(header <= 150.0, "{path}: the header takes {header} px");
+        // Nor any element past the window's edge or out of its box (but inside what
+        // scrolls on purpose).
+        let wide = browser
+            .execute(
+                "const right = e => e.getBoundingClientRect().right; \
+                 const over = Array.from(document.querySelectorAll('body *')).find(e => { \
+                   if (e.closest('.table-wrap, header nav')) return false; \
+                   const box = e.parentElement.closest('.filters, .card'); \
+                   return right(e) > window.innerWidth + 1 || (box && right(e) > right(box) + 1); }); \
+                 return over ? over.tagName + '#' + over.id + '.' + over.className : '';",
+                Vec::new(),
+            )
+            .await?;
+        let wide: String = wide.convert()?;
+        assert!(
+            wide.is_empty(),
+            "{path}: {wide} runs past the window or its box"
+        );
+    }
+    Ok(())
 }
 
 async fn answer_quiz(
