@@ -272,13 +272,24 @@ impl Report for TrainingReport {
     /// The report as a workbook: one sheet per course, 受講率, 未受講者.
     fn workbook(&self) -> Result<rust_xlsxwriter::Workbook, ReportError> {
         let mut wb = rust_xlsxwriter::Workbook::new();
+        let mut used: Vec<String> = Vec::new();
         for t in &self.courses {
-            // Sheet names are at most 31 characters and unique.
-            let name: String = format!("{} {}", t.course.course, t.course.name)
+            // A sheet is named as people call the course (情報セキュリティ研修Ⅰ), never by its
+            // code; Excel wants at most 31 characters, none of []:*?/\, and no two alike.
+            let base: String = t
+                .course
+                .name
                 .chars()
                 .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-                .take(31)
+                .take(28)
                 .collect();
+            let mut name = base.clone();
+            let mut n = 1;
+            while used.contains(&name) {
+                n += 1;
+                name = format!("{base}（{n}）");
+            }
+            used.push(name.clone());
             let mut sheet = Sheet::new(&mut wb, &name)?;
             sheet.row(&["No", "所属名称", "職員", "会計年度任用職員", "合計"])?;
             for (i, cells) in course_rows(t).into_iter().enumerate() {

@@ -169,6 +169,11 @@ async fn r4_training_tables_are_the_reports() {
     report.write_xlsx(&path).expect("xlsx");
     let mut wb: Xlsx<_> = open_workbook(&path).expect("open");
     let names = wb.sheet_names();
+    assert_eq!(
+        names[..2],
+        ["情報セキュリティ研修Ⅰ", "情報セキュリティ研修Ⅱ"],
+        "sheets named as people call the courses, not by their codes"
+    );
     let sheet = wb.worksheet_range(&names[0]).expect("sheet");
     let last: Vec<String> = sheet
         .rows()

@@ -232,7 +232,9 @@ pub async fn update(
 }
 
 pub struct WaiverLine {
+    /// The rule's id, for its link; its title is what is shown.
     pub rule: String,
+    pub rule_title: String,
     pub subject: String,
     pub justification: String,
     pub approved_by: String,
@@ -280,6 +282,11 @@ async fn waivers_page(
         .map(|w| WaiverLine {
             in_force: w.expires_on >= today,
             recorded: format!("{} {}", w.recorded_by, crate::view::instant(&w.recorded_at)),
+            rule_title: set
+                .rules
+                .iter()
+                .find(|r| r.rule.id == w.rule_id)
+                .map_or_else(|| w.rule_id.clone(), |r| r.rule.title.clone()),
             rule: w.rule_id,
             subject: w.subject,
             justification: w.justification,

@@ -297,6 +297,13 @@ async fn policy_switches_a_rule_off_and_records_a_waiver_that_shows_as_waived() 
     assert!(wrong.body.contains("日付として読めません"));
     let ok = waiver("令和6年3月31日").await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let list = app.get(Some(&client), "/waivers").await.body;
+    let rows = &list[list.find("<tbody").expect("waivers listed")..];
+    assert!(
+        rows.contains(">サポートが終了したOS・ソフトウェアを使用している</a>"),
+        "the waiver names its rule by title: {rows}"
+    );
+    assert!(!rows.contains(">eol-software<"), "not by its id");
     let waived = app
         .get(
             Some(&client),
