@@ -67,6 +67,8 @@ struct FindingsPage {
     as_of_label: String,
     /// (grade label, general, individual, total)
     table: Vec<(&'static str, u64, u64, u64)>,
+    /// A filter is set: the counts are of what it lets through, and the list comes first.
+    filtered: bool,
     unknown: u64,
     waived: u64,
     passes: u64,
@@ -249,6 +251,55 @@ pub async fn show(
     .await
 }
 
+/// The count table and the other lists' counts of what `filter` lets through: each cell
+/// counts the results of its grade and scope, of the filter's rule and department.
+#[allow(clippy::type_complexity)]
+fn filtered_counts(
+    report: &AuditReport,
+    filter: &Filter,
+) -> Result<(Vec<(&'static str, u64, u64, u64)>, (u64, u64, u64)), AppError> {
+    let of_department = |counts: Vec<daicho_rules::DepartmentCount>| {
+        counts
+            .into_iter()
+            .filter(|c| {
+                filter
+                    .department
+                    .as_ref()
+                    .is_none_or(|d| c.department.as_ref() == Some(d))
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut table = Vec::new();
+    for g in Grade::ALL {
+        let mut cells = [0u64; 2];
+        for (i, sc) in [ReportScope::General, ReportScope::Individual]
+            .into_iter()
+            .enumerate()
+        {
+            if filter.grade.is_some_and(|f| f != g) || filter.scope.is_some_and(|f| f != sc) {
+                continue;
+            }
+            let counts = report.department_counts(&Filter {
+                grade: Some(g),
+                scope: Some(sc),
+                department: None,
+                rule: filter.rule.clone(),
+            })?;
+            cells[i] = of_department(counts).iter().map(|c| c.fail).sum();
+        }
+        table.push((g.label_ja(), cells[0], cells[1], cells[0] + cells[1]));
+    }
+    let rest = of_department(report.department_counts(&Filter {
+        department: None,
+        ..filter.clone()
+    })?);
+    let sum = |f: fn(&daicho_rules::DepartmentCount) -> u64| rest.iter().map(f).sum::<u64>();
+    Ok((
+        table,
+        (sum(|c| c.unknown), sum(|c| c.waived), sum(|c| c.pass)),
+    ))
+}
+
 fn findings_page(
     report: &AuditReport,
     user: &CurrentUser,
@@ -298,22 +349,31 @@ fn findings_page(
             .filter_map(|c| c.department.as_ref().map(|d| (d, c.name.as_deref())))
             .map(|(code, name)| Choice {
                 value: code.clone(),
-                label: format!("{}（{code}）", name.unwrap_or("")),
+                label: name.unwrap_or(code).to_string(),
                 selected: *code == query.department,
             })
             .collect(),
     );
     let s = &report.summary;
-    let table = Grade::ALL
-        .into_iter()
-        .map(|g| {
-            let (a, b) = (
-                s.count(g, ReportScope::General),
-                s.count(g, ReportScope::Individual),
-            );
-            (g.label_ja(), a, b, a + b)
-        })
-        .collect();
+    let filtered = filter.rule.is_some()
+        || filter.grade.is_some()
+        || filter.scope.is_some()
+        || filter.department.is_some();
+    let (table, (unknown, waived, passes)) = if filtered {
+        filtered_counts(report, &filter)?
+    } else {
+        let table = Grade::ALL
+            .into_iter()
+            .map(|g| {
+                let (a, b) = (
+                    s.count(g, ReportScope::General),
+                    s.count(g, ReportScope::Individual),
+                );
+                (g.label_ja(), a, b, a + b)
+            })
+            .collect();
+        (table, (s.unknown, s.waived, s.passes))
+    };
     let rule_rows: Vec<RuleRow> = s
         .rules
         .iter()
@@ -360,9 +420,10 @@ fn findings_page(
         as_of: day.to_string(),
         as_of_label: date_full(Some(day)),
         table,
-        unknown: s.unknown,
-        waived: s.waived,
-        passes: s.passes,
+        filtered,
+        unknown,
+        waived,
+        passes,
         lists: LISTS
             .iter()
             .map(|(_, code, label)| Choice {

@@ -98,6 +98,48 @@ async fn the_findings_page_shows_the_audit_with_its_count_table_and_reasons() {
         .expect("rule")
         .fail;
     assert_eq!(listed, expected.min(100));
+    // The count table counts what the filter lets through, and the list comes before the
+    // table of every rule (folded away).
+    let eol_rule = s
+        .rules
+        .iter()
+        .find(|r| r.rule == "eol-software")
+        .expect("rule");
+    let grade = eol_rule.grade.expect("graded");
+    let counted = count_table(&filtered);
+    let (row_total, other_total) = match grade {
+        Violation => (counted[2], counted[5]),
+        Opinion => (counted[5], counted[2]),
+    };
+    assert_eq!((row_total, other_total), (expected, 0), "{counted:?}");
+    assert_ne!(
+        counted,
+        count_table(&page.body),
+        "not the whole audit's counts"
+    );
+    assert!(filtered.contains("（絞り込んだ条件）"));
+    let list_at = filtered.find("id=\"entries\"").expect("list");
+    let rules_at = filtered.find("id=\"by-rule\"").expect("rules");
+    assert!(list_at < rules_at, "the list comes first");
+    assert!(filtered[rules_at - 200..rules_at].contains("<details>"));
+    // By department: the department's findings.
+    let busiest = report
+        .department_counts(&daicho_rules::Filter::default())
+        .expect("counts")
+        .into_iter()
+        .filter(|c| c.department.is_some())
+        .max_by_key(|c| c.fail)
+        .expect("a department with findings");
+    let code = busiest.department.clone().expect("code");
+    let one = app
+        .get(
+            Some(&client),
+            &format!("/findings?as_of={AS_OF}&department={code}"),
+        )
+        .await
+        .body;
+    let counted = count_table(&one);
+    assert_eq!(counted[2] + counted[5], busiest.fail, "{counted:?}");
     // A date as the report writes it gives the same page; one that is not a date is said.
     let wareki = app
         .get(Some(&client), "/findings?as_of=令和5年10月6日")
