@@ -149,7 +149,9 @@ impl Db {
             .await
             .and_then(|r| r.try_get("id"))?;
         for d in &new.departments {
-            let mut sql = Sql::new("INSERT INTO user_departments (user_id, department_id) SELECT ");
+            let mut sql = Sql::new(
+                "INSERT INTO user_departments (tenant_id, user_id, department_id) SELECT tenant_id, ",
+            );
             sql.bind(id)
                 .push(", id FROM departments WHERE id = ")
                 .bind(*d)

@@ -25,6 +25,7 @@ mod sessions;
 mod snapshot;
 mod sql;
 mod staging;
+mod tenant_keys;
 mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -50,6 +51,7 @@ pub use self_check::{
 pub use sessions::{IDLE_MINUTES, SESSION_HOURS, Session, random_password, random_token};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 pub use staging::StagedImport;
+pub use tenant_keys::REFERENCE_TABLES;
 pub use tenants::Tenant;
 
 /// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.

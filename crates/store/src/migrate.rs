@@ -84,6 +84,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        name: "tenant_keys",
+        common: include_str!("migrations/0011_tenant_keys.sql"),
+        sqlite: "",
+        postgres: "ALTER TABLE user_departments ALTER COLUMN tenant_id SET NOT NULL;",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.
@@ -93,6 +100,8 @@ const AUTH_FILE_VERSION: i64 = 9;
 /// The migration that names each history row's ledger as the ledgers do (and so chains
 /// the history again).
 const LEDGER_NAMES_VERSION: i64 = 10;
+/// The migration that makes every key of a tenant's table name the tenant.
+const TENANT_KEYS_VERSION: i64 = 11;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -108,6 +117,12 @@ fn render(m: &Migration, backend: Backend) -> String {
 /// Applies every migration not yet applied, each in its own transaction. Returns how
 /// many ran.
 pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
+    run_to(db, i64::MAX).await
+}
+
+/// Applies the migrations not yet applied up to `last` (tests of an upgrade start from an
+/// earlier schema).
+pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -115,7 +130,7 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
     .execute(db.pool())
     .await?;
     let mut ran = 0;
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().filter(|m| m.version <= last) {
         let done: Option<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(m.version)
@@ -145,6 +160,9 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StoreError> {
             crate::history::chain::rename_entities(&mut tx)
                 .await
                 .map_err(fail)?;
+        }
+        if m.version == TENANT_KEYS_VERSION {
+            crate::tenant_keys::run(&mut tx).await.map_err(fail)?;
         }
         if m.version == AUTH_FILE_VERSION && db.backend() == Backend::Sqlite {
             crate::sessions::move_to_auth_file(&mut tx)

@@ -26,6 +26,11 @@ pub fn postgres_url() -> Option<String> {
 
 /// A migrated, empty database.
 pub async fn fresh() -> Result<TestDb, StoreError> {
+    fresh_at(i64::MAX).await
+}
+
+/// An empty database migrated up to `version` only, to test an upgrade from it.
+pub async fn fresh_at(version: i64) -> Result<TestDb, StoreError> {
     match postgres_url() {
         Some(url) => {
             let admin = Db::connect(&url).await?;
@@ -35,7 +40,8 @@ pub async fn fresh() -> Result<TestDb, StoreError> {
                 .await?;
             admin.close().await;
             let (base, _) = url.rsplit_once('/').unwrap_or((url.as_str(), ""));
-            let db = Db::open(&format!("{base}/{name}")).await?;
+            let db = Db::connect(&format!("{base}/{name}")).await?;
+            crate::migrate::run_to(&db, version).await?;
             Ok(TestDb { db, _dir: None })
         }
         None => {
@@ -43,7 +49,8 @@ pub async fn fresh() -> Result<TestDb, StoreError> {
                 url: "tempdir".into(),
                 reason: e.to_string(),
             })?;
-            let db = Db::open_sqlite_file(&dir.path().join("test.db")).await?;
+            let db = Db::connect(&crate::db::sqlite_url(&dir.path().join("test.db"))).await?;
+            crate::migrate::run_to(&db, version).await?;
             Ok(TestDb {
                 db,
                 _dir: Some(dir),

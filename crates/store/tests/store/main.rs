@@ -6,5 +6,6 @@ mod chain;
 mod database;
 mod departments;
 mod fixture;
+mod keys;
 mod ledger;
 mod staged;
