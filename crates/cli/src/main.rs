@@ -39,7 +39,7 @@ enum Command {
     /// Web 画面を起動する / start the web UI
     Serve(commands::serve::ServeArgs),
     /// データベースのスキーマを最新にする / apply pending schema migrations
-    Migrate,
+    Migrate(commands::MigrateArgs),
     /// 団体（地方公共団体）の登録・一覧 / add or list tenants
     #[command(subcommand)]
     Tenant(commands::tenant::TenantCommand),
@@ -117,7 +117,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .is_some_and(|d| !d.trim().is_empty());
     match cli.command {
         Command::Serve(args) => commands::serve::run(&settings, args).await,
-        Command::Migrate => commands::migrate(&settings).await,
+        Command::Migrate(args) => commands::migrate(&settings, args).await,
         Command::Tenant(c) => commands::tenant::run(&settings, c).await,
         Command::Department(c) => commands::department::run(&settings, c).await,
         Command::User(c) => commands::user::run(&settings, c).await,

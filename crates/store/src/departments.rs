@@ -122,10 +122,9 @@ impl Db {
                 parent_id.into(),
                 new.manager.clone().into(),
                 new.valid_from.map(|d| d.to_string()).into(),
+                next_sort_order(&mut tx, scope.tenant_id).await?.into(),
             ])
-            .push(", (SELECT COUNT(*) FROM departments WHERE tenant_id = ")
-            .bind(scope.tenant_id)
-            .push(")) RETURNING ")
+            .push(") RETURNING ")
             .push(COLUMNS);
         let row = sql.fetch_one(&mut *tx).await?;
         let dept = from_row(&row)?;
@@ -277,4 +276,15 @@ impl Db {
             ..scope.clone()
         })
     }
+}
+
+/// Where a new department goes in the tenant's order: last. Read first, not in a subquery
+/// of the INSERT, which a distributed database (Citus) does not take.
+pub(crate) async fn next_sort_order(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM departments WHERE tenant_id = ");
+    sql.bind(tenant_id);
+    sql.fetch_one(&mut **tx).await?.try_get("n")
 }

@@ -154,10 +154,15 @@ impl ImportSession {
                 key.into(),
                 key.into(),
                 DepartmentLevel::Section.code().into(),
+                crate::departments::next_sort_order(&mut self.tx, self.scope.tenant_id)
+                    .await
+                    .map_err(|e| FieldError {
+                        field: "department",
+                        message: format!("所属「{key}」を作成できません: {e}"),
+                    })?
+                    .into(),
             ])
-            .push(", (SELECT COUNT(*) FROM departments WHERE tenant_id = ")
-            .bind(self.scope.tenant_id)
-            .push(")) RETURNING id");
+            .push(") RETURNING id");
         let id: i64 = sql
             .fetch_one(&mut *self.tx)
             .await

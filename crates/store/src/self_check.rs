@@ -22,7 +22,7 @@ macro_rules! self_check_counts_sql {
          UNION ALL \
          SELECT a.tenant_id, a.campaign, a.question_id, s.department_id, \
                 COUNT(*), SUM(CASE WHEN a.answer = b.answer THEN 1 ELSE 0 END) \
-         FROM self_check_answers a JOIN staff_members s ON s.id = a.staff_ref \
+         FROM self_check_answers a JOIN staff_members s ON s.id = a.staff_ref AND s.tenant_id = a.tenant_id \
          LEFT JOIN self_check_questions b ON b.tenant_id = a.tenant_id \
            AND b.campaign = a.campaign AND b.question_id = a.question_id \
          GROUP BY a.tenant_id, a.campaign, a.question_id, s.department_id"
@@ -193,7 +193,7 @@ impl Db {
                     CAST(SUM(x.correct) AS BIGINT) AS correct \
              FROM (",
             self_check_counts_sql!(),
-            ") x LEFT JOIN departments d ON d.id = x.department_id WHERE x.tenant_id = "
+            ") x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id WHERE x.tenant_id = "
         ));
         sql.bind(scope.tenant_id)
             .push(" AND x.campaign = ")
@@ -239,13 +239,29 @@ impl Db {
 
     /// The staff member an account belongs to, if it is linked to one.
     pub async fn staff_of_user(&self, user_id: i64) -> Result<Option<StaffMember>, StoreError> {
+        // The account first, then its staff member by (tenant, id): a database sharded by
+        // tenant (Citus) reads the second from the tenant's shard alone.
+        let mut sql = Sql::new("SELECT tenant_id, staff_ref FROM users WHERE id = ");
+        sql.bind(user_id);
+        let link = sql.fetch_optional(self).await?;
+        let Some((Some(tenant_id), Some(staff_ref))) = link
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok((
+                    r.try_get::<Option<i64>, _>("tenant_id")?,
+                    r.try_get::<Option<i64>, _>("staff_ref")?,
+                ))
+            })
+            .transpose()?
+        else {
+            return Ok(None);
+        };
         let sql_text = format!(
-            "SELECT {STAFF_COLUMNS} FROM users u JOIN staff_members st ON st.id = u.staff_ref \
-             AND st.tenant_id = u.tenant_id LEFT JOIN departments d ON d.id = st.department_id \
-             WHERE u.id = "
+            "SELECT {STAFF_COLUMNS} FROM staff_members st \
+             LEFT JOIN departments d ON d.id = st.department_id AND d.tenant_id = st.tenant_id \
+             WHERE st.tenant_id = "
         );
         let mut sql = Sql::new(&sql_text);
-        sql.bind(user_id);
+        sql.bind(tenant_id).push(" AND st.id = ").bind(staff_ref);
         let row = sql.fetch_optional(self).await?;
         Ok(row.as_ref().map(staff_from_row).transpose()?)
     }
@@ -256,22 +272,26 @@ impl Db {
         username: &str,
         staff_id: &str,
     ) -> Result<(), StoreError> {
+        // Read, then write: Citus updates a reference table (users) only from reference
+        // tables, and staff members are sharded by tenant.
         let mut sql = Sql::new(
-            "UPDATE users SET staff_ref = (SELECT st.id FROM staff_members st \
-             WHERE st.tenant_id = users.tenant_id AND st.staff_id = ",
+            "SELECT st.id FROM staff_members st JOIN users u ON u.tenant_id = st.tenant_id \
+             WHERE u.username = ",
         );
-        sql.bind(staff_id)
-            .push(") WHERE username = ")
-            .bind(username)
-            .push(" AND EXISTS (SELECT 1 FROM staff_members st WHERE st.tenant_id = users.tenant_id AND st.staff_id = ")
-            .bind(staff_id)
-            .push(")");
-        let done = sql.execute(self).await?;
-        if done.rows_affected() == 0 {
+        sql.bind(username)
+            .push(" AND st.staff_id = ")
+            .bind(staff_id);
+        let found = sql.fetch_optional(self).await?;
+        let Some(staff_ref) = found.map(|r| r.try_get::<i64, _>("id")).transpose()? else {
             return Err(StoreError::NotFound(format!(
                 "利用者「{username}」またはその団体の職員番号「{staff_id}」が見つかりません"
             )));
-        }
+        };
+        let mut sql = Sql::new("UPDATE users SET staff_ref = ");
+        sql.bind(staff_ref)
+            .push(" WHERE username = ")
+            .bind(username);
+        sql.execute(self).await?;
         Ok(())
     }
 
@@ -312,22 +332,29 @@ impl Db {
                     CAST(SUM(x.regular) AS BIGINT) AS regular, \
                     CAST(SUM(x.fya) AS BIGINT) AS fiscal_year_appointed \
              FROM (SELECT tenant_id, course, department_id, regular, fiscal_year_appointed AS fya \
-                   FROM training_counts WHERE fiscal_year = ",
+                   FROM training_counts WHERE tenant_id = ",
         );
-        sql.bind(fiscal_year).push(
-            " UNION ALL \
+        // The tenant is named inside each arm of the union, so that a database sharded by
+        // tenant (Citus) sends the whole query to the tenant's shard.
+        sql.bind(scope.tenant_id)
+            .push(" AND fiscal_year = ")
+            .bind(fiscal_year)
+            .push(
+                " UNION ALL \
              SELECT st.tenant_id, t.course, st.department_id, \
                     CASE WHEN st.employment = 'regular' THEN 1 ELSE 0 END, \
                     CASE WHEN st.employment = 'fiscal_year_appointed' THEN 1 ELSE 0 END \
-             FROM (SELECT DISTINCT staff_ref, course FROM training_records \
-                   WHERE taken_on >= ",
-        );
+             FROM (SELECT DISTINCT tenant_id, staff_ref, course FROM training_records \
+                   WHERE tenant_id = ",
+            )
+            .bind(scope.tenant_id)
+            .push(" AND taken_on >= ");
         sql.bind(from.as_str())
             .push(" AND taken_on <= ")
             .bind(to.as_str())
             .push(
-                ") t JOIN staff_members st ON st.id = t.staff_ref) x \
-                 LEFT JOIN departments d ON d.id = x.department_id WHERE x.tenant_id = ",
+                ") t JOIN staff_members st ON st.id = t.staff_ref AND st.tenant_id = t.tenant_id) x \
+                 LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id WHERE x.tenant_id = ",
             )
             .bind(scope.tenant_id);
         scope.restrict(&mut sql, "x.department_id");
@@ -357,12 +384,12 @@ impl Db {
     ) -> Result<Vec<StaffTraining>, StoreError> {
         let mut sql = Sql::new(&format!(
             "SELECT {STAFF_COLUMNS}, (SELECT MAX(t.taken_on) FROM training_records t \
-             WHERE t.staff_ref = st.id AND t.taken_on <= "
+             WHERE t.tenant_id = st.tenant_id AND t.staff_ref = st.id AND t.taken_on <= "
         ));
         sql.bind(as_of)
             .push(
                 ") AS last_taken_on FROM staff_members st \
-                 LEFT JOIN departments d ON d.id = st.department_id WHERE st.tenant_id = ",
+                 LEFT JOIN departments d ON d.id = st.department_id AND d.tenant_id = st.tenant_id WHERE st.tenant_id = ",
             )
             .bind(scope.tenant_id);
         scope.restrict(&mut sql, "st.department_id");

@@ -64,8 +64,8 @@ fn assets_table() -> SnapshotTable {
         name: ASSETS.name,
         about: "情報資産（機器）",
         columns,
-        from: "assets x JOIN departments d ON d.id = x.department_id \
-               LEFT JOIN locations l ON l.id = x.location_id",
+        from: "assets x JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id \
+               LEFT JOIN locations l ON l.id = x.location_id AND l.tenant_id = x.tenant_id",
     }
 }
 
@@ -98,11 +98,19 @@ const FIXED: &[Fixed] = &[
             ("code", T, "x.code"),
             ("name", T, "x.name"),
             ("level", T, "x.level"),
+            // An operating unit answers findings: any department but a bureau that has
+            // departments under it (a childless top-level 課 or a hospital is one).
+            (
+                "operating",
+                I,
+                "CASE WHEN x.level <> 'bureau' OR NOT EXISTS (SELECT 1 FROM departments c \
+                 WHERE c.tenant_id = x.tenant_id AND c.parent_id = x.id) THEN 1 ELSE 0 END",
+            ),
             ("parent", T, "p.code"),
             ("manager", T, "x.manager"),
             ("valid_to", T, "x.valid_to"),
         ],
-        from: "departments x LEFT JOIN departments p ON p.id = x.parent_id",
+        from: "departments x LEFT JOIN departments p ON p.id = x.parent_id AND p.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "locations",
@@ -114,7 +122,7 @@ const FIXED: &[Fixed] = &[
             ("room", T, "x.room"),
             ("lockable", I, "x.lockable"),
         ],
-        from: "locations x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "locations x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "staff",
@@ -125,7 +133,7 @@ const FIXED: &[Fixed] = &[
             ("employment", T, "x.employment"),
             ("security_role", T, "x.security_role"),
         ],
-        from: "staff_members x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "staff_members x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "assets",
@@ -145,7 +153,7 @@ const FIXED: &[Fixed] = &[
             ("custodian", T, "x.custodian"),
             ("storage_place", T, "x.storage_place"),
         ],
-        from: "media x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "media x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "media_movements",
@@ -161,8 +169,8 @@ const FIXED: &[Fixed] = &[
             ("returned_at", T, "x.returned_at"),
             ("checked_by", T, "x.checked_by"),
         ],
-        from: "media_movements x JOIN media m ON m.id = x.media_ref \
-               LEFT JOIN departments d ON d.id = m.department_id",
+        from: "media_movements x JOIN media m ON m.id = x.media_ref AND m.tenant_id = x.tenant_id \
+               LEFT JOIN departments d ON d.id = m.department_id AND d.tenant_id = m.tenant_id",
     },
     Fixed {
         name: "systems",
@@ -175,7 +183,7 @@ const FIXED: &[Fixed] = &[
             ("decision", T, "x.decision"),
             ("vendor", T, "x.vendor"),
         ],
-        from: "information_systems x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "information_systems x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "contracts",
@@ -203,7 +211,7 @@ const FIXED: &[Fixed] = &[
             ),
             ("it_expert_on_panel", I, "x.it_expert_on_panel"),
         ],
-        from: "contracts x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "contracts x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "data_holdings",
@@ -215,7 +223,7 @@ const FIXED: &[Fixed] = &[
             ("records_past_retention", I, "x.records_past_retention"),
             ("retention_rule", T, "x.retention_rule"),
         ],
-        from: "data_holdings x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "data_holdings x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "websites",
@@ -227,7 +235,7 @@ const FIXED: &[Fixed] = &[
             ("redirects_to_https", I, "x.redirects_to_https"),
             ("certificate_expires_on", T, "x.certificate_expires_on"),
         ],
-        from: "websites x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "websites x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "policies",
@@ -240,7 +248,7 @@ const FIXED: &[Fixed] = &[
             ("published", I, "x.published"),
             ("url", T, "x.url"),
         ],
-        from: "policy_documents x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "policy_documents x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "exceptions",
@@ -254,7 +262,7 @@ const FIXED: &[Fixed] = &[
             ("starts_on", T, "x.starts_on"),
             ("ends_on", T, "x.ends_on"),
         ],
-        from: "exceptions x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "exceptions x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "stocktakes",
@@ -266,8 +274,8 @@ const FIXED: &[Fixed] = &[
             ("done_on", T, "x.done_on"),
             ("complete", I, "x.complete"),
         ],
-        from: "stocktakes x LEFT JOIN departments d ON d.id = x.department_id \
-               LEFT JOIN locations l ON l.id = x.location_id",
+        from: "stocktakes x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id \
+               LEFT JOIN locations l ON l.id = x.location_id AND l.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "sightings",
@@ -287,9 +295,9 @@ const FIXED: &[Fixed] = &[
             ("password_note", I, "x.password_note"),
             ("cost_yen", I, "x.cost_yen"),
         ],
-        from: "sightings x JOIN stocktakes s ON s.id = x.stocktake_ref \
-               LEFT JOIN departments d ON d.id = s.department_id \
-               LEFT JOIN locations l ON l.id = s.location_id",
+        from: "sightings x JOIN stocktakes s ON s.id = x.stocktake_ref AND s.tenant_id = x.tenant_id \
+               LEFT JOIN departments d ON d.id = s.department_id AND d.tenant_id = s.tenant_id \
+               LEFT JOIN locations l ON l.id = s.location_id AND l.tenant_id = s.tenant_id",
     },
     Fixed {
         name: "observations",
@@ -301,7 +309,7 @@ const FIXED: &[Fixed] = &[
             ("subject", T, "x.subject"),
             ("detail", T, "x.detail"),
         ],
-        from: "observations x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "observations x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "training",
@@ -313,8 +321,8 @@ const FIXED: &[Fixed] = &[
             ("course", T, "x.course"),
             ("taken_on", T, "x.taken_on"),
         ],
-        from: "training_records x JOIN staff_members st ON st.id = x.staff_ref \
-               LEFT JOIN departments d ON d.id = st.department_id",
+        from: "training_records x JOIN staff_members st ON st.id = x.staff_ref AND st.tenant_id = x.tenant_id \
+               LEFT JOIN departments d ON d.id = st.department_id AND d.tenant_id = st.tenant_id",
     },
     Fixed {
         name: "self_check_results",
@@ -331,7 +339,7 @@ const FIXED: &[Fixed] = &[
         from: concat!(
             "(",
             self_check_counts_sql!(),
-            ") x LEFT JOIN departments d ON d.id = x.department_id \
+            ") x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id \
              LEFT JOIN self_check_questions q ON q.tenant_id = x.tenant_id \
                AND q.campaign = x.campaign AND q.question_id = x.question_id \
              LEFT JOIN self_check_campaigns c ON c.tenant_id = x.tenant_id AND c.campaign = x.campaign"
@@ -347,7 +355,7 @@ const FIXED: &[Fixed] = &[
             ("regular", I, "x.regular"),
             ("fiscal_year_appointed", I, "x.fiscal_year_appointed"),
         ],
-        from: "training_counts x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "training_counts x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "audits",
@@ -360,7 +368,7 @@ const FIXED: &[Fixed] = &[
             ("done_on", T, "x.done_on"),
             ("published", I, "x.published"),
         ],
-        from: "audits x LEFT JOIN departments d ON d.id = x.department_id",
+        from: "audits x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "audit_findings",
@@ -375,8 +383,8 @@ const FIXED: &[Fixed] = &[
             ("followed_up_on", T, "x.followed_up_on"),
             ("outcome", T, "x.outcome"),
         ],
-        from: "audit_findings x JOIN audits a ON a.id = x.audit_ref \
-               LEFT JOIN departments d ON d.id = x.department_id",
+        from: "audit_findings x JOIN audits a ON a.id = x.audit_ref AND a.tenant_id = x.tenant_id \
+               LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
 ];
 

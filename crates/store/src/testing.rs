@@ -24,6 +24,59 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.trim().is_empty())
 }
 
+/// The Citus workers (`host:port`, comma-separated in `DAICHO_TEST_CITUS_WORKERS`) when
+/// `DAICHO_TEST_DATABASE_URL` is a Citus coordinator: each test's database is then made on
+/// every node, the workers added, and the tables distributed as `daicho migrate --citus`
+/// does.
+fn citus_workers() -> Vec<String> {
+    std::env::var("DAICHO_TEST_CITUS_WORKERS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Makes database `name` a Citus database on the coordinator of `url` and on `workers`.
+async fn citus_database(url: &str, name: &str, workers: &[String]) -> Result<(), StoreError> {
+    let (base, _) = url.rsplit_once('/').unwrap_or((url, ""));
+    let (scheme_user, coordinator) = base
+        .rsplit_once('@')
+        .unwrap_or(("postgres://postgres", base));
+    for worker in workers {
+        let admin = Db::connect(&format!("{scheme_user}@{worker}/postgres")).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await?;
+        admin.close().await;
+    }
+    for node in workers.iter().map(String::as_str).chain([coordinator]) {
+        let db = Db::connect(&format!("{scheme_user}@{node}/{name}")).await?;
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS citus")
+            .execute(db.pool())
+            .await?;
+        db.close().await;
+    }
+    let db = Db::connect(&format!("{base}/{name}")).await?;
+    let (host, port) = coordinator
+        .rsplit_once(':')
+        .unwrap_or((coordinator, "5432"));
+    sqlx::query(&format!(
+        "SELECT citus_set_coordinator_host('{host}', {port})"
+    ))
+    .execute(db.pool())
+    .await?;
+    for worker in workers {
+        let (host, port) = worker.rsplit_once(':').unwrap_or((worker, "5432"));
+        sqlx::query(&format!("SELECT citus_add_node('{host}', {port})"))
+            .execute(db.pool())
+            .await?;
+    }
+    db.close().await;
+    Ok(())
+}
+
 /// A migrated, empty database.
 pub async fn fresh() -> Result<TestDb, StoreError> {
     fresh_at(i64::MAX).await
@@ -40,8 +93,29 @@ pub async fn fresh_at(version: i64) -> Result<TestDb, StoreError> {
                 .await?;
             admin.close().await;
             let (base, _) = url.rsplit_once('/').unwrap_or((url.as_str(), ""));
+            let workers = citus_workers();
+            if !workers.is_empty() {
+                // One test at a time joins the nodes: adding a node to two databases at
+                // once updates the same catalogue rows of a worker ("tuple concurrently
+                // updated").
+                let lock = Db::connect(&url).await?;
+                let mut conn = lock.pool().acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock(7011)")
+                    .execute(&mut *conn)
+                    .await?;
+                let made = citus_database(&url, &name, &workers).await;
+                sqlx::query("SELECT pg_advisory_unlock(7011)")
+                    .execute(&mut *conn)
+                    .await?;
+                drop(conn);
+                lock.close().await;
+                made?;
+            }
             let db = Db::connect(&format!("{base}/{name}")).await?;
             crate::migrate::run_to(&db, version).await?;
+            if !workers.is_empty() && version >= crate::migrate::TENANT_KEYS_VERSION {
+                db.distribute_on_citus().await?;
+            }
             Ok(TestDb { db, _dir: None })
         }
         None => {

@@ -21,8 +21,20 @@ pub mod verify;
 use crate::settings::Settings;
 
 /// `daicho migrate`
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+#[derive(clap::Args, Debug)]
+pub struct MigrateArgs {
+    /// Citus のコーディネーターで表を分散する（団体の表は団体コードで、団体・カタログ・利用者は参照表に）
+    /// / on a Citus coordinator, distribute the tables (tenants' tables by tenant, the rest as reference tables)
+    #[arg(long)]
+    pub citus: bool,
+}
+
+pub async fn migrate(settings: &Settings, args: MigrateArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
+    if args.citus {
+        db.distribute_on_citus().await?;
+        println!("表を Citus に分散しました（{}）", db.display_url());
+    }
     println!("スキーマは最新です（{}）", db.display_url());
     db.close().await;
     Ok(())

@@ -168,7 +168,7 @@ async fn every_ledger_of_a_bundle_folder_imports_and_reimports_unchanged() {
         report.files
     );
 
-    let parent = scalar(&db.db, "SELECT p.name FROM departments d JOIN departments p ON p.id = d.parent_id WHERE d.code = '080500'").await;
+    let parent = scalar(&db.db, "SELECT p.name FROM departments d JOIN departments p ON p.id = d.parent_id AND p.tenant_id = d.tenant_id WHERE d.code = '080500'").await;
     assert_eq!(parent, "教育部");
     let share = scalar(&db.db, "SELECT CAST(subcontract_share_unknown AS TEXT) || ':' || COALESCE(CAST(bidder_count AS TEXT), '') || ':' || CAST(amount_yen AS TEXT) FROM contracts WHERE contract_no = 'C-2020-01'").await;
     assert_eq!(
@@ -180,7 +180,7 @@ async fn every_ledger_of_a_bundle_folder_imports_and_reimports_unchanged() {
         method, "discretionary:0.5",
         "a share of 50% is stored as 0.5 on both databases"
     );
-    let movement = scalar(&db.db, "SELECT m.media_id || ' ' || mm.out_at || ' ' || mm.to_segment FROM media_movements mm JOIN media m ON m.id = mm.media_ref").await;
+    let movement = scalar(&db.db, "SELECT m.media_id || ' ' || mm.out_at || ' ' || mm.to_segment FROM media_movements mm JOIN media m ON m.id = mm.media_ref AND m.tenant_id = mm.tenant_id").await;
     assert_eq!(movement, "USB-01 2023-10-06 09:30 internet");
     let fiscal = scalar(&db.db, "SELECT CAST(fiscal_year AS TEXT) || ':' || CAST(total_yen AS TEXT) FROM general_account_totals").await;
     assert_eq!(fiscal, "2023:130000000000");

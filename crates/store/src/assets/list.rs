@@ -188,7 +188,7 @@ impl Db {
         let mut sql = Sql::new(
             "SELECT a.id, a.asset_tag, d.code AS department_code, d.name AS department_name, a.kind, a.name, a.os, \
              a.network_segment, a.status, a.acquired_on, a.quantity \
-             FROM assets a JOIN departments d ON d.id = a.department_id WHERE a.tenant_id = ",
+             FROM assets a JOIN departments d ON d.id = a.department_id AND d.tenant_id = a.tenant_id WHERE a.tenant_id = ",
         );
         conditions(&mut sql, "a");
         let dir = if filter.descending { "DESC" } else { "ASC" };

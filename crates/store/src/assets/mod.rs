@@ -57,7 +57,7 @@ pub(crate) static ASSET_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLo
 });
 
 /// The tables [`ASSET_COLUMNS`] reads from.
-pub(crate) const ASSET_FROM: &str = "assets a JOIN departments d ON d.id = a.department_id LEFT JOIN locations l ON l.id = a.location_id";
+pub(crate) const ASSET_FROM: &str = "assets a JOIN departments d ON d.id = a.department_id AND d.tenant_id = a.tenant_id LEFT JOIN locations l ON l.id = a.location_id AND l.tenant_id = a.tenant_id";
 
 pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, sqlx::Error> {
     Ok(Asset {

@@ -98,9 +98,14 @@ pub(crate) async fn lock_head(
     tenant_id: i64,
 ) -> Result<String, sqlx::Error> {
     if crate::sql::backend_of(tx) == Backend::Postgres {
-        sqlx::query(&format!("SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-            .execute(&mut **tx)
-            .await?;
+        // On Citus the wait happens on the worker holding the tenant's shard, which hears
+        // of a SET LOCAL only when told to pass it on (a mere placeholder elsewhere).
+        for set in [
+            "SET LOCAL citus.propagate_set_commands = 'local'".to_string(),
+            format!("SET LOCAL lock_timeout = '{LOCK_WAIT}'"),
+        ] {
+            sqlx::query(&set).execute(&mut **tx).await?;
+        }
     }
     let mut sql = Sql::new("INSERT INTO history_heads (tenant_id, last_id, last_hash) VALUES (");
     sql.bind(tenant_id)
@@ -182,6 +187,13 @@ async fn reseal(tx: &mut Transaction<'_, Any>, rewrite: &[String]) -> Result<(),
             "ALTER TABLE change_history ENABLE TRIGGER change_history_no_update",
         ),
     };
+    if backend == Backend::Postgres {
+        // Citus alters a distributed table's triggers only when told it may; a statement
+        // of its own, as Citus passes a DDL's whole query text on to the shards.
+        sqlx::raw_sql("SET LOCAL citus.enable_unsafe_triggers = on")
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::raw_sql(lift).execute(&mut **tx).await?;
     for statement in rewrite {
         sqlx::raw_sql(statement).execute(&mut **tx).await?;
@@ -205,7 +217,9 @@ async fn reseal(tx: &mut Transaction<'_, Any>, rewrite: &[String]) -> Result<(),
                 .bind(prev.as_str())
                 .push(", row_hash = ")
                 .bind(h.as_str())
-                .push(" WHERE id = ")
+                .push(" WHERE tenant_id = ")
+                .bind(row.tenant_id)
+                .push(" AND id = ")
                 .bind(row.id);
             update.execute(&mut **tx).await?;
             heads.insert(row.tenant_id, h);
