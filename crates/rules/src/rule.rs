@@ -217,6 +217,11 @@ impl Rule {
                 )));
             }
         }
+        if let Some(bad) = f.report_items.iter().find(|i| !is_report_item(i)) {
+            return Err(err(format!(
+                "report_items の「{bad}」は報告書の項目番号 総n か 個n（例: 個26）、または章（第2章 …）で書いてください"
+            )));
+        }
         if f.check.trim().is_empty() {
             return Err(err("check（判定の SQL）がありません".into()));
         }
@@ -245,4 +250,17 @@ impl Rule {
             origin: origin.to_string(),
         })
     }
+}
+
+/// An item of the report as the report numbers it (総3, 個26), or a chapter it cites
+/// (第2章 2 (3)): the audit's items are drafted by these numbers.
+fn is_report_item(item: &str) -> bool {
+    if item.starts_with('第') {
+        return true;
+    }
+    let digits = item
+        .strip_prefix('総')
+        .or_else(|| item.strip_prefix('個'))
+        .unwrap_or("");
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }

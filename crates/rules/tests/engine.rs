@@ -298,6 +298,21 @@ fn rules_that_do_not_parse_or_would_change_data_are_refused() {
             .to_string()
             .contains("severe")
     );
+    // An item of the report is named as the report numbers it (the audit's items are
+    // drafted by it): a bare number is refused, 個26 and a chapter are taken.
+    let bare = OWN_RULE.replace("clause = ", "report_items = [\"個19\", \"26\"]\nclause = ");
+    let refused = Rule::parse(&bare, "r.toml").expect_err("bare number");
+    assert!(refused.to_string().contains("「26」"), "{refused}");
+    let numbered = OWN_RULE.replace(
+        "clause = ",
+        "report_items = [\"個26\", \"第2章 2 (3)\"]\nclause = ",
+    );
+    assert_eq!(
+        Rule::parse(&numbered, "r.toml")
+            .expect("numbered")
+            .report_items,
+        ["個26", "第2章 2 (3)"]
+    );
 
     for (check, says) in [
         ("DELETE FROM assets", "SQL"),

@@ -53,7 +53,9 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
         "EOL-P",
         Some("PROC-U"),
     ),
-    ("stocktake-overdue", "010300", "010100", Some("010200")),
+    // 010200 holds assets and has no stocktake while the city records them: it fails
+    // (unknown only for a city with no stocktake at all, tested below).
+    ("stocktake-overdue", "010300", "010100", None),
     ("asset-tag-missing", "ST1#2", "MISS-P", Some("ST1#3")),
     ("unregistered-asset", "ST1#2", "MISS-P", Some("ST1#3")),
     (
@@ -180,4 +182,100 @@ async fn findings_name_the_facts_and_the_clause() {
         "eol-software is a general violation"
     );
     assert!(report.summary.unknown >= 30);
+}
+
+/// Imports `files` (name, CSV text) into tenant `code` (made if new) on top of what it holds.
+async fn import_into(
+    db: &daicho_store::Db,
+    code: &str,
+    files: &[(&str, &str)],
+) -> daicho_store::Scope {
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let tenant = db
+        .ensure_tenant(
+            &daicho_domain::TenantCode::parse(code).expect("code"),
+            "テスト市",
+        )
+        .await
+        .expect("tenant");
+    let scope = daicho_store::Scope::tenant(tenant.id);
+    let report = daicho_ingest::import_paths(
+        db,
+        &scope,
+        &daicho_store::Actor::system("test"),
+        &[dir.path().to_path_buf()],
+        &daicho_ingest::ImportOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect("import runs");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    scope
+}
+
+const HOSPITAL: &[(&str, &str)] = &[
+    (
+        "departments.csv",
+        "code,name,level,parent\n020000,市立病院,bureau,\n",
+    ),
+    (
+        "assets.csv",
+        "asset_tag,department,kind,name,status\nHOSP-1,020000,desktop,電子カルテ端末,in_use\n",
+    ),
+];
+
+/// A department with nothing under it answers findings even at the top of the tree (a
+/// hospital, a childless 課), while a bureau with sections does not; and once a city
+/// records stocktakes, a department holding assets with none of its own fails.
+#[tokio::test]
+async fn a_childless_top_department_is_audited_and_a_missing_stocktake_fails() {
+    let t = fresh().await.expect("db");
+    let dir = tempfile::tempdir().expect("dir");
+    fixture::load(&t.db, dir.path()).await;
+    let scope = import_into(&t.db, fixture::TENANT, HOSPITAL).await;
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    let report = run_audit(&t.db, &scope, fixture::TENANT, &options)
+        .await
+        .expect("audit runs");
+    for rule in ["stocktake-overdue", "audit-coverage-gap"] {
+        let hospital = verdict_of(&report, rule, "020000");
+        assert_eq!(
+            hospital.iter().map(|e| e.outcome).collect::<Vec<_>>(),
+            [Verdict::Fail],
+            "{rule}: the hospital is an operating unit"
+        );
+        assert!(
+            verdict_of(&report, rule, "010000").is_empty(),
+            "{rule}: 総務部 has sections and answers nothing itself"
+        );
+    }
+    let hospital = verdict_of(&report, "stocktake-overdue", "020000").remove(0);
+    assert_eq!(hospital.reason, "この所属の完了した棚卸の記録がありません");
+    assert_eq!(hospital.department_name.as_deref(), Some("市立病院"));
+}
+
+/// A city that records no stocktake at all: whether its departments did one is unknown.
+#[tokio::test]
+async fn without_any_stocktake_the_stocktake_rule_does_not_know() {
+    let t = fresh().await.expect("db");
+    let scope = import_into(&t.db, "990019", HOSPITAL).await;
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    let report = run_audit(&t.db, &scope, "990019", &options)
+        .await
+        .expect("audit runs");
+    let hospital = verdict_of(&report, "stocktake-overdue", "020000");
+    assert_eq!(
+        hospital.iter().map(|e| e.outcome).collect::<Vec<_>>(),
+        [Verdict::Unknown]
+    );
+    assert_eq!(hospital[0].reason, "棚卸の記録がありません");
 }
