@@ -71,16 +71,27 @@ M-040100-01,040100,usb_memory,有
 M-040100-01,2023-09-04 09:10,市民サービス課職員,,lgwan,lgwan,
 "),
     // 総4/総6/総7: two or three sections a year, results not published, one finding never followed up.
-    ("audits", "audit_id,fiscal_year,department,kind,done_on,published
-IA-2019-1,2019,020100,internal,2019-11-20,無
-IA-2019-2,2019,030300,internal,2019-12-04,無
-IA-2020-1,2020,050100,internal,2020-11-18,無
-IA-2020-2,2020,060100,internal,2020-12-02,無
-IA-2021-1,2021,020300,internal,2021-11-17,無
-IA-2021-2,2021,050200,internal,2021-12-01,無
-IA-2022-1,2022,020200,internal,2022-11-16,無
-IA-2022-2,2022,060200,internal,2022-11-30,無
-IA-2022-3,2022,160100,internal,2022-12-14,無
+    ("audits", "audit_id,kind,fiscal_year,title,as_of,published
+IA-2019-1,internal,2019,令和元年度情報セキュリティ監査,2019-11-20,無
+IA-2019-2,internal,2019,令和元年度情報セキュリティ監査,2019-12-04,無
+IA-2020-1,internal,2020,令和2年度情報セキュリティ監査,2020-11-18,無
+IA-2020-2,internal,2020,令和2年度情報セキュリティ監査,2020-12-02,無
+IA-2021-1,internal,2021,令和3年度情報セキュリティ監査,2021-11-17,無
+IA-2021-2,internal,2021,令和3年度情報セキュリティ監査,2021-12-01,無
+IA-2022-1,internal,2022,令和4年度情報セキュリティ監査,2022-11-16,無
+IA-2022-2,internal,2022,令和4年度情報セキュリティ監査,2022-11-30,無
+IA-2022-3,internal,2022,令和4年度情報セキュリティ監査,2022-12-14,無
+"),
+    ("audit_visits", "audit_id,department,visited_on,visit_order
+IA-2019-1,020100,2019-11-20,1
+IA-2019-2,030300,2019-12-04,1
+IA-2020-1,050100,2020-11-18,1
+IA-2020-2,060100,2020-12-02,1
+IA-2021-1,020300,2021-11-17,1
+IA-2021-2,050200,2021-12-01,1
+IA-2022-1,020200,2022-11-16,1
+IA-2022-2,060200,2022-11-30,1
+IA-2022-3,160100,2022-12-14,1
 "),
     ("audit_findings", "finding_id,audit_id,department,item,grade,followed_up_on,outcome
 IAF-2021-1,IA-2021-1,020300,password-note,violation,2022-03-10,改善済み

@@ -12,7 +12,11 @@ SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
 CREATE TEMP TABLE daicho_fkeys ON COMMIT DROP AS
   SELECT c.conrelid::regclass::text AS tbl, c.conname::text AS name, pg_get_constraintdef(c.oid) AS def
   FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-  WHERE n.nspname = current_schema() AND c.contype = 'f';
+  WHERE n.nspname = current_schema() AND c.contype = 'f'
+    -- not the copies the coordinator keeps of reference tables (users_102010): their keys
+    -- go and come back with their table's
+    AND NOT EXISTS (SELECT 1 FROM pg_dist_shard s
+                    WHERE c.conrelid::regclass::text = s.logicalrelid::regclass::text || '_' || s.shardid);
 DO $$
 DECLARE r record; t text;
 BEGIN

@@ -11,6 +11,10 @@ struct Migration {
     common: &'static str,
     sqlite: &'static str,
     postgres: &'static str,
+    /// PostgreSQL only, run after the new tables are placed — on Citus, distributed by
+    /// tenant, which must come before they hold rows or refer to anything: the copying of
+    /// rows into them and their keys go here. (SQLite has its keys in `CREATE TABLE`.)
+    after: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -20,6 +24,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0001_foundation.sql"),
         sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
         postgres: include_str!("migrations/0001_foundation.postgres.sql"),
+        after: "",
     },
     Migration {
         version: 2,
@@ -27,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0002_column_mappings.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 3,
@@ -34,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0003_rules.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 4,
@@ -41,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0004_assets_by_id.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 5,
@@ -48,6 +56,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0005_self_check_training.sql"),
         sqlite: "",
         postgres: include_str!("migrations/0005_self_check_training.postgres.sql"),
+        after: "",
     },
     Migration {
         version: 6,
@@ -55,6 +64,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0006_history_by_tenant.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 7,
@@ -62,6 +72,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0007_login_throttle.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 8,
@@ -69,6 +80,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0008_history_chain.sql"),
         sqlite: "",
         postgres: include_str!("migrations/0008_history_chain.postgres.sql"),
+        after: "",
     },
     Migration {
         version: 9,
@@ -76,6 +88,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0009_auth_file.sql"),
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 10,
@@ -83,6 +96,7 @@ const MIGRATIONS: &[Migration] = &[
         common: "",
         sqlite: "",
         postgres: "",
+        after: "",
     },
     Migration {
         version: 11,
@@ -90,6 +104,15 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("migrations/0011_tenant_keys.sql"),
         sqlite: "",
         postgres: "ALTER TABLE user_departments ALTER COLUMN tenant_id SET NOT NULL;",
+        after: "",
+    },
+    Migration {
+        version: 12,
+        name: "audit_visits",
+        common: "",
+        sqlite: include_str!("migrations/0012_audit_visits.sqlite.sql"),
+        postgres: include_str!("migrations/0012_audit_visits.postgres.sql"),
+        after: include_str!("migrations/0012_audit_visits.after.sql"),
     },
 ];
 
@@ -150,10 +173,29 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
             refuse_broken_chain(db, m.version).await?;
         }
         let mut tx = db.pool().begin().await.map_err(fail)?;
-        sqlx::raw_sql(&render(m, db.backend()))
-            .execute(&mut *tx)
+        let citus = db.backend() == Backend::Postgres
+            && crate::tenant_keys::is_distributed(&mut tx)
+                .await
+                .map_err(fail)?;
+        if citus {
+            // DDL on a distributed table runs on every shard at once; keys to reference
+            // tables later in the same transaction want one connection per node.
+            sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+        }
+        run_sql(&mut tx, &render(m, db.backend()), citus)
             .await
             .map_err(fail)?;
+        if db.backend() == Backend::Postgres && !m.after.is_empty() {
+            if citus {
+                crate::tenant_keys::distribute(&mut tx)
+                    .await
+                    .map_err(fail)?;
+            }
+            run_sql(&mut tx, m.after, citus).await.map_err(fail)?;
+        }
         if m.version == CHAIN_VERSION {
             crate::history::chain::seal_existing(&mut tx)
                 .await
@@ -188,6 +230,48 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
     Ok(ran)
 }
 
+/// Runs a migration's SQL: as one batch, or on Citus a statement at a time (Citus passes
+/// a DDL's whole query text on to the shards, and refuses a text of many statements).
+async fn run_sql(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    sql: &str,
+    citus: bool,
+) -> Result<(), sqlx::Error> {
+    if !citus {
+        sqlx::raw_sql(sql).execute(&mut **tx).await?;
+        return Ok(());
+    }
+    for statement in statements(sql) {
+        sqlx::raw_sql(&statement).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The statements of a migration's text: split after a line ending in `;`, but not inside
+/// a `$$` body; comment lines dropped.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_body = false;
+    for line in sql.lines() {
+        if !in_body && line.trim_start().starts_with("--") {
+            continue;
+        }
+        if line.matches("$$").count() % 2 == 1 {
+            in_body = !in_body;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if !in_body && line.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 /// Chaining the history again would seal in whatever was forged before: a broken chain
 /// stops the migration, naming the first broken row, for someone to look at first.
 async fn refuse_broken_chain(db: &Db, version: i64) -> Result<(), StoreError> {
@@ -203,5 +287,22 @@ async fn refuse_broken_chain(db: &Db, version: i64) -> Result<(), StoreError> {
                 "テナント {tenant_id} の変更履歴の鎖が壊れているため、履歴を新しい形に移せません: {broken}（daicho verify で確かめ、バックアップから戻すなどしてから起動してください）"
             ),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::statements;
+
+    #[test]
+    fn a_migration_splits_into_its_statements_but_not_inside_a_body() {
+        let sql = "-- a comment; not a statement\nALTER TABLE a ADD COLUMN b TEXT;\n\
+                   CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  RAISE EXCEPTION 'x';\nEND;\n$$ LANGUAGE plpgsql;\n\
+                   UPDATE a\n  SET b = 'c';\n";
+        let got = statements(sql);
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert_eq!(got[0], "ALTER TABLE a ADD COLUMN b TEXT;\n");
+        assert!(got[1].starts_with("CREATE FUNCTION") && got[1].contains("END;"));
+        assert_eq!(got[2], "UPDATE a\n  SET b = 'c';\n");
     }
 }

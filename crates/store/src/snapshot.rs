@@ -89,6 +89,13 @@ pub static SNAPSHOT_TABLES: LazyLock<Vec<SnapshotTable>> = LazyLock::new(|| {
         .collect()
 });
 
+/// When audit `x` was done: its last visit, or its as-of day when no visit has a day.
+const AUDIT_DONE_ON: &str = "COALESCE((SELECT MAX(v.visited_on) FROM audit_visits v \
+     WHERE v.tenant_id = x.tenant_id AND v.audit_ref = x.id), x.as_of)";
+/// The same of audit `a`.
+const AUDIT_DONE_ON_OF_A: &str = "COALESCE((SELECT MAX(v.visited_on) FROM audit_visits v \
+     WHERE v.tenant_id = a.tenant_id AND v.audit_ref = a.id), a.as_of)";
+
 /// The tables but for assets' columns, in load order.
 const FIXED: &[Fixed] = &[
     Fixed {
@@ -359,16 +366,31 @@ const FIXED: &[Fixed] = &[
     },
     Fixed {
         name: "audits",
-        about: "情報セキュリティ監査（実施した所属ごと）",
+        about: "情報セキュリティ監査（done_on は最後の往査日、なければ基準日）",
         columns: &[
             ("audit_id", T, "x.audit_id"),
-            ("fiscal_year", I, "x.fiscal_year"),
-            ("department", T, "d.code"),
             ("kind", T, "x.kind"),
-            ("done_on", T, "x.done_on"),
+            ("fiscal_year", I, "x.fiscal_year"),
+            ("title", T, "x.title"),
+            ("as_of", T, "x.as_of"),
+            ("done_on", T, AUDIT_DONE_ON),
             ("published", I, "x.published"),
         ],
-        from: "audits x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
+        from: "audits x",
+    },
+    Fixed {
+        name: "audit_visits",
+        about: "監査の往査（所属ごと、監査の種類・年度つき）",
+        columns: &[
+            ("audit_id", T, "a.audit_id"),
+            ("kind", T, "a.kind"),
+            ("fiscal_year", I, "a.fiscal_year"),
+            ("department", T, "d.code"),
+            ("visited_on", T, "x.visited_on"),
+            ("visit_order", I, "x.visit_order"),
+        ],
+        from: "audit_visits x JOIN audits a ON a.id = x.audit_ref AND a.tenant_id = x.tenant_id \
+               LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "audit_findings",
@@ -376,7 +398,7 @@ const FIXED: &[Fixed] = &[
         columns: &[
             ("finding_id", T, "x.finding_id"),
             ("audit_id", T, "a.audit_id"),
-            ("audit_done_on", T, "a.done_on"),
+            ("audit_done_on", T, AUDIT_DONE_ON_OF_A),
             ("department", T, "d.code"),
             ("item", T, "x.item"),
             ("grade", T, "x.grade"),

@@ -26,17 +26,41 @@ impl crate::Db {
     /// every tenant's table by `tenant_id` (`daicho migrate --citus`; `citus.sql`). Tables
     /// already distributed stay as they are.
     pub async fn distribute_on_citus(&self) -> Result<(), crate::StoreError> {
-        let names = REFERENCE_TABLES
-            .iter()
-            .map(|t| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = include_str!("citus.sql").replace("{{reference_tables}}", &names);
         let mut tx = self.pool().begin().await?;
-        sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+        distribute(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Distributes the tables not yet distributed (`citus.sql`); a migration that adds a
+/// tenant's table calls it on a database already distributed.
+pub(crate) async fn distribute(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+    let names = REFERENCE_TABLES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = include_str!("citus.sql").replace("{{reference_tables}}", &names);
+    sqlx::raw_sql(&sql).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Whether this is a Citus coordinator whose tables are distributed already.
+pub(crate) async fn is_distributed(tx: &mut Transaction<'_, Any>) -> Result<bool, sqlx::Error> {
+    let citus: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'citus'")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+    if citus == 0 {
+        return Ok(false);
+    }
+    let distributed: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM pg_dist_partition WHERE logicalrelid = to_regclass('departments')")
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("n")?;
+    Ok(distributed > 0)
 }
 
 /// One key constraint as the database reports it.

@@ -149,3 +149,8 @@ pub async fn as_before_ledger_names(db: &Db) -> Result<(), StoreError> {
 pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
     crate::migrate::run(db).await
 }
+
+/// Runs the migrations `db` has not had up to `version`; returns how many ran.
+pub async fn migrate_to(db: &Db, version: i64) -> Result<usize, StoreError> {
+    crate::migrate::run_to(db, version).await
+}

@@ -80,7 +80,11 @@ pub const BUNDLE: &[(&str, &str)] = &[
     ),
     (
         "audits.csv",
-        "audit_id,fiscal_year,department,kind,done_on,published\nA-R5-1,令和5年度,080500,内部監査,2023-11-01,無\n",
+        "audit_id,fiscal_year,kind,title,as_of,auditors,published\nA-R5-1,令和5年度,情報セキュリティ監査,令和5年度情報セキュリティ監査,2023-11-30,情報政策課,無\n",
+    ),
+    (
+        "audit_visits.csv",
+        "audit_id,department,visited_on,visit_order\nA-R5-1,080500,2023-11-01,1\n",
     ),
     (
         "audit_findings.csv",

@@ -190,7 +190,7 @@ async fn an_upgrade_to_tenant_keys_keeps_every_row_and_link() {
         .expect("user's department");
     let last = db_assets(&old, &scope).await;
     assert_eq!(
-        daicho_store::testing::migrate(&old)
+        daicho_store::testing::migrate_to(&old, 11)
             .await
             .expect("migration 11"),
         1

@@ -2,6 +2,7 @@
 //! DAICHO_TEST_DATABASE_URL is set (CI runs both).
 
 mod accounts;
+mod audits;
 mod chain;
 mod database;
 mod departments;

@@ -89,6 +89,7 @@ pub static LEDGERS: &[Ledger] = &[
     pdca::SELF_CHECK_ANSWERS,
     pdca::SELF_CHECK_RESULTS,
     pdca::AUDITS,
+    pdca::AUDIT_VISITS,
     pdca::AUDIT_FINDINGS,
     finance::EXPENDITURES,
     finance::GENERAL_ACCOUNT,

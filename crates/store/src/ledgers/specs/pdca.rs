@@ -153,11 +153,45 @@ pub(super) const AUDITS: Ledger = Ledger {
     register: None,
     columns: &[
         alias(req("audit_id", "監査番号", Kind::Code), &["番号"]),
+        alias(
+            req(
+                "kind",
+                "種類",
+                Kind::Choice(&[
+                    ("internal", "情報セキュリティ監査"),
+                    ("external", "包括外部監査"),
+                ]),
+            ),
+            &["監査の種類"],
+        ),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
-        DEPARTMENT_REQUIRED,
-        alias(req("kind", "種類", Kind::Text), &["監査の種類"]),
-        alias(col("done_on", "実施日", Kind::Date), &[]),
+        alias(col("title", "件名", Kind::Text), &["監査の名称", "テーマ"]),
+        alias(col("as_of", "基準日", Kind::Date), &["監査基準日"]),
+        alias(col("auditors", "監査人", Kind::Text), &["監査者"]),
         alias(col("published", "公表", Kind::Bool), &["公開"]),
+    ],
+};
+
+/// The departments an audit visited (往査), in its order and each on its day.
+pub(super) const AUDIT_VISITS: Ledger = Ledger {
+    name: "audit_visits",
+    label: "往査",
+    aliases: &["監査対象所属", "往査先"],
+    table: "audit_visits",
+    key: &["audit_id", "department"],
+    engine: Engine::Described,
+    register: None,
+    columns: &[
+        alias(
+            db(
+                req("audit_id", "監査番号", Kind::Reference("audits")),
+                "audit_ref",
+            ),
+            &[],
+        ),
+        DEPARTMENT_REQUIRED,
+        alias(col("visited_on", "往査日", Kind::Date), &["実施日"]),
+        alias(col("visit_order", "順", Kind::Int), &["順番", "往査順"]),
     ],
 };
 
