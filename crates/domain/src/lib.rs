@@ -3,6 +3,7 @@
 //! or date. No I/O lives here: the store, the web UI and the CLI all speak these types.
 
 pub mod asset;
+pub mod audit_item;
 mod code_enum;
 pub mod department;
 pub mod error;
