@@ -75,6 +75,9 @@ pub const OTHER_DEPARTMENTS: &[(&str, &str, Option<&str>)] = &[
     ("200000", "建設部", None),
     ("210000", "都市整備部", None),
     ("220000", "行政委員会", None),
+    // The two units of 情報政策課 the report's spending table is split by (第2章 4).
+    ("010201", "情報システム管理係", Some("010200")),
+    ("010202", "DX推進室", Some("010200")),
     ("011000", "企画課", Some("010000")),
     ("011100", "国際課", Some("010000")),
     ("011200", "エリアビジョン推進室", Some("010000")),

@@ -66,6 +66,8 @@ const ITEMS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
     ("個20", "website-no-https", Some("150100"), Some("http://toyota-hospital.sample.example.jp/")),
     ("個21", "wire-lock-missing", Some("140100"), None),
     ("個22", "proposal-without-it-expert", Some("140100"), Some("C-1401-01")),
+    // 個22 (reference line 1900): the proposal said about ¥24M a year, it came to about ¥37M.
+    ("個22", "cost-overrun", Some("140100"), Some("C-1401-01")),
     ("個23", "media-movement-incomplete", Some("040100"), None),
     ("個24", "underused-device", Some("110100"), None),
     ("個25", "subcontract-unassessed", Some("120200"), Some("C-1202-01")),

@@ -7,6 +7,7 @@
 
 pub mod campaign;
 pub mod self_check;
+pub mod spend;
 pub mod training;
 mod xlsx;
 

@@ -3,7 +3,7 @@
 //! come out as printed, a person's answers count for their department, and what must be
 //! refused is refused without changing anything.
 
-use calamine::{Reader, Xlsx, open_workbook};
+use calamine::{DataType, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 use daicho_reports::Report;
 use daicho_reports::campaign::{self, default_bank};
@@ -397,4 +397,81 @@ async fn a_persons_answers_count_for_their_department_once() {
         .find(|q| q.question.question_id == "1-1")
         .expect("1-1");
     assert_eq!((q11.respondents, q11.correct, q11.rate), (1, 0, Some(0)));
+}
+
+/// 第2章 4 (reference lines 337–395): 情報政策課's spending by category, split by its two
+/// units in 令和5年度 (予算) and 令和4年度 (決算), the section as a whole before, and each
+/// column's share of the general account, as printed.
+#[tokio::test]
+async fn the_spending_table_is_the_reports() {
+    let (db, scope) = demo().await;
+    let table = daicho_reports::spend::SpendTable::load(&db, &scope, "010200")
+        .await
+        .expect("table");
+    let shown: Vec<(String, String, String)> = table
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                table.heading(c),
+                daicho_domain::format_yen(c.total),
+                c.share().expect("share"),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "令和5年度（予算） 情報システム管理係",
+            "1,176,454,000",
+            "0.96%",
+        ),
+        ("令和5年度（予算） DX推進室", "104,650,000", "0.09%"),
+        ("令和5年度（予算） 課合計", "1,281,104,000", "1.05%"),
+        (
+            "令和4年度（決算） 情報システム管理係",
+            "776,157,959",
+            "0.55%",
+        ),
+        ("令和4年度（決算） DX推進室", "55,029,150", "0.04%"),
+        ("令和4年度（決算） 課合計", "831,187,109", "0.59%"),
+        ("令和3年度（決算） 課合計", "1,610,269,529", "1.28%"),
+        ("令和2年度（決算） 課合計", "793,949,465", "0.55%"),
+    ];
+    assert_eq!(
+        shown,
+        want.map(|(h, t, s)| (h.to_string(), t.to_string(), s.to_string()))
+    );
+    let rows = table.rows();
+    let lease = rows
+        .iter()
+        .find(|r| r[0] == "レンタル・リース")
+        .expect("row");
+    assert_eq!(lease[3], "432,717,000", "令和5年度 課合計");
+    assert_eq!(
+        rows.last().expect("share row")[0],
+        "情報政策課の歳出・経費 ÷ 一般会計歳出総額"
+    );
+    // The workbook holds the same table, amounts as numbers.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("spend.xlsx");
+    table.write_xlsx(&path).expect("xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("open");
+    let sheet = book.worksheet_range("歳出・経費").expect("sheet");
+    let total_row = sheet
+        .rows()
+        .find(|r| r[0].get_string() == Some("合計"))
+        .expect("total row");
+    assert_eq!(total_row[3].as_f64(), Some(1_281_104_000.0));
+}
+
+#[test]
+fn shares_round_half_up_to_hundredths() {
+    use daicho_reports::spend::share;
+    assert_eq!(
+        share(1_281_104_000, 122_520_000_000).as_deref(),
+        Some("1.05%")
+    );
+    assert_eq!(share(555, 100_000).as_deref(), Some("0.56%"));
+    assert_eq!(share(554, 100_000).as_deref(), Some("0.55%"));
+    assert_eq!(share(1, 0), None);
 }
