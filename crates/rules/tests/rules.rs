@@ -114,6 +114,7 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     ("training-coverage-low", "010300", "010100", None),
     ("self-check-weak-area", "R4:B", "R4:A", Some("R4:Q9")),
+    // 010300's only recent visit is by an external audit (A-X), which does not count.
     ("audit-coverage-gap", "010300", "010100", None),
     ("follow-up-missing", "F-2", "F-1", Some("F-3")),
     ("audit-results-unpublished", "A-2", "A-1", Some("A-4")),
