@@ -54,10 +54,10 @@ http://shogyo.sample.example.jp/,080600,無,無,
 http://toyota-hospital.sample.example.jp/,150100,無,無,
 "),
     // 総1: policy not published; 個31: the hospital's Facebook policy says it is published, it is not.
-    ("policies", "name,kind,publish_required,published
-サンプル市行政情報セキュリティポリシー 基本方針,basic_policy,,無
-サンプル市行政情報セキュリティポリシー 情報セキュリティ対策基準,standards,,無
-サンプル市立豊田中央病院公式Facebook運用ポリシー,other,有,無
+    ("policies", "name,kind,department,publish_required,published
+サンプル市行政情報セキュリティポリシー 基本方針,basic_policy,,,無
+サンプル市行政情報セキュリティポリシー 情報セキュリティ対策基準,standards,,,無
+サンプル市立豊田中央病院公式Facebook運用ポリシー,other,150100,有,無
 "),
     // 個1: approved in April 2021 and still in use; 個17's two PCs have no exception.
     ("exceptions", "id,department,kind,subject,approved_by,starts_on,ends_on

@@ -76,7 +76,7 @@ const ITEMS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
     ("個28", "ghost-ledger-entry", Some("150100"), None),
     ("個29", "single-bidder", Some("150100"), Some("C-1501-01")),
     ("個30", "procurement-record-missing", Some("150100"), None),
-    ("個31", "policy-publication-breach", None, Some("サンプル市立豊田中央病院公式Facebook運用ポリシー")),
+    ("個31", "policy-publication-breach", Some("150100"), Some("サンプル市立豊田中央病院公式Facebook運用ポリシー")),
 ];
 
 /// Items no rule decides, and why.
@@ -243,5 +243,166 @@ async fn one_or_two_connections_give_the_same_audit() {
         let counted = audit(second_connection, false).await;
         assert_eq!(one.0, counted.0, "summary, passes counted only");
         assert_eq!(one.1, counted.1, "per department, passes counted only");
+    }
+}
+
+/// The reference's item list (lines 612–723), department by department in the order its
+/// report lists them.
+const LIST: &[&str] = &[
+    "個1",
+    "個2 (共通), 個3, 個4 (共通), 個5",
+    "個6",
+    "個2 (共通), 個7, 個8",
+    "個2 (共通), 個4 (共通), 個9, 個10",
+    "個2 (共通), 個11 (共通)",
+    "個2 (共通), 個12",
+    "個2 (共通), 個13",
+    "個2 (共通)",
+    "個14 (共通)",
+    "個2 (共通)",
+    "個14 (共通)",
+    "個2 (共通), 個15, 個16, 個17, 個18 (共通), 個19, 個20 (共通)",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "個18 (共通)",
+    "個21, 個22",
+    "個2 (共通), 個23",
+    "個2 (共通), 個24",
+    "個25",
+    "個2 (共通), 個11 (共通)",
+    "個26, 個27",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "個2 (共通), 個20 (共通), 個28, 個29, 個30, 個31",
+    "個2 (共通)",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+    "指摘又は意見なし",
+];
+
+/// The demo's external audit (EX-2023) visits the reference's departments in its order:
+/// the report's items placed in them (each finding's department taken to the visited
+/// department it belongs to: 奥山工場 to 環境部) number as the reference numbers them.
+#[tokio::test]
+async fn the_external_audits_visits_number_the_reports_items_as_printed() {
+    use daicho_domain::audit_item::{ItemPlace, ItemScope, number};
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    let scope = Scope::tenant(tenant.id);
+    let visits_ledger = daicho_store::ledgers::ledger("audit_visits").expect("ledger");
+    // audit_id, department, visited_on, visit_order
+    let mut visits: Vec<(i64, String)> = db
+        .ledger_rows(&scope, visits_ledger)
+        .await
+        .expect("visits")
+        .into_iter()
+        .filter(|r| r[0] == "EX-2023")
+        .map(|r| (r[3].parse().expect("order"), r[1].clone()))
+        .collect();
+    visits.sort();
+    let visits: Vec<String> = visits.into_iter().map(|(_, d)| d).collect();
+    assert_eq!(visits.len(), LIST.len());
+    let departments = db.departments(&scope).await.expect("departments");
+    let visited_of = |code: &str| -> String {
+        let mut d = departments
+            .iter()
+            .find(|d| d.code == code)
+            .expect("department");
+        while !visits.contains(&d.code) {
+            let parent = d.parent_id.expect("under a visited department");
+            d = departments.iter().find(|p| p.id == parent).expect("parent");
+        }
+        d.code.clone()
+    };
+    // The report's items in its order, each with the visited departments it was found in.
+    let mut labels: Vec<&str> = Vec::new();
+    for (item, ..) in ITEMS {
+        if !labels.contains(item) {
+            labels.push(item);
+        }
+    }
+    for (item, _) in NOT_RULES {
+        if !labels.contains(item) {
+            labels.push(item);
+        }
+    }
+    let places: Vec<(ItemScope, Vec<String>)> = labels
+        .iter()
+        .map(|label| {
+            let mut found: Vec<String> = Vec::new();
+            for (_, _, department, _) in ITEMS.iter().filter(|i| i.0 == *label) {
+                if let Some(code) = department {
+                    let visited = visited_of(code);
+                    if !found.contains(&visited) {
+                        found.push(visited);
+                    }
+                }
+            }
+            let scope = if label.starts_with('総') {
+                ItemScope::General
+            } else {
+                ItemScope::Individual
+            };
+            (scope, found)
+        })
+        .collect();
+    let mut general: Vec<(u32, usize)> = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        if let Some(n) = label.strip_prefix('総') {
+            general.push((n.parse().expect("number"), i));
+        }
+    }
+    general.sort();
+    // General items in the auditor's order (総1 … 総8), then the individual ones.
+    let order: Vec<usize> = general
+        .iter()
+        .map(|(_, i)| *i)
+        .chain((0..labels.len()).filter(|i| !labels[*i].starts_with('総')))
+        .collect();
+    let items: Vec<ItemPlace<'_, String, ()>> = order
+        .iter()
+        .map(|i| ItemPlace {
+            scope: places[*i].0,
+            grade: (),
+            departments: &places[*i].1,
+        })
+        .collect();
+    let numbering = number(&items, &visits);
+    let general_numbers: Vec<String> = numbering
+        .general
+        .iter()
+        .map(|i| numbering.numbers[*i].expect("numbered").to_string())
+        .collect();
+    assert_eq!(general_numbers.len(), 8);
+    // Each general item keeps its own label as its number.
+    for (k, i) in numbering.general.iter().enumerate() {
+        assert_eq!(general_numbers[k], labels[order[*i]]);
+    }
+    let listed: Vec<String> = numbering
+        .by_department
+        .iter()
+        .map(|(_, here)| {
+            if here.is_empty() {
+                "指摘又は意見なし".to_string()
+            } else {
+                here.iter()
+                    .map(|i| numbering.numbers[*i].expect("numbered").to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        })
+        .collect();
+    assert_eq!(listed, LIST);
+    // And each individual number is the report's own label for that item.
+    for (k, i) in order.iter().enumerate() {
+        let shown = numbering.numbers[k].expect("numbered").to_string();
+        assert!(
+            shown == labels[*i] || shown == format!("{} (共通)", labels[*i]),
+            "{} numbered {shown}",
+            labels[*i]
+        );
     }
 }
