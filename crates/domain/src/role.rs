@@ -23,4 +23,10 @@ impl Role {
     pub fn writes_ledgers(self) -> bool {
         matches!(self, Role::Admin | Role::Policy | Role::Manager)
     }
+
+    /// May record an audit's items (the auditor, 情報政策課 and the administrator); the
+    /// auditor writes nothing else.
+    pub fn records_audits(self) -> bool {
+        matches!(self, Role::Admin | Role::Policy | Role::Auditor)
+    }
 }

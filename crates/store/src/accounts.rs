@@ -374,6 +374,7 @@ impl Db {
             tenant_id: user.tenant_id,
             departments,
             can_write: user.role.writes_ledgers(),
+            can_audit: user.role.records_audits(),
         })
     }
 }

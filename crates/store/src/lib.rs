@@ -6,6 +6,7 @@
 
 mod accounts;
 mod assets;
+mod audit_items;
 mod bench;
 mod db;
 mod departments;
@@ -35,6 +36,7 @@ pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,
 };
+pub use audit_items::{AuditItem, Evidence, ItemState, NewAuditItem};
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
 pub use error::{FieldError, RowError, StoreError};

@@ -114,6 +114,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0012_audit_visits.postgres.sql"),
         after: include_str!("migrations/0012_audit_visits.after.sql"),
     },
+    Migration {
+        version: 13,
+        name: "audit_items",
+        common: "",
+        sqlite: include_str!("migrations/0013_audit_items.sqlite.sql"),
+        postgres: include_str!("migrations/0013_audit_items.postgres.sql"),
+        after: include_str!("migrations/0013_audit_items.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -13,6 +13,8 @@ pub struct Scope {
     pub departments: Option<Vec<i64>>,
     /// Whether ledger data may be changed within the scope.
     pub can_write: bool,
+    /// Whether an audit's items may be recorded (auditors, 情報政策課, administrators).
+    pub can_audit: bool,
 }
 
 impl Scope {
@@ -22,6 +24,7 @@ impl Scope {
             tenant_id,
             departments: None,
             can_write: true,
+            can_audit: true,
         }
     }
 

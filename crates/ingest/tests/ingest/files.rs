@@ -450,6 +450,7 @@ async fn a_manager_cannot_create_departments_or_touch_anothers_assets() {
         tenant_id: f.tenant.id,
         departments: Some(vec![library]),
         can_write: true,
+        can_audit: false,
     };
     let path = f.file(
         "m.csv",

@@ -131,3 +131,145 @@ async fn an_audit_visits_departments_in_its_order_and_one_only_once() {
         ]
     );
 }
+
+/// An audit's items: written or drafted, with the departments they were found in and what
+/// they rest on, confirmed into the report, every change in the history; recorded only by
+/// who audits the whole tenant, read only within it.
+#[tokio::test]
+async fn an_auditor_records_items_with_departments_and_evidence() {
+    use daicho_domain::audit_item::ItemScope;
+    use daicho_store::{Evidence, ItemState, NewAuditItem};
+    let db = db().await;
+    let (t, a, b) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
+    let audits = ledger("audits").expect("audits");
+    import
+        .upsert_row(
+            audits,
+            &[
+                (audits.column("audit_id").expect("c"), "EX-R5".into()),
+                (audits.column("kind").expect("c"), "external".into()),
+                (audits.column("fiscal_year").expect("c"), "2023".into()),
+            ],
+        )
+        .await
+        .expect("audit");
+    import.finish(true).await.expect("committed");
+    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    assert!(matches!(
+        db.audit_ref(&scope, "NONE").await,
+        Err(StoreError::NotFound(_))
+    ));
+    // An auditor writes no ledger but records items.
+    let auditor = Scope {
+        can_write: false,
+        can_audit: true,
+        ..scope.clone()
+    };
+    let general = NewAuditItem {
+        scope: ItemScope::General,
+        grade: "violation".into(),
+        title: "開発元サポート期間が終了したOSについて".into(),
+        summary: Some("サポートが終了したOSのまま利用されているパソコンが散見された。".into()),
+        body: None,
+        clause: Some("対策基準 第6 4 (1) キ".into()),
+        rule_id: Some("eol-software".into()),
+        state: ItemState::Draft,
+        departments: vec![],
+        evidence: vec![],
+    };
+    let shared = NewAuditItem {
+        scope: ItemScope::Individual,
+        title: "開発元のサポート期間が終了したOSについて（共通）".into(),
+        departments: vec![b, a],
+        evidence: vec![Evidence {
+            kind: "rule_result".into(),
+            rule_id: Some("eol-software".into()),
+            subject: Some("A-1".into()),
+            department_id: Some(a),
+            reason: Some("Windows 8 のサポートは2016-01-12に終了".into()),
+            facts: Some(r#"{"os":"Windows 8"}"#.into()),
+            note: None,
+        }],
+        ..general.clone()
+    };
+    let first = db
+        .add_audit_item(&auditor, &actor(), audit, &general)
+        .await
+        .expect("general item");
+    let second = db
+        .add_audit_item(&auditor, &actor(), audit, &shared)
+        .await
+        .expect("shared item");
+    db.set_audit_item_state(&auditor, &actor(), second, ItemState::Confirmed)
+        .await
+        .expect("confirmed");
+    let items = db.audit_items(&scope, audit).await.expect("items");
+    assert_eq!(
+        items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [first, second]
+    );
+    assert_eq!(items.iter().map(|i| i.position).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(items[0].item, general);
+    assert_eq!(items[1].item.state, ItemState::Confirmed);
+    assert_eq!(items[1].item.departments, [b, a]);
+    assert_eq!(items[1].item.evidence, shared.evidence);
+    let history = db
+        .history(&scope, "audit_items", second)
+        .await
+        .expect("history");
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["update", "create"],
+        "newest first"
+    );
+    // A viewer, a department's manager and another tenant cannot.
+    let viewer = Scope {
+        can_write: false,
+        can_audit: false,
+        ..scope.clone()
+    };
+    let manager = Scope {
+        departments: Some(vec![a]),
+        ..scope.clone()
+    };
+    for who in [&viewer, &manager] {
+        assert!(matches!(
+            db.add_audit_item(who, &actor(), audit, &general).await,
+            Err(StoreError::Forbidden(_))
+        ));
+        assert!(matches!(
+            db.set_audit_item_state(who, &actor(), first, ItemState::Dropped)
+                .await,
+            Err(StoreError::Forbidden(_))
+        ));
+    }
+    let other = tenant(&db, "011002", "札幌市").await;
+    let theirs = Scope::tenant(other.id);
+    assert!(
+        db.audit_items(&theirs, audit)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert!(matches!(
+        db.set_audit_item_state(&theirs, &actor(), first, ItemState::Dropped)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // A title is needed.
+    let untitled = NewAuditItem {
+        title: " ".into(),
+        ..general.clone()
+    };
+    assert!(
+        db.add_audit_item(&auditor, &actor(), audit, &untitled)
+            .await
+            .is_err()
+    );
+    assert_eq!(db.audit_items(&scope, audit).await.expect("items").len(), 2);
+}

@@ -53,6 +53,7 @@ async fn a_manager_sees_and_changes_only_its_departments() {
         tenant_id: t.id,
         departments: Some(vec![bureau, library]),
         can_write: true,
+        can_audit: false,
     };
     assert_eq!(
         tags(&db.list_assets(&manager, &all()).await.expect("list")),
@@ -105,6 +106,7 @@ async fn a_read_only_scope_cannot_write() {
         tenant_id: t.id,
         departments: None,
         can_write: false,
+        can_audit: false,
     };
     assert!(matches!(
         db.create_asset(&viewer, &actor(), &pc("V-1", "110")).await,

@@ -1,0 +1,387 @@
+//! An audit's items (監査の結果・意見): what the auditor drafted from the rules or wrote,
+//! confirmed or dropped, with the departments each was found in and what each rests on.
+//! Numbers are not stored: the report numbers confirmed items from their order and the
+//! audit's visits (`daicho_domain::audit_item`).
+
+use crate::history::{Change, record};
+use crate::sql::{Sql, Value};
+use crate::{Actor, Db, Scope, StoreError};
+use daicho_domain::audit_item::ItemScope;
+use serde_json::json;
+use sqlx::Row;
+
+/// Where an item stands in the auditor's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    /// 下書き: drafted from the rules, not yet looked at; never in the report.
+    Draft,
+    /// 確定: in the report.
+    Confirmed,
+    /// 取り下げ: kept, with its evidence, but not in the report.
+    Dropped,
+}
+
+impl ItemState {
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemState::Draft => "draft",
+            ItemState::Confirmed => "confirmed",
+            ItemState::Dropped => "dropped",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemState::Draft => "下書き",
+            ItemState::Confirmed => "確定",
+            ItemState::Dropped => "取り下げ",
+        }
+    }
+
+    fn parse(code: &str) -> Option<ItemState> {
+        [ItemState::Draft, ItemState::Confirmed, ItemState::Dropped]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+fn scope_code(scope: ItemScope) -> &'static str {
+    match scope {
+        ItemScope::General => "general",
+        ItemScope::Individual => "individual",
+    }
+}
+
+/// What an item rests on: a rule's result for a subject, an observation, or a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// `rule_result`, `observation` or `note`.
+    pub kind: String,
+    pub rule_id: Option<String>,
+    pub subject: Option<String>,
+    pub department_id: Option<i64>,
+    pub reason: Option<String>,
+    /// The rule's facts as JSON text.
+    pub facts: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An item as written or drafted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditItem {
+    pub scope: ItemScope,
+    /// `violation` (指摘) or `opinion` (意見).
+    pub grade: String,
+    pub title: String,
+    /// 内容（要約）.
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    /// The clause it cites.
+    pub clause: Option<String>,
+    /// The rule it was drafted from (none when the auditor wrote it).
+    pub rule_id: Option<String>,
+    pub state: ItemState,
+    /// The departments it was found in (ids), in no particular order.
+    pub departments: Vec<i64>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// An item as kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditItem {
+    pub id: i64,
+    /// Its place among the audit's items (the auditor's order).
+    pub position: i64,
+    pub item: NewAuditItem,
+}
+
+impl Db {
+    /// The id of the tenant's audit `audit_id` (監査番号).
+    pub async fn audit_ref(&self, scope: &Scope, audit_id: &str) -> Result<i64, StoreError> {
+        let mut sql = Sql::new("SELECT id FROM audits WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND audit_id = ")
+            .bind(audit_id);
+        match sql.fetch_optional(self).await? {
+            Some(r) => Ok(r.try_get("id")?),
+            None => Err(StoreError::NotFound(format!(
+                "監査番号「{audit_id}」の監査はありません"
+            ))),
+        }
+    }
+
+    /// Adds an item after the audit's others, with its departments and evidence, and
+    /// records it in the change history.
+    pub async fn add_audit_item(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        audit_ref: i64,
+        item: &NewAuditItem,
+    ) -> Result<i64, StoreError> {
+        may_audit(scope)?;
+        if !matches!(item.grade.as_str(), "violation" | "opinion") {
+            return Err(StoreError::invalid(
+                "grade",
+                "指摘又は意見の別は「指摘」か「意見」です",
+            ));
+        }
+        if item.title.trim().is_empty() {
+            return Err(StoreError::invalid("title", "件名を入力してください"));
+        }
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql =
+            Sql::new("SELECT COALESCE(MAX(position), 0) AS n FROM audit_items WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND audit_ref = ")
+            .bind(audit_ref);
+        let position: i64 = sql.fetch_one(&mut *tx).await?.try_get::<i64, _>("n")? + 1;
+        let mut sql = Sql::insert(
+            "audit_items",
+            &[
+                "tenant_id",
+                "audit_ref",
+                "position",
+                "scope",
+                "grade",
+                "title",
+                "summary",
+                "body",
+                "clause",
+                "rule_id",
+                "state",
+            ],
+        );
+        sql.push("(")
+            .bind_all([
+                Value::from(scope.tenant_id),
+                audit_ref.into(),
+                position.into(),
+                scope_code(item.scope).into(),
+                item.grade.as_str().into(),
+                item.title.as_str().into(),
+                item.summary.clone().into(),
+                item.body.clone().into(),
+                item.clause.clone().into(),
+                item.rule_id.clone().into(),
+                item.state.code().into(),
+            ])
+            .push(") RETURNING id");
+        let id: i64 = sql.fetch_one(&mut *tx).await?.try_get("id")?;
+        for department in &item.departments {
+            let mut sql = Sql::insert(
+                "audit_item_departments",
+                &["tenant_id", "item_ref", "department_id"],
+            );
+            sql.push("(")
+                .bind_all([
+                    Value::from(scope.tenant_id),
+                    id.into(),
+                    (*department).into(),
+                ])
+                .push(")");
+            sql.execute(&mut *tx).await?;
+        }
+        for e in &item.evidence {
+            let mut sql = Sql::insert(
+                "audit_item_evidence",
+                &[
+                    "tenant_id",
+                    "item_ref",
+                    "kind",
+                    "rule_id",
+                    "subject",
+                    "department_id",
+                    "reason",
+                    "facts",
+                    "note",
+                ],
+            );
+            sql.push("(")
+                .bind_all([
+                    Value::from(scope.tenant_id),
+                    id.into(),
+                    e.kind.as_str().into(),
+                    e.rule_id.clone().into(),
+                    e.subject.clone().into(),
+                    e.department_id.into(),
+                    e.reason.clone().into(),
+                    e.facts.clone().into(),
+                    e.note.clone().into(),
+                ])
+                .push(")");
+            sql.execute(&mut *tx).await?;
+        }
+        let after = item_json(position, item);
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "audit_items",
+                entity_id: Some(id),
+                entity_key: &item.title,
+                action: "create",
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves an item to `state` (confirmed into the report, dropped out of it), recorded
+    /// with before and after.
+    pub async fn set_audit_item_state(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        item_id: i64,
+        state: ItemState,
+    ) -> Result<(), StoreError> {
+        may_audit(scope)?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new("SELECT title, state FROM audit_items WHERE tenant_id = ");
+        sql.bind(scope.tenant_id).push(" AND id = ").bind(item_id);
+        let Some(row) = sql.fetch_optional(&mut *tx).await? else {
+            return Err(StoreError::NotFound(
+                "その監査の結果・意見はありません".into(),
+            ));
+        };
+        let (title, before): (String, String) = (row.try_get("title")?, row.try_get("state")?);
+        let mut sql = Sql::new("UPDATE audit_items SET state = ");
+        sql.bind(state.code())
+            .push(" WHERE tenant_id = ")
+            .bind(scope.tenant_id)
+            .push(" AND id = ")
+            .bind(item_id);
+        sql.execute(&mut *tx).await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "audit_items",
+                entity_id: Some(item_id),
+                entity_key: &title,
+                action: "update",
+                before: Some(&json!({ "state": before })),
+                after: Some(&json!({ "state": state.code() })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The audit's items in the auditor's order, with their departments and evidence.
+    pub async fn audit_items(
+        &self,
+        scope: &Scope,
+        audit_ref: i64,
+    ) -> Result<Vec<AuditItem>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT id, position, scope, grade, title, summary, body, clause, rule_id, state \
+             FROM audit_items WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND audit_ref = ")
+            .bind(audit_ref)
+            .push(" ORDER BY position, id");
+        let mut items = Vec::new();
+        for r in sql.fetch_all(self).await? {
+            let scope_text: String = r.try_get("scope")?;
+            let state: String = r.try_get("state")?;
+            items.push(AuditItem {
+                id: r.try_get("id")?,
+                position: r.try_get("position")?,
+                item: NewAuditItem {
+                    scope: if scope_text == "general" {
+                        ItemScope::General
+                    } else {
+                        ItemScope::Individual
+                    },
+                    grade: r.try_get("grade")?,
+                    title: r.try_get("title")?,
+                    summary: r.try_get("summary")?,
+                    body: r.try_get("body")?,
+                    clause: r.try_get("clause")?,
+                    rule_id: r.try_get("rule_id")?,
+                    state: ItemState::parse(&state).unwrap_or(ItemState::Draft),
+                    departments: Vec::new(),
+                    evidence: Vec::new(),
+                },
+            });
+        }
+        let mut sql = Sql::new(
+            "SELECT d.item_ref, d.department_id FROM audit_item_departments d \
+             JOIN audit_items i ON i.id = d.item_ref AND i.tenant_id = d.tenant_id \
+             WHERE d.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND i.audit_ref = ")
+            .bind(audit_ref)
+            .push(" ORDER BY d.id");
+        for r in sql.fetch_all(self).await? {
+            let item: i64 = r.try_get("item_ref")?;
+            if let Some(i) = items.iter_mut().find(|i| i.id == item) {
+                i.item.departments.push(r.try_get("department_id")?);
+            }
+        }
+        let mut sql = Sql::new(
+            "SELECT e.item_ref, e.kind, e.rule_id, e.subject, e.department_id, e.reason, e.facts, e.note \
+             FROM audit_item_evidence e \
+             JOIN audit_items i ON i.id = e.item_ref AND i.tenant_id = e.tenant_id \
+             WHERE e.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND i.audit_ref = ")
+            .bind(audit_ref)
+            .push(" ORDER BY e.id");
+        for r in sql.fetch_all(self).await? {
+            let item: i64 = r.try_get("item_ref")?;
+            if let Some(i) = items.iter_mut().find(|i| i.id == item) {
+                i.item.evidence.push(Evidence {
+                    kind: r.try_get("kind")?,
+                    rule_id: r.try_get("rule_id")?,
+                    subject: r.try_get("subject")?,
+                    department_id: r.try_get("department_id")?,
+                    reason: r.try_get("reason")?,
+                    facts: r.try_get("facts")?,
+                    note: r.try_get("note")?,
+                });
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// Items are recorded by who audits the whole tenant: the auditor, 情報政策課, the
+/// administrator (a department's manager answers items, it does not write them).
+fn may_audit(scope: &Scope) -> Result<(), StoreError> {
+    if scope.can_audit && scope.departments.is_none() {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(
+            "監査の結果・意見を記録できるのは監査人・情報政策課・管理者です".into(),
+        ))
+    }
+}
+
+/// The item as the change history keeps it.
+fn item_json(position: i64, item: &NewAuditItem) -> serde_json::Value {
+    json!({
+        "position": position,
+        "scope": scope_code(item.scope),
+        "grade": item.grade,
+        "title": item.title,
+        "summary": item.summary,
+        "body": item.body,
+        "clause": item.clause,
+        "rule_id": item.rule_id,
+        "state": item.state.code(),
+        "departments": item.departments,
+        "evidence": item.evidence.len(),
+    })
+}
