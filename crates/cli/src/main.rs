@@ -57,6 +57,9 @@ enum Command {
     Demo(commands::demo::DemoArgs),
     /// 規則で監査結果（指摘・意見）を判定する / decide the audit's findings
     Audit(commands::audit::AuditArgs),
+    /// 監査の結果・意見の下書き・一覧 / draft or list an audit's items
+    #[command(subcommand)]
+    AuditItem(commands::audit_item::AuditItemCommand),
     /// 点検規則の一覧・設定・追加 / list, configure or add rules
     #[command(subcommand)]
     Rule(commands::rule::RuleCommand),
@@ -125,6 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => commands::export::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,
         Command::Audit(args) => commands::audit::run(&settings, args).await,
+        Command::AuditItem(c) => commands::audit_item::run(&settings, c).await,
         Command::Rule(c) => commands::rule::run(&settings, c).await,
         Command::Waiver(c) => commands::rule::run_waiver(&settings, c).await,
         Command::Report(c) => commands::report::run(&settings, c).await,

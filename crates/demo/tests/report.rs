@@ -406,3 +406,107 @@ async fn the_external_audits_visits_number_the_reports_items_as_printed() {
         );
     }
 }
+
+/// Drafting the external audit's items from the rules: every item of the report that a
+/// rule decides has its draft — 総論 items once, 個別 items in the visited department
+/// they belong to (eol-software both ways, as 総2 and 個2) — and drafting again adds
+/// nothing.
+#[tokio::test]
+async fn the_external_audits_drafts_cover_every_item_a_rule_decides() {
+    use daicho_domain::audit_item::ItemScope;
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    let scope = Scope::tenant(tenant.id);
+    let actor = daicho_store::Actor::system("test");
+    let drafted = daicho_rules::drafting::draft_audit_items(
+        &db,
+        &scope,
+        &actor,
+        tenant.code.as_str(),
+        "EX-2023",
+    )
+    .await
+    .expect("drafted");
+    assert!(drafted.added > 0 && drafted.kept == 0, "{drafted:?}");
+    let audit = db.audit_ref(&scope, "EX-2023").await.expect("audit");
+    let items = db.audit_items(&scope, audit).await.expect("items");
+    assert_eq!(items.len(), drafted.added);
+    assert!(
+        items
+            .iter()
+            .all(|i| i.item.state == daicho_store::ItemState::Draft)
+    );
+    let departments = db.departments(&scope).await.expect("departments");
+    let id_of = |code: &str| {
+        departments
+            .iter()
+            .find(|d| d.code == code)
+            .expect("department")
+            .id
+    };
+    let visited = |code: &str| -> i64 {
+        let mut d = departments
+            .iter()
+            .find(|d| d.code == code)
+            .expect("department");
+        loop {
+            let here = d.id;
+            let is_visit = items.iter().any(|i| {
+                i.item.scope == ItemScope::Individual && i.item.departments.contains(&here)
+            });
+            if is_visit || d.parent_id.is_none() {
+                return here;
+            }
+            d = departments
+                .iter()
+                .find(|p| Some(p.id) == d.parent_id)
+                .expect("parent");
+        }
+    };
+    let mut missing = Vec::new();
+    for (label, rule, department, _) in ITEMS {
+        let found = if label.starts_with('総') {
+            items.iter().any(|i| {
+                i.item.rule_id.as_deref() == Some(*rule) && i.item.scope == ItemScope::General
+            })
+        } else {
+            let place = visited(department.expect("個別 items name a department"));
+            items.iter().any(|i| {
+                i.item.rule_id.as_deref() == Some(*rule)
+                    && i.item.scope == ItemScope::Individual
+                    && i.item.departments == [place]
+            })
+        };
+        if !found {
+            missing.push(format!("{label} {rule} {department:?}"));
+        }
+    }
+    assert!(missing.is_empty(), "no draft for:\n{}", missing.join("\n"));
+    // 奥山工場's ended OS is drafted under the visited 環境部, with its finding as evidence.
+    let environment = items
+        .iter()
+        .find(|i| {
+            i.item.rule_id.as_deref() == Some("eol-software")
+                && i.item.departments == [id_of("070000")]
+        })
+        .expect("環境部 draft");
+    assert!(
+        environment
+            .item
+            .evidence
+            .iter()
+            .any(|e| e.department_id == Some(id_of("070300"))),
+        "{:?}",
+        environment.item.evidence
+    );
+    let again = daicho_rules::drafting::draft_audit_items(
+        &db,
+        &scope,
+        &actor,
+        tenant.code.as_str(),
+        "EX-2023",
+    )
+    .await
+    .expect("drafted again");
+    assert_eq!((again.added, again.kept), (0, drafted.added));
+}

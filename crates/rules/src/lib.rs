@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod builtin;
+pub mod drafting;
 pub mod engine;
 pub mod eol;
 pub mod output;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod audit_item;
 pub mod bench;
 pub mod bench_audit;
 pub mod bench_import;
