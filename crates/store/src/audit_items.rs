@@ -275,6 +275,116 @@ impl Db {
         Ok(())
     }
 
+    /// Merges `others` into `into` (the same finding in several departments, shown
+    /// 「(共通)」): their departments and evidence move to `into`, and they are dropped,
+    /// each change recorded. All must be items of one audit of the tenant.
+    pub async fn merge_audit_items(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        into: i64,
+        others: &[i64],
+    ) -> Result<(), StoreError> {
+        may_audit(scope)?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut audits_of = Vec::new();
+        for id in std::iter::once(&into).chain(others) {
+            let mut sql = Sql::new("SELECT audit_ref, title FROM audit_items WHERE tenant_id = ");
+            sql.bind(scope.tenant_id).push(" AND id = ").bind(*id);
+            let Some(row) = sql.fetch_optional(&mut *tx).await? else {
+                return Err(StoreError::NotFound(
+                    "その監査の結果・意見はありません".into(),
+                ));
+            };
+            audits_of.push((
+                row.try_get::<i64, _>("audit_ref")?,
+                row.try_get::<String, _>("title")?,
+            ));
+        }
+        if audits_of.iter().any(|(a, _)| *a != audits_of[0].0) || others.contains(&into) {
+            return Err(StoreError::invalid(
+                "items",
+                "同じ監査の、別々の結果・意見だけをまとめられます",
+            ));
+        }
+        let departments_of = async |tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64| {
+            let mut sql =
+                Sql::new("SELECT department_id FROM audit_item_departments WHERE tenant_id = ");
+            sql.bind(scope.tenant_id)
+                .push(" AND item_ref = ")
+                .bind(id)
+                .push(" ORDER BY id");
+            sql.fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>("department_id"))
+                .collect::<Result<Vec<i64>, sqlx::Error>>()
+        };
+        let before = departments_of(&mut tx, into).await?;
+        let mut after = before.clone();
+        for (other, (_, title)) in others.iter().zip(audits_of.iter().skip(1)) {
+            for department in departments_of(&mut tx, *other).await? {
+                if !after.contains(&department) {
+                    let mut sql = Sql::insert(
+                        "audit_item_departments",
+                        &["tenant_id", "item_ref", "department_id"],
+                    );
+                    sql.push("(")
+                        .bind_all([Value::from(scope.tenant_id), into.into(), department.into()])
+                        .push(")");
+                    sql.execute(&mut *tx).await?;
+                    after.push(department);
+                }
+            }
+            let mut sql = Sql::new("UPDATE audit_item_evidence SET item_ref = ");
+            sql.bind(into)
+                .push(" WHERE tenant_id = ")
+                .bind(scope.tenant_id)
+                .push(" AND item_ref = ")
+                .bind(*other);
+            sql.execute(&mut *tx).await?;
+            let mut sql = Sql::new("UPDATE audit_items SET state = ");
+            sql.bind(ItemState::Dropped.code())
+                .push(" WHERE tenant_id = ")
+                .bind(scope.tenant_id)
+                .push(" AND id = ")
+                .bind(*other);
+            sql.execute(&mut *tx).await?;
+            record(
+                &mut tx,
+                actor,
+                Change {
+                    tenant_id: scope.tenant_id,
+                    entity: "audit_items",
+                    entity_id: Some(*other),
+                    entity_key: title,
+                    action: "update",
+                    before: None,
+                    after: Some(
+                        &json!({ "state": ItemState::Dropped.code(), "merged_into": into }),
+                    ),
+                },
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "audit_items",
+                entity_id: Some(into),
+                entity_key: &audits_of[0].1,
+                action: "update",
+                before: Some(&json!({ "departments": before })),
+                after: Some(&json!({ "departments": after, "merged": others })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The audit's items in the auditor's order, with their departments and evidence.
     pub async fn audit_items(
         &self,

@@ -273,3 +273,105 @@ async fn an_auditor_records_items_with_departments_and_evidence() {
     );
     assert_eq!(db.audit_items(&scope, audit).await.expect("items").len(), 2);
 }
+
+/// The same finding drafted in two departments becomes one item found in both (共通): its
+/// departments and evidence move over, the other is dropped, both changes recorded.
+#[tokio::test]
+async fn drafts_of_one_finding_in_two_departments_merge_into_one_item() {
+    use daicho_domain::audit_item::ItemScope;
+    use daicho_store::{Evidence, ItemState, NewAuditItem};
+    let db = db().await;
+    let (t, a, b) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
+    let audits = ledger("audits").expect("audits");
+    for id in ["EX-R5", "IA-R5"] {
+        import
+            .upsert_row(
+                audits,
+                &[
+                    (audits.column("audit_id").expect("c"), id.into()),
+                    (audits.column("kind").expect("c"), "external".into()),
+                    (audits.column("fiscal_year").expect("c"), "2023".into()),
+                ],
+            )
+            .await
+            .expect("audit");
+    }
+    import.finish(true).await.expect("committed");
+    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    let other_audit = db.audit_ref(&scope, "IA-R5").await.expect("audit");
+    let draft = |department: i64, subject: &str| NewAuditItem {
+        scope: ItemScope::Individual,
+        grade: "violation".into(),
+        title: "開発元のサポート期間が終了したOSについて".into(),
+        summary: None,
+        body: None,
+        clause: None,
+        rule_id: Some("eol-software".into()),
+        state: ItemState::Draft,
+        departments: vec![department],
+        evidence: vec![Evidence {
+            kind: "rule_result".into(),
+            rule_id: Some("eol-software".into()),
+            subject: Some(subject.into()),
+            department_id: Some(department),
+            reason: None,
+            facts: None,
+            note: None,
+        }],
+    };
+    let first = db
+        .add_audit_item(&scope, &actor(), audit, &draft(a, "A-1"))
+        .await
+        .expect("a");
+    let second = db
+        .add_audit_item(&scope, &actor(), audit, &draft(b, "B-1"))
+        .await
+        .expect("b");
+    let elsewhere = db
+        .add_audit_item(&scope, &actor(), other_audit, &draft(b, "B-1"))
+        .await
+        .expect("other audit");
+    assert!(matches!(
+        db.merge_audit_items(&scope, &actor(), first, &[elsewhere])
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        db.merge_audit_items(&scope, &actor(), first, &[first])
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    db.merge_audit_items(&scope, &actor(), first, &[second])
+        .await
+        .expect("merged");
+    let items = db.audit_items(&scope, audit).await.expect("items");
+    let merged = &items.iter().find(|i| i.id == first).expect("kept").item;
+    assert_eq!(merged.departments, [a, b]);
+    assert_eq!(
+        merged
+            .evidence
+            .iter()
+            .map(|e| e.subject.clone())
+            .collect::<Vec<_>>(),
+        [Some("A-1".to_string()), Some("B-1".to_string())]
+    );
+    let dropped = &items.iter().find(|i| i.id == second).expect("dropped").item;
+    assert_eq!(dropped.state, ItemState::Dropped);
+    assert!(dropped.evidence.is_empty());
+    assert_eq!(
+        db.history(&scope, "audit_items", first)
+            .await
+            .expect("h")
+            .len(),
+        2
+    );
+    assert_eq!(
+        db.history(&scope, "audit_items", second)
+            .await
+            .expect("h")
+            .len(),
+        2
+    );
+}
