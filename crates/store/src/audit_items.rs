@@ -169,18 +169,7 @@ impl Db {
             .push(") RETURNING id");
         let id: i64 = sql.fetch_one(&mut *tx).await?.try_get("id")?;
         for department in &item.departments {
-            let mut sql = Sql::insert(
-                "audit_item_departments",
-                &["tenant_id", "item_ref", "department_id"],
-            );
-            sql.push("(")
-                .bind_all([
-                    Value::from(scope.tenant_id),
-                    id.into(),
-                    (*department).into(),
-                ])
-                .push(")");
-            sql.execute(&mut *tx).await?;
+            add_department(&mut tx, scope, id, *department).await?;
         }
         for e in &item.evidence {
             let mut sql = Sql::insert(
@@ -213,18 +202,14 @@ impl Db {
             sql.execute(&mut *tx).await?;
         }
         let after = item_json(position, item);
-        record(
+        record_item(
             &mut tx,
             actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "audit_items",
-                entity_id: Some(id),
-                entity_key: &item.title,
-                action: "create",
-                before: None,
-                after: Some(&after),
-            },
+            scope,
+            (id, &item.title),
+            "create",
+            None,
+            &after,
         )
         .await?;
         tx.commit().await?;
@@ -250,25 +235,15 @@ impl Db {
             ));
         };
         let (title, before): (String, String) = (row.try_get("title")?, row.try_get("state")?);
-        let mut sql = Sql::new("UPDATE audit_items SET state = ");
-        sql.bind(state.code())
-            .push(" WHERE tenant_id = ")
-            .bind(scope.tenant_id)
-            .push(" AND id = ")
-            .bind(item_id);
-        sql.execute(&mut *tx).await?;
-        record(
+        set_state(&mut tx, scope, item_id, state).await?;
+        record_item(
             &mut tx,
             actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "audit_items",
-                entity_id: Some(item_id),
-                entity_key: &title,
-                action: "update",
-                before: Some(&json!({ "state": before })),
-                after: Some(&json!({ "state": state.code() })),
-            },
+            scope,
+            (item_id, &title),
+            "update",
+            Some(&json!({ "state": before })),
+            &json!({ "state": state.code() }),
         )
         .await?;
         tx.commit().await?;
@@ -325,14 +300,7 @@ impl Db {
         for (other, (_, title)) in others.iter().zip(audits_of.iter().skip(1)) {
             for department in departments_of(&mut tx, *other).await? {
                 if !after.contains(&department) {
-                    let mut sql = Sql::insert(
-                        "audit_item_departments",
-                        &["tenant_id", "item_ref", "department_id"],
-                    );
-                    sql.push("(")
-                        .bind_all([Value::from(scope.tenant_id), into.into(), department.into()])
-                        .push(")");
-                    sql.execute(&mut *tx).await?;
+                    add_department(&mut tx, scope, into, department).await?;
                     after.push(department);
                 }
             }
@@ -343,42 +311,26 @@ impl Db {
                 .push(" AND item_ref = ")
                 .bind(*other);
             sql.execute(&mut *tx).await?;
-            let mut sql = Sql::new("UPDATE audit_items SET state = ");
-            sql.bind(ItemState::Dropped.code())
-                .push(" WHERE tenant_id = ")
-                .bind(scope.tenant_id)
-                .push(" AND id = ")
-                .bind(*other);
-            sql.execute(&mut *tx).await?;
-            record(
+            set_state(&mut tx, scope, *other, ItemState::Dropped).await?;
+            record_item(
                 &mut tx,
                 actor,
-                Change {
-                    tenant_id: scope.tenant_id,
-                    entity: "audit_items",
-                    entity_id: Some(*other),
-                    entity_key: title,
-                    action: "update",
-                    before: None,
-                    after: Some(
-                        &json!({ "state": ItemState::Dropped.code(), "merged_into": into }),
-                    ),
-                },
+                scope,
+                (*other, title),
+                "update",
+                None,
+                &json!({ "state": ItemState::Dropped.code(), "merged_into": into }),
             )
             .await?;
         }
-        record(
+        record_item(
             &mut tx,
             actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "audit_items",
-                entity_id: Some(into),
-                entity_key: &audits_of[0].1,
-                action: "update",
-                before: Some(&json!({ "departments": before })),
-                after: Some(&json!({ "departments": after, "merged": others })),
-            },
+            scope,
+            (into, &audits_of[0].1),
+            "update",
+            Some(&json!({ "departments": before })),
+            &json!({ "departments": after, "merged": others }),
         )
         .await?;
         tx.commit().await?;
@@ -465,6 +417,67 @@ impl Db {
         }
         Ok(items)
     }
+}
+
+/// Records a change of item `id` (`title`) in the tenant's history.
+async fn record_item(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &Actor,
+    scope: &Scope,
+    (id, title): (i64, &str),
+    action: &str,
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    record(
+        tx,
+        actor,
+        Change {
+            tenant_id: scope.tenant_id,
+            entity: "audit_items",
+            entity_id: Some(id),
+            entity_key: title,
+            action,
+            before,
+            after: Some(after),
+        },
+    )
+    .await
+}
+
+/// Notes that item `id` was found in `department`.
+async fn add_department(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    id: i64,
+    department: i64,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::insert(
+        "audit_item_departments",
+        &["tenant_id", "item_ref", "department_id"],
+    );
+    sql.push("(")
+        .bind_all([Value::from(scope.tenant_id), id.into(), department.into()])
+        .push(")");
+    sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Moves item `id` to `state`.
+async fn set_state(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    id: i64,
+    state: ItemState,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE audit_items SET state = ");
+    sql.bind(state.code())
+        .push(" WHERE tenant_id = ")
+        .bind(scope.tenant_id)
+        .push(" AND id = ")
+        .bind(id);
+    sql.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Items are recorded by who audits the whole tenant: the auditor, 情報政策課, the
