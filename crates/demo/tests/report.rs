@@ -283,6 +283,31 @@ const LIST: &[&str] = &[
     "指摘又は意見なし",
 ];
 
+/// The departments the demo's external audit (EX-2023) visits, in its order, and each
+/// department's parent (by code).
+async fn external_visits(
+    db: &daicho_store::Db,
+    scope: &Scope,
+) -> (
+    Vec<String>,
+    std::collections::HashMap<String, Option<String>>,
+) {
+    let audit = db.audit_ref(scope, "EX-2023").await.expect("audit");
+    let visits = db.audit_visits(scope, audit).await.expect("visits");
+    let departments = db.departments(scope).await.expect("departments");
+    let code = |id: i64| {
+        departments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.code.clone())
+    };
+    let parents = departments
+        .iter()
+        .map(|d| (d.code.clone(), d.parent_id.and_then(code)))
+        .collect();
+    (visits, parents)
+}
+
 /// The demo's external audit (EX-2023) visits the reference's departments in its order:
 /// the report's items placed in them (each finding's department taken to the visited
 /// department it belongs to: 奥山工場 to 環境部) number as the reference numbers them.
@@ -292,30 +317,11 @@ async fn the_external_audits_visits_number_the_reports_items_as_printed() {
     let db = fresh().await.expect("database");
     let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
     let scope = Scope::tenant(tenant.id);
-    let visits_ledger = daicho_store::ledgers::ledger("audit_visits").expect("ledger");
-    // audit_id, department, visited_on, visit_order
-    let mut visits: Vec<(i64, String)> = db
-        .ledger_rows(&scope, visits_ledger)
-        .await
-        .expect("visits")
-        .into_iter()
-        .filter(|r| r[0] == "EX-2023")
-        .map(|r| (r[3].parse().expect("order"), r[1].clone()))
-        .collect();
-    visits.sort();
-    let visits: Vec<String> = visits.into_iter().map(|(_, d)| d).collect();
+    let (visits, parents) = external_visits(&db, &scope).await;
     assert_eq!(visits.len(), LIST.len());
-    let departments = db.departments(&scope).await.expect("departments");
     let visited_of = |code: &str| -> String {
-        let mut d = departments
-            .iter()
-            .find(|d| d.code == code)
-            .expect("department");
-        while !visits.contains(&d.code) {
-            let parent = d.parent_id.expect("under a visited department");
-            d = departments.iter().find(|p| p.id == parent).expect("parent");
-        }
-        d.code.clone()
+        daicho_rules::drafting::visited_department(code, &visits, &parents)
+            .expect("under a visited department")
     };
     // The report's items in its order, each with the visited departments it was found in.
     let mut labels: Vec<&str> = Vec::new();
@@ -444,24 +450,12 @@ async fn the_external_audits_drafts_cover_every_item_a_rule_decides() {
             .expect("department")
             .id
     };
+    let (visits, parents) = external_visits(&db, &scope).await;
     let visited = |code: &str| -> i64 {
-        let mut d = departments
-            .iter()
-            .find(|d| d.code == code)
-            .expect("department");
-        loop {
-            let here = d.id;
-            let is_visit = items.iter().any(|i| {
-                i.item.scope == ItemScope::Individual && i.item.departments.contains(&here)
-            });
-            if is_visit || d.parent_id.is_none() {
-                return here;
-            }
-            d = departments
-                .iter()
-                .find(|p| Some(p.id) == d.parent_id)
-                .expect("parent");
-        }
+        id_of(
+            &daicho_rules::drafting::visited_department(code, &visits, &parents)
+                .expect("under a visited department"),
+        )
     };
     let mut missing = Vec::new();
     for (label, rule, department, _) in ITEMS {

@@ -30,6 +30,26 @@ pub struct Draft {
     pub findings: Vec<Entry>,
 }
 
+/// The visited department `code` belongs to: itself, or the nearest one above it;
+/// `None` when no department on its way up was visited. `parents` maps a department's
+/// code to its parent's.
+pub fn visited_department(
+    code: &str,
+    visits: &[String],
+    parents: &HashMap<String, Option<String>>,
+) -> Option<String> {
+    let mut at = Some(code.to_string());
+    // Bounded by the tree's depth; a cycle would be a broken tree, cut by the count.
+    for _ in 0..=parents.len() {
+        let here = at?;
+        if visits.contains(&here) {
+            return Some(here);
+        }
+        at = parents.get(&here).cloned().flatten();
+    }
+    None
+}
+
 /// Drafts from `findings` (in the report's order): 総論 drafts first in rule order, then
 /// the 個別 ones by visit order and, within a department, rule order. `parents` maps a
 /// department's code to its parent's. A 総論 rule in `both` (one the report also writes
@@ -40,18 +60,7 @@ pub fn drafts(
     parents: &HashMap<String, Option<String>>,
     both: &[String],
 ) -> Vec<Draft> {
-    let visited = |code: &str| -> Option<String> {
-        let mut at = Some(code.to_string());
-        // Bounded by the tree's depth; a cycle would be a broken tree, cut by the count.
-        for _ in 0..=parents.len() {
-            let here = at?;
-            if visits.contains(&here) {
-                return Some(here);
-            }
-            at = parents.get(&here).cloned().flatten();
-        }
-        None
-    };
+    let visited = |code: &str| visited_department(code, visits, parents);
     let mut general: Vec<Draft> = Vec::new();
     let mut individual: Vec<(usize, usize, Draft)> = Vec::new();
     let mut rule_order: Vec<&str> = Vec::new();
@@ -123,33 +132,17 @@ pub async fn draft_audit_items(
     audit_id: &str,
 ) -> Result<Drafted, AuditError> {
     let audit_ref = db.audit_ref(scope, audit_id).await?;
-    let ledger = |name: &str| {
-        daicho_store::ledgers::ledger(name)
-            .ok_or_else(|| AuditError::Internal(format!("ledger {name}")))
-    };
-    // audits: audit_id, kind, fiscal_year, title, as_of, auditors, published
-    let header = db
-        .ledger_rows(scope, ledger("audits")?)
+    let as_of = db
+        .audit_as_of(scope, audit_ref)
         .await?
-        .into_iter()
-        .find(|r| r[0] == audit_id)
-        .ok_or_else(|| AuditError::Internal(format!("audit {audit_id}")))?;
-    let as_of = daicho_domain::parse_date(&header[4]).map_err(|_| {
-        AuditError::Store(daicho_store::StoreError::invalid(
-            "as_of",
-            format!("監査「{audit_id}」の基準日が記録されていません"),
-        ))
-    })?;
-    // audit_visits: audit_id, department, visited_on, visit_order
-    let mut visits: Vec<(i64, String)> = db
-        .ledger_rows(scope, ledger("audit_visits")?)
-        .await?
-        .into_iter()
-        .filter(|r| r[0] == audit_id)
-        .map(|r| (r[3].parse().unwrap_or(i64::MAX), r[1].clone()))
-        .collect();
-    visits.sort();
-    let visits: Vec<String> = visits.into_iter().map(|(_, d)| d).collect();
+        .and_then(|d| daicho_domain::parse_date(&d).ok())
+        .ok_or_else(|| {
+            AuditError::Store(daicho_store::StoreError::invalid(
+                "as_of",
+                format!("監査「{audit_id}」の基準日が記録されていません"),
+            ))
+        })?;
+    let visits = db.audit_visits(scope, audit_ref).await?;
     let departments = db.departments(scope).await?;
     let code_of: HashMap<i64, String> =
         departments.iter().map(|d| (d.id, d.code.clone())).collect();

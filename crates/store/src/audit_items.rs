@@ -110,6 +110,45 @@ impl Db {
         }
     }
 
+    /// The departments audit `audit_ref` visits (their codes), in its order.
+    pub async fn audit_visits(
+        &self,
+        scope: &Scope,
+        audit_ref: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT d.code FROM audit_visits v \
+             JOIN departments d ON d.id = v.department_id AND d.tenant_id = v.tenant_id \
+             WHERE v.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND v.audit_ref = ")
+            .bind(audit_ref)
+            .push(" ORDER BY v.visit_order, v.id");
+        Ok(sql
+            .fetch_all(self)
+            .await?
+            .iter()
+            .map(|r| r.try_get("code"))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The as-of day of audit `audit_ref` (ISO), when recorded.
+    pub async fn audit_as_of(
+        &self,
+        scope: &Scope,
+        audit_ref: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let mut sql = Sql::new("SELECT as_of FROM audits WHERE tenant_id = ");
+        sql.bind(scope.tenant_id).push(" AND id = ").bind(audit_ref);
+        Ok(sql
+            .fetch_optional(self)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>("as_of"))
+            .transpose()?
+            .flatten())
+    }
+
     /// Adds an item after the audit's others, with its departments and evidence, and
     /// records it in the change history.
     pub async fn add_audit_item(

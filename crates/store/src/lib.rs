@@ -8,6 +8,7 @@ mod accounts;
 mod assets;
 mod audit_items;
 mod bench;
+mod citus;
 mod db;
 mod departments;
 mod error;

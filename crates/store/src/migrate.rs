@@ -182,9 +182,7 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
         }
         let mut tx = db.pool().begin().await.map_err(fail)?;
         let citus = db.backend() == Backend::Postgres
-            && crate::tenant_keys::is_distributed(&mut tx)
-                .await
-                .map_err(fail)?;
+            && crate::citus::is_distributed(&mut tx).await.map_err(fail)?;
         if citus {
             // DDL on a distributed table runs on every shard at once; keys to reference
             // tables later in the same transaction want one connection per node.
@@ -198,9 +196,7 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
             .map_err(fail)?;
         if db.backend() == Backend::Postgres && !m.after.is_empty() {
             if citus {
-                crate::tenant_keys::distribute(&mut tx)
-                    .await
-                    .map_err(fail)?;
+                crate::citus::distribute(&mut tx).await.map_err(fail)?;
             }
             run_sql(&mut tx, m.after, citus).await.map_err(fail)?;
         }

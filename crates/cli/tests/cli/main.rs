@@ -1,6 +1,7 @@
 //! The `daicho` binary as an administrator uses it: clear Japanese messages and a
 //! non-zero exit for bad input, and the first start that creates an administrator.
 
+mod audit_items;
 mod commands;
 mod hardening;
 
