@@ -86,6 +86,31 @@ pub struct NewAuditItem {
     pub evidence: Vec<Evidence>,
 }
 
+/// What the auditor edits of an item: its scope, grade and text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemText {
+    pub scope: ItemScope,
+    pub grade: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub clause: Option<String>,
+}
+
+impl NewAuditItem {
+    /// The item's editable text.
+    pub fn text(&self) -> ItemText {
+        ItemText {
+            scope: self.scope,
+            grade: self.grade.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            clause: self.clause.clone(),
+        }
+    }
+}
+
 /// An item as kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditItem {
@@ -159,15 +184,7 @@ impl Db {
         item: &NewAuditItem,
     ) -> Result<i64, StoreError> {
         may_audit(scope)?;
-        if !matches!(item.grade.as_str(), "violation" | "opinion") {
-            return Err(StoreError::invalid(
-                "grade",
-                "指摘又は意見の別は「指摘」か「意見」です",
-            ));
-        }
-        if item.title.trim().is_empty() {
-            return Err(StoreError::invalid("title", "件名を入力してください"));
-        }
+        check_text(&item.text())?;
         let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut sql =
             Sql::new("SELECT COALESCE(MAX(position), 0) AS n FROM audit_items WHERE tenant_id = ");
@@ -269,9 +286,7 @@ impl Db {
         let mut sql = Sql::new("SELECT title, state FROM audit_items WHERE tenant_id = ");
         sql.bind(scope.tenant_id).push(" AND id = ").bind(item_id);
         let Some(row) = sql.fetch_optional(&mut *tx).await? else {
-            return Err(StoreError::NotFound(
-                "その監査の結果・意見はありません".into(),
-            ));
+            return Err(not_found());
         };
         let (title, before): (String, String) = (row.try_get("title")?, row.try_get("state")?);
         set_state(&mut tx, scope, item_id, state).await?;
@@ -283,6 +298,139 @@ impl Db {
             "update",
             Some(&json!({ "state": before })),
             &json!({ "state": state.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rewrites an item's scope, grade and text (the auditor overriding the rule's
+    /// defaults or wording), recorded with the fields that changed, before and after.
+    pub async fn update_audit_item(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        item_id: i64,
+        text: &ItemText,
+    ) -> Result<(), StoreError> {
+        may_audit(scope)?;
+        check_text(text)?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new(
+            "SELECT scope, grade, title, summary, body, clause FROM audit_items WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id).push(" AND id = ").bind(item_id);
+        let Some(row) = sql.fetch_optional(&mut *tx).await? else {
+            return Err(not_found());
+        };
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        let new: [(&str, Option<&str>); 6] = [
+            ("scope", Some(scope_code(text.scope))),
+            ("grade", Some(&text.grade)),
+            ("title", Some(&text.title)),
+            ("summary", text.summary.as_deref()),
+            ("body", text.body.as_deref()),
+            ("clause", text.clause.as_deref()),
+        ];
+        for (column, value) in new {
+            let old: Option<String> = row.try_get(column)?;
+            if old.as_deref() != value {
+                before.insert(column.into(), json!(old));
+                after.insert(column.into(), json!(value));
+            }
+        }
+        if after.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new("UPDATE audit_items SET ");
+        for (i, (column, value)) in new.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push(column).push(" = ").bind(value.map(str::to_string));
+        }
+        sql.push(" WHERE tenant_id = ")
+            .bind(scope.tenant_id)
+            .push(" AND id = ")
+            .bind(item_id);
+        sql.execute(&mut *tx).await?;
+        record_item(
+            &mut tx,
+            actor,
+            scope,
+            (item_id, &text.title),
+            "update",
+            Some(&before.into()),
+            &after.into(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves an item to place `to` (1 = first) among its audit's items, the ones between
+    /// shifting by one; a place past the end is the end. Recorded with before and after.
+    pub async fn move_audit_item(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        item_id: i64,
+        to: i64,
+    ) -> Result<(), StoreError> {
+        may_audit(scope)?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql =
+            Sql::new("SELECT audit_ref, position, title FROM audit_items WHERE tenant_id = ");
+        sql.bind(scope.tenant_id).push(" AND id = ").bind(item_id);
+        let Some(row) = sql.fetch_optional(&mut *tx).await? else {
+            return Err(not_found());
+        };
+        let audit_ref: i64 = row.try_get("audit_ref")?;
+        let from: i64 = row.try_get("position")?;
+        let title: String = row.try_get("title")?;
+        let mut sql =
+            Sql::new("SELECT COALESCE(MAX(position), 0) AS n FROM audit_items WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND audit_ref = ")
+            .bind(audit_ref);
+        let last: i64 = sql.fetch_one(&mut *tx).await?.try_get("n")?;
+        let to = to.clamp(1, last.max(1));
+        if to == from {
+            return Ok(());
+        }
+        // The items between the two places shift one towards the place left.
+        let (shift, low, high) = if to < from {
+            (" + 1", to, from - 1)
+        } else {
+            (" - 1", from + 1, to)
+        };
+        let mut sql = Sql::new("UPDATE audit_items SET position = position");
+        sql.push(shift)
+            .push(" WHERE tenant_id = ")
+            .bind(scope.tenant_id)
+            .push(" AND audit_ref = ")
+            .bind(audit_ref)
+            .push(" AND position BETWEEN ")
+            .bind(low)
+            .push(" AND ")
+            .bind(high);
+        sql.execute(&mut *tx).await?;
+        let mut sql = Sql::new("UPDATE audit_items SET position = ");
+        sql.bind(to)
+            .push(" WHERE tenant_id = ")
+            .bind(scope.tenant_id)
+            .push(" AND id = ")
+            .bind(item_id);
+        sql.execute(&mut *tx).await?;
+        record_item(
+            &mut tx,
+            actor,
+            scope,
+            (item_id, &title),
+            "update",
+            Some(&json!({ "position": from })),
+            &json!({ "position": to }),
         )
         .await?;
         tx.commit().await?;
@@ -306,9 +454,7 @@ impl Db {
             let mut sql = Sql::new("SELECT audit_ref, title FROM audit_items WHERE tenant_id = ");
             sql.bind(scope.tenant_id).push(" AND id = ").bind(*id);
             let Some(row) = sql.fetch_optional(&mut *tx).await? else {
-                return Err(StoreError::NotFound(
-                    "その監査の結果・意見はありません".into(),
-                ));
+                return Err(not_found());
             };
             audits_of.push((
                 row.try_get::<i64, _>("audit_ref")?,
@@ -516,6 +662,24 @@ async fn set_state(
         .push(" AND id = ")
         .bind(id);
     sql.execute(&mut **tx).await?;
+    Ok(())
+}
+
+fn not_found() -> StoreError {
+    StoreError::NotFound("その監査の結果・意見はありません".into())
+}
+
+/// An item needs a grade of 指摘 or 意見 and a title.
+fn check_text(text: &ItemText) -> Result<(), StoreError> {
+    if !matches!(text.grade.as_str(), "violation" | "opinion") {
+        return Err(StoreError::invalid(
+            "grade",
+            "指摘又は意見の別は「指摘」か「意見」です",
+        ));
+    }
+    if text.title.trim().is_empty() {
+        return Err(StoreError::invalid("title", "件名を入力してください"));
+    }
     Ok(())
 }
 

@@ -37,7 +37,7 @@ pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,
 };
-pub use audit_items::{AuditItem, Evidence, ItemState, NewAuditItem};
+pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
 pub use error::{FieldError, RowError, StoreError};

@@ -375,3 +375,136 @@ async fn drafts_of_one_finding_in_two_departments_merge_into_one_item() {
         2
     );
 }
+
+/// The auditor writes an item by hand, rewrites a drafted one (the rule's grade and
+/// scope overridden, the wording its own) and puts the items in the report's order;
+/// each change is kept with what it was before, and nothing changes for another tenant.
+#[tokio::test]
+async fn an_auditor_edits_items_writes_one_by_hand_and_reorders_them() {
+    use daicho_domain::audit_item::ItemScope;
+    use daicho_store::{ItemState, ItemText, NewAuditItem};
+    let db = db().await;
+    let (t, a, _) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
+    let audits = ledger("audits").expect("audits");
+    import
+        .upsert_row(
+            audits,
+            &[
+                (audits.column("audit_id").expect("c"), "EX-R5".into()),
+                (audits.column("kind").expect("c"), "external".into()),
+                (audits.column("fiscal_year").expect("c"), "2023".into()),
+            ],
+        )
+        .await
+        .expect("audit");
+    import.finish(true).await.expect("committed");
+    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    let drafted = |title: &str| NewAuditItem {
+        scope: ItemScope::General,
+        grade: "opinion".into(),
+        title: title.into(),
+        summary: None,
+        body: None,
+        clause: None,
+        rule_id: Some("antivirus-builtin-only".into()),
+        state: ItemState::Draft,
+        departments: vec![a],
+        evidence: vec![],
+    };
+    let mut ids = Vec::new();
+    for title in ["一", "二", "三"] {
+        ids.push(
+            db.add_audit_item(&scope, &actor(), audit, &drafted(title))
+                .await
+                .expect("draft"),
+        );
+    }
+    let by_hand = NewAuditItem {
+        title: "情報セキュリティ監査の選定について".into(),
+        summary: Some("自己点検結果などから監査対象の選定について工夫されるべきである。".into()),
+        rule_id: None,
+        state: ItemState::Confirmed,
+        departments: vec![],
+        ..drafted("")
+    };
+    let written = db
+        .add_audit_item(&scope, &actor(), audit, &by_hand)
+        .await
+        .expect("written by hand");
+    // The rule said 意見 and 総論; the report says 指摘, 個別, in its own words.
+    let text = ItemText {
+        scope: ItemScope::Individual,
+        grade: "violation".into(),
+        title: "ウィルス対策ソフトの導入について".into(),
+        summary: Some("OS付属ソフト以外のウィルス対策ソフトが確認できなかった。".into()),
+        body: Some("本文".into()),
+        clause: Some("対策基準 第6 4 (1) ク".into()),
+    };
+    db.update_audit_item(&scope, &actor(), ids[1], &text)
+        .await
+        .expect("edited");
+    // Moving the hand-written item to the front shifts the others back by one.
+    db.move_audit_item(&scope, &actor(), written, 1)
+        .await
+        .expect("moved");
+    db.move_audit_item(&scope, &actor(), ids[0], 99)
+        .await
+        .expect("moved to the end");
+    let items = db.audit_items(&scope, audit).await.expect("items");
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| (i.position, i.item.title.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (1, "情報セキュリティ監査の選定について"),
+            (2, "ウィルス対策ソフトの導入について"),
+            (3, "三"),
+            (4, "一"),
+        ]
+    );
+    let edited = &items[1].item;
+    assert_eq!(edited.text(), text);
+    assert_eq!(edited.rule_id.as_deref(), Some("antivirus-builtin-only"));
+    assert_eq!(items[0].item.rule_id, None);
+    let history = db
+        .history(&scope, "audit_items", ids[1])
+        .await
+        .expect("history");
+    let change = &history[0];
+    let before = change.before.as_ref().expect("before").to_string();
+    let after = change.after.as_ref().expect("after").to_string();
+    assert!(
+        before.contains("\"opinion\"") && before.contains("\"general\""),
+        "{before}"
+    );
+    assert!(
+        after.contains("\"violation\"") && after.contains("ウィルス対策"),
+        "{after}"
+    );
+    assert!(!before.contains("rule_id"), "only what changed: {before}");
+    // A blank title is refused and changes nothing; so is another tenant's edit.
+    let blank = ItemText {
+        title: " ".into(),
+        ..text.clone()
+    };
+    assert!(matches!(
+        db.update_audit_item(&scope, &actor(), ids[1], &blank).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let other = tenant(&db, "011002", "札幌市").await;
+    let theirs = Scope::tenant(other.id);
+    assert!(matches!(
+        db.update_audit_item(&theirs, &actor(), ids[1], &by_hand.text())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        db.move_audit_item(&theirs, &actor(), ids[1], 1).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let again = db.audit_items(&scope, audit).await.expect("items");
+    assert_eq!(again, items);
+}
