@@ -9,6 +9,7 @@ pub mod department;
 pub mod error;
 pub mod role;
 pub mod self_check;
+pub mod survey;
 pub mod tenant;
 pub mod values;
 pub mod wareki;

@@ -685,7 +685,7 @@ fn check_text(text: &ItemText) -> Result<(), StoreError> {
 
 /// Items are recorded by who audits the whole tenant: the auditor, 情報政策課, the
 /// administrator (a department's manager answers items, it does not write them).
-fn may_audit(scope: &Scope) -> Result<(), StoreError> {
+pub(crate) fn may_audit(scope: &Scope) -> Result<(), StoreError> {
     if scope.can_audit && scope.departments.is_none() {
         Ok(())
     } else {

@@ -7,6 +7,7 @@
 mod accounts;
 mod assets;
 mod audit_items;
+mod audit_surveys;
 mod bench;
 mod citus;
 mod db;
@@ -38,6 +39,7 @@ pub use assets::{
     FacetCount, NewAssetBatch, PAGE_SIZE,
 };
 pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
+pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};
 pub use error::{FieldError, RowError, StoreError};

@@ -122,6 +122,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0013_audit_items.postgres.sql"),
         after: include_str!("migrations/0013_audit_items.after.sql"),
     },
+    Migration {
+        version: 14,
+        name: "audit_surveys",
+        common: "",
+        sqlite: include_str!("migrations/0014_audit_surveys.sqlite.sql"),
+        postgres: include_str!("migrations/0014_audit_surveys.postgres.sql"),
+        after: include_str!("migrations/0014_audit_surveys.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

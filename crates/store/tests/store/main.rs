@@ -10,3 +10,4 @@ mod fixture;
 mod keys;
 mod ledger;
 mod staged;
+mod surveys;
