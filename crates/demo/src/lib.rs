@@ -3,10 +3,12 @@
 //! found — plus deterministic generated assets for benchmarks (`--scale N`).
 
 mod city;
+mod external_audit;
 mod generate;
 mod ledgers;
 mod situations;
 
+pub use external_audit::{EXTERNAL_AUDIT, record_external_audit_items};
 pub use generate::{GENERATED_PREFIX, generate_assets, generate_ledgers};
 
 use daicho_domain::{DepartmentLevel, Role, TenantCode};

@@ -504,3 +504,89 @@ async fn the_external_audits_drafts_cover_every_item_a_rule_decides() {
     .expect("drafted again");
     assert_eq!((again.added, again.kept), (0, drafted.added));
 }
+
+/// The demo's external audit as the auditor recorded it (drafts gathered, rewritten,
+/// ordered, confirmed; 総5 and 総8 written by hand) gives the reference's report: its
+/// count table (reference lines 602–609), its general items in order, and its item list
+/// department by department with the same numbers and 「(共通)」 marks.
+#[tokio::test]
+async fn the_external_audits_recorded_items_give_the_reports_count_table_and_list() {
+    use daicho_reports::Report;
+    use daicho_reports::audit_report::AuditReport;
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    daicho_demo::record_external_audit_items(&db, &tenant)
+        .await
+        .expect("items recorded");
+    let scope = Scope::tenant(tenant.id);
+    let report = AuditReport::load(&db, &scope, daicho_demo::EXTERNAL_AUDIT)
+        .await
+        .expect("report");
+    assert_eq!(report.drafts, 0, "every draft confirmed or dropped");
+    assert_eq!(
+        report.counts.rows(),
+        [
+            ["指摘", "1", "12", "13"],
+            ["意見", "7", "19", "26"],
+            ["計", "8", "31", "39"],
+        ]
+        .map(|r| r.map(str::to_string))
+    );
+    assert_eq!(
+        report
+            .general
+            .iter()
+            .map(|i| format!("{} {}", i.number, i.grade))
+            .collect::<Vec<_>>(),
+        [
+            "総1 意見",
+            "総2 指摘",
+            "総3 意見",
+            "総4 意見",
+            "総5 意見",
+            "総6 意見",
+            "総7 意見",
+            "総8 意見"
+        ]
+    );
+    assert_eq!(
+        report.general[4].title,
+        "情報セキュリティ監査の選定について"
+    );
+    let listed: Vec<String> = report
+        .sections
+        .iter()
+        .map(|s| {
+            if s.items.is_empty() {
+                "指摘又は意見なし".to_string()
+            } else {
+                s.items
+                    .iter()
+                    .map(|i| i.number.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        })
+        .collect();
+    assert_eq!(listed, LIST);
+    assert_eq!(report.sections[0].department, "広報戦略課");
+    let first = &report.sections[0].items[0];
+    assert_eq!(
+        (first.grade, first.title.as_str()),
+        ("意見", "私有物のパソコン、モバイル端末の業務使用について")
+    );
+    // 個4: the rule says 意見, the report (and so the recorded item) 指摘.
+    let antivirus = report.sections[1]
+        .items
+        .iter()
+        .find(|i| i.number == "個4 (共通)")
+        .expect("個4");
+    assert_eq!(antivirus.grade, "指摘");
+    // Each visited department opens with its six survey rows, read from the ledgers.
+    assert!(report.sections.iter().all(|s| s.survey.len() == 6));
+    // The text table a terminal shows carries the same count table.
+    let mut text = Vec::new();
+    report.write_table(&mut text).expect("text");
+    let text = String::from_utf8(text).expect("utf-8");
+    assert!(text.contains("指摘\t1\t12\t13"), "{text}");
+}

@@ -5,6 +5,7 @@
 //! shared by the CLI (`daicho report`) and the web screens; and the two things done to a
 //! campaign (`campaign`): starting it with a bank, and taking a person's answers.
 
+pub mod audit_report;
 pub mod campaign;
 pub mod self_check;
 pub mod spend;

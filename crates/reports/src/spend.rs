@@ -239,9 +239,16 @@ impl Report for SpendTable {
 
     fn workbook(&self) -> Result<rust_xlsxwriter::Workbook, ReportError> {
         let mut wb = rust_xlsxwriter::Workbook::new();
-        let mut sheet = Sheet::new(&mut wb, "歳出・経費")?;
+        self.fill(&mut Sheet::new(&mut wb, "歳出・経費")?)?;
+        Ok(wb)
+    }
+}
+
+impl SpendTable {
+    /// Writes the table into `sheet`: amounts as numbers a spreadsheet can sum, the
+    /// heading and shares as text.
+    pub(crate) fn fill(&self, sheet: &mut Sheet<'_>) -> Result<(), rust_xlsxwriter::XlsxError> {
         for (i, row) in self.rows().into_iter().enumerate() {
-            // Amounts as numbers a spreadsheet can sum; the heading and shares as text.
             let cells: Vec<String> = if i == 0 {
                 row
             } else {
@@ -249,6 +256,6 @@ impl Report for SpendTable {
             };
             sheet.row(&cells)?;
         }
-        Ok(wb)
+        Ok(())
     }
 }

@@ -146,10 +146,7 @@ pub async fn draft_audit_items(
     let departments = db.departments(scope).await?;
     let code_of: HashMap<i64, String> =
         departments.iter().map(|d| (d.id, d.code.clone())).collect();
-    let id_of: HashMap<&str, i64> = departments
-        .iter()
-        .map(|d| (d.code.as_str(), d.id))
-        .collect();
+    let id_of: HashMap<String, i64> = departments.iter().map(|d| (d.code.clone(), d.id)).collect();
     let parents: HashMap<String, Option<String>> = departments
         .iter()
         .map(|d| {
@@ -159,8 +156,10 @@ pub async fn draft_audit_items(
             )
         })
         .collect();
-    let report = run_audit(db, scope, tenant_code, &AuditOptions::as_of(as_of)).await?;
-    let findings = report.entries(List::Findings)?;
+    // The audit's report is let go before the items are written.
+    let findings = run_audit(db, scope, tenant_code, &AuditOptions::as_of(as_of))
+        .await?
+        .entries(List::Findings)?;
     // Built-in rules the report writes up both ways (総2 and 個2).
     let both: Vec<String> = crate::builtin::rules()?
         .into_iter()
@@ -195,7 +194,7 @@ pub async fn draft_audit_items(
     Ok(done)
 }
 
-fn new_item(d: &Draft, department_id: Option<i64>, id_of: &HashMap<&str, i64>) -> NewAuditItem {
+fn new_item(d: &Draft, department_id: Option<i64>, id_of: &HashMap<String, i64>) -> NewAuditItem {
     let mut evidence: Vec<Evidence> = d
         .findings
         .iter()

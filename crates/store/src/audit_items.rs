@@ -467,23 +467,10 @@ impl Db {
                 "同じ監査の、別々の結果・意見だけをまとめられます",
             ));
         }
-        let departments_of = async |tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64| {
-            let mut sql =
-                Sql::new("SELECT department_id FROM audit_item_departments WHERE tenant_id = ");
-            sql.bind(scope.tenant_id)
-                .push(" AND item_ref = ")
-                .bind(id)
-                .push(" ORDER BY id");
-            sql.fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<i64, _>("department_id"))
-                .collect::<Result<Vec<i64>, sqlx::Error>>()
-        };
-        let before = departments_of(&mut tx, into).await?;
+        let before = item_departments(&mut tx, scope, into).await?;
         let mut after = before.clone();
         for (other, (_, title)) in others.iter().zip(audits_of.iter().skip(1)) {
-            for department in departments_of(&mut tx, *other).await? {
+            for department in item_departments(&mut tx, scope, *other).await? {
                 if !after.contains(&department) {
                     add_department(&mut tx, scope, into, department).await?;
                     after.push(department);
@@ -628,6 +615,24 @@ async fn record_item(
         },
     )
     .await
+}
+
+/// The departments item `id` was found in, in the order they were noted.
+async fn item_departments(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scope: &Scope,
+    id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT department_id FROM audit_item_departments WHERE tenant_id = ");
+    sql.bind(scope.tenant_id)
+        .push(" AND item_ref = ")
+        .bind(id)
+        .push(" ORDER BY id");
+    sql.fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("department_id"))
+        .collect()
 }
 
 /// Notes that item `id` was found in `department`.

@@ -3,8 +3,8 @@
 use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
-    account, assets, dashboard, departments, findings, import, ledger_form, ledgers, login, media,
-    rules, self_check, static_files, training,
+    account, assets, audit, dashboard, departments, findings, import, ledger_form, ledgers, login,
+    media, rules, self_check, static_files, training,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -60,6 +60,22 @@ pub fn router(state: AppState) -> Router {
             get(ledgers::show).post(ledger_form::update),
         )
         .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
+        .route("/audits", get(audit::index))
+        .route("/audits/{id}", get(audit::show).post(audit::act))
+        .route("/audits/{id}/items", post(audit::save_item))
+        .route("/audits/{id}/items/new", get(audit::new_item))
+        .route(
+            "/audits/{id}/items/{item}",
+            get(audit::edit_item).post(audit::save_item),
+        )
+        .route(
+            "/audits/{id}/survey/{department}",
+            get(audit::survey).post(audit::save_survey),
+        )
+        .route("/audits/{id}/report", get(audit::report_html))
+        .route("/audits/{id}/report.xlsx", get(audit::report_xlsx))
+        .route("/audits/{id}/report.pdf", get(audit::report_pdf))
+        .route("/static/audit-report.css", get(audit::report_stylesheet))
         .route("/findings", get(findings::show))
         .route(
             "/findings/horizontal/{rule}",

@@ -20,6 +20,8 @@ pub struct Layout {
     pub nav: &'static str,
     /// Whether the user may change the ledgers: who may not is not offered 取込.
     pub can_write: bool,
+    /// Whether the user sees the whole tenant: who does not is not offered 監査.
+    pub sees_all: bool,
 }
 
 impl Layout {
@@ -32,6 +34,7 @@ impl Layout {
             csrf: user.csrf.clone(),
             nav,
             can_write: user.scope.can_write,
+            sees_all: user.scope.departments.is_none(),
         }
     }
 

@@ -47,6 +47,13 @@ pub async fn load(db: &Db, scale: usize) -> anyhow::Result<daicho_store::Tenant>
             "デモ団体 {} {} を読み込みました（所属 {} 件、資産 {} 件）",
             summary.tenant.code, summary.tenant.name, summary.departments, summary.asset_entries
         );
+        daicho_demo::record_external_audit_items(db, &summary.tenant).await?;
+        println!(
+            "監査 {} の結果・意見を報告書のとおり記録しました（daicho report audit --tenant {} --audit {}）",
+            daicho_demo::EXTERNAL_AUDIT,
+            summary.tenant.code,
+            daicho_demo::EXTERNAL_AUDIT
+        );
     } else {
         println!(
             "デモ団体 {} {} は読み込み済みです",

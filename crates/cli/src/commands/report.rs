@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use daicho_domain::parse_date;
 use daicho_reports::Report;
+use daicho_reports::audit_report::AuditReport;
 use daicho_reports::self_check::SelfCheckReport;
 use daicho_reports::training::TrainingReport;
 use daicho_store::{Actor, Campaign};
@@ -23,6 +24,34 @@ pub enum ReportCommand {
     SelfCheck(SelfCheckArgs),
     /// 研修の所属別受講者数と受講率 / training participants per department and coverage
     Training(TrainingArgs),
+    /// 監査報告書（HTML・XLSX・PDF） / an audit's report
+    Audit(AuditReportArgs),
+}
+
+/// The audit report's forms.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditReportFormat {
+    Json,
+    Table,
+    Xlsx,
+    Html,
+    Pdf,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditReportArgs {
+    /// 団体コード / tenant code
+    #[arg(long)]
+    pub tenant: String,
+    /// 監査番号 / the audit's number
+    #[arg(long)]
+    pub audit: String,
+    /// 形式 / output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: AuditReportFormat,
+    /// 出力先（xlsx・pdf では必須） / output file
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Where and how a report is written.
@@ -168,7 +197,50 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             db.close().await;
             write(&args.output, &report?)
         }
+        ReportCommand::Audit(args) => {
+            let (_, scope) = tenant_scope(&db, &args.tenant).await?;
+            let report = AuditReport::load(&db, &scope, &args.audit).await;
+            db.close().await;
+            write_audit_report(&args, &report?)
+        }
     }
+}
+
+/// Writes the audit report in the form asked for; a PDF or workbook needs a file.
+fn write_audit_report(args: &AuditReportArgs, report: &AuditReport) -> anyhow::Result<()> {
+    let bytes = match args.format {
+        AuditReportFormat::Json | AuditReportFormat::Table | AuditReportFormat::Xlsx => {
+            let format = match args.format {
+                AuditReportFormat::Json => Format::Json,
+                AuditReportFormat::Xlsx => Format::Xlsx,
+                _ => Format::Table,
+            };
+            let output = OutputArgs {
+                format,
+                output: args.output.clone(),
+            };
+            return write(&output, report);
+        }
+        AuditReportFormat::Html => report.to_html(None)?.into_bytes(),
+        AuditReportFormat::Pdf => {
+            if args.output.is_none() {
+                anyhow::bail!("--format pdf には --output でファイル名を指定してください");
+            }
+            daicho_pdf::audit_report(report)?
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("{} に書き込めません", path.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    if report.drafts > 0 {
+        eprintln!(
+            "注意: 未確定の下書きが {} 件あります（報告書には載っていません）",
+            report.drafts
+        );
+    }
+    Ok(())
 }
 
 pub async fn run_self_check(settings: &Settings, command: SelfCheckCommand) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
 pub mod dashboard;
 pub mod departments;
 pub mod findings;

@@ -27,6 +27,9 @@ pub struct Page {
     pub location: String,
     pub cookies: Vec<String>,
     pub body: String,
+    /// The body as sent (a download).
+    pub bytes: Vec<u8>,
+    pub content_type: String,
 }
 
 impl Page {
@@ -138,6 +141,12 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let cookies = response
             .headers()
             .get_all(header::SET_COOKIE)
@@ -156,6 +165,8 @@ impl TestApp {
             location,
             cookies,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+            content_type,
         }
     }
 

@@ -4,6 +4,7 @@
 //! on a two-core machine.
 
 mod app;
+mod audits;
 mod browser;
 mod findings;
 mod import;

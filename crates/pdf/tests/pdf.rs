@@ -1,0 +1,132 @@
+//! The audit report as a PDF, read back as a reader would: its text extracted with
+//! poppler's `pdftotext` (Japanese headings, numbers, names), its fonts with `pdffonts`
+//! (embedded subsets), its pages with `pdfinfo` (A4 portrait).
+
+use std::process::Command;
+
+use daicho_reports::audit_report::AuditReport;
+use daicho_store::testing::fresh;
+use daicho_store::{Actor, ItemText, Scope};
+
+fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).expect("pdf written");
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+async fn demo_report() -> (daicho_store::testing::TestDb, Scope, AuditReport) {
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    daicho_demo::record_external_audit_items(&db, &tenant)
+        .await
+        .expect("items");
+    let scope = Scope::tenant(tenant.id);
+    let report = AuditReport::load(&db, &scope, daicho_demo::EXTERNAL_AUDIT)
+        .await
+        .expect("report");
+    (db, scope, report)
+}
+
+#[tokio::test]
+async fn the_demo_reports_pdf_reads_as_the_report() {
+    let (_db, _, report) = demo_report().await;
+    let pdf = daicho_pdf::audit_report(&report).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = poppler("pdftotext", &pdf, &["-layout", "-enc", "UTF-8"]);
+    for heading in [
+        "監査の結果及び意見の定義",
+        "監査の結果及び意見の一覧",
+        "監査の結果及び意見（総論）",
+        "監査の結果及び意見（個別事案）",
+        "サンプル市",
+        "包括外部監査",
+        "広報戦略課",
+        "豊田中央病院",
+        "情報セキュリティポリシーの公開について",
+        "LGWAN接続系",
+        "指摘又は意見なし",
+        "歳出・経費",
+    ] {
+        assert!(
+            text.contains(heading),
+            "「{heading}」 not in the PDF's text:\n{text}"
+        );
+    }
+    // The count table's rows, and a shared item's number, as text one can search.
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.contains("指摘 1 12 13"), "{squeezed}");
+    assert!(squeezed.contains("意見 7 19 26"), "{squeezed}");
+    assert!(squeezed.contains("計 8 31 39"), "{squeezed}");
+    assert!(squeezed.contains("個2 (共通)"), "{squeezed}");
+    // 和暦 dates, never ISO.
+    assert!(text.contains("令和5年10月6日"), "as-of day in 和暦");
+    let fonts = poppler("pdffonts", &pdf, &[]);
+    assert!(fonts.contains("IPAexGothic"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        // name type encoding emb sub uni …: every font embedded as a subset.
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            line.contains("yes yes") || cols.iter().filter(|c| **c == "yes").count() >= 2,
+            "font not embedded as a subset: {line}"
+        );
+    }
+    let info = poppler("pdfinfo", &pdf, &[]);
+    assert!(
+        info.contains("(A4)") && info.contains("595.276 x 841.89"),
+        "A4 portrait: {info}"
+    );
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pages");
+    assert!(pages > 5, "{pages} pages");
+}
+
+/// Whatever an auditor types reaches the PDF as text: typst markup in an item's title and
+/// summary is printed, not obeyed.
+#[tokio::test]
+async fn typed_markup_is_printed_as_text_not_obeyed() {
+    let (db, scope, _) = demo_report().await;
+    let audit = db
+        .audit_ref(&scope, daicho_demo::EXTERNAL_AUDIT)
+        .await
+        .expect("audit");
+    let items = db.audit_items(&scope, audit).await.expect("items");
+    let first = &items[0];
+    let typed = ItemText {
+        title: "#panic(\"x\") = 見出し *太字* $x^2$".into(),
+        summary: Some("#read(\"/etc/passwd\") \\ <label> @ref".into()),
+        ..first.item.text()
+    };
+    db.update_audit_item(&scope, &Actor::system("test"), first.id, &typed)
+        .await
+        .expect("edited");
+    let report = AuditReport::load(&db, &scope, daicho_demo::EXTERNAL_AUDIT)
+        .await
+        .expect("report");
+    let pdf = daicho_pdf::audit_report(&report).expect("pdf despite the markup");
+    let text = poppler("pdftotext", &pdf, &["-enc", "UTF-8"]);
+    assert!(
+        text.contains("#panic(\"x\") = 見出し *太字* $x^2$"),
+        "{text}"
+    );
+    assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+    assert!(!text.contains("root:"), "no file was read");
+}
