@@ -10,7 +10,7 @@ use daicho_domain::format_wareki;
 use daicho_reports::audit_report::{AuditReport, DEFINITIONS, ReportItem};
 use serde_json::{Value, json};
 
-pub use world::{FONT_FILES, fonts_dir};
+pub use world::{FONT_FILES, fonts_available, fonts_dir};
 
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -58,6 +58,11 @@ fn fonts() -> Result<&'static [Font], PdfError> {
     }
 }
 
+/// Whether the Japanese fonts are there (without them no PDF can be made).
+pub fn fonts_available() -> bool {
+    fonts().is_ok()
+}
+
 struct ReportWorld {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,

@@ -8,6 +8,22 @@ use daicho_reports::audit_report::AuditReport;
 use daicho_store::testing::fresh;
 use daicho_store::{Actor, ItemText, Scope};
 
+/// Whether the PDF can be made and read here: the IPAex fonts and poppler-utils. Without
+/// them the tests say so and pass, unless DAICHO_REQUIRE_PDF=1 (CI) makes that a failure.
+fn pdf_tools() -> bool {
+    let fonts = daicho_pdf::fonts_available();
+    let poppler = Command::new("pdftotext").arg("-v").output().is_ok();
+    if fonts && poppler {
+        return true;
+    }
+    assert!(
+        std::env::var_os("DAICHO_REQUIRE_PDF").is_none(),
+        "DAICHO_REQUIRE_PDF is set but fonts-ipaexfont ({fonts}) or poppler-utils ({poppler}) is missing"
+    );
+    eprintln!("PDF のテストを省略: fonts-ipaexfont-gothic と poppler-utils を入れると実行します");
+    false
+}
+
 fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("report.pdf");
@@ -45,6 +61,9 @@ async fn demo_report() -> (daicho_store::testing::TestDb, Scope, AuditReport) {
 
 #[tokio::test]
 async fn the_demo_reports_pdf_reads_as_the_report() {
+    if !pdf_tools() {
+        return;
+    }
     let (_db, _, report) = demo_report().await;
     let pdf = daicho_pdf::audit_report(&report).expect("pdf");
     assert!(pdf.starts_with(b"%PDF-"));
@@ -103,6 +122,9 @@ async fn the_demo_reports_pdf_reads_as_the_report() {
 /// summary is printed, not obeyed.
 #[tokio::test]
 async fn typed_markup_is_printed_as_text_not_obeyed() {
+    if !pdf_tools() {
+        return;
+    }
     let (db, scope, _) = demo_report().await;
     let audit = db
         .audit_ref(&scope, daicho_demo::EXTERNAL_AUDIT)

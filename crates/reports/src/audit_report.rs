@@ -253,12 +253,14 @@ impl AuditReport {
         rows
     }
 
-    /// The report as a standalone HTML document; `stylesheet` is the link to the report's
-    /// CSS, or `None` to put the CSS in the page (a file opened anywhere).
-    pub fn to_html(&self, stylesheet: Option<&str>) -> Result<String, ReportError> {
+    /// The report as a standalone HTML document; `served` is how daicho serves it (the
+    /// link to the report's CSS and the page to go back to), or `None` for a file opened
+    /// anywhere (the CSS in the page, no link).
+    pub fn to_html(&self, served: Option<(&str, &str)>) -> Result<String, ReportError> {
         HtmlReport {
             report: self,
-            stylesheet,
+            stylesheet: served.map(|s| s.0),
+            back: served.map(|s| s.1),
             inline_css: STYLESHEET,
             as_of: self.as_of.map(format_wareki).unwrap_or_default(),
             visited: self
@@ -360,6 +362,7 @@ pub const STYLESHEET: &str = include_str!("audit_report.css");
 struct HtmlReport<'a> {
     report: &'a AuditReport,
     stylesheet: Option<&'a str>,
+    back: Option<&'a str>,
     inline_css: &'a str,
     as_of: String,
     visited: Vec<String>,

@@ -213,7 +213,7 @@ impl Db {
         };
         let as_of: String = audit
             .try_get::<Option<String>, _>("as_of")?
-            .unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
+            .unwrap_or_else(|| crate::today().to_string());
         let fiscal_year: i64 = audit.try_get("fiscal_year")?;
         let departments = self.departments(scope).await?;
         let mut under = vec![department_id];

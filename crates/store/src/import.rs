@@ -85,7 +85,9 @@ impl Db {
         scope: &Scope,
         actor: &Actor,
     ) -> Result<ImportSession, StoreError> {
-        if !scope.can_write {
+        // The auditor opens a session too, to write the audits' own ledgers (each write
+        // checks `Ledger::writable_by`; assets and departments need `can_write`).
+        if !scope.can_write && !crate::ledgers::may_record_audits(scope) {
             return Err(StoreError::Forbidden(
                 "台帳を変更する権限がありません".into(),
             ));
@@ -118,6 +120,17 @@ impl Db {
 }
 
 impl ImportSession {
+    /// Refuses a write of ledgers the session's user may not write.
+    pub(crate) fn require_write(&self) -> Result<(), StoreError> {
+        if self.scope.can_write {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(
+                "台帳を変更する権限がありません".into(),
+            ))
+        }
+    }
+
     /// Makes this session a dry run: it will be rolled back, and records no history.
     pub fn rehearse(&mut self) {
         self.rehearsal = true;
@@ -138,7 +151,7 @@ impl ImportSession {
         if let Some((_, code)) = self.departments.get(key) {
             return Ok(code.clone());
         }
-        if self.scope.departments.is_some() {
+        if self.scope.departments.is_some() || !self.scope.can_write {
             return Err(FieldError {
                 field: "department",
                 message: format!("所属「{key}」はないか、あなたの担当範囲外です"),
@@ -200,6 +213,7 @@ impl ImportSession {
         input: &AssetInput,
         absent: &Arc<[&'static str]>,
     ) -> Result<(), RowError> {
+        self.require_write()?;
         let department_id = match self.departments.get(input.get("department").trim()) {
             Some((id, _)) => *id,
             None => {
@@ -396,6 +410,7 @@ impl ImportSession {
     /// Removes the tenant's assets (within the scope) that no row of this run named, with
     /// a `delete` history entry each: `import --replace`. Returns their tags, sorted.
     pub async fn remove_unseen_assets(&mut self) -> Result<Vec<String>, StoreError> {
+        self.require_write()?;
         self.flush().await?;
         let tenant_id = self.scope.tenant_id;
         let mut sql = Sql::new(&format!(

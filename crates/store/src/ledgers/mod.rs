@@ -11,7 +11,7 @@ mod specs;
 mod write;
 
 pub use cell::{fiscal_year, parse_cell};
-pub use read::{LEDGER_PAGE_SIZE, LedgerPage};
+pub use read::{AUDIT_LEDGERS, LEDGER_PAGE_SIZE, LedgerPage, may_record_audits};
 pub use specs::{ASSETS, DEPARTMENTS, LEDGERS, ledger};
 
 /// What a column holds, and so how a cell is read.

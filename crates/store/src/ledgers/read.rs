@@ -26,6 +26,20 @@ impl Ledger {
     pub fn visible_in(&self, scope: &Scope) -> bool {
         scope.departments.is_none() || self.column("department").is_some()
     }
+
+    /// Whether `scope` may write this ledger: who writes ledgers writes them all; the
+    /// auditor writes only the record of audits (`audits`, `audit_visits`).
+    pub fn writable_by(&self, scope: &Scope) -> bool {
+        scope.can_write || (may_record_audits(scope) && AUDIT_LEDGERS.contains(&self.name))
+    }
+}
+
+/// The ledgers of the audit itself, which the auditor keeps.
+pub const AUDIT_LEDGERS: &[&str] = &["audits", "audit_visits"];
+
+/// Whether `scope` records audits over the whole tenant (auditor, 情報政策課, administrator).
+pub fn may_record_audits(scope: &Scope) -> bool {
+    scope.can_audit && scope.departments.is_none()
 }
 
 /// What to read.

@@ -19,6 +19,9 @@ impl ImportSession {
         &mut self,
         ledger: &'static Ledger,
     ) -> Result<(Vec<String>, Vec<(String, &'static str)>), StoreError> {
+        if !ledger.writable_by(&self.scope) {
+            return Err(forbidden(ledger));
+        }
         let tenant_id = self.scope.tenant_id;
         let seen = self.seen_rows.get(ledger.name).cloned().unwrap_or_default();
         let key_column = ledger
@@ -119,4 +122,12 @@ impl ImportSession {
         }
         Ok(out)
     }
+}
+
+/// The refusal of a write to a ledger the user may not write.
+pub(crate) fn forbidden(ledger: &Ledger) -> StoreError {
+    StoreError::Forbidden(format!(
+        "台帳「{}」を変更する権限がありません",
+        ledger.label
+    ))
 }

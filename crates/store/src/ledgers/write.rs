@@ -80,6 +80,9 @@ impl ImportSession {
         cells: &[(&'static Column, String)],
         add_only: bool,
     ) -> Result<RowOutcome, RowError> {
+        if !ledger.writable_by(&self.scope) {
+            return Err(super::remove::forbidden(ledger).into());
+        }
         if ledger.engine == Engine::Assets {
             // The cells would land, but the dashboard counts and the typed checks would not.
             return Err(StoreError::Internal(

@@ -508,3 +508,95 @@ async fn an_auditor_edits_items_writes_one_by_hand_and_reorders_them() {
     let again = db.audit_items(&scope, audit).await.expect("items");
     assert_eq!(again, items);
 }
+
+/// The auditor keeps the record of audits (the audits and their visits) and writes no other
+/// ledger: not media, not assets, and no department is made up from a visit's name.
+#[tokio::test]
+async fn the_auditor_writes_the_audits_ledgers_and_no_other() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    let auditor = Scope {
+        can_write: false,
+        can_audit: true,
+        ..Scope::tenant(t.id)
+    };
+    let audits = ledger("audits").expect("audits");
+    let visits = ledger("audit_visits").expect("visits");
+    let media = ledger("media").expect("media");
+    let mut import = db.begin_import(&auditor, &actor()).await.expect("session");
+    import
+        .upsert_row(
+            audits,
+            &[
+                (audits.column("audit_id").expect("c"), "IA-R6".into()),
+                (audits.column("kind").expect("c"), "internal".into()),
+                (audits.column("fiscal_year").expect("c"), "2024".into()),
+            ],
+        )
+        .await
+        .expect("an audit");
+    import
+        .upsert_row(
+            visits,
+            &[
+                (visits.column("audit_id").expect("c"), "IA-R6".into()),
+                (visits.column("department").expect("c"), "総務課".into()),
+                (visits.column("visited_on").expect("c"), "2024-11-05".into()),
+            ],
+        )
+        .await
+        .expect("a visit");
+    let refused = import
+        .upsert_row(
+            media,
+            &[
+                (media.column("media_id").expect("c"), "U-1".into()),
+                (media.column("department").expect("c"), "110".into()),
+                (media.column("kind").expect("c"), "usb_memory".into()),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(daicho_store::RowError::Store(StoreError::Forbidden(_)))
+        ),
+        "{refused:?}"
+    );
+    let unknown = import
+        .upsert_row(
+            visits,
+            &[
+                (visits.column("audit_id").expect("c"), "IA-R6".into()),
+                (
+                    visits.column("department").expect("c"),
+                    "存在しない課".into(),
+                ),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(unknown, Err(daicho_store::RowError::Refused { .. })),
+        "{unknown:?}"
+    );
+    import.finish(true).await.expect("committed");
+    let scope = Scope::tenant(t.id);
+    assert_eq!(rows(&db, &scope, "audit_visits").await.len(), 1);
+    assert!(rows(&db, &scope, "media").await.is_empty());
+    assert!(
+        !db.departments(&scope)
+            .await
+            .expect("departments")
+            .iter()
+            .any(|d| d.name == "存在しない課")
+    );
+    // A viewer opens no session at all.
+    let viewer = Scope {
+        can_audit: false,
+        ..auditor.clone()
+    };
+    assert!(matches!(
+        db.begin_import(&viewer, &actor()).await,
+        Err(StoreError::Forbidden(_))
+    ));
+}

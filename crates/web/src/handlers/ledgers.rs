@@ -167,7 +167,7 @@ pub async fn list(
         } else {
             String::new()
         },
-        can_write: user.scope.can_write,
+        can_write: l.writable_by(&user.scope),
         rows: page
             .rows
             .into_iter()
@@ -211,7 +211,7 @@ pub async fn show(
         name: l.name,
         label: l.label,
         id,
-        can_write: user.scope.can_write,
+        can_write: l.writable_by(&user.scope),
         fields: l
             .columns
             .iter()

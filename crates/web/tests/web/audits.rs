@@ -174,9 +174,19 @@ async fn an_auditor_drafts_confirms_edits_and_downloads_the_report() {
     assert_eq!(row(1), ["指摘", "0", "0", "0"]);
     assert_eq!(row(2), ["意見", "1", "1", "2"]);
     let pdf = app.get(Some(&auditor), "/audits/EX-2023/report.pdf").await;
-    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
-    assert_eq!(pdf.content_type, "application/pdf");
-    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    if daicho_pdf::fonts_available() {
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert_eq!(pdf.content_type, "application/pdf");
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+    } else {
+        // Without the fonts: a page that says what to install, not a failure of daicho.
+        assert!(
+            std::env::var_os("DAICHO_REQUIRE_PDF").is_none(),
+            "fonts-ipaexfont missing"
+        );
+        assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(pdf.body.contains("fonts-ipaexfont-gothic"), "{}", pdf.body);
+    }
 }
 
 #[tokio::test]
@@ -220,8 +230,49 @@ async fn who_may_see_and_record_an_audit() {
             .status,
         StatusCode::NOT_FOUND
     );
-    // A form without the session's token changes nothing.
+    // The auditor keeps the audits' own ledgers, and no other.
     let auditor = app.login("auditor").await;
+    let audits = app.get(Some(&auditor), "/ledgers/audits").await;
+    assert!(
+        audits.body.contains("href=\"/ledgers/audits/new\""),
+        "{}",
+        audits.body
+    );
+    let media = app.get(Some(&auditor), "/ledgers/media").await;
+    assert!(!media.body.contains("/ledgers/media/new"));
+    let created = app
+        .post(
+            Some(&auditor),
+            "/ledgers/audits",
+            &[
+                ("csrf_token", &auditor.csrf),
+                ("audit_id", "IA-2024-1"),
+                ("kind", "internal"),
+                ("fiscal_year", "令和6年度"),
+                ("title", "情報セキュリティ監査"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert!(
+        app.get(Some(&auditor), "/audits")
+            .await
+            .body
+            .contains("IA-2024-1")
+    );
+    let refused = app
+        .post(
+            Some(&auditor),
+            "/ledgers/media",
+            &[
+                ("csrf_token", &auditor.csrf),
+                ("media_id", "U-99"),
+                ("kind", "usb_memory"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // A form without the session's token changes nothing.
     let forged = app
         .post(
             Some(&auditor),

@@ -200,6 +200,73 @@ async fn pages_fit_a_phone_in_chromium() {
     result.expect("pages on a phone");
 }
 
+/// On a tablet, the auditor drafts the external audit's items from the rules, confirms
+/// one and opens the report: its stylesheet applies under the CSP, it fits the screen,
+/// and the confirmed item is numbered as the report numbers it.
+#[tokio::test]
+async fn an_auditor_works_an_audit_on_a_tablet_in_chromium() {
+    let app = TestApp::new().await;
+    let Some(session) = Session::open(&app, "820,1180").await else {
+        return;
+    };
+    let result = audit_on_tablet(&session.browser, &session.base()).await;
+    session.close().await;
+    result.expect("audit on a tablet");
+}
+
+async fn audit_on_tablet(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
+    browser.goto(format!("{base}/audits")).await?;
+    log_in(browser, "auditor").await?;
+    wait_for_url(browser, "/audits").await?;
+    browser.find(By::LinkText("EX-2023")).await?.click().await?;
+    wait_for_url(browser, "/audits/EX-2023").await?;
+    browser
+        .find(By::Css("button[value=draft]"))
+        .await?
+        .click()
+        .await?;
+    let notice = browser.find(By::Css("p.notice")).await?.text().await?;
+    assert!(notice.contains("下書きを 70 件"), "{notice}");
+    // The first draft of a department: 広報戦略課's long-term private PC.
+    let row = browser
+        .find(By::XPath("//tr[td[contains(., '広報戦略課')]]"))
+        .await?;
+    row.find(By::Css("button[value^=confirm]"))
+        .await?
+        .click()
+        .await?;
+    let notice = browser.find(By::Css("p.notice")).await?.text().await?;
+    assert!(notice.contains("確定しました"), "{notice}");
+    browser
+        .goto(format!("{base}/audits/EX-2023/report"))
+        .await?;
+    let list = browser.find(By::Css("table.list")).await?.text().await?;
+    assert!(list.contains("個1"), "{list}");
+    let measured = browser
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth, \
+             getComputedStyle(document.querySelector('table.counts')).borderCollapse];",
+            Vec::new(),
+        )
+        .await?;
+    let (page, window, collapse): (f64, f64, String) = measured.convert()?;
+    assert!(
+        page <= window,
+        "the report is {page} px wide in {window} px"
+    );
+    assert_eq!(
+        collapse, "collapse",
+        "the report's stylesheet applies under the CSP"
+    );
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    if std::fs::create_dir_all(&shots).is_ok() {
+        browser
+            .screenshot(&shots.join("tablet-audit-report.png"))
+            .await?;
+    }
+    Ok(())
+}
+
 async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     browser.goto(format!("{base}/dashboard")).await?;
     log_in(browser, "policy").await?;
@@ -212,6 +279,9 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         "/findings",
         "/rules",
         "/training",
+        "/audits",
+        "/audits/EX-2023",
+        "/audits/EX-2023/survey/010100",
     ] {
         browser.goto(format!("{base}{path}")).await?;
         browser.find(By::Css("main h1")).await?;

@@ -30,7 +30,10 @@ pub async fn report_html(
     Path(audit_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let report = load(&state, &user, &audit_id).await?;
-    Ok(Html(report.to_html(Some("/static/audit-report.css"))?))
+    let back = format!("/audits/{}", url_encode(&audit_id));
+    Ok(Html(
+        report.to_html(Some(("/static/audit-report.css", &back)))?,
+    ))
 }
 
 /// GET /static/audit-report.css
