@@ -584,6 +584,30 @@ async fn the_external_audits_recorded_items_give_the_reports_count_table_and_lis
     assert_eq!(antivirus.grade, "指摘");
     // Each visited department opens with its six survey rows, read from the ledgers.
     assert!(report.sections.iter().all(|s| s.survey.len() == 6));
+    // 豊田総合支所's walk (reference line 676): the laptop of 建設農林課 and the two VAIO
+    // desktops with the tourist association's sticker, in no ledger.
+    let toyota = report
+        .sections
+        .iter()
+        .find(|s| s.department == "豊田総合支所")
+        .expect("豊田総合支所");
+    let unknown: Vec<&str> = toyota
+        .inventory
+        .iter()
+        .filter(|l| l.notes.contains(&"台帳にない"))
+        .map(|l| l.description.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 3, "{:?}", toyota.inventory);
+    assert!(
+        unknown
+            .iter()
+            .filter(|d| d.contains("観光協会のシール"))
+            .count()
+            == 2
+    );
+    // A stocktake of the year before the walk is no part of it.
+    let training = &report.sections[1];
+    assert!(training.inventory.is_empty(), "{:?}", training.inventory);
     // The text table a terminal shows carries the same count table.
     let mut text = Vec::new();
     report.write_table(&mut text).expect("text");

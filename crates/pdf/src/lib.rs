@@ -56,6 +56,10 @@ fn report_data(r: &AuditReport) -> Value {
             "department": s.department,
             "visited": s.visited_on.map(format_wareki).unwrap_or_default(),
             "survey": s.survey.iter().map(|row| [row.heading.to_string(), row.content.clone()]).collect::<Vec<_>>(),
+            "inventory": s.inventory.iter().map(|l| json!({
+                "place": l.place, "kind": l.kind, "description": l.description,
+                "asset_tag": l.asset_tag, "notes": l.notes,
+            })).collect::<Vec<_>>(),
             "items": s.items.iter().map(item).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "spend": r.spend.iter().map(|t| json!({

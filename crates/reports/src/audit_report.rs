@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use daicho_domain::audit_item::{ItemPlace, ItemScope, number};
 use daicho_domain::{DepartmentLevel, format_wareki, parse_date};
 use daicho_store::ledgers::{choice_label, ledger};
-use daicho_store::{AuditItem, Db, ItemState, Scope, SurveyRow};
+use daicho_store::{AuditItem, Db, InventoryLine, ItemState, Scope, SurveyRow};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -27,6 +27,10 @@ pub const DEFINITIONS: [(&str, &str); 2] = [
         "「指摘」以外で、監査人として将来のために改善・検討していくことが望ましいと判断した事項",
     ),
 ];
+
+/// The inventory table's headings (所属 first in the workbook, where all are one sheet).
+pub const INVENTORY_HEADINGS: [&str; 6] =
+    ["所属", "場所", "種別", "内容", "備品番号", "確認したこと"];
 
 /// An item as the report prints it.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +51,8 @@ pub struct Section {
     pub department: String,
     pub visited_on: Option<NaiveDate>,
     pub survey: Vec<SurveyRow>,
+    /// What the walk found that the ledgers do not say (empty where nothing was recorded).
+    pub inventory: Vec<InventoryLine>,
     /// Its items by number; none is 「指摘又は意見なし」.
     pub items: Vec<ReportItem>,
 }
@@ -180,6 +186,9 @@ impl AuditReport {
                 visited_on: visit.visited_on,
                 survey: db
                     .audit_survey(scope, audit_ref, visit.department_id)
+                    .await?,
+                inventory: db
+                    .audit_inventory(scope, audit_ref, visit.department_id)
                     .await?,
                 items: here.iter().filter_map(|k| printed(*k)).collect(),
             });
@@ -402,6 +411,10 @@ impl Report for AuditReport {
                 "survey": s.survey.iter().map(|r| json!({
                     "row": r.row, "heading": r.heading, "content": r.content, "kept": r.kept,
                 })).collect::<Vec<_>>(),
+                "inventory": s.inventory.iter().map(|l| json!({
+                    "place": l.place, "kind": l.kind, "description": l.description,
+                    "asset_tag": l.asset_tag, "notes": l.notes,
+                })).collect::<Vec<_>>(),
                 "items": s.items.iter().map(item_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "spend": self.spend.iter().map(|t| t.to_json()).collect::<Vec<_>>(),
@@ -449,6 +462,22 @@ impl Report for AuditReport {
                 let on = s.visited_on.map(format_wareki).unwrap_or_default();
                 for r in &s.survey {
                     sheet.row(&[s.department.as_str(), &on, r.heading, &r.content])?;
+                }
+            }
+        }
+        {
+            let mut sheet = Sheet::new(&mut wb, "現物確認")?;
+            sheet.row(&INVENTORY_HEADINGS)?;
+            for s in &self.sections {
+                for l in &s.inventory {
+                    sheet.row(&[
+                        s.department.as_str(),
+                        &l.place,
+                        &l.kind,
+                        &l.description,
+                        &l.asset_tag,
+                        &l.notes.join("、"),
+                    ])?;
                 }
             }
         }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod assets;
+mod audit_inventory;
 mod audit_items;
 mod audit_surveys;
 mod bench;
@@ -38,6 +39,7 @@ pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,
 };
+pub use audit_inventory::InventoryLine;
 pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
 pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};
