@@ -7,7 +7,7 @@
 mod world;
 
 use daicho_domain::format_wareki;
-use daicho_reports::audit_report::{AuditReport, DEFINITIONS, ReportItem};
+use daicho_reports::audit_report::{AuditReport, DEFINITIONS, ReportItem, inventory_json};
 use serde_json::{Value, json};
 
 pub use world::{FONT_FILES, fonts_available, fonts_dir};
@@ -29,17 +29,6 @@ pub fn audit_report(report: &AuditReport) -> Result<Vec<u8>, PdfError> {
     world::typeset(include_str!("audit_report.typ"), &data)
 }
 
-fn item(i: &ReportItem) -> Value {
-    json!({
-        "number": i.number,
-        "grade": i.grade,
-        "title": i.title,
-        "summary": i.summary,
-        "body": i.body,
-        "clause": i.clause,
-    })
-}
-
 /// What the template reads: every text already in the report's words (和暦, names).
 fn report_data(r: &AuditReport) -> Value {
     json!({
@@ -51,16 +40,13 @@ fn report_data(r: &AuditReport) -> Value {
         "definitions": DEFINITIONS,
         "counts": r.counts.rows(),
         "list": r.list_rows(),
-        "general": r.general.iter().map(item).collect::<Vec<_>>(),
+        "general": r.general.iter().map(ReportItem::to_json).collect::<Vec<_>>(),
         "sections": r.sections.iter().map(|s| json!({
             "department": s.department,
             "visited": s.visited_on.map(format_wareki).unwrap_or_default(),
             "survey": s.survey.iter().map(|row| [row.heading.to_string(), row.content.clone()]).collect::<Vec<_>>(),
-            "inventory": s.inventory.iter().map(|l| json!({
-                "place": l.place, "kind": l.kind, "description": l.description,
-                "asset_tag": l.asset_tag, "notes": l.notes,
-            })).collect::<Vec<_>>(),
-            "items": s.items.iter().map(item).collect::<Vec<_>>(),
+            "inventory": s.inventory.iter().map(inventory_json).collect::<Vec<_>>(),
+            "items": s.items.iter().map(ReportItem::to_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "spend": r.spend.iter().map(|t| json!({
             "department": t.department,

@@ -379,14 +379,28 @@ struct HtmlReport<'a> {
     spend: Vec<(String, Vec<Vec<String>>)>,
 }
 
-fn item_json(i: &ReportItem) -> Value {
+impl ReportItem {
+    /// The item as JSON (the report's JSON and the PDF's data).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "number": self.number,
+            "grade": self.grade,
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "clause": self.clause,
+        })
+    }
+}
+
+/// An inventory line as JSON (the report's JSON and the PDF's data).
+pub fn inventory_json(l: &InventoryLine) -> Value {
     json!({
-        "number": i.number,
-        "grade": i.grade,
-        "title": i.title,
-        "summary": i.summary,
-        "body": i.body,
-        "clause": i.clause,
+        "place": l.place,
+        "kind": l.kind,
+        "description": l.description,
+        "asset_tag": l.asset_tag,
+        "notes": l.notes,
     })
 }
 
@@ -404,18 +418,15 @@ impl Report for AuditReport {
                 "violations": self.counts.violations,
                 "opinions": self.counts.opinions,
             },
-            "general": self.general.iter().map(item_json).collect::<Vec<_>>(),
+            "general": self.general.iter().map(ReportItem::to_json).collect::<Vec<_>>(),
             "sections": self.sections.iter().map(|s| json!({
                 "department": s.department,
                 "visited_on": s.visited_on.map(|d| d.to_string()),
                 "survey": s.survey.iter().map(|r| json!({
                     "row": r.row, "heading": r.heading, "content": r.content, "kept": r.kept,
                 })).collect::<Vec<_>>(),
-                "inventory": s.inventory.iter().map(|l| json!({
-                    "place": l.place, "kind": l.kind, "description": l.description,
-                    "asset_tag": l.asset_tag, "notes": l.notes,
-                })).collect::<Vec<_>>(),
-                "items": s.items.iter().map(item_json).collect::<Vec<_>>(),
+                "inventory": s.inventory.iter().map(inventory_json).collect::<Vec<_>>(),
+                "items": s.items.iter().map(ReportItem::to_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "spend": self.spend.iter().map(|t| t.to_json()).collect::<Vec<_>>(),
             "drafts": self.drafts,
