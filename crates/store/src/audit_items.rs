@@ -117,6 +117,8 @@ pub struct AuditItem {
     pub id: i64,
     /// Its place among the audit's items (the auditor's order).
     pub position: i64,
+    /// The day its measures are due (措置の期限), when 情報政策課 set one.
+    pub due_on: Option<chrono::NaiveDate>,
     pub item: NewAuditItem,
 }
 
@@ -509,14 +511,15 @@ impl Db {
         Ok(())
     }
 
-    /// The audit's items in the auditor's order, with their departments and evidence.
+    /// The audit's items in the auditor's order, with their departments and evidence (for a
+    /// department's manager, only the items found in its departments).
     pub async fn audit_items(
         &self,
         scope: &Scope,
         audit_ref: i64,
     ) -> Result<Vec<AuditItem>, StoreError> {
         let mut sql = Sql::new(
-            "SELECT id, position, scope, grade, title, summary, body, clause, rule_id, state \
+            "SELECT id, position, due_on, scope, grade, title, summary, body, clause, rule_id, state \
              FROM audit_items WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id)
@@ -527,9 +530,11 @@ impl Db {
         for r in sql.fetch_all(self).await? {
             let scope_text: String = r.try_get("scope")?;
             let state: String = r.try_get("state")?;
+            let due_on: Option<String> = r.try_get("due_on")?;
             items.push(AuditItem {
                 id: r.try_get("id")?,
                 position: r.try_get("position")?,
+                due_on: due_on.and_then(|d| daicho_domain::parse_date(&d).ok()),
                 item: NewAuditItem {
                     scope: if scope_text == "general" {
                         ItemScope::General
@@ -586,6 +591,10 @@ impl Db {
                     note: r.try_get("note")?,
                 });
             }
+        }
+        // A department's manager sees the items found in its departments, nothing else.
+        if scope.departments.is_some() {
+            items.retain(|i| i.item.departments.iter().any(|d| scope.covers(*d)));
         }
         Ok(items)
     }

@@ -8,6 +8,7 @@ mod accounts;
 mod assets;
 mod audit_inventory;
 mod audit_items;
+mod audit_measures;
 mod audit_surveys;
 mod bench;
 mod citus;
@@ -41,6 +42,7 @@ pub use assets::{
 };
 pub use audit_inventory::InventoryLine;
 pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
+pub use audit_measures::{LedgerLink, Measure, MeasureInput, MeasureStatus, OverdueItem};
 pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment};

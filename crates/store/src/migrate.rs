@@ -130,6 +130,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0014_audit_surveys.postgres.sql"),
         after: include_str!("migrations/0014_audit_surveys.after.sql"),
     },
+    Migration {
+        version: 15,
+        name: "audit_measures",
+        common: "",
+        sqlite: include_str!("migrations/0015_audit_measures.sqlite.sql"),
+        postgres: include_str!("migrations/0015_audit_measures.postgres.sql"),
+        after: include_str!("migrations/0015_audit_measures.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -9,5 +9,6 @@ mod departments;
 mod fixture;
 mod keys;
 mod ledger;
+mod measures;
 mod staged;
 mod surveys;
