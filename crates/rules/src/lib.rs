@@ -8,6 +8,7 @@ pub mod drafting;
 pub mod engine;
 pub mod eol;
 pub mod output;
+pub mod recurrence;
 pub mod report;
 pub mod rule;
 pub mod snapshot;

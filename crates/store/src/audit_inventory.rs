@@ -4,7 +4,7 @@
 //! an item in no ledger, no 備品整理票, no wire lock, a password note, a private or donated
 //! item. The report shows them as the department's inventory table.
 
-use crate::audit_surveys::department_and_below;
+use crate::department_and_below;
 use crate::sql::Sql;
 use crate::{Db, Scope, StoreError};
 use daicho_domain::asset::AssetKind;

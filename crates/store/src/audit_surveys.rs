@@ -215,7 +215,7 @@ impl Db {
             .try_get::<Option<String>, _>("as_of")?
             .unwrap_or_else(|| crate::today().to_string());
         let fiscal_year: i64 = audit.try_get("fiscal_year")?;
-        let under = department_and_below(&self.departments(scope).await?, department_id);
+        let under = crate::department_and_below(&self.departments(scope).await?, department_id);
         // Assets on hand on the as-of day: (segment, kind, procured_by) → how many.
         let mut sql = Sql::new(
             "SELECT network_segment, kind, procured_by, CAST(SUM(quantity) AS BIGINT) AS n FROM assets \
@@ -387,23 +387,4 @@ impl Db {
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         Ok(format!("{}: {}", year.label_ja(), parts.join("、")))
     }
-}
-
-/// `id` and every department below it.
-pub(crate) fn department_and_below(departments: &[crate::Department], id: i64) -> Vec<i64> {
-    let mut under = vec![id];
-    let mut i = 0;
-    // Each department is taken once: a broken tree with a cycle still ends.
-    while i < under.len() && under.len() <= departments.len() + 1 {
-        let parent = under[i];
-        under.extend(
-            departments
-                .iter()
-                .filter(|d| d.parent_id == Some(parent) && !under.contains(&d.id))
-                .map(|d| d.id)
-                .collect::<Vec<_>>(),
-        );
-        i += 1;
-    }
-    under
 }

@@ -288,3 +288,22 @@ pub(crate) async fn next_sort_order(
     sql.bind(tenant_id);
     sql.fetch_one(&mut **tx).await?.try_get("n")
 }
+
+/// `id` and every department below it.
+pub fn department_and_below(departments: &[Department], id: i64) -> Vec<i64> {
+    let mut under = vec![id];
+    let mut i = 0;
+    // Each department is taken once: a broken tree with a cycle still ends.
+    while i < under.len() && under.len() <= departments.len() + 1 {
+        let parent = under[i];
+        under.extend(
+            departments
+                .iter()
+                .filter(|d| d.parent_id == Some(parent) && !under.contains(&d.id))
+                .map(|d| d.id)
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    under
+}

@@ -45,7 +45,7 @@ pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
 pub use audit_measures::{LedgerLink, Measure, MeasureInput, MeasureStatus, OverdueItem};
 pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};
-pub use departments::{Department, NewDepartment};
+pub use departments::{Department, NewDepartment, department_and_below};
 pub use error::{FieldError, RowError, StoreError};
 pub use history::chain::{Break, ChainReport, set_history_key};
 pub use history::{AuditStamp, HistoryEntry};
