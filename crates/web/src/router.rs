@@ -72,6 +72,12 @@ pub fn router(state: AppState) -> Router {
             "/audits/{id}/survey/{department}",
             get(audit::survey).post(audit::save_survey),
         )
+        .route(
+            "/audits/{id}/measures",
+            get(audit::measures).post(audit::save_measure),
+        )
+        .route("/audits/{id}/due", post(audit::save_due))
+        .route("/measures", get(audit::measures_index))
         .route("/audits/{id}/report", get(audit::report_html))
         .route("/audits/{id}/report.xlsx", get(audit::report_xlsx))
         .route("/audits/{id}/report.pdf", get(audit::report_pdf))

@@ -294,3 +294,101 @@ async fn who_may_see_and_record_an_audit() {
             .is_empty()
     );
 }
+
+/// After the report: the library's manager sees and answers its own items only; 情報政策課
+/// sees every answer, the overdue items, and the measure reported done that the data
+/// contradicts.
+#[tokio::test]
+async fn departments_answer_their_items_and_the_contradicted_one_is_flagged() {
+    let app = TestApp::new().await;
+    daicho_demo::record_external_audit_items(&app.db, &app.demo)
+        .await
+        .expect("recorded");
+    let scope = daicho_store::Scope::tenant(app.demo.id);
+    let audit = app.db.audit_ref(&scope, "EX-2023").await.expect("audit");
+    let items = app.db.audit_items(&scope, audit).await.expect("items");
+    let id_of = |title: &str| {
+        items
+            .iter()
+            .find(|i| i.item.title == title)
+            .map(|i| i.id.to_string())
+            .expect("item")
+    };
+    let library = app.department_id("080500").await.to_string();
+    let manager = app.login("manager").await;
+    let index = app.get(Some(&manager), "/measures").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.body.contains("EX-2023"));
+    let page = app.get(Some(&manager), "/audits/EX-2023/measures").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("図書館システムで更新の切れた登録証"));
+    assert!(
+        !page.body.contains("機密性の高いファイルについて"),
+        "another department's item"
+    );
+    let answered = app
+        .post(
+            Some(&manager),
+            "/audits/EX-2023/measures",
+            &[
+                ("csrf_token", &manager.csrf),
+                ("item", &id_of("図書館システムで更新の切れた登録証")),
+                ("department", &library),
+                ("status", "done"),
+                ("action", "期限切れ後10年を過ぎた登録者の情報を削除した"),
+                ("done_on", "令和6年3月1日"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let page = app.get(Some(&manager), "/audits/EX-2023/measures").await;
+    assert!(page.body.contains("中央図書館: 措置済"), "{}", page.body);
+    // Without the day it was done: refused, with the reason.
+    let refused = app
+        .post(
+            Some(&manager),
+            "/audits/EX-2023/measures",
+            &[
+                ("csrf_token", &manager.csrf),
+                ("item", &id_of("図書館システムで更新の切れた登録証")),
+                ("department", &library),
+                ("status", "done"),
+                ("action", "削除した"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("措置した日を入力してください"));
+    // Another department's item: refused.
+    let training = app.department_id("080100").await.to_string();
+    let other = app
+        .post(
+            Some(&manager),
+            "/audits/EX-2023/measures",
+            &[
+                ("csrf_token", &manager.csrf),
+                ("item", &id_of("機密性の高いファイルについて")),
+                ("department", &training),
+                ("status", "in_progress"),
+                ("action", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    // 情報政策課: the contradicted measure, and the overdue list.
+    let policy = app.login("policy").await;
+    let page = app.get(Some(&policy), "/audits/EX-2023/measures").await;
+    assert!(page.body.contains("教育研修課: 措置済"), "{}", page.body);
+    assert!(page.body.contains("措置済とされたが再発"), "{}", page.body);
+    let index = app.get(Some(&policy), "/measures").await;
+    assert!(
+        index.body.contains("期限を過ぎた結果・意見"),
+        "{}",
+        index.body
+    );
+    assert!(index.body.contains("電子黒板の利用の有効性について"));
+    assert!(
+        !index.body.contains(">図書館システムで更新の切れた登録証<"),
+        "answered done"
+    );
+}

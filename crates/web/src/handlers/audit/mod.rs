@@ -9,10 +9,12 @@
 //! administrator record them (`Scope::can_audit`).
 
 mod item;
+mod measures;
 mod report;
 mod survey;
 
 pub use item::{edit_item, new_item, save_item};
+pub use measures::{index as measures_index, measures, save_due, save_measure};
 pub use report::{report_html, report_pdf, report_xlsx, stylesheet as report_stylesheet};
 pub use survey::{save_survey, survey};
 
@@ -66,7 +68,10 @@ pub struct AuditHead {
 
 /// The tenant's audits (audits: audit_id, kind, fiscal_year, title, as_of, auditors,
 /// published).
-async fn audit_heads(state: &AppState, user: &CurrentUser) -> Result<Vec<AuditHead>, AppError> {
+pub(crate) async fn audit_heads(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<AuditHead>, AppError> {
     let audits = ledger("audits").ok_or(AppError::NotFound)?;
     let mut heads: Vec<(String, AuditHead)> = state
         .db
