@@ -138,6 +138,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0015_audit_measures.postgres.sql"),
         after: include_str!("migrations/0015_audit_measures.after.sql"),
     },
+    Migration {
+        version: 16,
+        name: "horizontal_checks",
+        common: "",
+        sqlite: include_str!("migrations/0016_horizontal_checks.sqlite.sql"),
+        postgres: include_str!("migrations/0016_horizontal_checks.postgres.sql"),
+        after: include_str!("migrations/0016_horizontal_checks.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -7,6 +7,7 @@ mod chain;
 mod database;
 mod departments;
 mod fixture;
+mod horizontal;
 mod keys;
 mod ledger;
 mod measures;
