@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod drafting;
 pub mod engine;
 pub mod eol;
+pub mod horizontal;
 pub mod output;
 pub mod recurrence;
 pub mod report;

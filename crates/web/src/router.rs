@@ -77,6 +77,12 @@ pub fn router(state: AppState) -> Router {
             get(audit::measures).post(audit::save_measure),
         )
         .route("/audits/{id}/due", post(audit::save_due))
+        .route("/audits/{id}/horizontal", post(audit::horizontal::send))
+        .route("/horizontal", get(audit::horizontal::index))
+        .route(
+            "/horizontal/{check}",
+            get(audit::horizontal::show).post(audit::horizontal::answer),
+        )
         .route("/measures", get(audit::measures_index))
         .route("/audits/{id}/report", get(audit::report_html))
         .route("/audits/{id}/report.xlsx", get(audit::report_xlsx))

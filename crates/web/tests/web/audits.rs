@@ -392,3 +392,88 @@ async fn departments_answer_their_items_and_the_contradicted_one_is_flagged() {
         "answered done"
     );
 }
+
+/// 情報政策課 sends 個16 (passwords on sticky notes) to every section; the library's
+/// manager answers for itself; an answer of 該当なし where the rule still fails is flagged.
+#[tokio::test]
+async fn a_horizontal_check_is_answered_and_a_contradicted_answer_flagged() {
+    let app = TestApp::new().await;
+    daicho_demo::record_external_audit_items(&app.db, &app.demo)
+        .await
+        .expect("recorded");
+    let scope = daicho_store::Scope::tenant(app.demo.id);
+    let audit = app.db.audit_ref(&scope, "EX-2023").await.expect("audit");
+    let item = app
+        .db
+        .audit_items(&scope, audit)
+        .await
+        .expect("items")
+        .into_iter()
+        .find(|i| {
+            i.item
+                .title
+                .starts_with("インターネット系パソコンのID及びパスワード")
+        })
+        .expect("個16")
+        .id
+        .to_string();
+    let policy = app.login("policy").await;
+    let sent = app
+        .post(
+            Some(&policy),
+            "/audits/EX-2023/horizontal",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("item", &item),
+                ("question", "端末にパスワードの付箋がないか確認してください"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let check = sent.location.clone();
+    let page = app.get(Some(&policy), &check).await;
+    assert!(page.body.contains("回答 0 / "), "{}", page.body);
+    // The library's manager sees only its own line and answers it.
+    let manager = app.login("manager").await;
+    let library = app.department_id("080500").await.to_string();
+    let mine = app.get(Some(&manager), &check).await;
+    assert!(mine.body.contains("中央図書館") && !mine.body.contains("サンプル商業高等学校"));
+    let answered = app
+        .post(
+            Some(&manager),
+            &check,
+            &[
+                ("csrf_token", &manager.csrf),
+                ("department", &library),
+                ("answer", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    // The school says none, but the rule finds the notes there today.
+    let school = app.department_id("080600").await.to_string();
+    app.post(
+        Some(&policy),
+        &check,
+        &[
+            ("csrf_token", &policy.csrf),
+            ("department", &school),
+            ("answer", "none"),
+        ],
+    )
+    .await;
+    let page = app.get(Some(&policy), &check).await;
+    assert!(page.body.contains("回答 2 / "), "{}", page.body);
+    assert_eq!(
+        page.body.matches("規則では該当あり").count(),
+        1,
+        "{}",
+        page.body
+    );
+    let index = app.get(Some(&policy), "/horizontal").await;
+    assert!(
+        index
+            .body
+            .contains("インターネット系パソコンのID及びパスワード管理")
+    );
+}

@@ -283,6 +283,7 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         "/audits/EX-2023",
         "/audits/EX-2023/survey/010100",
         "/measures",
+        "/horizontal",
     ] {
         browser.goto(format!("{base}{path}")).await?;
         browser.find(By::Css("main h1")).await?;

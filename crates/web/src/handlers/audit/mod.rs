@@ -8,6 +8,7 @@
 //! Everyone who sees the whole tenant reads audits; the auditor, 情報政策課 and the
 //! administrator record them (`Scope::can_audit`).
 
+pub mod horizontal;
 mod item;
 mod measures;
 mod report;
