@@ -9,6 +9,7 @@ pub mod engine;
 pub mod eol;
 pub mod horizontal;
 pub mod output;
+pub mod plan;
 pub mod recurrence;
 pub mod report;
 pub mod rule;

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
         .route("/audits", get(audit::index))
+        .route("/audit-plan", get(audit::plan::plan))
         .route("/audits/{id}", get(audit::show).post(audit::act))
         .route("/audits/{id}/items", post(audit::save_item))
         .route("/audits/{id}/items/new", get(audit::new_item))

@@ -187,3 +187,29 @@ fn label_of(column: &str, key: &str, departments: &HashMap<i64, (String, String)
         _ => or_unset(Some(key).filter(|k| !k.is_empty())),
     }
 }
+
+impl Db {
+    /// Assets in network segment `segment` on hand (not disposed), by department code.
+    pub async fn assets_in_segment(
+        &self,
+        scope: &Scope,
+        segment: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT d.code, CAST(SUM(a.quantity) AS BIGINT) AS n FROM assets a \
+             JOIN departments d ON d.id = a.department_id AND d.tenant_id = a.tenant_id \
+             WHERE a.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND a.network_segment = ")
+            .bind(segment)
+            .push(" AND a.status <> 'disposed'");
+        scope.restrict(&mut sql, "a.department_id");
+        sql.push(" GROUP BY d.code ORDER BY d.code");
+        let mut out = Vec::new();
+        for r in sql.fetch_all(self).await? {
+            out.push((r.try_get("code")?, r.try_get("n")?));
+        }
+        Ok(out)
+    }
+}

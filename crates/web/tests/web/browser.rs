@@ -284,6 +284,7 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         "/audits/EX-2023/survey/010100",
         "/measures",
         "/horizontal",
+        "/audit-plan",
     ] {
         browser.goto(format!("{base}{path}")).await?;
         browser.find(By::Css("main h1")).await?;

@@ -11,6 +11,7 @@
 pub mod horizontal;
 mod item;
 mod measures;
+pub mod plan;
 mod report;
 mod survey;
 
