@@ -142,21 +142,7 @@ async fn an_auditor_records_items_with_departments_and_evidence() {
     let db = db().await;
     let (t, a, b) = city(&db).await;
     let scope = Scope::tenant(t.id);
-    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
-    let audits = ledger("audits").expect("audits");
-    import
-        .upsert_row(
-            audits,
-            &[
-                (audits.column("audit_id").expect("c"), "EX-R5".into()),
-                (audits.column("kind").expect("c"), "external".into()),
-                (audits.column("fiscal_year").expect("c"), "2023".into()),
-            ],
-        )
-        .await
-        .expect("audit");
-    import.finish(true).await.expect("committed");
-    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    let audit = audit(&db, &scope, "EX-R5", "external").await;
     assert!(matches!(
         db.audit_ref(&scope, "NONE").await,
         Err(StoreError::NotFound(_))
@@ -386,21 +372,7 @@ async fn an_auditor_edits_items_writes_one_by_hand_and_reorders_them() {
     let db = db().await;
     let (t, a, _) = city(&db).await;
     let scope = Scope::tenant(t.id);
-    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
-    let audits = ledger("audits").expect("audits");
-    import
-        .upsert_row(
-            audits,
-            &[
-                (audits.column("audit_id").expect("c"), "EX-R5".into()),
-                (audits.column("kind").expect("c"), "external".into()),
-                (audits.column("fiscal_year").expect("c"), "2023".into()),
-            ],
-        )
-        .await
-        .expect("audit");
-    import.finish(true).await.expect("committed");
-    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    let audit = audit(&db, &scope, "EX-R5", "external").await;
     let drafted = |title: &str| NewAuditItem {
         scope: ItemScope::General,
         grade: "opinion".into(),

@@ -81,3 +81,23 @@ pub fn all() -> AssetFilter {
         ..Default::default()
     }
 }
+
+/// Records audit `audit_id` of `kind` (internal / external) for fiscal year 2023 through
+/// the audits ledger, as a city's file would, and returns its id.
+pub async fn audit(db: &Db, scope: &Scope, audit_id: &str, kind: &str) -> i64 {
+    let audits = daicho_store::ledgers::ledger("audits").expect("audits");
+    let mut import = db.begin_import(scope, &actor()).await.expect("import");
+    import
+        .upsert_row(
+            audits,
+            &[
+                (audits.column("audit_id").expect("c"), audit_id.into()),
+                (audits.column("kind").expect("c"), kind.into()),
+                (audits.column("fiscal_year").expect("c"), "2023".into()),
+            ],
+        )
+        .await
+        .expect("audit");
+    import.finish(true).await.expect("committed");
+    db.audit_ref(scope, audit_id).await.expect("audit")
+}

@@ -3,7 +3,6 @@
 
 use crate::fixture::*;
 use daicho_domain::audit_item::ItemScope;
-use daicho_store::ledgers::ledger;
 use daicho_store::{CheckAnswer, ItemState, NewAuditItem};
 
 #[tokio::test]
@@ -11,21 +10,7 @@ async fn a_check_goes_to_every_section_and_each_answers_for_itself() {
     let db = db().await;
     let (t, a, b) = city(&db).await;
     let scope = Scope::tenant(t.id);
-    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
-    let audits = ledger("audits").expect("audits");
-    import
-        .upsert_row(
-            audits,
-            &[
-                (audits.column("audit_id").expect("c"), "IA-R5".into()),
-                (audits.column("kind").expect("c"), "internal".into()),
-                (audits.column("fiscal_year").expect("c"), "2023".into()),
-            ],
-        )
-        .await
-        .expect("audit");
-    import.finish(true).await.expect("committed");
-    let audit = db.audit_ref(&scope, "IA-R5").await.expect("audit");
+    let audit = audit(&db, &scope, "IA-R5", "internal").await;
     let item = |state: ItemState| NewAuditItem {
         scope: ItemScope::Individual,
         grade: "violation".into(),

@@ -4,7 +4,6 @@
 use crate::fixture::*;
 use chrono::NaiveDate;
 use daicho_domain::audit_item::ItemScope;
-use daicho_store::ledgers::ledger;
 use daicho_store::{ItemState, LedgerLink, MeasureInput, MeasureStatus, NewAuditItem};
 
 fn day(s: &str) -> NaiveDate {
@@ -16,21 +15,7 @@ async fn departments_report_measures_and_the_overdue_ones_show() {
     let db = db().await;
     let (t, a, b) = city(&db).await;
     let scope = Scope::tenant(t.id);
-    let mut import = db.begin_import(&scope, &actor()).await.expect("import");
-    let audits = ledger("audits").expect("audits");
-    import
-        .upsert_row(
-            audits,
-            &[
-                (audits.column("audit_id").expect("c"), "EX-R5".into()),
-                (audits.column("kind").expect("c"), "external".into()),
-                (audits.column("fiscal_year").expect("c"), "2023".into()),
-            ],
-        )
-        .await
-        .expect("audit");
-    import.finish(true).await.expect("committed");
-    let audit = db.audit_ref(&scope, "EX-R5").await.expect("audit");
+    let audit = audit(&db, &scope, "EX-R5", "external").await;
     let item = |title: &str, departments: Vec<i64>, state: ItemState| NewAuditItem {
         scope: if departments.is_empty() {
             ItemScope::General
