@@ -22,7 +22,7 @@ use crate::view::{Layout, date_full, url_encode};
 pub async fn send(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(audit_id): Path<String>,
+    Path(_audit_id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     verify_form(&form, &user.csrf)?;
@@ -63,10 +63,7 @@ pub async fn send(
                 .collect::<Vec<_>>()
                 .join("。"),
         )),
-        Err(e) => {
-            let _ = audit_id;
-            Err(e.into())
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
