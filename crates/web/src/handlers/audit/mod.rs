@@ -3,10 +3,13 @@
 //! and POST /audits/{id} is what the auditor does to the items there (draft from the rules,
 //! confirm, drop, move, merge). Items are edited or written by hand on their own form
 //! (`item`), a visited department's survey on its page (`survey`), and the report is
-//! previewed and downloaded as HTML, XLSX and PDF (`report`).
+//! previewed and downloaded as HTML, XLSX and PDF (`report`). After the report: the
+//! departments' measures (`measures`), horizontal checks (`horizontal`) and the proposed
+//! plan of the next internal audits (`plan`).
 //!
 //! Everyone who sees the whole tenant reads audits; the auditor, 情報政策課 and the
-//! administrator record them (`Scope::can_audit`).
+//! administrator record them (`Scope::can_audit`). Measures and horizontal checks are
+//! answered by each department's manager for its own departments.
 
 pub mod horizontal;
 mod item;
