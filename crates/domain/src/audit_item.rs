@@ -8,6 +8,26 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::code_enum::code_enum;
+
+code_enum! {
+    /// Where a department's measure on an item stands (措置の状況).
+    MeasureStatus, "措置の状況" {
+        Done => "done", "措置済";
+        InProgress => "in_progress", "措置中";
+        NotTaken => "not_taken", "未措置";
+    }
+}
+
+code_enum! {
+    /// A department's answer to a horizontal check (横展開の回答).
+    CheckAnswer, "横展開の回答" {
+        None => "none", "該当なし";
+        Found => "found", "該当あり";
+        Fixed => "fixed", "対応済";
+    }
+}
+
 /// Whether an item is of the audit as a whole (総論) or of departments (個別事案).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ItemScope {

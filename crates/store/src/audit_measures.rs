@@ -14,48 +14,7 @@ use crate::ledgers::{Engine, ledger};
 use crate::sql::{Sql, Value};
 use crate::{Actor, Db, ItemState, Scope, StoreError};
 
-/// Where a department's measure stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MeasureStatus {
-    /// 措置済.
-    Done,
-    /// 措置中.
-    InProgress,
-    /// 未措置 (with the reason).
-    NotTaken,
-}
-
-impl MeasureStatus {
-    pub const ALL: [MeasureStatus; 3] = [
-        MeasureStatus::Done,
-        MeasureStatus::InProgress,
-        MeasureStatus::NotTaken,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MeasureStatus::Done => "done",
-            MeasureStatus::InProgress => "in_progress",
-            MeasureStatus::NotTaken => "not_taken",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MeasureStatus::Done => "措置済",
-            MeasureStatus::InProgress => "措置中",
-            MeasureStatus::NotTaken => "未措置",
-        }
-    }
-
-    /// From its code or its Japanese name.
-    pub fn parse(text: &str) -> Option<MeasureStatus> {
-        let text = text.trim();
-        MeasureStatus::ALL
-            .into_iter()
-            .find(|s| s.code() == text || s.label() == text)
-    }
-}
+pub use daicho_domain::audit_item::MeasureStatus;
 
 /// A ledger row a measure points at: the ledger's name and the row's key (備品番号 …).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,43 +11,7 @@ use crate::sql::{Sql, Value};
 use crate::{Actor, Db, ItemState, Scope, StoreError};
 use daicho_domain::DepartmentLevel;
 
-/// A department's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckAnswer {
-    /// 該当なし.
-    None,
-    /// 該当あり (what was found in the detail).
-    Found,
-    /// 対応済.
-    Fixed,
-}
-
-impl CheckAnswer {
-    pub const ALL: [CheckAnswer; 3] = [CheckAnswer::None, CheckAnswer::Found, CheckAnswer::Fixed];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CheckAnswer::None => "none",
-            CheckAnswer::Found => "found",
-            CheckAnswer::Fixed => "fixed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CheckAnswer::None => "該当なし",
-            CheckAnswer::Found => "該当あり",
-            CheckAnswer::Fixed => "対応済",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CheckAnswer> {
-        let text = text.trim();
-        CheckAnswer::ALL
-            .into_iter()
-            .find(|a| a.code() == text || a.label() == text)
-    }
-}
+pub use daicho_domain::audit_item::CheckAnswer;
 
 /// A department asked, and what it said.
 #[derive(Debug, Clone, PartialEq)]
@@ -336,7 +300,7 @@ impl Db {
                 let answer: Option<String> = r.try_get("answer")?;
                 c.replies.push(CheckReply {
                     department_id: r.try_get("department_id")?,
-                    answer: answer.as_deref().and_then(CheckAnswer::parse),
+                    answer: answer.as_deref().and_then(|a| CheckAnswer::parse(a).ok()),
                     detail: r.try_get("detail")?,
                     answered_on: date(r.try_get("answered_on")?),
                 });

@@ -204,7 +204,7 @@ async fn page(
             ReplyView {
                 department_id: r.department_id,
                 department: name,
-                answer: r.answer.map_or("未回答", |a| a.label()).to_string(),
+                answer: r.answer.map_or("未回答", |a| a.label_ja()).to_string(),
                 answer_code: r.answer.map_or("", |a| a.code()).to_string(),
                 detail: r.detail.clone().unwrap_or_default(),
                 answered_on: date_full(r.answered_on),
@@ -229,7 +229,7 @@ async fn page(
         replies,
         answers: CheckAnswer::ALL
             .iter()
-            .map(|a| (a.code(), a.label()))
+            .map(|a| (a.code(), a.label_ja()))
             .collect(),
         errors,
         check,
@@ -258,7 +258,7 @@ pub async fn answer(
         .get("department")
         .and_then(|v| v.trim().parse().ok())
         .ok_or(AppError::NotFound)?;
-    let answer = form.get("answer").and_then(|a| CheckAnswer::parse(a));
+    let answer = form.get("answer").and_then(|a| CheckAnswer::parse(a).ok());
     let result = match answer {
         Some(answer) => {
             state

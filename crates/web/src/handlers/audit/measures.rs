@@ -144,7 +144,9 @@ async fn page(
                 AnswerView {
                     department_id: d,
                     department: name(d),
-                    status: m.map_or("未報告", |m| m.input.status.label()).to_string(),
+                    status: m
+                        .map_or("未報告", |m| m.input.status.label_ja())
+                        .to_string(),
                     status_code: m.map_or("", |m| m.input.status.code()).to_string(),
                     action: text(|m| m.action.clone()),
                     reason: text(|m| m.reason.clone()),
@@ -185,7 +187,7 @@ async fn page(
         items: views,
         statuses: MeasureStatus::ALL
             .iter()
-            .map(|s| (s.code(), s.label()))
+            .map(|s| (s.code(), s.label_ja()))
             .collect(),
         can_govern: may_govern(user),
         errors,
@@ -241,6 +243,7 @@ pub async fn save_measure(
         .map_err(|_| AppError::NotFound)?;
     let result = async {
         let status = MeasureStatus::parse(&field("status"))
+            .ok()
             .ok_or_else(|| StoreError::invalid("status", "措置の状況を選んでください"))?;
         let done_on = match optional("done_on") {
             Some(d) => Some(daicho_domain::parse_date(&d).map_err(|_| {
