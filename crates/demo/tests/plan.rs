@@ -2,9 +2,9 @@
 //! within five years, the riskiest first, and the coverage of the years before.
 
 use chrono::NaiveDate;
-use daicho_rules::plan::{PlanWeights, propose, score};
-use daicho_store::Scope;
+use daicho_rules::plan::{propose, score};
 use daicho_store::testing::fresh;
+use daicho_store::{PlanSettings, Scope};
 
 #[tokio::test]
 async fn every_section_is_planned_within_the_cycle_the_riskiest_first() {
@@ -15,8 +15,9 @@ async fn every_section_is_planned_within_the_cycle_the_riskiest_first() {
         .expect("recorded");
     let scope = Scope::tenant(tenant.id);
     let today = NaiveDate::from_ymd_opt(2024, 4, 1).expect("day");
-    let weights = PlanWeights::default();
-    let plan = propose(&db, &scope, tenant.code.as_str(), today, 2024, 5, &weights)
+    let settings = PlanSettings::default();
+    let weights = &settings.weights;
+    let plan = propose(&db, &scope, tenant.code.as_str(), today, 2024, &settings)
         .await
         .expect("plan");
     let sections = db
@@ -34,7 +35,7 @@ async fn every_section_is_planned_within_the_cycle_the_riskiest_first() {
             d.planned_year,
             d.due_year
         );
-        assert_eq!(d.score, score(d, &weights), "the score is its parts");
+        assert_eq!(d.score, score(d, weights), "the score is its parts");
     }
     for year in 2024..=2028 {
         let n = plan
@@ -63,12 +64,58 @@ async fn every_section_is_planned_within_the_cycle_the_riskiest_first() {
         .map(|d| d.score)
         .collect();
     assert!(first_year.windows(2).all(|w| w[0] >= w[1]), "by score");
+    // The R4 self-check (令和4年度) is the latest before 2024-04-01: its wrong answers count.
+    let answered = plan
+        .departments
+        .iter()
+        .filter_map(|d| d.self_check_wrong)
+        .collect::<Vec<_>>();
+    assert!(
+        !answered.is_empty(),
+        "some sections answered the self-check"
+    );
+    assert!(
+        answered.iter().all(|w| (0.0..=100.0).contains(w)),
+        "{answered:?}"
+    );
     // Coverage of the five years before: two or three sections a year (総4).
     assert_eq!(
         plan.coverage
             .iter()
             .map(|(y, n, _)| (*y, *n))
             .collect::<Vec<_>>(),
-        [(2019, 2), (2020, 2), (2021, 2), (2022, 3), (2023, 0)]
+        [(2019, 2), (2020, 3), (2021, 2), (2022, 3), (2023, 0)]
     );
+}
+
+/// A tenant's own weights change the ranking: with every weight but My Number at zero, the
+/// sections with My Number machines or systems come first in their due year.
+#[tokio::test]
+async fn the_tenants_weights_change_the_ranking() {
+    let db = fresh().await.expect("database");
+    let tenant = daicho_demo::load(&db).await.expect("demo").tenant;
+    let scope = Scope::tenant(tenant.id);
+    let today = NaiveDate::from_ymd_opt(2024, 4, 1).expect("day");
+    let mut settings = PlanSettings {
+        cycle_years: 1,
+        ..PlanSettings::default()
+    };
+    for (name, _) in daicho_domain::audit_plan::WEIGHT_PARTS {
+        settings.weights.set(name, 0.0).expect("weight");
+    }
+    settings.weights.set("my_number", 100.0).expect("weight");
+    let plan = propose(&db, &scope, tenant.code.as_str(), today, 2024, &settings)
+        .await
+        .expect("plan");
+    assert_eq!(plan.per_year, plan.departments.len(), "one year holds all");
+    let flags: Vec<bool> = plan.departments.iter().map(|d| d.my_number).collect();
+    let first_without = flags.iter().position(|f| !f).unwrap_or(flags.len());
+    assert!(first_without > 0, "some section has My Number machines");
+    assert!(
+        flags[first_without..].iter().all(|f| !f),
+        "My Number sections first: {flags:?}"
+    );
+    for d in &plan.departments {
+        assert_eq!(d.score, if d.my_number { 100.0 } else { 0.0 }, "{}", d.name);
+    }
 }

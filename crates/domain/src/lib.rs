@@ -4,9 +4,11 @@
 
 pub mod asset;
 pub mod audit_item;
+pub mod audit_plan;
 mod code_enum;
 pub mod department;
 pub mod error;
+pub mod publication;
 pub mod role;
 pub mod self_check;
 pub mod survey;

@@ -35,6 +35,8 @@ pub const INVENTORY_HEADINGS: [&str; 6] =
 /// An item as the report prints it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportItem {
+    /// The audit item's id (its measures are kept by it).
+    pub id: i64,
     /// 総1, 個2 (共通).
     pub number: String,
     /// 指摘 or 意見.
@@ -48,6 +50,7 @@ pub struct ReportItem {
 /// A visited department's part of the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
+    pub department_id: i64,
     pub department: String,
     pub visited_on: Option<NaiveDate>,
     pub survey: Vec<SurveyRow>,
@@ -157,6 +160,7 @@ impl AuditReport {
         let printed = |k: usize| -> Option<ReportItem> {
             let i = &confirmed[k].item;
             Some(ReportItem {
+                id: confirmed[k].id,
                 number: numbering.numbers[k]?.to_string(),
                 grade: grade_label(&i.grade),
                 title: i.title.clone(),
@@ -182,6 +186,7 @@ impl AuditReport {
         let mut sections = Vec::new();
         for (visit, (_, here)) in visited.iter().zip(&numbering.by_department) {
             sections.push(Section {
+                department_id: visit.department_id,
                 department: visit.department.clone(),
                 visited_on: visit.visited_on,
                 survey: db

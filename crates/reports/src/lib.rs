@@ -7,6 +7,7 @@
 
 pub mod audit_report;
 pub mod campaign;
+pub mod publication;
 pub mod self_check;
 pub mod spend;
 pub mod training;

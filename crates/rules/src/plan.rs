@@ -1,47 +1,20 @@
 //! A risk-based proposal of which departments to audit (監査計画, 総4・総5): each section
 //! scored from parts that are shown — years since its last internal audit, its open and
 //! overdue items, what the rules find there today by grade, its My Number machines and
-//! personal-data holdings, its end-of-life machines — and placed in a fiscal year so that
-//! none goes longer than N years (default 5) without an internal audit.
+//! personal-data holdings, its end-of-life machines, the wrong answers of its latest
+//! self-check — and placed in a fiscal year so that none goes longer than N years (the
+//! tenant's cycle, default 5) without an internal audit. The weights are the tenant's
+//! (`Db::plan_settings`); an adopted plan is kept by the store (`Db::adopt_audit_plan`).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use daicho_store::{Db, ItemState, MeasureStatus, Scope};
+pub use daicho_domain::audit_plan::PlanWeights;
+use daicho_store::{Db, ItemState, MeasureStatus, PlanSettings, Scope};
 
 use crate::drafting::visited_department;
 use crate::rule::Grade;
 use crate::{AuditError, AuditOptions, List, run_audit};
-
-/// What each part of the score weighs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanWeights {
-    /// Per year since the last internal audit (never audited: the whole cycle and one).
-    pub per_year: f64,
-    pub per_open_item: f64,
-    pub per_overdue_item: f64,
-    pub per_violation: f64,
-    pub per_opinion: f64,
-    /// Once, when the department has any My Number machine or system.
-    pub my_number: f64,
-    pub per_personal_data: f64,
-    pub per_eol_machine: f64,
-}
-
-impl Default for PlanWeights {
-    fn default() -> Self {
-        PlanWeights {
-            per_year: 10.0,
-            per_open_item: 3.0,
-            per_overdue_item: 5.0,
-            per_violation: 2.0,
-            per_opinion: 0.5,
-            my_number: 10.0,
-            per_personal_data: 2.0,
-            per_eol_machine: 1.0,
-        }
-    }
-}
 
 /// One department's place in the plan, with the parts of its score.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +32,8 @@ pub struct DepartmentRisk {
     pub my_number: bool,
     pub personal_data: usize,
     pub eol_machines: usize,
+    /// Wrong answers in its latest self-check, in percentage points (none: nobody answered).
+    pub self_check_wrong: Option<f64>,
     pub score: f64,
     /// The last fiscal year it may wait to: last audit + N (never audited: the cycle's last).
     pub due_year: i64,
@@ -86,10 +61,10 @@ pub async fn propose(
     tenant_code: &str,
     today: NaiveDate,
     first_year: i64,
-    cycle_years: i64,
-    weights: &PlanWeights,
+    settings: &PlanSettings,
 ) -> Result<AuditPlan, AuditError> {
-    let cycle_years = cycle_years.max(1);
+    let cycle_years = settings.cycle_years.max(1);
+    let weights = &settings.weights;
     let recipients = db.check_recipients(scope, today).await?;
     let departments = db.departments(scope).await?;
     let code_of: HashMap<i64, String> =
@@ -216,6 +191,7 @@ pub async fn propose(
         }
     }
     let current = i64::from(daicho_domain::FiscalYear::of(today).0);
+    let self_check = self_check_wrong(db, scope, current, &section_of).await?;
     let mut risks: Vec<DepartmentRisk> = recipients
         .iter()
         .filter_map(|id| departments.iter().find(|d| d.id == *id))
@@ -236,6 +212,7 @@ pub async fn propose(
                 my_number: my_number.get(&code).copied().unwrap_or(false),
                 personal_data: n(&personal),
                 eol_machines: n(&eol),
+                self_check_wrong: self_check.get(&code).copied(),
                 score: 0.0,
                 due_year: last_audited.map_or(first_year + cycle_years - 1, |y| {
                     (y + cycle_years).max(first_year)
@@ -288,4 +265,37 @@ pub fn score(r: &DepartmentRisk, w: &PlanWeights) -> f64 {
         + if r.my_number { w.my_number } else { 0.0 }
         + r.personal_data as f64 * w.per_personal_data
         + r.eol_machines as f64 * w.per_eol_machine
+        + r.self_check_wrong.unwrap_or(0.0) * w.per_self_check_point
+}
+
+/// Per section, the wrong answers of the latest self-check campaign of a fiscal year up to
+/// `current`, in percentage points.
+async fn self_check_wrong(
+    db: &Db,
+    scope: &Scope,
+    current: i64,
+    section_of: &impl Fn(&str) -> Option<String>,
+) -> Result<HashMap<String, f64>, AuditError> {
+    let campaigns = db.self_check_campaigns(scope.tenant_id).await?;
+    let Some(latest) = campaigns
+        .iter()
+        .filter(|c| c.fiscal_year <= current)
+        .max_by_key(|c| (c.fiscal_year, c.campaign.clone()))
+    else {
+        return Ok(HashMap::new());
+    };
+    let mut totals: HashMap<String, (i64, i64)> = HashMap::new();
+    for c in db.self_check_counts(scope, &latest.campaign).await? {
+        let Some(section) = c.department.as_deref().and_then(section_of) else {
+            continue;
+        };
+        let t = totals.entry(section).or_default();
+        t.0 += c.respondents;
+        t.1 += c.correct;
+    }
+    Ok(totals
+        .into_iter()
+        .filter(|(_, (answers, _))| *answers > 0)
+        .map(|(s, (answers, correct))| (s, 100.0 * (answers - correct) as f64 / answers as f64))
+        .collect())
 }

@@ -9,6 +9,7 @@ mod assets;
 mod audit_inventory;
 mod audit_items;
 mod audit_measures;
+mod audit_plans;
 mod audit_surveys;
 mod bench;
 mod citus;
@@ -23,6 +24,7 @@ mod mappings;
 mod migrate;
 mod password_policy;
 pub mod private;
+mod publications;
 mod rule_settings;
 mod scope;
 #[macro_use]
@@ -44,6 +46,7 @@ pub use assets::{
 pub use audit_inventory::InventoryLine;
 pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
 pub use audit_measures::{LedgerLink, Measure, MeasureInput, MeasureStatus, OverdueItem};
+pub use audit_plans::{AdoptedPlan, PlanEntry, PlanSettings};
 pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};
 pub use departments::{Department, NewDepartment, department_and_below};
@@ -54,6 +57,7 @@ pub use horizontal_checks::{CheckAnswer, CheckReply, HorizontalCheck};
 pub use import::{ImportCounts, ImportSession, RowOutcome};
 pub use mappings::ColumnMapping;
 pub use password_policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem};
+pub use publications::{NewPublication, Publication};
 pub use rule_settings::{EolRow, RuleSetting, TenantRule, Waiver};
 pub use scope::{Actor, Scope};
 pub use self_check::{

@@ -146,6 +146,22 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0016_horizontal_checks.postgres.sql"),
         after: include_str!("migrations/0016_horizontal_checks.after.sql"),
     },
+    Migration {
+        version: 17,
+        name: "audit_plans",
+        common: "",
+        sqlite: include_str!("migrations/0017_audit_plans.sqlite.sql"),
+        postgres: include_str!("migrations/0017_audit_plans.postgres.sql"),
+        after: include_str!("migrations/0017_audit_plans.after.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "publications",
+        common: "",
+        sqlite: include_str!("migrations/0018_publications.sqlite.sql"),
+        postgres: include_str!("migrations/0018_publications.postgres.sql"),
+        after: include_str!("migrations/0018_publications.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

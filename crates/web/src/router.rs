@@ -4,7 +4,7 @@ use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
     account, assets, audit, dashboard, departments, findings, import, ledger_form, ledgers, login,
-    media, rules, self_check, static_files, training,
+    media, public, publication, rules, self_check, static_files, training,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -62,6 +62,20 @@ pub fn router(state: AppState) -> Router {
         .route("/ledgers/{name}/{id}/edit", get(ledger_form::edit))
         .route("/audits", get(audit::index))
         .route("/audit-plan", get(audit::plan::plan))
+        .route(
+            "/audits/{id}/publish",
+            get(publication::preview_audit).post(publication::publish_audit),
+        )
+        .route("/publications", get(publication::list))
+        .route(
+            "/publications/policy",
+            get(publication::policy_form).post(publication::policy_submit),
+        )
+        .route("/public/{tenant}", get(public::index))
+        .route("/public/{tenant}/{kind}/{subject}", get(public::page))
+        .route("/audit-plan/settings", post(audit::plan::save_settings))
+        .route("/audit-plan/adopt", post(audit::plan::adopt))
+        .route("/audit-plan/move", post(audit::plan::move_entry))
         .route("/audits/{id}", get(audit::show).post(audit::act))
         .route("/audits/{id}/items", post(audit::save_item))
         .route("/audits/{id}/items/new", get(audit::new_item))

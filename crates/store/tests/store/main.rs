@@ -11,5 +11,6 @@ mod horizontal;
 mod keys;
 mod ledger;
 mod measures;
+mod plans;
 mod staged;
 mod surveys;

@@ -12,6 +12,8 @@ pub mod ledger_form;
 pub mod ledgers;
 pub mod login;
 pub mod media;
+pub mod public;
+pub mod publication;
 pub mod rules;
 pub mod self_check;
 pub mod static_files;

@@ -477,3 +477,134 @@ async fn a_horizontal_check_is_answered_and_a_contradicted_answer_flagged() {
             .contains("インターネット系パソコンのID及びパスワード管理")
     );
 }
+
+/// 情報政策課 sets the tenant's weights and cycle, adopts the proposal and moves one
+/// section with a reason; the auditor reads the plan but changes nothing; a manager does
+/// not see it.
+#[tokio::test]
+async fn the_plan_is_weighted_adopted_and_edited_by_the_policy_section() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let page = app.get(Some(&policy), "/audit-plan?year=R6").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("まだ採用されていません"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("セルフチェック誤答率"));
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf_token".into(), policy.csrf.clone()),
+        ("year".into(), "R6".into()),
+        ("cycle_years".into(), "4".into()),
+    ];
+    // A weight typed in full-width digits is read.
+    for (name, _) in daicho_domain::audit_plan::WEIGHT_PARTS {
+        let value = if name == "per_year" { "２０" } else { "1" };
+        form.push((name.into(), value.into()));
+    }
+    // A word is refused with the weight's label, and nothing is kept.
+    let mut bad = form.clone();
+    bad.retain(|(k, _)| k != "per_eol_machine");
+    bad.push(("per_eol_machine".into(), "たくさん".into()));
+    let refused = app
+        .post(Some(&policy), "/audit-plan/settings", &pairs(&bad))
+        .await;
+    assert!(
+        refused.body.contains("サポート終了の機器（1台あたり）")
+            && refused.body.contains("たくさん"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app.db
+            .plan_settings(&daicho_store::Scope::tenant(app.demo.id))
+            .await
+            .expect("settings"),
+        daicho_store::PlanSettings::default()
+    );
+    let saved = app
+        .post(Some(&policy), "/audit-plan/settings", &pairs(&form))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(Some(&policy), &saved.location).await;
+    assert!(
+        page.body.contains("重みと周期を保存しました"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("4年で全所属"), "{}", page.body);
+    assert!(page.body.contains("value=\"20\""), "{}", page.body);
+
+    let adopted = app
+        .post(
+            Some(&policy),
+            "/audit-plan/adopt",
+            &[("csrf_token", &policy.csrf), ("year", "R6")],
+        )
+        .await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+    let page = app.get(Some(&policy), &adopted.location).await;
+    assert!(page.body.contains("採用した計画"), "{}", page.body);
+    assert!(page.body.contains("周期 4 年"), "{}", page.body);
+    let library = app.department_id("080500").await.to_string();
+    let moved = app
+        .post(
+            Some(&policy),
+            "/audit-plan/move",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("year", "R6"),
+                ("department", &library),
+                ("planned_year", "2027"),
+                ("note", "新館への移転後に監査する"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = app.get(Some(&policy), &moved.location).await;
+    assert!(
+        page.body.contains("（新館への移転後に監査する）"),
+        "{}",
+        page.body
+    );
+    let beyond = app
+        .post(
+            Some(&policy),
+            "/audit-plan/move",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("year", "R6"),
+                ("department", &library),
+                ("planned_year", "2030"),
+                ("note", "先送り"),
+            ],
+        )
+        .await;
+    assert!(
+        beyond.body.contains("計画の期間内の年度"),
+        "{}",
+        beyond.body
+    );
+
+    // The auditor reads it, without the forms, and may not change it.
+    let auditor = app.login("auditor").await;
+    let page = app.get(Some(&auditor), "/audit-plan?year=R6").await;
+    assert!(page.body.contains("新館への移転後に監査する"));
+    assert!(!page.body.contains("action=\"/audit-plan/adopt\""));
+    let refused = app
+        .post(
+            Some(&auditor),
+            "/audit-plan/adopt",
+            &[("csrf_token", &auditor.csrf), ("year", "R6")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let manager = app.login("manager").await;
+    let page = app.get(Some(&manager), "/audit-plan?year=R6").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}

@@ -11,5 +11,6 @@ mod import;
 mod isolation;
 mod ledgers;
 mod pages;
+mod public;
 mod self_check;
 mod stale;
