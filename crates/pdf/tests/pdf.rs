@@ -152,3 +152,133 @@ async fn typed_markup_is_printed_as_text_not_obeyed() {
     assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
     assert!(!text.contains("root:"), "no file was read");
 }
+
+/// A page of `pdf` as a grey image, rendered by poppler's `pdftoppm` at `dpi`.
+fn page_image(pdf: &[u8], page: u32, dpi: u32) -> (usize, usize, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("labels.pdf");
+    std::fs::write(&path, pdf).expect("pdf written");
+    let out = dir.path().join("page");
+    let page = page.to_string();
+    let status = Command::new("pdftoppm")
+        .args([
+            "-gray",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            &page,
+            "-l",
+            &page,
+            "-singlefile",
+        ])
+        .arg(&path)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(status.success());
+    let bytes = std::fs::read(dir.path().join("page.pgm")).expect("pgm");
+    // P5 <width> <height> 255, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).to_string());
+    }
+    assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P5", "255"));
+    let (w, h): (usize, usize) = (
+        fields[1].parse().expect("width"),
+        fields[2].parse().expect("height"),
+    );
+    (w, h, bytes[at + 1..].to_vec())
+}
+
+/// Asset labels: a sheet of 12 and one of 24, each label's tag, department and name as
+/// text, and its QR code, read back from the printed page by a QR decoder, saying the tag.
+#[test]
+fn labels_print_the_tag_as_text_and_as_a_qr_code_that_reads_back() {
+    use daicho_reports::labels::{Label, label_layout};
+    if !pdf_tools() {
+        return;
+    }
+    let labels: Vec<Label> = (1..=13)
+        .map(|n| Label {
+            tag: format!("080500-{n:04}"),
+            department: "中央図書館".into(),
+            name: format!("利用者端末 {n}号機"),
+        })
+        .collect();
+    let twelve = label_layout("a4-12").expect("layout");
+    let pdf = daicho_pdf::labels(&twelve, "サンプル市", &labels).expect("pdf");
+    let info = poppler("pdfinfo", &pdf, &[]);
+    assert!(
+        info.contains("Pages:           2"),
+        "13 labels on sheets of 12: {info}"
+    );
+    assert!(info.contains("595.276 x 841.89"), "A4: {info}");
+    // pdftotext may part a number from the word after it: compared without spaces.
+    let text: String = poppler("pdftotext", &pdf, &["-enc", "UTF-8"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "080500-0001",
+        "080500-0013",
+        "中央図書館",
+        "利用者端末7号機",
+        "サンプル市",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    // Each label of the first page read by a decoder from the page as printed, one label
+    // at a time as a phone sees it.
+    let read = read_labels(&pdf, &twelve, 12);
+    let expected: Vec<String> = labels[..12].iter().map(|l| l.tag.clone()).collect();
+    assert_eq!(read, expected);
+
+    let twenty_four = label_layout("a4-24").expect("layout");
+    let pdf = daicho_pdf::labels(&twenty_four, "サンプル市", &labels).expect("pdf");
+    assert_eq!(read_labels(&pdf, &twenty_four, 13), expected_tags(&labels));
+    assert!(matches!(
+        daicho_pdf::labels(&twelve, "サンプル市", &[]),
+        Err(daicho_pdf::PdfError::NoLabels)
+    ));
+}
+
+fn expected_tags(labels: &[daicho_reports::labels::Label]) -> Vec<String> {
+    labels.iter().map(|l| l.tag.clone()).collect()
+}
+
+/// The QR codes of the first `count` labels of the first page, each cut out of the page
+/// rendered at 200 dpi by the sheet's geometry and decoded on its own.
+fn read_labels(
+    pdf: &[u8],
+    layout: &daicho_reports::labels::LabelLayout,
+    count: usize,
+) -> Vec<String> {
+    const DPI: f64 = 200.0;
+    let (w, _, pixels) = page_image(pdf, 1, DPI as u32);
+    let px = |mm: f64| (mm / 25.4 * DPI).round() as usize;
+    (0..count)
+        .map(|k| {
+            let (column, row) = (k % layout.columns, k / layout.columns);
+            let x0 = px(layout.left_mm + column as f64 * (layout.width_mm + layout.gap_x_mm));
+            let y0 = px(layout.top_mm + row as f64 * (layout.height_mm + layout.gap_y_mm));
+            let (cw, ch) = (px(layout.width_mm), px(layout.height_mm));
+            let mut image = rqrr::PreparedImage::prepare_from_greyscale(cw, ch, |x, y| {
+                pixels[(y0 + y) * w + x0 + x]
+            });
+            let grids = image.detect_grids();
+            assert_eq!(grids.len(), 1, "label {k}: one code");
+            grids[0]
+                .decode()
+                .map(|(_, text)| text)
+                .unwrap_or_else(|e| panic!("label {k}: {e}"))
+        })
+        .collect()
+}

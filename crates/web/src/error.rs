@@ -51,6 +51,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<daicho_pdf::PdfError> for AppError {
+    /// No font is the server's set-up (said as such); nothing to print or a tag too long
+    /// for a QR code is the user's to fix; a typesetting failure is daicho's.
+    fn from(e: daicho_pdf::PdfError) -> Self {
+        use daicho_pdf::PdfError;
+        match e {
+            PdfError::NoFont => AppError::Unavailable(e.to_string()),
+            PdfError::NoLabels | PdfError::TooLong(_) => AppError::Invalid(format!("{e}。")),
+            PdfError::Typeset(m) => AppError::Internal(m),
+        }
+    }
+}
+
 impl From<RowError> for AppError {
     /// A row refused for its cells, where no form shows them beside their fields: the
     /// messages on one page.

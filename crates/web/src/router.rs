@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
             get(assets::list::show).post(assets::form::create),
         )
         .route("/assets/new", get(assets::form::new))
+        .route("/assets/labels.pdf", get(assets::labels::pdf))
         .route(
             "/assets/{id}",
             get(assets::show::show).post(assets::form::update),

@@ -26,6 +26,24 @@ pub enum ReportCommand {
     Training(TrainingArgs),
     /// 監査報告書（HTML・XLSX・PDF） / an audit's report
     Audit(AuditReportArgs),
+    /// 備品整理票（QR コード付きラベル、PDF） / asset labels with QR codes, as PDF
+    Labels(LabelArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LabelArgs {
+    /// 団体コード / tenant code
+    #[arg(long)]
+    pub tenant: String,
+    /// 所属コード（その下の所属も含む。省略時は全所属） / department (and those below it)
+    #[arg(long)]
+    pub department: Option<String>,
+    /// ラベル用紙: a4-12（A4 12面 86.4×42.3mm）, a4-24（A4 24面 70×33.9mm） / label sheet
+    #[arg(long, default_value = "a4-12")]
+    pub layout: String,
+    /// 出力先の PDF / output file
+    #[arg(long)]
+    pub output: PathBuf,
 }
 
 /// The audit report's forms.
@@ -202,6 +220,30 @@ pub async fn run(settings: &Settings, command: ReportCommand) -> anyhow::Result<
             let report = AuditReport::load(&db, &scope, &args.audit).await;
             db.close().await;
             write_audit_report(&args, &report?)
+        }
+        ReportCommand::Labels(args) => {
+            let layout = daicho_reports::labels::label_layout(&args.layout).with_context(|| {
+                format!(
+                    "ラベル用紙「{}」はありません（a4-12 または a4-24）",
+                    args.layout
+                )
+            })?;
+            let (tenant, scope) = tenant_scope(&db, &args.tenant).await?;
+            let labels =
+                daicho_reports::labels::load_labels(&db, &scope, args.department.as_deref()).await;
+            db.close().await;
+            let labels = labels?;
+            let pdf = daicho_pdf::labels(&layout, &tenant.name, &labels)?;
+            std::fs::write(&args.output, pdf)
+                .with_context(|| format!("{} に書き込めません", args.output.display()))?;
+            eprintln!(
+                "備品整理票 {} 枚（{}、{} シート）を {} に書き出しました",
+                labels.len(),
+                layout.label,
+                labels.len().div_ceil(layout.per_sheet()),
+                args.output.display()
+            );
+            Ok(())
         }
     }
 }

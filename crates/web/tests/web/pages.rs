@@ -431,3 +431,73 @@ async fn refusal_pages_keep_the_menu() {
         );
     }
 }
+
+/// Asset labels from the asset list: a manager prints its own department's labels (the
+/// library's tags, no other's); another department is not found; a made-up sheet is said.
+#[tokio::test]
+async fn a_manager_prints_the_labels_of_its_own_department() {
+    let app = TestApp::new().await;
+    let manager = app.login("manager").await;
+    let list = app.get(Some(&manager), "/assets").await;
+    assert!(
+        list.body.contains("A4 12面（86.4×42.3mm）"),
+        "{}",
+        list.body
+    );
+    let library = app.department_id("080500").await;
+    let school = app.department_id("080600").await;
+    let refused = app
+        .get(
+            Some(&manager),
+            &format!("/assets/labels.pdf?department={school}"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let bad = app
+        .get(Some(&manager), "/assets/labels.pdf?layout=a4-99")
+        .await;
+    assert!(
+        bad.body.contains("ラベル用紙を選んでください"),
+        "{}",
+        bad.body
+    );
+    let pdf = app
+        .get(
+            Some(&manager),
+            &format!("/assets/labels.pdf?department={library}&layout=a4-24"),
+        )
+        .await;
+    if !daicho_pdf::fonts_available() {
+        assert!(
+            std::env::var_os("DAICHO_REQUIRE_PDF").is_none(),
+            "fonts-ipaexfont missing"
+        );
+        assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE);
+        return;
+    }
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.content_type, "application/pdf");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("labels.pdf");
+    std::fs::write(&path, &pdf.bytes).expect("written");
+    let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    else {
+        assert!(
+            std::env::var_os("DAICHO_REQUIRE_PDF").is_none(),
+            "poppler-utils missing"
+        );
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("080500-") && text.contains("中央図書館"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("080600-"),
+        "another department's tags: {text}"
+    );
+}

@@ -115,6 +115,7 @@ struct ListPage {
     prev_href: String,
     next_href: String,
     can_create: bool,
+    label_layouts: &'static [daicho_reports::labels::LabelLayout],
 }
 
 /// The department options, indented by depth.
@@ -284,6 +285,7 @@ pub async fn show(
             String::new()
         },
         can_create: user.scope.can_write,
+        label_layouts: &daicho_reports::labels::LABEL_LAYOUTS,
     };
     Ok(Html(listing.render()?))
 }

@@ -2,5 +2,6 @@
 //! that creates or changes one.
 
 pub mod form;
+pub mod labels;
 pub mod list;
 pub mod show;

@@ -79,11 +79,7 @@ pub async fn report_pdf(
     let (ascii, name) = file_name(&report, "pdf");
     let pdf = tokio::task::spawn_blocking(move || daicho_pdf::audit_report(&report))
         .await
-        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
-        .map_err(|e| match e {
-            daicho_pdf::PdfError::NoFont => AppError::Unavailable(e.to_string()),
-            daicho_pdf::PdfError::Typeset(m) => AppError::Internal(m),
-        })?;
+        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))??;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
