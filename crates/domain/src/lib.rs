@@ -11,6 +11,7 @@ pub mod error;
 pub mod publication;
 pub mod role;
 pub mod self_check;
+pub mod stocktake;
 pub mod survey;
 pub mod tenant;
 pub mod values;

@@ -280,3 +280,83 @@ async fn without_any_stocktake_the_stocktake_rule_does_not_know() {
     );
     assert_eq!(hospital[0].reason, "棚卸の記録がありません");
 }
+
+const WARD: &[(&str, &str)] = &[
+    (
+        "departments.csv",
+        "code,name,level,parent\n030000,市民病棟,bureau,\n",
+    ),
+    (
+        "assets.csv",
+        "asset_tag,department,kind,name,status\nWARD-1,030000,desktop,受付端末,in_use\nWARD-2,030000,laptop,回診用端末,in_use\n",
+    ),
+];
+
+/// A stocktake done with daicho (planned, scanned, completed) is what the rules read: the
+/// machine not found is missing, the note on the one found and its missing wire lock are
+/// findings, the private PC found without a tag is not in the ledger, and the department
+/// has its stocktake.
+#[tokio::test]
+async fn a_completed_stocktake_is_what_the_rules_decide_from() {
+    use daicho_store::{Actor, NewStocktake, Scan};
+    let t = fresh().await.expect("db");
+    let scope = import_into(&t.db, "990027", WARD).await;
+    let actor = Actor::system("test");
+    t.db.plan_stocktake(
+        &scope,
+        &actor,
+        &NewStocktake {
+            stocktake_id: "ST-1".into(),
+            department: "030000".into(),
+            location: None,
+            assignee: None,
+            due_on: None,
+        },
+    )
+    .await
+    .expect("planned");
+    let scans = [
+        Scan {
+            scan_id: "s1".into(),
+            asset_tag: Some("WARD-1".into()),
+            tag_present: Some(true),
+            wire_lock: Some(false),
+            password_note: Some(true),
+            ..Scan::default()
+        },
+        Scan {
+            scan_id: "s2".into(),
+            description: Some("ノートPC（私物）".into()),
+            ownership: Some("private".into()),
+            tag_present: Some(false),
+            ..Scan::default()
+        },
+    ];
+    for s in &scans {
+        t.db.record_scan(&scope, &actor, "ST-1", s)
+            .await
+            .expect("scan");
+    }
+    t.db.complete_stocktake(&scope, &actor, "ST-1", as_of() - chrono::Days::new(7))
+        .await
+        .expect("completed");
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    let report = run_audit(&t.db, &scope, "990027", &options)
+        .await
+        .expect("audit runs");
+    let outcome = |rule: &str, subject: &str| {
+        verdict_of(&report, rule, subject)
+            .iter()
+            .map(|e| e.outcome)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(outcome("missing-asset", "WARD-2"), [Verdict::Fail]);
+    assert_eq!(outcome("missing-asset", "WARD-1"), [Verdict::Pass]);
+    assert_eq!(outcome("password-note", "WARD-1"), [Verdict::Fail]);
+    assert_eq!(outcome("wire-lock-missing", "WARD-1"), [Verdict::Fail]);
+    assert_eq!(outcome("unregistered-asset", "ST-1#2"), [Verdict::Fail]);
+    assert_eq!(outcome("stocktake-overdue", "030000"), [Verdict::Pass]);
+}

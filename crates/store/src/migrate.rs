@@ -162,6 +162,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0018_publications.postgres.sql"),
         after: include_str!("migrations/0018_publications.after.sql"),
     },
+    Migration {
+        version: 19,
+        name: "stocktake_work",
+        common: "",
+        sqlite: include_str!("migrations/0019_stocktake_work.sqlite.sql"),
+        postgres: include_str!("migrations/0019_stocktake_work.postgres.sql"),
+        after: include_str!("migrations/0019_stocktake_work.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -13,4 +13,5 @@ mod ledger;
 mod measures;
 mod plans;
 mod staged;
+mod stocktakes;
 mod surveys;

@@ -1,0 +1,135 @@
+//! Reconciling a stocktake (棚卸の照合): what the ledger expected in a room against what was
+//! scanned there — 「現物を漏れず、重複せず」 (reference lines 1698–1702). Pure: the store
+//! hands in the expected list (kept when the stocktake started) and the scans, and which
+//! scanned tags the ledger knows elsewhere.
+
+use std::collections::{BTreeMap, HashSet};
+
+/// An asset the ledger expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedAsset {
+    pub tag: String,
+    pub name: String,
+}
+
+/// One scan (or typed tag), or a thing found without a tag (`tag` none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanLine {
+    pub scan_id: String,
+    pub tag: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Where a stocktake stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// Expected and found.
+    pub found: Vec<String>,
+    /// Expected and not (yet) found.
+    pub missing: Vec<String>,
+    /// Found here, but the ledger puts them elsewhere (another room or department).
+    pub moved: Vec<String>,
+    /// Tags the ledger does not know at all.
+    pub unknown_tags: Vec<String>,
+    /// Things found without a tag (by their scan id).
+    pub untagged: Vec<String>,
+    /// Tags scanned more than once, with how many times.
+    pub duplicates: Vec<(String, usize)>,
+    pub expected: usize,
+}
+
+impl Reconciliation {
+    /// Found of expected, as a percentage (100 when nothing was expected).
+    pub fn progress(&self) -> u32 {
+        (self.found.len() * 100)
+            .checked_div(self.expected)
+            .map_or(100, |p| p as u32)
+    }
+}
+
+/// Reconciles `scans` against `expected`; `known` holds every tag the ledger has.
+pub fn reconcile(
+    expected: &[ExpectedAsset],
+    scans: &[ScanLine],
+    known: &HashSet<String>,
+) -> Reconciliation {
+    let wanted: HashSet<&str> = expected.iter().map(|e| e.tag.as_str()).collect();
+    let mut times: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut r = Reconciliation {
+        expected: expected.len(),
+        ..Reconciliation::default()
+    };
+    for s in scans {
+        match s.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(tag) => *times.entry(tag).or_default() += 1,
+            None => r.untagged.push(s.scan_id.clone()),
+        }
+    }
+    for (tag, n) in &times {
+        if *n > 1 {
+            r.duplicates.push((tag.to_string(), *n));
+        }
+        if wanted.contains(tag) {
+            continue;
+        }
+        if known.contains(*tag) {
+            r.moved.push(tag.to_string());
+        } else {
+            r.unknown_tags.push(tag.to_string());
+        }
+    }
+    for e in expected {
+        if times.contains_key(e.tag.as_str()) {
+            r.found.push(e.tag.clone());
+        } else {
+            r.missing.push(e.tag.clone());
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(id: &str, tag: Option<&str>) -> ScanLine {
+        ScanLine {
+            scan_id: id.into(),
+            tag: tag.map(str::to_string),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn found_missing_moved_unknown_untagged_and_twice() {
+        let expected: Vec<ExpectedAsset> = ["A-1", "A-2", "A-3"]
+            .iter()
+            .map(|t| ExpectedAsset {
+                tag: t.to_string(),
+                name: "PC".into(),
+            })
+            .collect();
+        let known: HashSet<String> = ["A-1", "A-2", "A-3", "B-9"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let scans = [
+            scan("s1", Some("A-1")),
+            scan("s2", Some("A-1")),
+            scan("s3", Some("A-3")),
+            scan("s4", Some("B-9")),
+            scan("s5", Some("Z-0")),
+            scan("s6", None),
+            scan("s7", Some(" ")),
+        ];
+        let r = reconcile(&expected, &scans, &known);
+        assert_eq!(r.found, ["A-1", "A-3"]);
+        assert_eq!(r.missing, ["A-2"]);
+        assert_eq!(r.moved, ["B-9"]);
+        assert_eq!(r.unknown_tags, ["Z-0"]);
+        assert_eq!(r.untagged, ["s6", "s7"]);
+        assert_eq!(r.duplicates, [("A-1".to_string(), 2)]);
+        assert_eq!(r.progress(), 66);
+        assert_eq!(reconcile(&[], &[], &known).progress(), 100);
+    }
+}

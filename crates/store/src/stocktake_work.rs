@@ -1,0 +1,492 @@
+//! The stocktake as work (棚卸, 対策基準 and reference lines 1674, 1698–1702): 情報政策課 or a
+//! department plans one per department and room, with who does it and by when; the
+//! ledger's assets there are kept as its expected list at that moment; scans arrive from
+//! the field — each once, by the id the device gave it, however often a phone that was
+//! offline sends it again; completing writes the stocktake's sightings, which the rules
+//! (missing-asset, unregistered-asset, wire-lock-missing, password-note, …) read.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use daicho_domain::stocktake::{ExpectedAsset, Reconciliation, ScanLine, reconcile};
+use serde_json::json;
+use sqlx::Row;
+
+use crate::history::{Change, record};
+use crate::sql::{Sql, Value};
+use crate::{Actor, Db, Scope, StoreError};
+
+/// A stocktake to plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewStocktake {
+    pub stocktake_id: String,
+    /// The department's code; its assets and those of the departments below it.
+    pub department: String,
+    /// The room's location code; none: the department's assets wherever they are.
+    pub location: Option<String>,
+    pub assignee: Option<String>,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// What one scan says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scan {
+    /// Made by the device, so that a scan sent twice is kept once.
+    pub scan_id: String,
+    pub asset_tag: Option<String>,
+    /// 備品整理票 on the thing.
+    pub tag_present: Option<bool>,
+    pub wire_lock: Option<bool>,
+    pub password_note: Option<bool>,
+    pub in_use: Option<bool>,
+    /// For a thing the ledger does not know: its kind, what it is, whose it seems to be.
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    /// `private`, `donated` or none (not known).
+    pub ownership: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A stocktake as the work pages show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StocktakeWork {
+    pub id: i64,
+    pub stocktake_id: String,
+    pub department: String,
+    pub department_name: String,
+    pub location: Option<String>,
+    pub assignee: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub complete: bool,
+    pub expected: Vec<ExpectedAsset>,
+    pub scans: Vec<ScanLine>,
+    pub reconciliation: Reconciliation,
+}
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+fn flag(b: Option<bool>) -> Value {
+    b.map(i64::from).into()
+}
+
+impl Db {
+    /// Plans a stocktake (情報政策課・管理者, or a department's manager for its own) and
+    /// keeps the ledger's assets there, not disposed of, as its expected list.
+    pub async fn plan_stocktake(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        new: &NewStocktake,
+    ) -> Result<i64, StoreError> {
+        let id_text = new.stocktake_id.trim();
+        if id_text.is_empty() {
+            return Err(StoreError::invalid(
+                "stocktake_id",
+                "棚卸番号を入力してください",
+            ));
+        }
+        let department = self
+            .department_by_code(scope, &new.department)
+            .await?
+            .ok_or_else(|| StoreError::invalid("department", "その所属はありません"))?;
+        if !scope.can_write || !scope.covers(department.id) {
+            return Err(StoreError::Forbidden(
+                "棚卸を計画できるのは、その所属の所属長（管理者）・情報政策課・管理者です".into(),
+            ));
+        }
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let location_id: Option<i64> = match new.location.as_deref().map(str::trim) {
+            Some(code) if !code.is_empty() => {
+                let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
+                sql.bind(scope.tenant_id).push(" AND code = ").bind(code);
+                let row = sql.fetch_optional(&mut *tx).await?.ok_or_else(|| {
+                    StoreError::invalid("location", format!("設置場所「{code}」はありません"))
+                })?;
+                Some(row.try_get("id")?)
+            }
+            _ => None,
+        };
+        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM stocktakes WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_id = ")
+            .bind(id_text);
+        if sql.fetch_one(&mut *tx).await?.try_get::<i64, _>("n")? > 0 {
+            return Err(StoreError::invalid(
+                "stocktake_id",
+                format!("棚卸番号「{id_text}」はもう使われています"),
+            ));
+        }
+        let mut sql = Sql::insert(
+            "stocktakes",
+            &[
+                "tenant_id",
+                "stocktake_id",
+                "department_id",
+                "location_id",
+                "complete",
+                "assignee",
+                "due_on",
+            ],
+        );
+        sql.push("(")
+            .bind_all([
+                Value::from(scope.tenant_id),
+                id_text.into(),
+                department.id.into(),
+                location_id.into(),
+                0i64.into(),
+                new.assignee.clone().filter(|a| !a.trim().is_empty()).into(),
+                new.due_on.map(|d| d.to_string()).into(),
+            ])
+            .push(") RETURNING id");
+        let id: i64 = sql.fetch_one(&mut *tx).await?.try_get("id")?;
+        let departments = self.departments(scope).await?;
+        let under = crate::department_and_below(&departments, department.id);
+        let mut sql = Sql::new("SELECT asset_tag, name FROM assets WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND status <> 'disposed' AND department_id IN (");
+        for (i, d) in under.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(*d);
+        }
+        sql.push(")");
+        if let Some(l) = location_id {
+            sql.push(" AND location_id = ").bind(l);
+        }
+        sql.push(" ORDER BY asset_tag");
+        let expected = sql.fetch_all(&mut *tx).await?;
+        for r in &expected {
+            let mut insert = Sql::insert(
+                "stocktake_expected",
+                &["tenant_id", "stocktake_ref", "asset_tag", "name"],
+            );
+            insert.push("(").bind_all([
+                Value::from(scope.tenant_id),
+                id.into(),
+                r.try_get::<String, _>("asset_tag")?.into(),
+                r.try_get::<String, _>("name")?.into(),
+            ]);
+            insert.push(")");
+            insert.execute(&mut *tx).await?;
+        }
+        let after = json!({
+            "department": department.code,
+            "location": new.location,
+            "assignee": new.assignee,
+            "due_on": new.due_on.map(|d| d.to_string()),
+            "expected": expected.len(),
+        });
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "stocktakes",
+                entity_id: Some(id),
+                entity_key: id_text,
+                action: "create",
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A stocktake with its expected list, scans and where the reconciliation stands.
+    pub async fn stocktake_work(
+        &self,
+        scope: &Scope,
+        stocktake_id: &str,
+    ) -> Result<StocktakeWork, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT s.id, s.stocktake_id, d.code, d.name, l.code AS location, s.assignee, \
+                    s.due_on, s.done_on, s.complete, s.department_id \
+             FROM stocktakes s JOIN departments d ON d.id = s.department_id AND d.tenant_id = s.tenant_id \
+             LEFT JOIN locations l ON l.id = s.location_id AND l.tenant_id = s.tenant_id \
+             WHERE s.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND s.stocktake_id = ")
+            .bind(stocktake_id);
+        scope.restrict(&mut sql, "s.department_id");
+        let r = sql
+            .fetch_optional(self)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("棚卸「{stocktake_id}」はありません")))?;
+        let id: i64 = r.try_get("id")?;
+        let mut sql = Sql::new("SELECT asset_tag, name FROM stocktake_expected WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_ref = ")
+            .bind(id)
+            .push(" ORDER BY asset_tag");
+        let expected = sql
+            .fetch_all(self)
+            .await?
+            .iter()
+            .map(|e| {
+                Ok(ExpectedAsset {
+                    tag: e.try_get("asset_tag")?,
+                    name: e.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut sql = Sql::new(
+            "SELECT scan_id, asset_tag, description FROM stocktake_scans WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_ref = ")
+            .bind(id)
+            .push(" ORDER BY id");
+        let scans = sql
+            .fetch_all(self)
+            .await?
+            .iter()
+            .map(|s| {
+                Ok(ScanLine {
+                    scan_id: s.try_get("scan_id")?,
+                    tag: s.try_get("asset_tag")?,
+                    description: s.try_get("description")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        // Which scanned tags the ledger knows (anywhere in the tenant).
+        let mut known = HashSet::new();
+        let mut sql = Sql::new(
+            "SELECT DISTINCT a.asset_tag FROM assets a JOIN stocktake_scans s \
+               ON s.asset_tag = a.asset_tag AND s.tenant_id = a.tenant_id \
+             WHERE a.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND s.stocktake_ref = ")
+            .bind(id);
+        for k in sql.fetch_all(self).await? {
+            known.insert(k.try_get::<String, _>("asset_tag")?);
+        }
+        let reconciliation = reconcile(&expected, &scans, &known);
+        Ok(StocktakeWork {
+            id,
+            stocktake_id: r.try_get("stocktake_id")?,
+            department: r.try_get("code")?,
+            department_name: r.try_get("name")?,
+            location: r.try_get("location")?,
+            assignee: r.try_get("assignee")?,
+            due_on: date(r.try_get("due_on")?),
+            done_on: date(r.try_get("done_on")?),
+            complete: r.try_get::<i64, _>("complete")? != 0,
+            expected,
+            scans,
+            reconciliation,
+        })
+    }
+
+    /// Records a scan of a stocktake not yet complete. A scan whose id was recorded before
+    /// is not recorded again (a phone resending its queue): returns whether it was new.
+    pub async fn record_scan(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        stocktake_id: &str,
+        scan: &Scan,
+    ) -> Result<bool, StoreError> {
+        let work = self.stocktake_work(scope, stocktake_id).await?;
+        if !scope.can_write {
+            return Err(StoreError::Forbidden(
+                "棚卸の記録には変更の権限が要ります".into(),
+            ));
+        }
+        if work.complete {
+            return Err(StoreError::invalid(
+                "stocktake",
+                "完了した棚卸には記録できません",
+            ));
+        }
+        let scan_id = scan.scan_id.trim();
+        if scan_id.is_empty() || scan_id.len() > 64 {
+            return Err(StoreError::invalid("scan_id", "読み取りの番号がありません"));
+        }
+        let tag = scan
+            .asset_tag
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if tag.is_none()
+            && scan
+                .description
+                .as_deref()
+                .is_none_or(|d| d.trim().is_empty())
+        {
+            return Err(StoreError::invalid(
+                "description",
+                "備品番号のないものは、何かを入力してください",
+            ));
+        }
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM stocktake_scans WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_ref = ")
+            .bind(work.id)
+            .push(" AND scan_id = ")
+            .bind(scan_id);
+        if sql.fetch_one(&mut *tx).await?.try_get::<i64, _>("n")? > 0 {
+            return Ok(false);
+        }
+        let text = |t: &Option<String>| -> Value {
+            t.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .into()
+        };
+        let mut sql = Sql::insert(
+            "stocktake_scans",
+            &[
+                "tenant_id",
+                "stocktake_ref",
+                "scan_id",
+                "scanned_at",
+                "scanned_by",
+                "asset_tag",
+                "tag_present",
+                "wire_lock",
+                "password_note",
+                "in_use",
+                "kind",
+                "description",
+                "ownership",
+                "note",
+            ],
+        );
+        sql.push("(").bind_all([
+            Value::from(scope.tenant_id),
+            work.id.into(),
+            scan_id.into(),
+            crate::now_text().into(),
+            actor.name.as_str().into(),
+            tag.map(str::to_string).into(),
+            flag(scan.tag_present),
+            flag(scan.wire_lock),
+            flag(scan.password_note),
+            flag(scan.in_use),
+            text(&scan.kind),
+            text(&scan.description),
+            text(&scan.ownership),
+            text(&scan.note),
+        ]);
+        sql.push(")");
+        sql.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Completes a stocktake on `done_on`: every distinct thing scanned becomes a sighting
+    /// (a tag scanned twice, once), and the stocktake is marked complete — from then on the
+    /// rules decide from it. Nothing can be scanned into it afterwards.
+    pub async fn complete_stocktake(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        stocktake_id: &str,
+        done_on: NaiveDate,
+    ) -> Result<Reconciliation, StoreError> {
+        let work = self.stocktake_work(scope, stocktake_id).await?;
+        if !scope.can_write {
+            return Err(StoreError::Forbidden(
+                "棚卸の記録には変更の権限が要ります".into(),
+            ));
+        }
+        if work.complete {
+            return Err(StoreError::invalid("stocktake", "この棚卸は完了しています"));
+        }
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new(
+            "SELECT asset_tag, tag_present, wire_lock, password_note, kind, description, ownership \
+             FROM stocktake_scans WHERE tenant_id = ",
+        );
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_ref = ")
+            .bind(work.id)
+            .push(" ORDER BY id");
+        let scans = sql.fetch_all(&mut *tx).await?;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut line = 0i64;
+        for s in &scans {
+            let tag: Option<String> = s.try_get("asset_tag")?;
+            if let Some(t) = &tag
+                && !seen.insert(t.clone())
+            {
+                continue;
+            }
+            line += 1;
+            let mut insert = Sql::insert(
+                "sightings",
+                &[
+                    "tenant_id",
+                    "stocktake_ref",
+                    "line",
+                    "asset_tag",
+                    "kind",
+                    "description",
+                    "ownership",
+                    "tag_present",
+                    "wire_lock",
+                    "password_note",
+                ],
+            );
+            insert.push("(").bind_all([
+                Value::from(scope.tenant_id),
+                work.id.into(),
+                line.into(),
+                tag.into(),
+                s.try_get::<Option<String>, _>("kind")?.into(),
+                s.try_get::<Option<String>, _>("description")?.into(),
+                s.try_get::<Option<String>, _>("ownership")?.into(),
+                s.try_get::<Option<i64>, _>("tag_present")?.into(),
+                s.try_get::<Option<i64>, _>("wire_lock")?.into(),
+                s.try_get::<Option<i64>, _>("password_note")?.into(),
+            ]);
+            insert.push(")");
+            insert.execute(&mut *tx).await?;
+        }
+        let mut sql = Sql::new("UPDATE stocktakes SET complete = 1, done_on = ");
+        sql.bind(done_on.to_string())
+            .push(" WHERE tenant_id = ")
+            .bind(scope.tenant_id)
+            .push(" AND id = ")
+            .bind(work.id);
+        sql.execute(&mut *tx).await?;
+        let r = &work.reconciliation;
+        let after = json!({
+            "done_on": done_on.to_string(),
+            "complete": true,
+            "sightings": line,
+            "found": r.found.len(),
+            "missing": r.missing,
+            "moved": r.moved,
+            "unknown_tags": r.unknown_tags,
+            "untagged": r.untagged.len(),
+        });
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "stocktakes",
+                entity_id: Some(work.id),
+                entity_key: &work.stocktake_id,
+                action: "update",
+                before: Some(&json!({ "complete": false })),
+                after: Some(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(work.reconciliation)
+    }
+}
