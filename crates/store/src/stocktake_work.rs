@@ -64,6 +64,20 @@ pub struct StocktakeWork {
     pub reconciliation: Reconciliation,
 }
 
+/// A stocktake as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StocktakeLine {
+    pub stocktake_id: String,
+    pub department_name: String,
+    pub location: Option<String>,
+    pub assignee: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub complete: bool,
+    pub expected: i64,
+    pub scanned: i64,
+}
+
 fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
 }
@@ -197,6 +211,33 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The stocktakes the scope sees, open ones first, then by due day and number.
+    pub async fn stocktake_lines(&self, scope: &Scope) -> Result<Vec<StocktakeLine>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT s.stocktake_id, d.name, l.code AS location, s.assignee, s.due_on, s.done_on,                     s.complete,                     (SELECT COUNT(*) FROM stocktake_expected e WHERE e.tenant_id = s.tenant_id                        AND e.stocktake_ref = s.id) AS expected,                     (SELECT COUNT(*) FROM stocktake_scans c WHERE c.tenant_id = s.tenant_id                        AND c.stocktake_ref = s.id) AS scanned              FROM stocktakes s JOIN departments d ON d.id = s.department_id AND d.tenant_id = s.tenant_id              LEFT JOIN locations l ON l.id = s.location_id AND l.tenant_id = s.tenant_id              WHERE s.tenant_id = ",
+        );
+        sql.bind(scope.tenant_id);
+        scope.restrict(&mut sql, "s.department_id");
+        sql.push(" ORDER BY s.complete, s.due_on, s.stocktake_id");
+        sql.fetch_all(self)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(StocktakeLine {
+                    stocktake_id: r.try_get("stocktake_id")?,
+                    department_name: r.try_get("name")?,
+                    location: r.try_get("location")?,
+                    assignee: r.try_get("assignee")?,
+                    due_on: date(r.try_get("due_on")?),
+                    done_on: date(r.try_get("done_on")?),
+                    complete: r.try_get::<i64, _>("complete")? != 0,
+                    expected: r.try_get("expected")?,
+                    scanned: r.try_get("scanned")?,
+                })
+            })
+            .collect()
     }
 
     /// A stocktake with its expected list, scans and where the reconciliation stands.

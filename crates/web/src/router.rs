@@ -4,7 +4,7 @@ use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
     account, assets, audit, dashboard, departments, findings, import, ledger_form, ledgers, login,
-    media, public, publication, rules, self_check, static_files, training,
+    media, public, publication, rules, self_check, static_files, stocktakes, training,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -123,6 +123,10 @@ pub fn router(state: AppState) -> Router {
             get(self_check::answer_form).post(self_check::answer),
         )
         .route("/self-check/{campaign}/mine", get(self_check::mine))
+        .route("/stocktakes", get(stocktakes::index).post(stocktakes::plan))
+        .route("/stocktakes/{id}", get(stocktakes::show))
+        .route("/stocktakes/{id}/scans", post(stocktakes::scan))
+        .route("/stocktakes/{id}/complete", post(stocktakes::complete))
         .route("/training", get(training::show))
         .route("/training/xlsx", get(training::xlsx))
         .route("/static/style.css", get(static_files::style))

@@ -17,4 +17,5 @@ pub mod publication;
 pub mod rules;
 pub mod self_check;
 pub mod static_files;
+pub mod stocktakes;
 pub mod training;

@@ -284,6 +284,7 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         "/measures",
         "/horizontal",
         "/audit-plan",
+        "/stocktakes",
     ] {
         browser.goto(format!("{base}{path}")).await?;
         browser.find(By::Css("main h1")).await?;
@@ -585,6 +586,19 @@ async fn axe_pages(
 #[tokio::test]
 async fn the_signed_in_pages_pass_axe_core_in_chromium() {
     let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let planned = app
+        .post(
+            Some(&policy),
+            "/stocktakes",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("stocktake_id", "ST-AXE"),
+                ("department", "080500"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status.as_u16(), 303, "{}", planned.body);
     let Some(session) = Session::open(&app, "1280,900").await else {
         return;
     };
@@ -613,6 +627,8 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
             "/audit-plan",
             "/publications",
             "/publications/policy?document=basic_policy",
+            "/stocktakes",
+            "/stocktakes/ST-AXE",
             "/account/password",
         ]
         .iter()

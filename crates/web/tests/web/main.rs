@@ -14,3 +14,4 @@ mod pages;
 mod public;
 mod self_check;
 mod stale;
+mod stocktakes;

@@ -1,0 +1,222 @@
+//! The stocktake on screen (棚卸). GET /stocktakes lists them with the planning form; POST
+//! /stocktakes plans one (its expected list is the ledger's assets there, as of now).
+//! GET /stocktakes/{id} shows the reconciliation — expected and found, missing, moved,
+//! tags the ledger does not know, things without a tag, tags scanned twice — with a form
+//! to record what was found (a tag typed, or a thing without one). POST
+//! /stocktakes/{id}/scans records one; POST /stocktakes/{id}/complete completes it into
+//! the sightings the rules read. Works without JavaScript; the camera page comes on top.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::response::{Html, Redirect};
+use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork, StoreError};
+
+use crate::auth::CurrentUser;
+use crate::csrf::verify_form;
+use crate::error::AppError;
+use crate::handlers::assets::list::department_choices;
+use crate::state::AppState;
+use crate::view::{Choice, Layout, date_full, url_encode};
+
+#[derive(Template)]
+#[template(path = "stocktakes.html")]
+struct ListPage {
+    layout: Layout,
+    lines: Vec<StocktakeLine>,
+    departments: Vec<Choice>,
+    can_plan: bool,
+}
+
+impl ListPage {
+    fn day(&self, d: &Option<chrono::NaiveDate>) -> String {
+        date_full(*d)
+    }
+
+    fn href(&self, id: &str) -> String {
+        format!("/stocktakes/{}", url_encode(id))
+    }
+}
+
+/// The messages of a refusal, on one page.
+fn refused(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("。"),
+        ),
+        e => e.into(),
+    }
+}
+
+fn day_of(text: &str, what: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        d => daicho_domain::parse_date(d)
+            .map(Some)
+            .map_err(|_| AppError::Invalid(format!("{what}「{d}」を日付として読めません。"))),
+    }
+}
+
+/// GET /stocktakes
+pub async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
+    Ok(Html(
+        ListPage {
+            layout: Layout::new(&user, "棚卸", "stocktakes"),
+            lines: state.db.stocktake_lines(&user.scope).await?,
+            departments: department_choices(&state, &user, "", true).await?,
+            can_plan: user.scope.can_write,
+        }
+        .render()?,
+    ))
+}
+
+/// POST /stocktakes: `stocktake_id`, `department`, `location`, `assignee`, `due_on`.
+pub async fn plan(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Redirect, AppError> {
+    verify_form(&form, &user.csrf)?;
+    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let some = |name: &str| Some(field(name).to_string()).filter(|v| !v.is_empty());
+    let new = NewStocktake {
+        stocktake_id: field("stocktake_id").to_string(),
+        department: field("department").to_string(),
+        location: some("location"),
+        assignee: some("assignee"),
+        due_on: day_of(field("due_on"), "期限")?,
+    };
+    state
+        .db
+        .plan_stocktake(&user.scope, &user.actor(), &new)
+        .await
+        .map_err(refused)?;
+    Ok(Redirect::to(&format!(
+        "/stocktakes/{}",
+        url_encode(&new.stocktake_id)
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "stocktake.html")]
+struct WorkPage {
+    layout: Layout,
+    work: StocktakeWork,
+    href: String,
+    /// Names of the expected assets, by tag.
+    names: HashMap<String, String>,
+    /// A fresh id for the form's scan: a form sent twice is recorded once.
+    scan_id: String,
+    can_write: bool,
+    today: String,
+}
+
+impl WorkPage {
+    fn name_of(&self, tag: &str) -> String {
+        self.names.get(tag).cloned().unwrap_or_default()
+    }
+
+    fn day(&self, d: &Option<chrono::NaiveDate>) -> String {
+        date_full(*d)
+    }
+}
+
+/// GET /stocktakes/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let work = state.db.stocktake_work(&user.scope, &id).await?;
+    Ok(Html(
+        WorkPage {
+            layout: Layout::new(&user, format!("棚卸 {id}"), "stocktakes"),
+            href: format!("/stocktakes/{}", url_encode(&id)),
+            names: work
+                .expected
+                .iter()
+                .map(|e| (e.tag.clone(), e.name.clone()))
+                .collect(),
+            scan_id: format!("form-{}", &daicho_store::random_token()?[..24]),
+            can_write: user.scope.can_write && !work.complete,
+            today: daicho_store::today().to_string(),
+            work,
+        }
+        .render()?,
+    ))
+}
+
+fn yes_no(form: &HashMap<String, String>, name: &str) -> Option<bool> {
+    match form.get(name).map(String::as_str) {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
+}
+
+/// POST /stocktakes/{id}/scans: `scan_id`, `asset_tag` or `description` (+ `kind`,
+/// `ownership`), `tag_present`, `wire_lock`, `password_note`, `in_use` (yes / no / blank),
+/// `note`.
+pub async fn scan(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Redirect, AppError> {
+    verify_form(&form, &user.csrf)?;
+    let text = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let scan = Scan {
+        scan_id: text("scan_id").unwrap_or_default(),
+        asset_tag: text("asset_tag").map(|t| daicho_domain::normalize_width(&t)),
+        tag_present: yes_no(&form, "tag_present"),
+        wire_lock: yes_no(&form, "wire_lock"),
+        password_note: yes_no(&form, "password_note"),
+        in_use: yes_no(&form, "in_use"),
+        kind: text("kind"),
+        description: text("description"),
+        ownership: text("ownership").filter(|o| matches!(o.as_str(), "private" | "donated")),
+        note: text("note"),
+    };
+    state
+        .db
+        .record_scan(&user.scope, &user.actor(), &id, &scan)
+        .await
+        .map_err(refused)?;
+    Ok(Redirect::to(&format!(
+        "/stocktakes/{}#record",
+        url_encode(&id)
+    )))
+}
+
+/// POST /stocktakes/{id}/complete: `done_on`.
+pub async fn complete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Redirect, AppError> {
+    verify_form(&form, &user.csrf)?;
+    let done_on = day_of(
+        form.get("done_on").map(String::as_str).unwrap_or_default(),
+        "実施日",
+    )?
+    .unwrap_or_else(daicho_store::today);
+    state
+        .db
+        .complete_stocktake(&user.scope, &user.actor(), &id, done_on)
+        .await
+        .map_err(refused)?;
+    Ok(Redirect::to(&format!("/stocktakes/{}", url_encode(&id))))
+}

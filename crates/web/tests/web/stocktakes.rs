@@ -1,0 +1,156 @@
+//! The stocktake on screen: 情報政策課 plans one for the library; the library's manager
+//! records what it finds (a form sent twice is kept once), sees the reconciliation and
+//! completes it; a viewer reads, another tenant finds nothing.
+
+use crate::app::{TestApp, hidden};
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let planned = app
+        .post(
+            Some(&policy),
+            "/stocktakes",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("stocktake_id", "ST-2026-LIB"),
+                ("department", "080500"),
+                ("assignee", "中央図書館 司書"),
+                ("due_on", "2026-12-25"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    assert_eq!(planned.location, "/stocktakes/ST-2026-LIB");
+    let again = app
+        .post(
+            Some(&policy),
+            "/stocktakes",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("stocktake_id", "ST-2026-LIB"),
+                ("department", "080500"),
+            ],
+        )
+        .await;
+    assert!(again.body.contains("もう使われています"), "{}", again.body);
+
+    let manager = app.login("manager").await;
+    let page = app.get(Some(&manager), "/stocktakes/ST-2026-LIB").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("中央図書館") && page.body.contains("担当 中央図書館 司書"));
+    let tag = page
+        .body
+        .split("未確認（見つかっていない）</th><td>")
+        .nth(1)
+        .and_then(|rest| rest.split("</td><td>").nth(1))
+        .and_then(|list| list.split('（').next())
+        .expect("a missing tag")
+        .to_string();
+    assert!(tag.starts_with("080500-"), "{tag}");
+    let scan_id = hidden(&page.body, "scan_id").expect("scan id");
+    let form = [
+        ("csrf_token", manager.csrf.as_str()),
+        ("scan_id", scan_id.as_str()),
+        ("asset_tag", tag.as_str()),
+        ("tag_present", "yes"),
+        ("wire_lock", "no"),
+        ("password_note", "yes"),
+    ];
+    for _ in 0..2 {
+        let sent = app
+            .post(Some(&manager), "/stocktakes/ST-2026-LIB/scans", &form)
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let private = app
+        .post(
+            Some(&manager),
+            "/stocktakes/ST-2026-LIB/scans",
+            &[
+                ("csrf_token", &manager.csrf),
+                ("scan_id", "form-private"),
+                ("description", "ノートPC（職員の私物）"),
+                ("ownership", "private"),
+                ("tag_present", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(private.status, StatusCode::SEE_OTHER, "{}", private.body);
+    let empty = app
+        .post(
+            Some(&manager),
+            "/stocktakes/ST-2026-LIB/scans",
+            &[("csrf_token", &manager.csrf), ("scan_id", "form-empty")],
+        )
+        .await;
+    assert!(
+        empty.body.contains("何かを入力してください"),
+        "{}",
+        empty.body
+    );
+    let page = app.get(Some(&manager), "/stocktakes/ST-2026-LIB").await;
+    assert!(
+        page.body
+            .contains(&format!("確認済み</th><td>1</td><td>{tag}（")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("二度読み取ったもの</th><td>0</td>"),
+        "the form sent twice is one scan"
+    );
+    assert!(page.body.contains("ノートPC（職員の私物）"));
+
+    // A viewer reads it but records nothing; another tenant does not find it.
+    let viewer = app.login("viewer").await;
+    let read = app.get(Some(&viewer), "/stocktakes/ST-2026-LIB").await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("確認したものを記録する"));
+    let refused = app
+        .post(
+            Some(&viewer),
+            "/stocktakes/ST-2026-LIB/scans",
+            &[
+                ("csrf_token", &viewer.csrf),
+                ("scan_id", "v1"),
+                ("asset_tag", &tag),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let other = app.login("okayama-admin").await;
+    let hidden_page = app.get(Some(&other), "/stocktakes/ST-2026-LIB").await;
+    assert_eq!(hidden_page.status, StatusCode::NOT_FOUND);
+
+    let done = app
+        .post(
+            Some(&manager),
+            "/stocktakes/ST-2026-LIB/complete",
+            &[("csrf_token", &manager.csrf), ("done_on", "2026-12-04")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = app.get(Some(&manager), "/stocktakes/ST-2026-LIB").await;
+    assert!(page.body.contains("完了しました"), "{}", page.body);
+    assert!(!page.body.contains("確認したものを記録する"));
+    let list = app.get(Some(&manager), "/stocktakes").await;
+    assert!(list.body.contains("ST-2026-LIB") && list.body.contains("完了"));
+    // The sightings are the library's: the rules read them (password note on the tag).
+    let sightings = app
+        .db
+        .ledger_rows(
+            &daicho_store::Scope::tenant(app.demo.id),
+            daicho_store::ledgers::ledger("sightings").expect("ledger"),
+        )
+        .await
+        .expect("rows");
+    assert!(
+        sightings
+            .iter()
+            .any(|r| r[0] == "ST-2026-LIB" && r.contains(&tag)),
+        "{sightings:?}"
+    );
+}
