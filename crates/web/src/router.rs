@@ -126,10 +126,13 @@ pub fn router(state: AppState) -> Router {
         .route("/stocktakes", get(stocktakes::index).post(stocktakes::plan))
         .route("/stocktakes/{id}", get(stocktakes::show))
         .route("/stocktakes/{id}/scans", post(stocktakes::scan))
+        .route("/stocktakes/{id}/scan", get(stocktakes::scan_page))
         .route("/stocktakes/{id}/complete", post(stocktakes::complete))
         .route("/training", get(training::show))
         .route("/training/xlsx", get(training::xlsx))
         .route("/static/style.css", get(static_files::style))
+        .route("/static/scan.js", get(static_files::scan_script))
+        .route("/static/jsqr.js", get(static_files::jsqr))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn_with_state(state.clone(), with_menu))
         .layer(middleware::from_fn(security_headers))
@@ -179,11 +182,16 @@ async fn with_menu(
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    for (name, value) in [
-        (
+    // A page that needs more (the scanning page's scripts and camera) sets its own.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        );
+    }
+    for (name, value) in [
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

@@ -16,6 +16,30 @@ pub async fn style() -> impl IntoResponse {
     )
 }
 
+/// The scanning page's script (ours) and the QR decoder it falls back on (jsQR, vendored).
+const SCAN_JS: &str = include_str!("../../static/scan.js");
+const JSQR_JS: &str = include_str!("../../static/vendor/jsqr/jsQR.js");
+
+fn script(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+}
+
+/// GET /static/scan.js
+pub async fn scan_script() -> impl IntoResponse {
+    script(SCAN_JS)
+}
+
+/// GET /static/jsqr.js
+pub async fn jsqr() -> impl IntoResponse {
+    script(JSQR_JS)
+}
+
 /// GET /healthz: the database answers.
 pub async fn health(
     axum::extract::State(state): axum::extract::State<crate::AppState>,

@@ -9,8 +9,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Json;
 use axum::extract::{Form, Path, State};
-use axum::response::{Html, Redirect};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork, StoreError};
 
 use crate::auth::CurrentUser;
@@ -164,13 +166,14 @@ fn yes_no(form: &HashMap<String, String>, name: &str) -> Option<bool> {
 
 /// POST /stocktakes/{id}/scans: `scan_id`, `asset_tag` or `description` (+ `kind`,
 /// `ownership`), `tag_present`, `wire_lock`, `password_note`, `in_use` (yes / no / blank),
-/// `note`.
+/// `note`. With `reply=json` (the scanning page's queue) the answer is
+/// `{"recorded": true|false}` — false for a scan already recorded — instead of the page.
 pub async fn scan(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     verify_form(&form, &user.csrf)?;
     let text = |name: &str| {
         form.get(name)
@@ -189,15 +192,15 @@ pub async fn scan(
         ownership: text("ownership").filter(|o| matches!(o.as_str(), "private" | "donated")),
         note: text("note"),
     };
-    state
+    let recorded = state
         .db
         .record_scan(&user.scope, &user.actor(), &id, &scan)
         .await
         .map_err(refused)?;
-    Ok(Redirect::to(&format!(
-        "/stocktakes/{}#record",
-        url_encode(&id)
-    )))
+    if form.get("reply").map(String::as_str) == Some("json") {
+        return Ok(Json(serde_json::json!({ "recorded": recorded })).into_response());
+    }
+    Ok(Redirect::to(&format!("/stocktakes/{}#record", url_encode(&id))).into_response())
 }
 
 /// POST /stocktakes/{id}/complete: `done_on`.
@@ -219,4 +222,46 @@ pub async fn complete(
         .await
         .map_err(refused)?;
     Ok(Redirect::to(&format!("/stocktakes/{}", url_encode(&id))))
+}
+
+#[derive(Template)]
+#[template(path = "stocktake_scan.html")]
+struct ScanPage {
+    layout: Layout,
+    work: StocktakeWork,
+    href: String,
+    scan_id: String,
+}
+
+/// What the scanning page may load and do: its own scripts, the camera, requests to
+/// daicho — nothing from elsewhere.
+const SCAN_PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; media-src 'self' blob: mediastream:; connect-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// GET /stocktakes/{id}/scan: the camera page (JavaScript; its form works without it).
+pub async fn scan_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let work = state.db.stocktake_work(&user.scope, &id).await?;
+    if !user.scope.can_write || work.complete {
+        return Err(AppError::Forbidden(
+            "この棚卸には記録できません（完了したか、変更の権限がありません）。".into(),
+        ));
+    }
+    let page = ScanPage {
+        layout: Layout::new(&user, format!("読み取り：棚卸 {id}"), "stocktakes"),
+        href: format!("/stocktakes/{}", url_encode(&id)),
+        scan_id: format!("form-{}", &daicho_store::random_token()?[..24]),
+        work,
+    }
+    .render()?;
+    let mut response = Html(page).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SCAN_PAGE_POLICY),
+    );
+    Ok(response)
 }

@@ -44,6 +44,11 @@ impl Session {
     /// Starts the app and a browser with a window of `size` (`1280,900`); `None` when
     /// chromedriver is not installed and CI did not ask for it.
     async fn open(app: &TestApp, size: &str) -> Option<Session> {
+        Session::open_with(app, size, &[]).await
+    }
+
+    /// Like [`Session::open`], with more Chromium switches (a fake camera).
+    async fn open_with(app: &TestApp, size: &str, extra: &[String]) -> Option<Session> {
         let Some(driver_path) = chromedriver() else {
             assert!(
                 std::env::var_os("DAICHO_REQUIRE_BROWSER").is_none(),
@@ -86,7 +91,10 @@ impl Session {
             "--disable-sync",
             "--no-first-run",
             window.as_str(),
-        ] {
+        ]
+        .into_iter()
+        .chain(extra.iter().map(String::as_str))
+        {
             caps.add_arg(arg).expect("arg");
         }
         if std::path::Path::new("/usr/bin/chromium").exists() {
@@ -629,6 +637,7 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
             "/publications/policy?document=basic_policy",
             "/stocktakes",
             "/stocktakes/ST-AXE",
+            "/stocktakes/ST-AXE/scan",
             "/account/password",
         ]
         .iter()
@@ -640,4 +649,182 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
     session.close().await;
     let found = result.expect("axe in the browser");
     assert!(found.is_empty(), "axe-core found: {found:#?}");
+}
+
+/// A camera's picture of a label: the QR code of `tag` on white, as a Y4M video Chromium's
+/// fake camera plays in a loop.
+fn label_video(path: &std::path::Path, tag: &str) {
+    let code = qrcode::QrCode::with_error_correction_level(tag.as_bytes(), qrcode::EcLevel::M)
+        .expect("qr");
+    let n = code.width();
+    let colors = code.to_colors();
+    let (w, h, module) = (640usize, 480usize, 8usize);
+    let side = (n + 8) * module;
+    let (x0, y0) = ((w - side) / 2, (h - side) / 2);
+    let mut luma = vec![235u8; w * h];
+    for y in 0..n {
+        for x in 0..n {
+            if colors[y * n + x] != qrcode::Color::Dark {
+                continue;
+            }
+            for dy in 0..module {
+                for dx in 0..module {
+                    let (px, py) = (x0 + (x + 4) * module + dx, y0 + (y + 4) * module + dy);
+                    luma[py * w + px] = 16;
+                }
+            }
+        }
+    }
+    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..5 {
+        video.extend_from_slice(b"FRAME\n");
+        video.extend_from_slice(&luma);
+        video.extend(std::iter::repeat_n(128u8, w * h / 2));
+    }
+    std::fs::write(path, video).expect("video written");
+}
+
+/// The stocktake in the field, on a phone: the camera (Chromium's fake camera playing a
+/// label) reads a tag and it is recorded; offline (DevTools network emulation), a tag
+/// typed waits on the device; back online it is sent — each recorded exactly once.
+#[tokio::test]
+async fn a_stocktake_is_scanned_by_camera_and_offline_in_chromium() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let planned = app
+        .post(
+            Some(&policy),
+            "/stocktakes",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("stocktake_id", "ST-CAM"),
+                ("department", "080500"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status.as_u16(), 303, "{}", planned.body);
+    let scope = daicho_store::Scope::tenant(app.demo.id);
+    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
+    let (seen_tag, typed_tag) = (work.expected[0].tag.clone(), work.expected[1].tag.clone());
+    let dir = tempfile::tempdir().expect("dir");
+    let video = dir.path().join("label.y4m");
+    label_video(&video, &seen_tag);
+    let extra = [
+        "--use-fake-device-for-media-stream".to_string(),
+        "--use-fake-ui-for-media-stream".to_string(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+    ];
+    let Some(session) = Session::open_with(&app, "390,844", &extra).await else {
+        return;
+    };
+    let result = scan_in_the_field(&session, &app, &seen_tag, &typed_tag).await;
+    session.close().await;
+    result.expect("scanning in the browser");
+    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
+    let times = |tag: &str| {
+        work.scans
+            .iter()
+            .filter(|s| s.tag.as_deref() == Some(tag))
+            .count()
+    };
+    assert_eq!(
+        (times(&seen_tag), times(&typed_tag)),
+        (1, 1),
+        "{:?}",
+        work.scans
+    );
+    assert_eq!(work.reconciliation.found, [seen_tag, typed_tag]);
+}
+
+async fn scans_of(app: &TestApp, tag: &str) -> usize {
+    let scope = daicho_store::Scope::tenant(app.demo.id);
+    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
+    work.scans
+        .iter()
+        .filter(|s| s.tag.as_deref() == Some(tag))
+        .count()
+}
+
+async fn wait_for_scan(app: &TestApp, tag: &str) {
+    for _ in 0..150 {
+        if scans_of(app, tag).await > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{tag} was never recorded");
+}
+
+async fn scan_in_the_field(
+    session: &Session,
+    app: &TestApp,
+    seen_tag: &str,
+    typed_tag: &str,
+) -> WebDriverResult<()> {
+    let browser = &session.browser;
+    let base = session.base();
+    browser
+        .goto(format!("{base}/stocktakes/ST-CAM/scan"))
+        .await?;
+    log_in(browser, "manager").await?;
+    wait_for_url(browser, "/stocktakes/ST-CAM/scan").await?;
+    browser.find(By::Id("camera-start")).await?.click().await?;
+    wait_for_scan(app, seen_tag).await;
+
+    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.handle.clone());
+    let network = |offline: bool| {
+        serde_json::json!({
+            "offline": offline,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": -1,
+        })
+    };
+    devtools.execute_cdp("Network.enable").await?;
+    devtools
+        .execute_cdp_with_params("Network.emulateNetworkConditions", network(true))
+        .await?;
+    browser
+        .find(By::Id("m-tag"))
+        .await?
+        .send_keys(typed_tag)
+        .await?;
+    browser
+        .find(By::Css("#manual button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let mut waiting = String::new();
+    for _ in 0..50 {
+        waiting = browser.find(By::Id("scan-queue")).await?.text().await?;
+        if waiting.contains("未送信 1 件") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        waiting.contains("未送信 1 件"),
+        "offline, the scan waits: {waiting}"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        scans_of(app, typed_tag).await,
+        0,
+        "nothing reached the server offline"
+    );
+
+    devtools
+        .execute_cdp_with_params("Network.emulateNetworkConditions", network(false))
+        .await?;
+    wait_for_scan(app, typed_tag).await;
+    let mut left = String::new();
+    for _ in 0..50 {
+        left = browser.find(By::Id("scan-queue")).await?.text().await?;
+        if left.contains("未送信はありません") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(left.contains("未送信はありません"), "{left}");
+    Ok(())
 }
