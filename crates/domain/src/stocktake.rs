@@ -18,6 +18,8 @@ pub struct ScanLine {
     pub scan_id: String,
     pub tag: Option<String>,
     pub description: Option<String>,
+    /// `private` or `donated` when the finder said so.
+    pub ownership: Option<String>,
 }
 
 /// Where a stocktake stands.
@@ -97,6 +99,7 @@ mod tests {
             scan_id: id.into(),
             tag: tag.map(str::to_string),
             description: None,
+            ownership: None,
         }
     }
 

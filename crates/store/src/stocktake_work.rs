@@ -279,7 +279,7 @@ impl Db {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let mut sql = Sql::new(
-            "SELECT scan_id, asset_tag, description FROM stocktake_scans WHERE tenant_id = ",
+            "SELECT scan_id, asset_tag, description, ownership FROM stocktake_scans WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id)
             .push(" AND stocktake_ref = ")
@@ -294,6 +294,7 @@ impl Db {
                     scan_id: s.try_get("scan_id")?,
                     tag: s.try_get("asset_tag")?,
                     description: s.try_get("description")?,
+                    ownership: s.try_get("ownership")?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -13,6 +13,7 @@ use axum::Json;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_domain::stocktake::ScanLine;
 use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork, StoreError};
 
 use crate::auth::CurrentUser;
@@ -118,10 +119,39 @@ struct WorkPage {
     /// A fresh id for the form's scan: a form sent twice is recorded once.
     scan_id: String,
     can_write: bool,
+    /// Whether the user may register assets (write access), even after completion.
+    can_register: bool,
     today: String,
 }
 
 impl WorkPage {
+    /// The asset form filled with a tag the ledger does not know, found here.
+    fn register_tag(&self, tag: &str) -> String {
+        self.register(&[("asset_tag", tag)])
+    }
+
+    /// The asset form filled with a thing found without a tag.
+    fn register_thing(&self, scan: &ScanLine) -> String {
+        let mut fields = vec![("name", scan.description.as_deref().unwrap_or_default())];
+        if let Some(o) = scan.ownership.as_deref() {
+            fields.push(("ownership", o));
+        }
+        self.register(&fields)
+    }
+
+    fn register(&self, fields: &[(&str, &str)]) -> String {
+        let note = format!("棚卸 {} で発見", self.work.stocktake_id);
+        let mut query = format!(
+            "/assets/new?department={}&note={}",
+            url_encode(&self.work.department),
+            url_encode(&note)
+        );
+        for (k, v) in fields {
+            query.push_str(&format!("&{k}={}", url_encode(v)));
+        }
+        query
+    }
+
     fn name_of(&self, tag: &str) -> String {
         self.names.get(tag).cloned().unwrap_or_default()
     }
@@ -149,6 +179,7 @@ pub async fn show(
                 .collect(),
             scan_id: format!("form-{}", &daicho_store::random_token()?[..24]),
             can_write: user.scope.can_write && !work.complete,
+            can_register: user.scope.can_write,
             today: daicho_store::today().to_string(),
             work,
         }

@@ -136,6 +136,34 @@ async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
     let page = app.get(Some(&manager), "/stocktakes/ST-2026-LIB").await;
     assert!(page.body.contains("完了しました"), "{}", page.body);
     assert!(!page.body.contains("確認したものを記録する"));
+    // The private PC found without a tag is registered from the result: the asset form
+    // comes filled with what the finder wrote.
+    let link = page
+        .body
+        .split("href=\"")
+        .map(|rest| rest.split('"').next().unwrap_or_default())
+        .find(|href| href.starts_with("/assets/new?"))
+        .expect("a register link")
+        // As the browser reads the attribute.
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let form = app.get(Some(&manager), &link).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"ノートPC（職員の私物）\""),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains("棚卸 ST-2026-LIB で発見"),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains("value=\"private\" selected"),
+        "{}",
+        form.body
+    );
     let list = app.get(Some(&manager), "/stocktakes").await;
     assert!(list.body.contains("ST-2026-LIB") && list.body.contains("完了"));
     // The sightings are the library's: the rules read them (password note on the tag).

@@ -8,12 +8,13 @@ use crate::handlers::ledger_form::form_fields;
 use crate::state::AppState;
 use crate::view::{FormPage, Layout, Revision, ledger_history};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::ledgers::ASSETS;
 use daicho_store::{AssetInput, FieldError, StoreError};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 async fn render(
     state: &AppState,
@@ -113,9 +114,17 @@ async fn saved_or_form(
 pub async fn new(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(prefill): Query<HashMap<String, String>>,
 ) -> Result<Html<String>, AppError> {
     user.require_write()?;
-    let input = AssetInput::defaults();
+    // A thing found in a stocktake, registered from its result, arrives with what the
+    // finder wrote (only these fields; the person checks and completes the form).
+    let mut input = AssetInput::defaults();
+    for field in PREFILLED {
+        if let Some(value) = prefill.get(field).filter(|v| !v.trim().is_empty()) {
+            input = input.with(field, value.trim());
+        }
+    }
     render(
         &state,
         &user,
@@ -126,6 +135,9 @@ pub async fn new(
     )
     .await
 }
+
+/// The fields GET /assets/new takes from its query.
+const PREFILLED: [&str; 5] = ["asset_tag", "name", "department", "ownership", "note"];
 
 /// POST /assets
 pub async fn create(
