@@ -119,3 +119,13 @@ mod tests {
         assert_eq!(Ownership::ALL.len(), 6);
     }
 }
+
+code_enum! {
+    /// How a machine's data was erased before disposal (対策基準 第4 1 (7)).
+    ErasureMethod, "データ消去の方法" {
+        PhysicalDestruction => "physical_destruction", "物理破壊";
+        Degaussing => "degaussing", "消磁";
+        Overwrite => "overwrite", "上書き消去";
+        CryptoErase => "crypto_erase", "暗号消去";
+    }
+}

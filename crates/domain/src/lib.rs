@@ -20,7 +20,9 @@ pub mod wareki;
 #[cfg(test)]
 mod proptests;
 
-pub use asset::{AssetKind, AssetStatus, AssetTag, NetworkSegment, Ownership, ProcuredBy};
+pub use asset::{
+    AssetKind, AssetStatus, AssetTag, ErasureMethod, NetworkSegment, Ownership, ProcuredBy,
+};
 pub use department::DepartmentLevel;
 pub use error::DomainError;
 pub use role::Role;

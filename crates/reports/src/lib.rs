@@ -7,6 +7,7 @@
 
 pub mod audit_report;
 pub mod campaign;
+pub mod disposals;
 pub mod labels;
 pub mod publication;
 pub mod self_check;

@@ -170,6 +170,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0019_stocktake_work.postgres.sql"),
         after: include_str!("migrations/0019_stocktake_work.after.sql"),
     },
+    Migration {
+        version: 20,
+        name: "asset_disposals",
+        common: "",
+        sqlite: include_str!("migrations/0020_asset_disposals.sqlite.sql"),
+        postgres: include_str!("migrations/0020_asset_disposals.postgres.sql"),
+        after: include_str!("migrations/0020_asset_disposals.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -44,6 +44,8 @@ pub enum Value {
     Bool(bool),
     OptBool(Option<bool>),
     OptFloat(Option<f64>),
+    /// A file's bytes (BLOB on SQLite, BYTEA on PostgreSQL).
+    Bytes(Vec<u8>),
 }
 
 impl From<&String> for Value {
@@ -265,6 +267,7 @@ impl Sql {
                 Value::Bool(b) => q.bind(i64::from(*b)),
                 Value::OptBool(b) => q.bind(b.map(i64::from)),
                 Value::OptFloat(f) => q.bind(f.map(|f| f.to_string())),
+                Value::Bytes(b) => q.bind(b.as_slice()),
             };
         }
         q

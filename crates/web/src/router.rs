@@ -3,8 +3,9 @@
 use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
-    account, assets, audit, dashboard, departments, findings, import, ledger_form, ledgers, login,
-    media, public, publication, rules, self_check, static_files, stocktakes, training,
+    account, assets, audit, dashboard, departments, disposals, findings, import, ledger_form,
+    ledgers, login, media, public, publication, rules, self_check, static_files, stocktakes,
+    training,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -34,6 +35,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/assets/new", get(assets::form::new))
         .route("/assets/labels.pdf", get(assets::labels::pdf))
+        .route(
+            "/disposals",
+            get(disposals::index)
+                .post(disposals::record)
+                .layer(DefaultBodyLimit::max(
+                    daicho_store::MAX_CERTIFICATE_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/disposals.xlsx", get(disposals::xlsx))
+        .route("/disposals/certificates/{id}", get(disposals::certificate))
         .route(
             "/assets/{id}",
             get(assets::show::show).post(assets::form::update),

@@ -6,6 +6,7 @@ mod audits;
 mod chain;
 mod database;
 mod departments;
+mod disposals;
 mod fixture;
 mod horizontal;
 mod keys;

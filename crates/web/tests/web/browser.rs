@@ -638,6 +638,7 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
             "/stocktakes",
             "/stocktakes/ST-AXE",
             "/stocktakes/ST-AXE/scan",
+            "/disposals",
             "/account/password",
         ]
         .iter()

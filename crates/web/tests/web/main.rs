@@ -6,6 +6,7 @@
 mod app;
 mod audits;
 mod browser;
+mod disposals;
 mod findings;
 mod import;
 mod isolation;
