@@ -55,6 +55,21 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
 }
 
+/// The machine `id` among `lines`, which must be retired (not in use, not disposed of).
+fn retired(lines: &[DisposalLine], id: i64) -> Result<&DisposalLine, StoreError> {
+    let line = lines
+        .iter()
+        .find(|l| l.asset_id == id)
+        .ok_or_else(|| StoreError::NotFound("その機器はありません".into()))?;
+    if line.status != AssetStatus::Retired {
+        return Err(StoreError::invalid(
+            "assets",
+            format!("{} は使用中止ではありません", line.asset_tag),
+        ));
+    }
+    Ok(line)
+}
+
 fn may_dispose(scope: &Scope) -> Result<(), StoreError> {
     if scope.can_write {
         Ok(())
@@ -195,15 +210,7 @@ impl Db {
                 .unwrap_or_default()
         );
         for id in asset_ids {
-            let Some(line) = lines.iter().find(|l| l.asset_id == *id) else {
-                return Err(StoreError::NotFound("その機器はありません".into()));
-            };
-            if line.status != AssetStatus::Retired {
-                return Err(StoreError::invalid(
-                    "assets",
-                    format!("{} は使用中止ではありません", line.asset_tag),
-                ));
-            }
+            let line = retired(&lines, *id)?;
             let mut sql = Sql::new("DELETE FROM asset_disposals WHERE tenant_id = ");
             sql.bind(scope.tenant_id)
                 .push(" AND asset_ref = ")
@@ -292,15 +299,7 @@ impl Db {
         let lines = self.disposal_lines(scope).await?;
         let mut tx = self.begin_write(scope.tenant_id).await?;
         for id in asset_ids {
-            let Some(line) = lines.iter().find(|l| l.asset_id == *id) else {
-                return Err(StoreError::NotFound("その機器はありません".into()));
-            };
-            if line.status != AssetStatus::Retired {
-                return Err(StoreError::invalid(
-                    "assets",
-                    format!("{} は使用中止ではありません", line.asset_tag),
-                ));
-            }
+            let line = retired(&lines, *id)?;
             if line.erased_on.is_none() {
                 return Err(StoreError::invalid(
                     "assets",

@@ -328,15 +328,12 @@ impl Db {
         })
     }
 
-    /// Records a scan of a stocktake not yet complete. A scan whose id was recorded before
-    /// is not recorded again (a phone resending its queue): returns whether it was new.
-    pub async fn record_scan(
+    /// A stocktake the scope may still record into: not complete, and write access.
+    async fn open_stocktake(
         &self,
         scope: &Scope,
-        actor: &Actor,
         stocktake_id: &str,
-        scan: &Scan,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<StocktakeWork, StoreError> {
         let work = self.stocktake_work(scope, stocktake_id).await?;
         if !scope.can_write {
             return Err(StoreError::Forbidden(
@@ -346,9 +343,22 @@ impl Db {
         if work.complete {
             return Err(StoreError::invalid(
                 "stocktake",
-                "完了した棚卸には記録できません",
+                "この棚卸は完了しています（これ以上は記録できません）",
             ));
         }
+        Ok(work)
+    }
+
+    /// Records a scan of a stocktake not yet complete. A scan whose id was recorded before
+    /// is not recorded again (a phone resending its queue): returns whether it was new.
+    pub async fn record_scan(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        stocktake_id: &str,
+        scan: &Scan,
+    ) -> Result<bool, StoreError> {
+        let work = self.open_stocktake(scope, stocktake_id).await?;
         let scan_id = scan.scan_id.trim();
         if scan_id.is_empty() || scan_id.len() > 64 {
             return Err(StoreError::invalid("scan_id", "読み取りの番号がありません"));
@@ -437,15 +447,7 @@ impl Db {
         stocktake_id: &str,
         done_on: NaiveDate,
     ) -> Result<Reconciliation, StoreError> {
-        let work = self.stocktake_work(scope, stocktake_id).await?;
-        if !scope.can_write {
-            return Err(StoreError::Forbidden(
-                "棚卸の記録には変更の権限が要ります".into(),
-            ));
-        }
-        if work.complete {
-            return Err(StoreError::invalid("stocktake", "この棚卸は完了しています"));
-        }
+        let work = self.open_stocktake(scope, stocktake_id).await?;
         let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut sql = Sql::new(
             "SELECT asset_tag, tag_present, wire_lock, password_note, kind, description, ownership \

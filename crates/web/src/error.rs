@@ -42,10 +42,19 @@ pub const BUSY: &str = "ほかの処理（台帳の取込など）が実行中�
      しばらくしてからもう一度お試しください。入力した内容は保存されていません。";
 
 impl From<StoreError> for AppError {
+    /// A refusal of what was sent (`Invalid`) is said on a page of its own, its messages
+    /// joined — a form that shows them beside its fields matches on the error before.
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Forbidden(m) => AppError::Forbidden(m),
+            StoreError::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join("。"),
+            ),
             other => AppError::Store(other),
         }
     }

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::ErasureMethod;
 use daicho_reports::disposals::{HEADINGS, line_cells, workbook};
-use daicho_store::{DisposalLine, Erasure, MAX_CERTIFICATE_BYTES, StoreError};
+use daicho_store::{DisposalLine, Erasure, MAX_CERTIFICATE_BYTES};
 
 use crate::auth::CurrentUser;
 use crate::csrf::verify;
@@ -125,19 +125,6 @@ async fn receive(form: &mut Multipart, user: &CurrentUser) -> Result<Sent, AppEr
     }
 }
 
-fn refused(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(errors) => AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        ),
-        e => e.into(),
-    }
-}
-
 fn day(sent: &Sent, name: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
     let text = sent
         .fields
@@ -171,8 +158,7 @@ pub async fn record(
             state
                 .db
                 .record_erasure(&user.scope, &user.actor(), &sent.assets, &erasure)
-                .await
-                .map_err(refused)?;
+                .await?;
         }
         "dispose" => {
             state
@@ -184,8 +170,7 @@ pub async fn record(
                     day(&sent, "disposed_on", "廃棄日")?,
                     &field("contractor"),
                 )
-                .await
-                .map_err(refused)?;
+                .await?;
         }
         _ => return Err(AppError::BadRequest("操作を選んでください。".into())),
     }

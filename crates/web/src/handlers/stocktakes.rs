@@ -14,7 +14,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::stocktake::ScanLine;
-use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork, StoreError};
+use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork};
 
 use crate::auth::CurrentUser;
 use crate::csrf::verify_form;
@@ -39,20 +39,6 @@ impl ListPage {
 
     fn href(&self, id: &str) -> String {
         format!("/stocktakes/{}", url_encode(id))
-    }
-}
-
-/// The messages of a refusal, on one page.
-fn refused(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(errors) => AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        ),
-        e => e.into(),
     }
 }
 
@@ -100,8 +86,7 @@ pub async fn plan(
     state
         .db
         .plan_stocktake(&user.scope, &user.actor(), &new)
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(Redirect::to(&format!(
         "/stocktakes/{}",
         url_encode(&new.stocktake_id)
@@ -226,8 +211,7 @@ pub async fn scan(
     let recorded = state
         .db
         .record_scan(&user.scope, &user.actor(), &id, &scan)
-        .await
-        .map_err(refused)?;
+        .await?;
     if form.get("reply").map(String::as_str) == Some("json") {
         return Ok(Json(serde_json::json!({ "recorded": recorded })).into_response());
     }
@@ -250,8 +234,7 @@ pub async fn complete(
     state
         .db
         .complete_stocktake(&user.scope, &user.actor(), &id, done_on)
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(Redirect::to(&format!("/stocktakes/{}", url_encode(&id))))
 }
 

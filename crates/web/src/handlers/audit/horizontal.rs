@@ -54,17 +54,8 @@ pub async fn send(
             due_on,
         )
         .await;
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/horizontal/{id}")).into_response()),
-        Err(StoreError::Invalid(errors)) => Err(AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let id = result?;
+    Ok(Redirect::to(&format!("/horizontal/{id}")).into_response())
 }
 
 /// A check as the list shows it.

@@ -13,7 +13,7 @@ use axum::extract::{Form, Query, State};
 use axum::response::{Html, Redirect};
 use daicho_domain::audit_plan::{MAX_CYCLE_YEARS, WEIGHT_PARTS};
 use daicho_rules::plan::{AuditPlan, propose};
-use daicho_store::{AdoptedPlan, PlanEntry, PlanSettings, StoreError};
+use daicho_store::{AdoptedPlan, PlanEntry, PlanSettings};
 use serde::Deserialize;
 
 use super::may_read;
@@ -185,20 +185,6 @@ pub async fn plan(
     ))
 }
 
-/// The messages of a refusal, on one page.
-fn refused(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid(errors) => AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        ),
-        e => e.into(),
-    }
-}
-
 fn back_to(year: &str, saved: &str) -> Redirect {
     Redirect::to(&format!(
         "/audit-plan?year={}&saved={saved}",
@@ -235,8 +221,7 @@ pub async fn save_settings(
     state
         .db
         .save_plan_settings(&user.scope, &user.actor(), &settings)
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(back_to(field("year"), "settings"))
 }
 
@@ -265,8 +250,7 @@ pub async fn adopt(
     state
         .db
         .adopt_audit_plan(&user.scope, &user.actor(), first_year, &settings, &entries)
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(back_to(year, "adopted"))
 }
 
@@ -296,7 +280,6 @@ pub async fn move_entry(
             planned_year,
             field("note"),
         )
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(back_to(field("year"), "moved"))
 }
