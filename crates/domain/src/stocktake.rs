@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 pub struct ExpectedAsset {
     pub tag: String,
     pub name: String,
+    /// The room the ledger puts it in now (its location code), if any.
+    pub location: Option<String>,
 }
 
 /// One scan (or typed tag), or a thing found without a tag (`tag` none).
@@ -20,6 +22,12 @@ pub struct ScanLine {
     pub description: Option<String>,
     /// `private` or `donated` when the finder said so.
     pub ownership: Option<String>,
+    /// Its kind (an asset kind's code), for a thing without a tag.
+    pub kind: Option<String>,
+    /// The room it was found in (a location code), when the finder said so.
+    pub found_at: Option<String>,
+    /// Whether the finder took a photo of it.
+    pub photo: bool,
 }
 
 /// Where a stocktake stands.
@@ -29,7 +37,8 @@ pub struct Reconciliation {
     pub found: Vec<String>,
     /// Expected and not (yet) found.
     pub missing: Vec<String>,
-    /// Found here, but the ledger puts them elsewhere (another room or department).
+    /// Found, but the ledger puts them elsewhere: another department, or (for an expected
+    /// one) another room than the one it was found in.
     pub moved: Vec<String>,
     /// Tags the ledger does not know at all.
     pub unknown_tags: Vec<String>,
@@ -83,10 +92,19 @@ pub fn reconcile(
     for e in expected {
         if times.contains_key(e.tag.as_str()) {
             r.found.push(e.tag.clone());
+            let elsewhere = scans.iter().any(|s| {
+                s.tag.as_deref().map(str::trim) == Some(e.tag.as_str())
+                    && s.found_at.is_some()
+                    && s.found_at != e.location
+            });
+            if elsewhere {
+                r.moved.push(e.tag.clone());
+            }
         } else {
             r.missing.push(e.tag.clone());
         }
     }
+    r.moved.sort();
     r
 }
 
@@ -100,6 +118,9 @@ mod tests {
             tag: tag.map(str::to_string),
             description: None,
             ownership: None,
+            kind: None,
+            found_at: None,
+            photo: false,
         }
     }
 
@@ -110,6 +131,7 @@ mod tests {
             .map(|t| ExpectedAsset {
                 tag: t.to_string(),
                 name: "PC".into(),
+                location: Some("R-1".into()),
             })
             .collect();
         let known: HashSet<String> = ["A-1", "A-2", "A-3", "B-9"]
@@ -134,5 +156,29 @@ mod tests {
         assert_eq!(r.duplicates, [("A-1".to_string(), 2)]);
         assert_eq!(r.progress(), 66);
         assert_eq!(reconcile(&[], &[], &known).progress(), 100);
+    }
+
+    #[test]
+    fn an_expected_asset_found_in_another_room_is_found_and_moved() {
+        let expected = [
+            ExpectedAsset {
+                tag: "A-1".into(),
+                name: "PC".into(),
+                location: Some("R-1".into()),
+            },
+            ExpectedAsset {
+                tag: "A-2".into(),
+                name: "PC".into(),
+                location: Some("R-1".into()),
+            },
+        ];
+        let mut elsewhere = scan("s1", Some("A-1"));
+        elsewhere.found_at = Some("R-2".into());
+        let mut same_room = scan("s2", Some("A-2"));
+        same_room.found_at = Some("R-1".into());
+        let r = reconcile(&expected, &[elsewhere, same_room], &HashSet::new());
+        assert_eq!(r.found, ["A-1", "A-2"]);
+        assert_eq!(r.moved, ["A-1"]);
+        assert!(r.missing.is_empty());
     }
 }

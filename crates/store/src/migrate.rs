@@ -178,6 +178,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0020_asset_disposals.postgres.sql"),
         after: include_str!("migrations/0020_asset_disposals.after.sql"),
     },
+    Migration {
+        version: 21,
+        name: "scan_details",
+        common: "",
+        sqlite: include_str!("migrations/0021_scan_details.sqlite.sql"),
+        postgres: include_str!("migrations/0021_scan_details.postgres.sql"),
+        after: include_str!("migrations/0021_scan_details.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -290,7 +290,7 @@ const FIXED: &[Fixed] = &[
         columns: &[
             ("stocktake_id", T, "s.stocktake_id"),
             ("department", T, "d.code"),
-            ("location", T, "l.code"),
+            ("location", T, "COALESCE(f.code, l.code)"),
             ("done_on", T, "s.done_on"),
             ("line", I, "x.line"),
             ("asset_tag", T, "x.asset_tag"),
@@ -301,10 +301,13 @@ const FIXED: &[Fixed] = &[
             ("wire_lock", I, "x.wire_lock"),
             ("password_note", I, "x.password_note"),
             ("cost_yen", I, "x.cost_yen"),
+            ("in_use", I, "x.in_use"),
         ],
+        // The room it was found in, else the stocktake's.
         from: "sightings x JOIN stocktakes s ON s.id = x.stocktake_ref AND s.tenant_id = x.tenant_id \
                LEFT JOIN departments d ON d.id = s.department_id AND d.tenant_id = s.tenant_id \
-               LEFT JOIN locations l ON l.id = s.location_id AND l.tenant_id = s.tenant_id",
+               LEFT JOIN locations l ON l.id = s.location_id AND l.tenant_id = s.tenant_id \
+               LEFT JOIN locations f ON f.id = x.location_id AND f.tenant_id = x.tenant_id",
     },
     Fixed {
         name: "observations",

@@ -45,6 +45,27 @@ pub struct Scan {
     /// `private`, `donated` or none (not known).
     pub ownership: Option<String>,
     pub note: Option<String>,
+    /// The room (a location code) it was found in, when not where the ledger puts it.
+    pub found_at: Option<String>,
+    /// A photo of it (JPEG, PNG or WebP), at most [`MAX_PHOTO_BYTES`].
+    pub photo: Option<Vec<u8>>,
+}
+
+/// The largest photo a scan keeps: the scanning page sends a picture scaled down to about
+/// 1280 pixels, a fraction of this; a phone's full-size photo is refused, not stored.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+
+/// The photo's type by its first bytes (never by what the sender says it is).
+fn photo_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
 }
 
 /// A stocktake as the work pages show it.
@@ -262,11 +283,17 @@ impl Db {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("棚卸「{stocktake_id}」はありません")))?;
         let id: i64 = r.try_get("id")?;
-        let mut sql = Sql::new("SELECT asset_tag, name FROM stocktake_expected WHERE tenant_id = ");
+        // Each expected asset with the room the ledger puts it in now.
+        let mut sql = Sql::new(
+            "SELECT e.asset_tag, e.name, l.code AS location FROM stocktake_expected e \
+             LEFT JOIN assets a ON a.tenant_id = e.tenant_id AND a.asset_tag = e.asset_tag \
+             LEFT JOIN locations l ON l.tenant_id = a.tenant_id AND l.id = a.location_id \
+             WHERE e.tenant_id = ",
+        );
         sql.bind(scope.tenant_id)
-            .push(" AND stocktake_ref = ")
+            .push(" AND e.stocktake_ref = ")
             .bind(id)
-            .push(" ORDER BY asset_tag");
+            .push(" ORDER BY e.asset_tag");
         let expected = sql
             .fetch_all(self)
             .await?
@@ -275,16 +302,21 @@ impl Db {
                 Ok(ExpectedAsset {
                     tag: e.try_get("asset_tag")?,
                     name: e.try_get("name")?,
+                    location: e.try_get("location")?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let mut sql = Sql::new(
-            "SELECT scan_id, asset_tag, description, ownership FROM stocktake_scans WHERE tenant_id = ",
+            "SELECT s.scan_id, s.asset_tag, s.description, s.ownership, s.kind, l.code AS found_at, \
+                    CASE WHEN s.photo IS NULL THEN 0 ELSE 1 END AS has_photo \
+             FROM stocktake_scans s \
+             LEFT JOIN locations l ON l.tenant_id = s.tenant_id AND l.id = s.found_at \
+             WHERE s.tenant_id = ",
         );
         sql.bind(scope.tenant_id)
-            .push(" AND stocktake_ref = ")
+            .push(" AND s.stocktake_ref = ")
             .bind(id)
-            .push(" ORDER BY id");
+            .push(" ORDER BY s.id");
         let scans = sql
             .fetch_all(self)
             .await?
@@ -295,6 +327,9 @@ impl Db {
                     tag: s.try_get("asset_tag")?,
                     description: s.try_get("description")?,
                     ownership: s.try_get("ownership")?,
+                    kind: s.try_get("kind")?,
+                    found_at: s.try_get("found_at")?,
+                    photo: s.try_get::<i64, _>("has_photo")? != 0,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -379,7 +414,41 @@ impl Db {
                 "備品番号のないものは、何かを入力してください",
             ));
         }
+        if let Some(kind) = scan.kind.as_deref().filter(|k| !k.trim().is_empty())
+            && daicho_domain::AssetKind::parse(kind.trim()).is_err()
+        {
+            return Err(StoreError::invalid(
+                "kind",
+                format!("種別「{kind}」は選べる種別にありません"),
+            ));
+        }
+        let photo = match scan.photo.as_deref().filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) if p.len() > MAX_PHOTO_BYTES => {
+                return Err(StoreError::invalid(
+                    "photo",
+                    "写真が大きすぎます（2 MB まで）",
+                ));
+            }
+            Some(p) => Some((
+                p.to_vec(),
+                photo_type(p).ok_or_else(|| {
+                    StoreError::invalid("photo", "写真は JPEG・PNG・WebP の画像にしてください")
+                })?,
+            )),
+        };
         let mut tx = self.begin_write(scope.tenant_id).await?;
+        let found_at: Option<i64> = match scan.found_at.as_deref().map(str::trim) {
+            Some(code) if !code.is_empty() => {
+                let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
+                sql.bind(scope.tenant_id).push(" AND code = ").bind(code);
+                let row = sql.fetch_optional(&mut *tx).await?.ok_or_else(|| {
+                    StoreError::invalid("found_at", format!("場所「{code}」はありません"))
+                })?;
+                Some(row.try_get("id")?)
+            }
+            _ => None,
+        };
         let mut sql = Sql::new("SELECT COUNT(*) AS n FROM stocktake_scans WHERE tenant_id = ");
         sql.bind(scope.tenant_id)
             .push(" AND stocktake_ref = ")
@@ -396,26 +465,24 @@ impl Db {
                 .map(str::to_string)
                 .into()
         };
-        let mut sql = Sql::insert(
-            "stocktake_scans",
-            &[
-                "tenant_id",
-                "stocktake_ref",
-                "scan_id",
-                "scanned_at",
-                "scanned_by",
-                "asset_tag",
-                "tag_present",
-                "wire_lock",
-                "password_note",
-                "in_use",
-                "kind",
-                "description",
-                "ownership",
-                "note",
-            ],
-        );
-        sql.push("(").bind_all([
+        let mut columns = vec![
+            "tenant_id",
+            "stocktake_ref",
+            "scan_id",
+            "scanned_at",
+            "scanned_by",
+            "asset_tag",
+            "tag_present",
+            "wire_lock",
+            "password_note",
+            "in_use",
+            "kind",
+            "description",
+            "ownership",
+            "note",
+            "found_at",
+        ];
+        let mut values = vec![
             Value::from(scope.tenant_id),
             work.id.into(),
             scan_id.into(),
@@ -430,7 +497,15 @@ impl Db {
             text(&scan.description),
             text(&scan.ownership),
             text(&scan.note),
-        ]);
+            found_at.into(),
+        ];
+        // Named only when there is one: a typed NULL would not fit BYTEA on PostgreSQL.
+        if let Some((bytes, kind)) = photo {
+            columns.extend(["photo", "photo_type"]);
+            values.extend([Value::Bytes(bytes), kind.into()]);
+        }
+        let mut sql = Sql::insert("stocktake_scans", &columns);
+        sql.push("(").bind_all(values);
         sql.push(")");
         sql.execute(&mut *tx).await?;
         tx.commit().await?;
@@ -450,7 +525,8 @@ impl Db {
         let work = self.open_stocktake(scope, stocktake_id).await?;
         let mut tx = self.begin_write(scope.tenant_id).await?;
         let mut sql = Sql::new(
-            "SELECT asset_tag, tag_present, wire_lock, password_note, kind, description, ownership \
+            "SELECT asset_tag, tag_present, wire_lock, password_note, in_use, kind, description, \
+                    ownership, found_at \
              FROM stocktake_scans WHERE tenant_id = ",
         );
         sql.bind(scope.tenant_id)
@@ -481,6 +557,8 @@ impl Db {
                     "tag_present",
                     "wire_lock",
                     "password_note",
+                    "in_use",
+                    "location_id",
                 ],
             );
             insert.push("(").bind_all([
@@ -494,6 +572,8 @@ impl Db {
                 s.try_get::<Option<i64>, _>("tag_present")?.into(),
                 s.try_get::<Option<i64>, _>("wire_lock")?.into(),
                 s.try_get::<Option<i64>, _>("password_note")?.into(),
+                s.try_get::<Option<i64>, _>("in_use")?.into(),
+                s.try_get::<Option<i64>, _>("found_at")?.into(),
             ]);
             insert.push(")");
             insert.execute(&mut *tx).await?;
@@ -532,5 +612,52 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(work.reconciliation)
+    }
+}
+
+impl Db {
+    /// The tenant's rooms for a finder to say where a thing was: (location code, "建物 部屋").
+    pub async fn location_choices(
+        &self,
+        scope: &Scope,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut sql = Sql::new("SELECT code, building, room FROM locations WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" ORDER BY building, room, code");
+        sql.fetch_all(self)
+            .await?
+            .iter()
+            .map(|r| {
+                let building: String = r.try_get("building")?;
+                let room: Option<String> = r.try_get("room")?;
+                let label = match room.filter(|r| !r.is_empty()) {
+                    Some(room) => format!("{building} {room}"),
+                    None => building,
+                };
+                Ok((r.try_get("code")?, label))
+            })
+            .collect()
+    }
+
+    /// The photo of a scan, as its type and bytes, for whoever may see the stocktake.
+    pub async fn scan_photo(
+        &self,
+        scope: &Scope,
+        stocktake_id: &str,
+        scan_id: &str,
+    ) -> Result<(String, Vec<u8>), StoreError> {
+        let work = self.stocktake_work(scope, stocktake_id).await?;
+        let mut sql = Sql::new("SELECT photo, photo_type FROM stocktake_scans WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND stocktake_ref = ")
+            .bind(work.id)
+            .push(" AND scan_id = ")
+            .bind(scan_id)
+            .push(" AND photo IS NOT NULL");
+        let row = sql
+            .fetch_optional(self)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("その写真はありません".into()))?;
+        Ok((row.try_get("photo_type")?, row.try_get("photo")?))
     }
 }

@@ -136,7 +136,13 @@ pub fn router(state: AppState) -> Router {
         .route("/self-check/{campaign}/mine", get(self_check::mine))
         .route("/stocktakes", get(stocktakes::index).post(stocktakes::plan))
         .route("/stocktakes/{id}", get(stocktakes::show))
-        .route("/stocktakes/{id}/scans", post(stocktakes::scan))
+        .route(
+            "/stocktakes/{id}/scans",
+            post(stocktakes::scan).layer(DefaultBodyLimit::max(
+                daicho_store::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/stocktakes/{id}/photos/{scan_id}", get(stocktakes::photo))
         .route("/stocktakes/{id}/scan", get(stocktakes::scan_page))
         .route("/stocktakes/{id}/complete", post(stocktakes::complete))
         .route("/training", get(training::show))
@@ -144,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(static_files::style))
         .route("/static/scan.js", get(static_files::scan_script))
         .route("/static/jsqr.js", get(static_files::jsqr))
+        .route("/static/scan-sw.js", get(static_files::scan_worker))
         .route("/healthz", get(static_files::health))
         .layer(middleware::from_fn_with_state(state.clone(), with_menu))
         .layer(middleware::from_fn(security_headers))

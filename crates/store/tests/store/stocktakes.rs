@@ -174,3 +174,147 @@ async fn a_stocktake_is_planned_scanned_reconciled_and_completed_into_sightings(
     assert_eq!(history.len(), 2, "planned, then completed");
     let _ = a;
 }
+
+/// What a finder says beyond the tag: the room a thing was found in (an expected one found
+/// in another room is found and moved), whether it is in use, a thing's kind and photo.
+/// The sightings carry the room and the use; a photo that is not an image, or too large,
+/// an unknown room or kind is refused and nothing is kept.
+#[tokio::test]
+async fn a_scan_keeps_the_room_the_use_the_kind_and_a_photo() {
+    let db = db().await;
+    let (t, _, b) = city(&db).await;
+    let scope = Scope::tenant(t.id);
+    for (tag, room) in [("R-A", "会議室1"), ("R-B", "会議室1"), ("R-C", "倉庫2")] {
+        db.create_asset(&scope, &actor(), &pc(tag, "110").with("location", room))
+            .await
+            .expect("asset");
+    }
+    let plan = NewStocktake {
+        stocktake_id: "ST-ROOM".into(),
+        department: "110".into(),
+        location: Some("会議室1".into()),
+        assignee: None,
+        due_on: None,
+    };
+    db.plan_stocktake(&scope, &actor(), &plan)
+        .await
+        .expect("planned");
+    let in_other_room = Scan {
+        found_at: Some("倉庫2".into()),
+        in_use: Some(false),
+        ..scan("s-1", Some("R-A"))
+    };
+    db.record_scan(&scope, &actor(), "ST-ROOM", &in_other_room)
+        .await
+        .expect("found elsewhere");
+    db.record_scan(
+        &scope,
+        &actor(),
+        "ST-ROOM",
+        &Scan {
+            in_use: Some(true),
+            ..scan("s-2", Some("R-B"))
+        },
+    )
+    .await
+    .expect("in place");
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0u8; 64][..]].concat();
+    let photographed = Scan {
+        description: Some("寄付されたモニター".into()),
+        kind: Some("monitor".into()),
+        ownership: Some("donated".into()),
+        photo: Some(jpeg.clone()),
+        ..scan("s-3", None)
+    };
+    db.record_scan(&scope, &actor(), "ST-ROOM", &photographed)
+        .await
+        .expect("with a photo");
+    let refused = [
+        Scan {
+            photo: Some(b"<svg onload=alert(1)>".to_vec()),
+            ..photographed.clone()
+        },
+        Scan {
+            photo: Some([&jpeg[..], &vec![0u8; daicho_store::MAX_PHOTO_BYTES][..]].concat()),
+            ..photographed.clone()
+        },
+        Scan {
+            found_at: Some("屋上".into()),
+            ..scan("s-5", Some("R-C"))
+        },
+        Scan {
+            kind: Some("spaceship".into()),
+            ..photographed.clone()
+        },
+    ];
+    for (i, s) in refused.iter().enumerate() {
+        let s = Scan {
+            scan_id: format!("refused-{i}"),
+            ..s.clone()
+        };
+        assert!(
+            matches!(
+                db.record_scan(&scope, &actor(), "ST-ROOM", &s).await,
+                Err(StoreError::Invalid(_))
+            ),
+            "refused #{i}"
+        );
+    }
+    let work = db.stocktake_work(&scope, "ST-ROOM").await.expect("work");
+    assert_eq!(work.scans.len(), 3, "the refused ones are not kept");
+    let r = &work.reconciliation;
+    assert_eq!(r.found, ["R-A", "R-B"]);
+    assert_eq!(r.moved, ["R-A"], "found in 倉庫2, the ledger says 会議室1");
+    let thing = &work.scans[2];
+    assert_eq!(
+        (thing.kind.as_deref(), thing.photo),
+        (Some("monitor"), true)
+    );
+    let (kind, bytes) = db
+        .scan_photo(&scope, "ST-ROOM", "s-3")
+        .await
+        .expect("photo");
+    assert_eq!((kind.as_str(), bytes), ("image/jpeg", jpeg));
+    // The library sees neither the stocktake nor its photo.
+    let library = Scope {
+        departments: Some(vec![b]),
+        ..scope.clone()
+    };
+    assert!(matches!(
+        db.scan_photo(&library, "ST-ROOM", "s-3").await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    db.complete_stocktake(
+        &scope,
+        &actor(),
+        "ST-ROOM",
+        NaiveDate::from_ymd_opt(2026, 12, 4).expect("day"),
+    )
+    .await
+    .expect("completed");
+    let sightings = daicho_store::ledgers::ledger("sightings").expect("ledger");
+    let rows = db.ledger_rows(&scope, sightings).await.expect("sightings");
+    let field = |row: &Vec<String>, name: &str| -> String {
+        let at = sightings
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .expect("column");
+        row[at].clone()
+    };
+    let by_tag = |tag: &str| {
+        rows.iter()
+            .find(|r| field(r, "asset_tag") == tag)
+            .expect("sighting")
+    };
+    assert_eq!(
+        (
+            field(by_tag("R-A"), "location"),
+            field(by_tag("R-A"), "in_use")
+        ),
+        ("倉庫2".to_string(), "無".to_string())
+    );
+    assert_eq!(field(by_tag("R-B"), "location"), "");
+    assert_eq!(field(by_tag("R-B"), "in_use"), "有");
+}

@@ -40,6 +40,30 @@ pub async fn jsqr() -> impl IntoResponse {
     script(JSQR_JS)
 }
 
+/// The scanning page's service worker (ours): keeps that page on the device for offline.
+const SCAN_WORKER_JS: &str = include_str!("../../static/scan-sw.js");
+
+/// GET /static/scan-sw.js. Served from /static but allowed to control /stocktakes/ (the
+/// scanning pages), and checked for a new version on every visit. Its own policy lets it
+/// fetch from daicho and nothing else.
+pub async fn scan_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (
+                header::HeaderName::from_static("service-worker-allowed"),
+                "/stocktakes/",
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; connect-src 'self'",
+            ),
+        ],
+        SCAN_WORKER_JS,
+    )
+}
+
 /// GET /healthz: the database answers.
 pub async fn health(
     axum::extract::State(state): axum::extract::State<crate::AppState>,

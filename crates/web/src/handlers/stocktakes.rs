@@ -10,14 +10,15 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Form, Path, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_domain::AssetKind;
 use daicho_domain::stocktake::ScanLine;
-use daicho_store::{NewStocktake, Scan, StocktakeLine, StocktakeWork};
+use daicho_store::{MAX_PHOTO_BYTES, NewStocktake, Scan, StocktakeLine, StocktakeWork};
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify_form;
+use crate::csrf::{verify, verify_form};
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::state::AppState;
@@ -107,6 +108,8 @@ struct WorkPage {
     /// Whether the user may register assets (write access), even after completion.
     can_register: bool,
     today: String,
+    locations: Vec<Choice>,
+    kinds: Vec<Choice>,
 }
 
 impl WorkPage {
@@ -141,6 +144,34 @@ impl WorkPage {
         self.names.get(tag).cloned().unwrap_or_default()
     }
 
+    /// A room's name for its code (the code itself when the list does not have it).
+    fn room(&self, code: &str) -> String {
+        self.locations
+            .iter()
+            .find(|l| l.value == code)
+            .map_or_else(|| code.to_string(), |l| l.label.clone())
+    }
+
+    /// The kind's name for its code.
+    fn kind_label(&self, code: &str) -> String {
+        AssetKind::parse(code).map_or_else(|_| code.to_string(), |k| k.label_ja().to_string())
+    }
+
+    /// Where a tag found elsewhere was found, when the finder said so.
+    fn found_at(&self, tag: &str) -> Option<String> {
+        self.work
+            .scans
+            .iter()
+            .rev()
+            .find(|s| s.tag.as_deref() == Some(tag))
+            .and_then(|s| s.found_at.as_deref())
+            .map(|c| self.room(c))
+    }
+
+    fn photo_href(&self, scan: &ScanLine) -> String {
+        format!("{}/photos/{}", self.href, url_encode(&scan.scan_id))
+    }
+
     fn day(&self, d: &Option<chrono::NaiveDate>) -> String {
         date_full(*d)
     }
@@ -153,6 +184,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let work = state.db.stocktake_work(&user.scope, &id).await?;
+    let (locations, kinds) = room_and_kind_choices(&state, &user).await?;
     Ok(Html(
         WorkPage {
             layout: Layout::new(&user, format!("棚卸 {id}"), "stocktakes"),
@@ -162,10 +194,12 @@ pub async fn show(
                 .iter()
                 .map(|e| (e.tag.clone(), e.name.clone()))
                 .collect(),
-            scan_id: format!("form-{}", &daicho_store::random_token()?[..24]),
+            scan_id: form_scan_id()?,
             can_write: user.scope.can_write && !work.complete,
             can_register: user.scope.can_write,
             today: daicho_store::today().to_string(),
+            locations,
+            kinds,
             work,
         }
         .render()?,
@@ -180,17 +214,95 @@ fn yes_no(form: &HashMap<String, String>, name: &str) -> Option<bool> {
     }
 }
 
+/// A scan as sent: the fields, and the photo when the form carried one.
+struct SentScan {
+    fields: HashMap<String, String>,
+    photo: Option<Vec<u8>>,
+}
+
+/// Reads a scan sent as a plain form (a tag typed, no photo) or as multipart (a photo
+/// with it: the page's form, or the scanning page's queue). The CSRF token is checked
+/// before anything else is read.
+async fn receive_scan(
+    request: Request,
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<SentScan, AppError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(fields) = Form::<HashMap<String, String>>::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadRequest("送信を読み取れません。".into()))?;
+        verify_form(&fields, &user.csrf)?;
+        return Ok(SentScan {
+            fields,
+            photo: None,
+        });
+    }
+    let too_large = || AppError::Invalid("写真が大きすぎます（2 MB まで）。".into());
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest("送信を読み取れません。もう一度送信してください。".into())
+        }
+    };
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| AppError::BadRequest("送信を読み取れません。".into()))?;
+    let mut sent = SentScan {
+        fields: HashMap::new(),
+        photo: None,
+    };
+    let mut checked = false;
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "csrf_token" {
+            verify(&field.text().await.unwrap_or_default(), &user.csrf)?;
+            checked = true;
+            continue;
+        }
+        if !checked {
+            return Err(AppError::Csrf);
+        }
+        if name == "photo" {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            sent.photo = Some(bytes).filter(|b| !b.is_empty());
+        } else {
+            sent.fields
+                .insert(name, field.text().await.map_err(broken)?);
+        }
+    }
+    if checked {
+        Ok(sent)
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
 /// POST /stocktakes/{id}/scans: `scan_id`, `asset_tag` or `description` (+ `kind`,
-/// `ownership`), `tag_present`, `wire_lock`, `password_note`, `in_use` (yes / no / blank),
-/// `note`. With `reply=json` (the scanning page's queue) the answer is
-/// `{"recorded": true|false}` — false for a scan already recorded — instead of the page.
+/// `ownership`, `photo`), `tag_present`, `wire_lock`, `password_note`, `in_use` (yes / no /
+/// blank), `found_at` (the room, when not where the ledger puts it), `note`. With
+/// `reply=json` (the scanning page's queue) the answer is `{"recorded": true|false}` —
+/// false for a scan already recorded — instead of the page.
 pub async fn scan(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    request: Request,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
+    let sent = receive_scan(request, &state, &user).await?;
+    let form = &sent.fields;
     let text = |name: &str| {
         form.get(name)
             .map(|v| v.trim().to_string())
@@ -199,14 +311,16 @@ pub async fn scan(
     let scan = Scan {
         scan_id: text("scan_id").unwrap_or_default(),
         asset_tag: text("asset_tag").map(|t| daicho_domain::normalize_width(&t)),
-        tag_present: yes_no(&form, "tag_present"),
-        wire_lock: yes_no(&form, "wire_lock"),
-        password_note: yes_no(&form, "password_note"),
-        in_use: yes_no(&form, "in_use"),
+        tag_present: yes_no(form, "tag_present"),
+        wire_lock: yes_no(form, "wire_lock"),
+        password_note: yes_no(form, "password_note"),
+        in_use: yes_no(form, "in_use"),
         kind: text("kind"),
         description: text("description"),
         ownership: text("ownership").filter(|o| matches!(o.as_str(), "private" | "donated")),
         note: text("note"),
+        found_at: text("found_at"),
+        photo: sent.photo,
     };
     let recorded = state
         .db
@@ -216,6 +330,18 @@ pub async fn scan(
         return Ok(Json(serde_json::json!({ "recorded": recorded })).into_response());
     }
     Ok(Redirect::to(&format!("/stocktakes/{}#record", url_encode(&id))).into_response())
+}
+
+/// GET /stocktakes/{id}/photos/{scan_id}: the photo taken with a scan, for whoever sees
+/// the stocktake.
+pub async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, scan_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (kind, bytes) = state.db.scan_photo(&user.scope, &id, &scan_id).await?;
+    let kind = HeaderValue::from_str(&kind).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, kind)], bytes).into_response())
 }
 
 /// POST /stocktakes/{id}/complete: `done_on`.
@@ -245,12 +371,39 @@ struct ScanPage {
     work: StocktakeWork,
     href: String,
     scan_id: String,
+    untagged_id: String,
+    locations: Vec<Choice>,
+    kinds: Vec<Choice>,
+}
+
+/// The rooms a finder can name, and the kinds a thing without a tag can be.
+async fn room_and_kind_choices(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<(Vec<Choice>, Vec<Choice>), AppError> {
+    let locations = state
+        .db
+        .location_choices(&user.scope)
+        .await?
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value,
+            label,
+            selected: false,
+        })
+        .collect();
+    let kinds = Choice::of(AssetKind::ALL, "", AssetKind::code, AssetKind::label_ja);
+    Ok((locations, kinds))
+}
+
+fn form_scan_id() -> Result<String, AppError> {
+    Ok(format!("form-{}", &daicho_store::random_token()?[..24]))
 }
 
 /// What the scanning page may load and do: its own scripts, the camera, requests to
 /// daicho — nothing from elsewhere.
 const SCAN_PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self'; media-src 'self' blob: mediastream:; connect-src 'self'; \
+     img-src 'self' blob:; media-src 'self' blob: mediastream:; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// GET /stocktakes/{id}/scan: the camera page (JavaScript; its form works without it).
@@ -265,10 +418,14 @@ pub async fn scan_page(
             "この棚卸には記録できません（完了したか、変更の権限がありません）。".into(),
         ));
     }
+    let (locations, kinds) = room_and_kind_choices(&state, &user).await?;
     let page = ScanPage {
         layout: Layout::new(&user, format!("読み取り：棚卸 {id}"), "stocktakes"),
         href: format!("/stocktakes/{}", url_encode(&id)),
-        scan_id: format!("form-{}", &daicho_store::random_token()?[..24]),
+        scan_id: form_scan_id()?,
+        untagged_id: form_scan_id()?,
+        locations,
+        kinds,
         work,
     }
     .render()?;

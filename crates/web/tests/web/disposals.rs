@@ -3,43 +3,7 @@
 //! from Excel; the certificate comes back as given; a library manager sees none of it.
 
 use crate::app::TestApp;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-
-const BOUNDARY: &str = "daicho-disposal-boundary";
-
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"certificate\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-async fn send(app: &TestApp, cookie: &str, body: Vec<u8>) -> crate::app::Page {
-    let request = Request::post("/disposals")
-        .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::from(body))
-        .expect("request");
-    app.send(request).await
-}
+use axum::http::StatusCode;
 
 #[tokio::test]
 async fn a_retired_machine_is_erased_with_its_certificate_then_disposed_of() {
@@ -74,10 +38,10 @@ async fn a_retired_machine_is_erased_with_its_certificate_then_disposed_of() {
     let certificate: &[u8] = b"%PDF-1.4 erasure certificate 2026-118";
     let csrf = policy.csrf.as_str();
     // Disposal first is refused: the erasure comes before.
-    let early = send(
-        &app,
-        &policy.cookie,
-        multipart(
+    let early = app
+        .post_multipart(
+            &policy.cookie,
+            "/disposals",
             &[
                 ("csrf_token", csrf),
                 ("asset", &id),
@@ -86,29 +50,27 @@ async fn a_retired_machine_is_erased_with_its_certificate_then_disposed_of() {
                 ("contractor", "株式会社リサイクル"),
             ],
             None,
-        ),
-    )
-    .await;
+        )
+        .await;
     assert!(
         early.body.contains("データ消去が記録されていません"),
         "{}",
         early.body
     );
     // Without the token nothing is read.
-    let forged = send(
-        &app,
-        &policy.cookie,
-        multipart(
+    let forged = app
+        .post_multipart(
+            &policy.cookie,
+            "/disposals",
             &[("csrf_token", "x"), ("asset", &id), ("action", "erase")],
             None,
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let erased = send(
-        &app,
-        &policy.cookie,
-        multipart(
+    let erased = app
+        .post_multipart(
+            &policy.cookie,
+            "/disposals",
             &[
                 ("csrf_token", csrf),
                 ("asset", &id),
@@ -118,15 +80,14 @@ async fn a_retired_machine_is_erased_with_its_certificate_then_disposed_of() {
                 ("erased_by", "株式会社リサイクル"),
                 ("certificate_no", "No. 2026-118"),
             ],
-            Some(("消去証明書.pdf", certificate)),
-        ),
-    )
-    .await;
+            Some(("certificate", "消去証明書.pdf", certificate)),
+        )
+        .await;
     assert_eq!(erased.status, StatusCode::SEE_OTHER, "{}", erased.body);
-    let disposed = send(
-        &app,
-        &policy.cookie,
-        multipart(
+    let disposed = app
+        .post_multipart(
+            &policy.cookie,
+            "/disposals",
             &[
                 ("csrf_token", csrf),
                 ("asset", &id),
@@ -135,9 +96,8 @@ async fn a_retired_machine_is_erased_with_its_certificate_then_disposed_of() {
                 ("contractor", "株式会社リサイクル"),
             ],
             None,
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(disposed.status, StatusCode::SEE_OTHER, "{}", disposed.body);
     let page = app.get(Some(&policy), "/disposals").await;
     assert!(

@@ -182,3 +182,140 @@ async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
         "{sightings:?}"
     );
 }
+
+/// A thing found without a tag is recorded with its kind and a photo (the page's form is
+/// multipart); the photo comes back as an image to whoever sees the stocktake and to no
+/// one else; a file that is not an image, or one over 2 MB, is refused in Japanese and
+/// nothing is kept. A tag found in another room names the room on the result.
+#[tokio::test]
+async fn a_thing_without_a_tag_is_recorded_with_its_photo_and_a_moved_one_with_its_room() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let planned = app
+        .post(
+            Some(&policy),
+            "/stocktakes",
+            &[
+                ("csrf_token", &policy.csrf),
+                ("stocktake_id", "ST-PHOTO"),
+                ("department", "080500"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let manager = app.login("manager").await;
+    let page = app.get(Some(&manager), "/stocktakes/ST-PHOTO").await;
+    assert!(
+        page.body
+            .contains("<option value=\"monitor\">モニター</option>")
+    );
+    let room = page
+        .body
+        .split("id=\"s-room\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<option value=\"").nth(2))
+        .and_then(|rest| rest.split('"').next())
+        .expect("a room to choose")
+        .to_string();
+    let tag = page
+        .body
+        .split("未確認（見つかっていない）</th><td>")
+        .nth(1)
+        .and_then(|rest| rest.split("</td><td>").nth(1))
+        .and_then(|list| list.split('（').next())
+        .expect("a missing tag")
+        .to_string();
+    let path = "/stocktakes/ST-PHOTO/scans";
+    let csrf = manager.csrf.as_str();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..]].concat();
+    let thing = [
+        ("csrf_token", csrf),
+        ("scan_id", "form-monitor"),
+        ("description", "寄付されたモニター"),
+        ("kind", "monitor"),
+        ("ownership", "donated"),
+    ];
+    for (bytes, says) in [
+        (
+            b"<html><script>alert(1)</script></html>".to_vec(),
+            "JPEG・PNG・WebP",
+        ),
+        (
+            [&png[..], &vec![0u8; daicho_store::MAX_PHOTO_BYTES][..]].concat(),
+            "2 MB まで",
+        ),
+    ] {
+        let refused = app
+            .post_multipart(
+                &manager.cookie,
+                path,
+                &thing,
+                Some(("photo", "x.png", &bytes)),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains(says), "{}", refused.body);
+    }
+    let sent = app
+        .post_multipart(
+            &manager.cookie,
+            path,
+            &thing,
+            Some(("photo", "monitor.png", &png)),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let moved = app
+        .post_multipart(
+            &manager.cookie,
+            path,
+            &[
+                ("csrf_token", csrf),
+                ("scan_id", "form-moved"),
+                ("asset_tag", &tag),
+                ("found_at", &room),
+                ("in_use", "no"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    // Without the token first, nothing is read.
+    let forged = app
+        .post_multipart(
+            &manager.cookie,
+            path,
+            &[("scan_id", "forged"), ("csrf_token", csrf)],
+            Some(("photo", "p.png", &png)),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let page = app.get(Some(&manager), "/stocktakes/ST-PHOTO").await;
+    assert!(
+        page.body.contains("寄付されたモニター（モニター）"),
+        "{}",
+        page.body
+    );
+    let photo_link = "/stocktakes/ST-PHOTO/photos/form-monitor";
+    assert!(page.body.contains(photo_link), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("{tag}（")) && page.body.contains("で確認）"),
+        "the moved tag names the room it was found in: {}",
+        page.body
+    );
+    let photo = app.get(Some(&manager), photo_link).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.content_type, "image/png");
+    assert_eq!(photo.bytes, png);
+    let other = app.login("okayama-admin").await;
+    assert_eq!(
+        app.get(Some(&other), photo_link).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(None, photo_link).await.status,
+        StatusCode::SEE_OTHER,
+        "no photo without a login"
+    );
+}

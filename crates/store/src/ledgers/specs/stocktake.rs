@@ -22,6 +22,8 @@ pub(super) const STOCKTAKES: Ledger = Ledger {
         ),
         alias(col("done_on", "実施日", Kind::Date), &["棚卸日"]),
         alias(col("complete", "完了", Kind::Bool), &[]),
+        alias(col("assignee", "担当", Kind::Text), &["担当者"]),
+        alias(col("due_on", "期限", Kind::Date), &["実施期限"]),
     ],
 };
 
@@ -67,6 +69,14 @@ pub(super) const SIGHTINGS: Ledger = Ledger {
             &["付箋"],
         ),
         alias(col("cost_yen", "取得価格", Kind::Yen), &["価格"]),
+        alias(
+            db(
+                col("location", "確認した場所", Kind::Reference("locations")),
+                "location_id",
+            ),
+            &["発見場所"],
+        ),
+        alias(col("in_use", "使用中", Kind::Bool), &[]),
     ],
 };
 
