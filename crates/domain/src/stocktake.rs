@@ -58,6 +58,38 @@ impl Reconciliation {
     }
 }
 
+/// How far a stocktake has come in one room: its expected assets and how many are found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomProgress {
+    /// The room's location code; none for assets the ledger puts in no room.
+    pub location: Option<String>,
+    pub expected: usize,
+    pub found: usize,
+}
+
+/// Progress per room the ledger puts the expected assets in, rooms in code order (assets
+/// in no room last): where a department-wide stocktake still has to go.
+pub fn progress_by_room(expected: &[ExpectedAsset], r: &Reconciliation) -> Vec<RoomProgress> {
+    let found: HashSet<&str> = r.found.iter().map(String::as_str).collect();
+    let mut rooms: BTreeMap<(bool, Option<&str>), (usize, usize)> = BTreeMap::new();
+    for e in expected {
+        let room = e.location.as_deref();
+        let entry = rooms.entry((room.is_none(), room)).or_default();
+        entry.0 += 1;
+        if found.contains(e.tag.as_str()) {
+            entry.1 += 1;
+        }
+    }
+    rooms
+        .into_iter()
+        .map(|((_, room), (expected, found))| RoomProgress {
+            location: room.map(str::to_string),
+            expected,
+            found,
+        })
+        .collect()
+}
+
 /// Reconciles `scans` against `expected`; `known` holds every tag the ledger has.
 pub fn reconcile(
     expected: &[ExpectedAsset],
@@ -156,6 +188,35 @@ mod tests {
         assert_eq!(r.duplicates, [("A-1".to_string(), 2)]);
         assert_eq!(r.progress(), 66);
         assert_eq!(reconcile(&[], &[], &known).progress(), 100);
+    }
+
+    #[test]
+    fn progress_is_counted_per_room_with_no_room_last() {
+        let asset = |tag: &str, room: Option<&str>| ExpectedAsset {
+            tag: tag.into(),
+            name: "PC".into(),
+            location: room.map(str::to_string),
+        };
+        let expected = [
+            asset("A-1", Some("R-2")),
+            asset("A-2", None),
+            asset("A-3", Some("R-1")),
+            asset("A-4", Some("R-2")),
+        ];
+        let r = reconcile(
+            &expected,
+            &[scan("s1", Some("A-1")), scan("s2", Some("A-2"))],
+            &HashSet::new(),
+        );
+        let progress = progress_by_room(&expected, &r);
+        let rooms: Vec<(Option<&str>, usize, usize)> = progress
+            .iter()
+            .map(|p| (p.location.as_deref(), p.expected, p.found))
+            .collect();
+        assert_eq!(
+            rooms,
+            [(Some("R-1"), 1, 0), (Some("R-2"), 2, 1), (None, 1, 1)]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::AssetKind;
-use daicho_domain::stocktake::ScanLine;
+use daicho_domain::stocktake::{ScanLine, progress_by_room};
 use daicho_store::{MAX_PHOTO_BYTES, NewStocktake, Scan, StocktakeLine, StocktakeWork};
 
 use crate::auth::CurrentUser;
@@ -166,6 +166,20 @@ impl WorkPage {
             .find(|s| s.tag.as_deref() == Some(tag))
             .and_then(|s| s.found_at.as_deref())
             .map(|c| self.room(c))
+    }
+
+    /// Progress per room, each room by its name.
+    fn rooms(&self) -> Vec<(String, usize, usize)> {
+        progress_by_room(&self.work.expected, &self.work.reconciliation)
+            .into_iter()
+            .map(|p| {
+                let name = p
+                    .location
+                    .as_deref()
+                    .map_or_else(|| "場所の記録なし".to_string(), |c| self.room(c));
+                (name, p.expected, p.found)
+            })
+            .collect()
     }
 
     fn photo_href(&self, scan: &ScanLine) -> String {

@@ -9,6 +9,8 @@ use std::time::Duration;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
+mod stocktake;
+
 struct Driver(Child);
 
 impl Drop for Driver {
@@ -32,11 +34,56 @@ fn chromedriver() -> Option<String> {
         .map(|p| p.to_string())
 }
 
+/// A door between the browser and daicho that a test can shut: shut, every connection
+/// through it is cut and a new one is closed at once — the phone's network gone, for the
+/// page and its service worker alike (DevTools' emulation reaches the page only).
+struct Door {
+    port: u16,
+    open: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Door {
+    async fn to(server: u16) -> Door {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listen");
+        let port = listener.local_addr().expect("addr").port();
+        let (open, watch) = tokio::sync::watch::channel(true);
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !*watch.borrow() {
+                    continue;
+                }
+                let mut shut = watch.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", server)).await
+                    else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = shut.wait_for(|open| !*open) => {}
+                    }
+                });
+            }
+        });
+        Door { port, open, task }
+    }
+
+    fn set_open(&self, open: bool) {
+        self.open.send_replace(open);
+    }
+}
+
 /// A running daicho on a free port and a headless Chromium driving it.
 struct Session {
     browser: WebDriver,
     port: u16,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// When the browser goes through a door (`open_behind_door`).
+    door: Option<Door>,
     _driver: Driver,
 }
 
@@ -125,18 +172,53 @@ impl Session {
             browser,
             port,
             server,
+            door: None,
             _driver: driver,
         })
     }
 
+    /// Like [`Session::open_with`], the browser reaching daicho through a [`Door`].
+    async fn open_behind_door(app: &TestApp, size: &str, extra: &[String]) -> Option<Session> {
+        let mut session = Session::open_with(app, size, extra).await?;
+        session.door = Some(Door::to(session.port).await);
+        Some(session)
+    }
+
     /// localhost, not 127.0.0.1: browsers accept Secure cookies from http://localhost.
     fn base(&self) -> String {
-        format!("http://localhost:{}", self.port)
+        let port = self.door.as_ref().map_or(self.port, |d| d.port);
+        format!("http://localhost:{port}")
+    }
+
+    /// Cuts the network (the door shut, and DevTools' emulation for the page's own
+    /// `navigator.onLine`), or brings it back.
+    async fn set_online(&self, online: bool) -> WebDriverResult<()> {
+        if let Some(door) = &self.door {
+            door.set_open(online);
+        }
+        let devtools =
+            thirtyfour::extensions::cdp::ChromeDevTools::new(self.browser.handle.clone());
+        devtools.execute_cdp("Network.enable").await?;
+        devtools
+            .execute_cdp_with_params(
+                "Network.emulateNetworkConditions",
+                serde_json::json!({
+                    "offline": !online,
+                    "latency": 0,
+                    "downloadThroughput": -1,
+                    "uploadThroughput": -1,
+                }),
+            )
+            .await?;
+        Ok(())
     }
 
     async fn close(self) {
         let _ = self.browser.quit().await;
         self.server.abort();
+        if let Some(door) = self.door {
+            door.task.abort();
+        }
     }
 }
 
@@ -461,7 +543,6 @@ async fn walk(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     Ok(())
 }
 
-/// Waits until the page has navigated to a URL containing `part`.
 /// Waits for the page's notice to say `needle`: a form posted to the page it came from
 /// does not change the URL, so the notice is what tells the answer has arrived.
 async fn wait_for_notice(browser: &WebDriver, needle: &str) -> WebDriverResult<()> {
@@ -481,6 +562,7 @@ async fn wait_for_notice(browser: &WebDriver, needle: &str) -> WebDriverResult<(
     panic!("the page never said {needle}; its notice: {last}");
 }
 
+/// Waits until the page has navigated to a URL containing `part`.
 async fn wait_for_url(browser: &WebDriver, part: &str) -> WebDriverResult<()> {
     for _ in 0..100 {
         if browser.current_url().await?.as_str().contains(part) {
@@ -650,182 +732,4 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
     session.close().await;
     let found = result.expect("axe in the browser");
     assert!(found.is_empty(), "axe-core found: {found:#?}");
-}
-
-/// A camera's picture of a label: the QR code of `tag` on white, as a Y4M video Chromium's
-/// fake camera plays in a loop.
-fn label_video(path: &std::path::Path, tag: &str) {
-    let code = qrcode::QrCode::with_error_correction_level(tag.as_bytes(), qrcode::EcLevel::M)
-        .expect("qr");
-    let n = code.width();
-    let colors = code.to_colors();
-    let (w, h, module) = (640usize, 480usize, 8usize);
-    let side = (n + 8) * module;
-    let (x0, y0) = ((w - side) / 2, (h - side) / 2);
-    let mut luma = vec![235u8; w * h];
-    for y in 0..n {
-        for x in 0..n {
-            if colors[y * n + x] != qrcode::Color::Dark {
-                continue;
-            }
-            for dy in 0..module {
-                for dx in 0..module {
-                    let (px, py) = (x0 + (x + 4) * module + dx, y0 + (y + 4) * module + dy);
-                    luma[py * w + px] = 16;
-                }
-            }
-        }
-    }
-    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
-    for _ in 0..5 {
-        video.extend_from_slice(b"FRAME\n");
-        video.extend_from_slice(&luma);
-        video.extend(std::iter::repeat_n(128u8, w * h / 2));
-    }
-    std::fs::write(path, video).expect("video written");
-}
-
-/// The stocktake in the field, on a phone: the camera (Chromium's fake camera playing a
-/// label) reads a tag and it is recorded; offline (DevTools network emulation), a tag
-/// typed waits on the device; back online it is sent — each recorded exactly once.
-#[tokio::test]
-async fn a_stocktake_is_scanned_by_camera_and_offline_in_chromium() {
-    let app = TestApp::new().await;
-    let policy = app.login("policy").await;
-    let planned = app
-        .post(
-            Some(&policy),
-            "/stocktakes",
-            &[
-                ("csrf_token", &policy.csrf),
-                ("stocktake_id", "ST-CAM"),
-                ("department", "080500"),
-            ],
-        )
-        .await;
-    assert_eq!(planned.status.as_u16(), 303, "{}", planned.body);
-    let scope = daicho_store::Scope::tenant(app.demo.id);
-    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
-    let (seen_tag, typed_tag) = (work.expected[0].tag.clone(), work.expected[1].tag.clone());
-    let dir = tempfile::tempdir().expect("dir");
-    let video = dir.path().join("label.y4m");
-    label_video(&video, &seen_tag);
-    let extra = [
-        "--use-fake-device-for-media-stream".to_string(),
-        "--use-fake-ui-for-media-stream".to_string(),
-        format!("--use-file-for-fake-video-capture={}", video.display()),
-    ];
-    let Some(session) = Session::open_with(&app, "390,844", &extra).await else {
-        return;
-    };
-    let result = scan_in_the_field(&session, &app, &seen_tag, &typed_tag).await;
-    session.close().await;
-    result.expect("scanning in the browser");
-    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
-    let times = |tag: &str| {
-        work.scans
-            .iter()
-            .filter(|s| s.tag.as_deref() == Some(tag))
-            .count()
-    };
-    assert_eq!(
-        (times(&seen_tag), times(&typed_tag)),
-        (1, 1),
-        "{:?}",
-        work.scans
-    );
-    assert_eq!(work.reconciliation.found, [seen_tag, typed_tag]);
-}
-
-async fn scans_of(app: &TestApp, tag: &str) -> usize {
-    let scope = daicho_store::Scope::tenant(app.demo.id);
-    let work = app.db.stocktake_work(&scope, "ST-CAM").await.expect("work");
-    work.scans
-        .iter()
-        .filter(|s| s.tag.as_deref() == Some(tag))
-        .count()
-}
-
-async fn wait_for_scan(app: &TestApp, tag: &str) {
-    for _ in 0..150 {
-        if scans_of(app, tag).await > 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{tag} was never recorded");
-}
-
-async fn scan_in_the_field(
-    session: &Session,
-    app: &TestApp,
-    seen_tag: &str,
-    typed_tag: &str,
-) -> WebDriverResult<()> {
-    let browser = &session.browser;
-    let base = session.base();
-    browser
-        .goto(format!("{base}/stocktakes/ST-CAM/scan"))
-        .await?;
-    log_in(browser, "manager").await?;
-    wait_for_url(browser, "/stocktakes/ST-CAM/scan").await?;
-    browser.find(By::Id("camera-start")).await?.click().await?;
-    wait_for_scan(app, seen_tag).await;
-
-    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.handle.clone());
-    let network = |offline: bool| {
-        serde_json::json!({
-            "offline": offline,
-            "latency": 0,
-            "downloadThroughput": -1,
-            "uploadThroughput": -1,
-        })
-    };
-    devtools.execute_cdp("Network.enable").await?;
-    devtools
-        .execute_cdp_with_params("Network.emulateNetworkConditions", network(true))
-        .await?;
-    browser
-        .find(By::Id("m-tag"))
-        .await?
-        .send_keys(typed_tag)
-        .await?;
-    browser
-        .find(By::Css("#manual button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    let mut waiting = String::new();
-    for _ in 0..50 {
-        waiting = browser.find(By::Id("scan-queue")).await?.text().await?;
-        if waiting.contains("未送信 1 件") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        waiting.contains("未送信 1 件"),
-        "offline, the scan waits: {waiting}"
-    );
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        scans_of(app, typed_tag).await,
-        0,
-        "nothing reached the server offline"
-    );
-
-    devtools
-        .execute_cdp_with_params("Network.emulateNetworkConditions", network(false))
-        .await?;
-    wait_for_scan(app, typed_tag).await;
-    let mut left = String::new();
-    for _ in 0..50 {
-        left = browser.find(By::Id("scan-queue")).await?.text().await?;
-        if left.contains("未送信はありません") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(left.contains("未送信はありません"), "{left}");
-    Ok(())
 }

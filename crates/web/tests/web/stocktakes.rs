@@ -297,6 +297,14 @@ async fn a_thing_without_a_tag_is_recorded_with_its_photo_and_a_moved_one_with_i
         "{}",
         page.body
     );
+    // The library's machines stand in several rooms: the progress is shown per room.
+    let rooms = page
+        .body
+        .split("部屋ごとの進み具合（台帳の設置場所）")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("progress per room");
+    assert!(rooms.matches("<th scope=\"row\">").count() > 1, "{rooms}");
     let photo_link = "/stocktakes/ST-PHOTO/photos/form-monitor";
     assert!(page.body.contains(photo_link), "{}", page.body);
     assert!(
