@@ -288,14 +288,15 @@ const WARD: &[(&str, &str)] = &[
     ),
     (
         "assets.csv",
-        "asset_tag,department,kind,name,status\nWARD-1,030000,desktop,受付端末,in_use\nWARD-2,030000,laptop,回診用端末,in_use\n",
+        "asset_tag,department,kind,name,status,cost_yen\nWARD-1,030000,desktop,受付端末,in_use,180000\nWARD-2,030000,laptop,回診用端末,in_use,\nWARD-3,030000,monitor,待合モニター,in_use,95000\n",
     ),
 ];
 
 /// A stocktake done with daicho (planned, scanned, completed) is what the rules read: the
 /// machine not found is missing, the note on the one found and its missing wire lock are
-/// findings, the private PC found without a tag is not in the ledger, and the department
-/// has its stocktake.
+/// findings, the monitor found without its label lacks its tag, the private PC found
+/// without a tag is not in the ledger and is used without approval, the SD card found is
+/// not in the media ledger, and the department has its stocktake.
 #[tokio::test]
 async fn a_completed_stocktake_is_what_the_rules_decide_from() {
     use daicho_store::{Actor, NewStocktake, Scan};
@@ -328,7 +329,21 @@ async fn a_completed_stocktake_is_what_the_rules_decide_from() {
             scan_id: "s2".into(),
             description: Some("ノートPC（私物）".into()),
             ownership: Some("private".into()),
+            kind: Some("laptop".into()),
             tag_present: Some(false),
+            ..Scan::default()
+        },
+        Scan {
+            scan_id: "s3".into(),
+            asset_tag: Some("WARD-3".into()),
+            tag_present: Some(false),
+            in_use: Some(true),
+            ..Scan::default()
+        },
+        Scan {
+            scan_id: "s4".into(),
+            description: Some("SDカード（カメラに挿入）".into()),
+            kind: Some("sd_card".into()),
             ..Scan::default()
         },
     ];
@@ -358,5 +373,12 @@ async fn a_completed_stocktake_is_what_the_rules_decide_from() {
     assert_eq!(outcome("password-note", "WARD-1"), [Verdict::Fail]);
     assert_eq!(outcome("wire-lock-missing", "WARD-1"), [Verdict::Fail]);
     assert_eq!(outcome("unregistered-asset", "ST-1#2"), [Verdict::Fail]);
+    assert_eq!(
+        outcome("private-device-unapproved", "ST-1#2"),
+        [Verdict::Fail]
+    );
+    assert_eq!(outcome("asset-tag-missing", "WARD-3"), [Verdict::Fail]);
+    assert_eq!(outcome("asset-tag-missing", "WARD-1"), [Verdict::Pass]);
+    assert_eq!(outcome("media-unregistered", "ST-1#4"), [Verdict::Fail]);
     assert_eq!(outcome("stocktake-overdue", "030000"), [Verdict::Pass]);
 }
