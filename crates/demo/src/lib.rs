@@ -89,6 +89,8 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
     let entries = placed.len();
     retire_road_ledger_terminal(db, &scope, &actor).await?;
     ledgers::load(db, &scope, &actor, &placed).await?;
+    // The demo's ledgers are the city as its auditors found it: its screens open there.
+    db.set_data_as_of(&scope, &actor, Some(DATA_DAY)).await?;
     Ok(DemoSummary {
         tenant,
         created: true,
@@ -96,6 +98,12 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StoreError> {
         asset_entries: entries,
     })
 }
+
+/// The day the demo's data is of: the reference's audit date (監査基準日, 2023-10-06).
+pub const DATA_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2023, 10, 6) {
+    Some(d) => d,
+    None => panic!("a real day"),
+};
 
 /// Every section's ordinary equipment: 3S PCs on LGWAN, internet PCs, USB memories.
 async fn load_office_equipment(

@@ -413,6 +413,46 @@ impl AuditReport {
         Ok(out)
     }
 
+    /// How many results of `list` that `filter` lets through carry each value of the fact
+    /// `key` (none: results without it), most first — e.g. end-of-life machines by network
+    /// segment. `key` is a fact's name (letters, digits, `_`).
+    pub fn counts_by_fact(
+        &self,
+        list: List,
+        filter: &Filter,
+        key: &str,
+    ) -> Result<Vec<(Option<String>, u64)>, AuditError> {
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!(
+            "SELECT json_extract(facts, ?) AS v, sum(n) FROM all_results WHERE list = ?{}",
+            self.rule_condition(filter)
+        );
+        let mut values = vec![
+            SqlValue::Text(format!("$.{key}")),
+            SqlValue::Integer(list.code()),
+        ];
+        if let Some(d) = &filter.department {
+            sql.push_str(" AND department = ?");
+            values.push(SqlValue::Text(d.clone()));
+        }
+        sql.push_str(" GROUP BY v ORDER BY 2 DESC, v");
+        let mut stmt = self.snapshot.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let value = match row.get::<_, SqlValue>(0)? {
+                SqlValue::Text(t) => Some(t),
+                SqlValue::Integer(i) => Some(i.to_string()),
+                SqlValue::Real(r) => Some(r.to_string()),
+                SqlValue::Null | SqlValue::Blob(_) => None,
+            };
+            out.push((value, row.get::<_, i64>(1)?.max(0) as u64));
+        }
+        Ok(out)
+    }
+
     /// Adds up the counts of each rule's results, `(list, rule, count)`, into the summary.
     pub(crate) fn summarise(&mut self, counts: &[(i64, i64, i64)]) {
         let mut s = Summary {

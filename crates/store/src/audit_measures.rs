@@ -46,9 +46,10 @@ pub struct Measure {
     pub input: MeasureInput,
 }
 
-/// A confirmed item past its due day with a department whose measure is not done.
+/// A confirmed item with a department whose measure is not done (overdue once its due day
+/// has passed).
 #[derive(Debug, Clone, PartialEq)]
-pub struct OverdueItem {
+pub struct OpenItem {
     pub audit_id: String,
     pub item_id: i64,
     pub title: String,
@@ -367,25 +368,32 @@ impl Db {
         &self,
         scope: &Scope,
         today: NaiveDate,
-    ) -> Result<Vec<OverdueItem>, StoreError> {
+    ) -> Result<Vec<OpenItem>, StoreError> {
+        Ok(self
+            .open_items(scope)
+            .await?
+            .into_iter()
+            .filter(|i| i.due_on < today)
+            .collect())
+    }
+
+    /// Confirmed items with a department in the scope that has not reported them done (a
+    /// 総論 item: until anyone has), each with its due day (`NaiveDate::MAX` when none is
+    /// set), oldest due first.
+    pub async fn open_items(&self, scope: &Scope) -> Result<Vec<OpenItem>, StoreError> {
         let mut sql = Sql::new(
             "SELECT i.id, i.title, i.due_on, i.scope, a.audit_id FROM audit_items i \
              JOIN audits a ON a.id = i.audit_ref AND a.tenant_id = i.tenant_id \
              WHERE i.tenant_id = ",
         );
-        sql.bind(scope.tenant_id)
-            .push(" AND i.state = 'confirmed' AND i.due_on < ")
-            .bind(today.to_string())
-            .push(" ORDER BY i.due_on, i.id");
-        let mut overdue = Vec::new();
+        sql.bind(scope.tenant_id).push(" AND i.state = 'confirmed'");
+        let mut open = Vec::new();
         for r in sql.fetch_all(self).await? {
             let item_id: i64 = r.try_get("id")?;
-            let Some(due_on) = r
+            let due_on = r
                 .try_get::<Option<String>, _>("due_on")?
                 .and_then(|d| daicho_domain::parse_date(&d).ok())
-            else {
-                continue;
-            };
+                .unwrap_or(NaiveDate::MAX);
             let general = r.try_get::<String, _>("scope")? == "general";
             // Who must answer: the item's departments (a 総論 item: whoever took it on).
             let mut sql = Sql::new(
@@ -422,7 +430,7 @@ impl Db {
             if scope.departments.is_some() && pending.is_empty() {
                 continue;
             }
-            overdue.push(OverdueItem {
+            open.push(OpenItem {
                 audit_id: r.try_get("audit_id")?,
                 item_id,
                 title: r.try_get("title")?,
@@ -430,7 +438,9 @@ impl Db {
                 pending,
             });
         }
-        Ok(overdue)
+        // The databases sort an empty due day differently: no due day comes last.
+        open.sort_by_key(|i| (i.due_on, i.item_id));
+        Ok(open)
     }
 }
 

@@ -47,7 +47,7 @@ pub use assets::{
 };
 pub use audit_inventory::InventoryLine;
 pub use audit_items::{AuditItem, Evidence, ItemState, ItemText, NewAuditItem};
-pub use audit_measures::{LedgerLink, Measure, MeasureInput, MeasureStatus, OverdueItem};
+pub use audit_measures::{LedgerLink, Measure, MeasureInput, MeasureStatus, OpenItem};
 pub use audit_plans::{AdoptedPlan, PlanEntry, PlanSettings};
 pub use audit_surveys::SurveyRow;
 pub use db::{Backend, Db};

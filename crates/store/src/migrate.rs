@@ -186,6 +186,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0021_scan_details.postgres.sql"),
         after: include_str!("migrations/0021_scan_details.after.sql"),
     },
+    Migration {
+        version: 22,
+        name: "tenant_data_day",
+        common: include_str!("migrations/0022_tenant_data_day.sql"),
+        sqlite: "",
+        postgres: "",
+        after: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

@@ -375,6 +375,33 @@ impl Db {
         Ok(rows.iter().map(count).collect::<Result<_, _>>()?)
     }
 
+    /// The latest fiscal year with training on record (counts or a person's record) up to
+    /// the one `day` falls in; that year itself when there is none. Where the training
+    /// pages open: a city whose records end with 令和4年度 is not shown an empty 令和5年度.
+    pub async fn latest_training_year(
+        &self,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        let year = i64::from(daicho_domain::FiscalYear::of(day).0);
+        let mut sql =
+            Sql::new("SELECT MAX(fiscal_year) AS y FROM training_counts WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND fiscal_year <= ")
+            .bind(year);
+        let counted: Option<i64> = sql.fetch_one(self).await?.try_get("y")?;
+        let mut sql =
+            Sql::new("SELECT MAX(taken_on) AS d FROM training_records WHERE tenant_id = ");
+        sql.bind(scope.tenant_id)
+            .push(" AND taken_on <= ")
+            .bind(day.to_string());
+        let taken: Option<String> = sql.fetch_one(self).await?.try_get("d")?;
+        let recorded = taken
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .map(|d| i64::from(daicho_domain::FiscalYear::of(d).0));
+        Ok(counted.max(recorded).unwrap_or(year))
+    }
+
     /// Every staff member in the scope with the day of their latest training on or before
     /// `as_of` (ISO date).
     pub async fn staff_training(

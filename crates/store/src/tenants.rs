@@ -1,8 +1,11 @@
 //! Tenants: one municipality each, keyed by its 全国地方公共団体コード.
 
+use crate::history::{Change, record};
 use crate::sql::Sql;
-use crate::{Db, StoreError};
+use crate::{Actor, Db, Scope, StoreError};
+use chrono::NaiveDate;
 use daicho_domain::TenantCode;
+use serde_json::json;
 use sqlx::Row;
 
 /// A municipality.
@@ -75,5 +78,71 @@ impl Db {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+
+    /// The day the tenant set for its data, if it set one.
+    pub async fn data_as_of(&self, tenant_id: i64) -> Result<Option<NaiveDate>, StoreError> {
+        let mut sql = Sql::new("SELECT data_as_of FROM tenants WHERE id = ");
+        sql.bind(tenant_id);
+        let text: Option<String> = match sql.fetch_optional(self).await? {
+            Some(r) => r.try_get("data_as_of")?,
+            None => None,
+        };
+        Ok(text.and_then(|t| t.parse().ok()))
+    }
+
+    /// The day a tenant's screens open on when none is asked for (findings, the dashboard,
+    /// the default fiscal year): the day it set for its data — a city whose ledgers are a
+    /// snapshot, as the demo's are of its audit — else today in Japan.
+    pub async fn data_day(&self, tenant_id: i64) -> Result<NaiveDate, StoreError> {
+        Ok(self
+            .data_as_of(tenant_id)
+            .await?
+            .unwrap_or_else(crate::today))
+    }
+
+    /// Sets (or, with none, clears) the tenant's data day — 情報政策課 and administrators
+    /// only; not a day after today. Kept in the history.
+    pub async fn set_data_as_of(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        day: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        if !scope.can_write || scope.departments.is_some() {
+            return Err(StoreError::Forbidden(
+                "既定の基準日を決められるのは情報政策課と管理者です".into(),
+            ));
+        }
+        if day.is_some_and(|d| d > crate::today()) {
+            return Err(StoreError::invalid(
+                "data_as_of",
+                "既定の基準日に今日より後の日は選べません",
+            ));
+        }
+        let before = self.data_as_of(scope.tenant_id).await?;
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new("UPDATE tenants SET data_as_of = ");
+        sql.bind(day.map(|d| d.to_string()))
+            .push(" WHERE id = ")
+            .bind(scope.tenant_id);
+        sql.execute(&mut *tx).await?;
+        let as_json = |d: Option<NaiveDate>| json!({ "data_as_of": d.map(|d| d.to_string()) });
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: scope.tenant_id,
+                entity: "tenants",
+                entity_id: Some(scope.tenant_id),
+                entity_key: "data_as_of",
+                action: "update",
+                before: Some(&as_json(before)),
+                after: Some(&as_json(day)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -121,6 +121,7 @@ pub fn router(state: AppState) -> Router {
             get(findings::horizontal_check),
         )
         .route("/rules", get(rules::index))
+        .route("/rules/data-day", post(rules::set_data_day))
         .route("/rules/{id}", get(rules::show).post(rules::update))
         .route("/waivers", get(rules::waivers).post(rules::add_waiver))
         .route(

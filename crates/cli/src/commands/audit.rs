@@ -53,15 +53,19 @@ pub struct AuditArgs {
 pub async fn run(settings: &Settings, args: AuditArgs) -> anyhow::Result<()> {
     let as_of = match &args.as_of {
         Some(s) => {
-            parse_date(s).with_context(|| format!("--as-of「{s}」を日付として読めません"))?
+            Some(parse_date(s).with_context(|| format!("--as-of「{s}」を日付として読めません"))?)
         }
-        None => daicho_store::today(),
+        None => None,
     };
     if matches!(args.format, Format::Xlsx) && args.output.is_none() {
         anyhow::bail!("--format xlsx には --output でファイル名を指定してください");
     }
     let db = settings.open().await?;
     let (tenant, scope) = tenant_scope(&db, &args.tenant).await?;
+    let as_of = match as_of {
+        Some(day) => day,
+        None => db.data_day(tenant.id).await?,
+    };
     let options = AuditOptions {
         rules: args.rules,
         departments: args.departments,

@@ -15,6 +15,14 @@ pub enum TenantCommand {
     },
     /// 団体の一覧 / list tenants
     List,
+    /// 画面・audit が既定で開く基準日（データがある日の写しのとき。today で今日に戻す） /
+    /// the day screens and `audit` open on by default (`today` clears it)
+    DataDay {
+        /// 全国地方公共団体コード / local government code
+        code: String,
+        /// 2023-10-06、令和5年10月6日、today
+        day: String,
+    },
 }
 
 pub async fn run(settings: &Settings, command: TenantCommand) -> anyhow::Result<()> {
@@ -24,6 +32,31 @@ pub async fn run(settings: &Settings, command: TenantCommand) -> anyhow::Result<
             let db = settings.open().await?;
             let tenant = db.ensure_tenant(&code, name.trim()).await?;
             println!("団体 {} {} を登録しました", tenant.code, tenant.name);
+            db.close().await;
+        }
+        TenantCommand::DataDay { code, day } => {
+            let db = settings.open().await?;
+            let (tenant, scope) = super::tenant_scope(&db, &code).await?;
+            let day = match day.trim() {
+                "today" | "今日" => None,
+                text => Some(daicho_domain::parse_date(text).map_err(|_| {
+                    anyhow::anyhow!("「{text}」を日付として読めません（2023-10-06、today など）")
+                })?),
+            };
+            db.set_data_as_of(&scope, &daicho_store::Actor::system("cli"), day)
+                .await?;
+            match day {
+                Some(d) => println!(
+                    "団体 {} {} の既定の基準日を {} にしました",
+                    tenant.code,
+                    tenant.name,
+                    daicho_domain::format_wareki(d)
+                ),
+                None => println!(
+                    "団体 {} {} の既定の基準日を今日に戻しました",
+                    tenant.code, tenant.name
+                ),
+            }
             db.close().await;
         }
         TenantCommand::List => {

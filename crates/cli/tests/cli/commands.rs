@@ -333,6 +333,46 @@ async fn an_import_killed_half_way_leaves_the_ledger_as_it_was() {
     );
 }
 
+/// The demo's data is of its audit day: `audit` without --as-of audits that day; set
+/// back to today with `tenant data-day`, it audits today; a day after today is refused.
+#[test]
+fn the_audit_opens_on_the_tenants_data_day() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(daicho(dir.path(), &["demo"]).status.success());
+    let as_of = || {
+        let out = daicho(
+            dir.path(),
+            &[
+                "audit",
+                "--tenant",
+                "990001",
+                "--format",
+                "json",
+                "--rule",
+                "eol-software",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json["as_of"].as_str().expect("as_of").to_string()
+    };
+    assert_eq!(as_of(), "2023-10-06");
+    let said = text(&daicho(
+        dir.path(),
+        &["tenant", "data-day", "990001", "today"],
+    ));
+    assert!(said.contains("既定の基準日を今日に戻しました"), "{said}");
+    assert_eq!(as_of(), daicho_store::today().to_string());
+    let said = refused(dir.path(), &["tenant", "data-day", "990001", "2999-01-01"]);
+    assert!(said.contains("今日より後の日は選べません"), "{said}");
+    let said = text(&daicho(
+        dir.path(),
+        &["tenant", "data-day", "990001", "R5.10.6"],
+    ));
+    assert!(said.contains("令和5年10月6日"), "{said}");
+    assert_eq!(as_of(), "2023-10-06");
+}
+
 #[test]
 fn the_audit_of_the_demo_city_comes_out_as_json_table_and_workbook() {
     let dir = tempfile::tempdir().expect("dir");

@@ -103,17 +103,18 @@ pub struct FindingsQuery {
     page: String,
 }
 
-/// The audit date asked for, or today; a date that cannot be read is an error to show.
-fn as_of(text: &str) -> Result<NaiveDate, AppError> {
+/// The audit date asked for, or the tenant's data day (today unless it set one); a date
+/// that cannot be read is an error to show.
+async fn as_of(state: &AppState, user: &CurrentUser, text: &str) -> Result<NaiveDate, AppError> {
     if text.trim().is_empty() {
-        return Ok(daicho_store::today());
+        return Ok(state.db.data_day(user.scope.tenant_id).await?);
     }
     parse_date(text.trim())
         .map_err(|_| AppError::Invalid(format!("監査基準日「{text}」を日付として読めません。")))
 }
 
 /// The audit every findings page reads: all the tenant's enabled rules as of `day`.
-fn full_audit(day: NaiveDate) -> AuditOptions {
+pub(crate) fn full_audit(day: NaiveDate) -> AuditOptions {
     AuditOptions {
         time_limit: TIME_LIMIT,
         ..AuditOptions::as_of(day)
@@ -243,7 +244,7 @@ pub async fn show(
     user: CurrentUser,
     Query(query): Query<FindingsQuery>,
 ) -> Result<Html<String>, AppError> {
-    let day = as_of(&query.as_of)?;
+    let day = as_of(&state, &user, &query.as_of).await?;
     let report = state.audits.report(&state, &user, full_audit(day)).await?;
     audits::read(report, move |report| {
         findings_page(report, &user, &query, day)
@@ -498,7 +499,7 @@ pub async fn horizontal_check(
     Path(rule): Path<String>,
     Query(query): Query<HorizontalQuery>,
 ) -> Result<Html<String>, AppError> {
-    let day = as_of(&query.as_of)?;
+    let day = as_of(&state, &user, &query.as_of).await?;
     let report = state.audits.report(&state, &user, full_audit(day)).await?;
     let (u, r) = (user.clone(), rule.clone());
     if let Some(page) =

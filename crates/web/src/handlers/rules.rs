@@ -21,7 +21,7 @@ use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::findings::may_govern;
 use crate::state::AppState;
-use crate::view::{Choice, Layout};
+use crate::view::{Choice, Layout, date_full};
 
 pub struct RuleLine {
     pub id: String,
@@ -65,6 +65,12 @@ fn line(r: &ActiveRule) -> RuleLine {
 struct RulesPage {
     layout: Layout,
     rules: Vec<RuleLine>,
+    /// The tenant's data day as set (ISO), empty when it follows today.
+    data_as_of: String,
+    /// The day findings open on, in 和暦.
+    data_day: String,
+    /// 情報政策課・管理者: may set the data day.
+    can_set_day: bool,
 }
 
 /// GET /rules
@@ -75,13 +81,40 @@ pub async fn index(
     let mut set = tenant_rules(&state.db, &user.scope).await?.rules;
     set.sort_by(|a, b| (a.grade, &a.rule.id).cmp(&(b.grade, &b.rule.id)));
     let rules = set.iter().map(line).collect();
+    let set_day = state.db.data_as_of(user.scope.tenant_id).await?;
+    let day = set_day.unwrap_or_else(daicho_store::today);
     Ok(Html(
         RulesPage {
             layout: Layout::new(&user, "規則", "rules"),
             rules,
+            data_as_of: set_day.map(|d| d.to_string()).unwrap_or_default(),
+            data_day: date_full(Some(day)),
+            can_set_day: may_govern(&user),
         }
         .render()?,
     ))
+}
+
+/// POST /rules/data-day: `day` (empty: today). The day findings, the dashboard and the
+/// training pages open on when none is asked for.
+pub async fn set_data_day(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Redirect, AppError> {
+    verify_form(&form, &user.csrf)?;
+    let text = form.get("day").map(|d| d.trim()).unwrap_or_default();
+    let day = match text {
+        "" => None,
+        d => Some(daicho_domain::parse_date(d).map_err(|_| {
+            AppError::Invalid(format!("既定の基準日「{d}」を日付として読めません。"))
+        })?),
+    };
+    state
+        .db
+        .set_data_as_of(&user.scope, &user.actor(), day)
+        .await?;
+    Ok(Redirect::to("/rules"))
 }
 
 /// One parameter on the rule's form.

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use daicho_domain::FiscalYear;
 use daicho_reports::Report;
 use daicho_reports::training::{TrainingReport, course_rows, coverage_cells, untrained_cells};
 use serde::Deserialize;
@@ -59,7 +58,8 @@ async fn load(
 ) -> Result<TrainingReport, AppError> {
     let today = daicho_store::today();
     let year = if query.year.trim().is_empty() {
-        i64::from(FiscalYear::of(today).0)
+        let day = state.db.data_day(user.scope.tenant_id).await?;
+        state.db.latest_training_year(&user.scope, day).await?
     } else {
         daicho_store::ledgers::fiscal_year(&query.year).ok_or_else(|| {
             AppError::Invalid(format!(

@@ -445,3 +445,55 @@ async fn many_people_opening_the_findings_at_once_cost_one_audit() {
     }
     assert_eq!(app.state.audits.runs(), 1);
 }
+
+/// The demo's ledgers are the city as its auditors found it: findings open on its audit
+/// day and training on its last fiscal year with records (令和5年度: the one person per
+/// section of 総3), not on today's empty year.
+/// 情報政策課 moves the day on the rules page; a department's manager cannot.
+#[tokio::test]
+async fn the_screens_open_on_the_day_the_data_is_of() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let findings = app.get(Some(&policy), "/findings").await;
+    assert!(
+        findings
+            .body
+            .contains("監査基準日 2023-10-06（令和5年10月6日） 時点"),
+        "{}",
+        findings.body
+    );
+    let training = app.get(Some(&policy), "/training").await;
+    assert!(
+        training
+            .body
+            .contains("<title>令和5年度 情報セキュリティ研修"),
+        "{}",
+        training.body
+    );
+    let rules = app.get(Some(&policy), "/rules").await;
+    assert!(rules.body.contains("この団体が決めた日"), "{}", rules.body);
+    let moved = app
+        .post(
+            Some(&policy),
+            "/rules/data-day",
+            &[("csrf_token", &policy.csrf), ("day", "")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let findings = app.get(Some(&policy), "/findings").await;
+    let today = daicho_store::today().to_string();
+    assert!(
+        findings.body.contains(&format!("監査基準日 {today}")),
+        "{}",
+        findings.body
+    );
+    let manager = app.login("manager").await;
+    let refused = app
+        .post(
+            Some(&manager),
+            "/rules/data-day",
+            &[("csrf_token", &manager.csrf), ("day", "2023-10-06")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+}

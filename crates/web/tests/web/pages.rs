@@ -125,6 +125,77 @@ async fn the_dashboard_counts_what_the_ledger_holds() {
     );
 }
 
+/// The dashboard opens on the risk, as of the demo's audit day: the machines past their
+/// support (as many as the rule finds, by department and by segment named, each opening
+/// the findings), the items still open, the stocktakes, training and the self-check; a
+/// department's manager sees its own.
+#[tokio::test]
+async fn the_dashboard_shows_the_risk_first() {
+    let app = TestApp::new().await;
+    daicho_demo::record_external_audit_items(&app.db, &app.demo)
+        .await
+        .expect("the reference's items");
+    let policy = app.login("policy").await;
+    let body = app.get(Some(&policy), "/dashboard").await.body;
+    let risk = &body[body
+        .find("リスクの概要（2023-10-06（令和5年10月6日） 時点）")
+        .expect("the risk section, on the data day")
+        ..body.find("資産の内訳").expect("assets")];
+    let scope = Scope::tenant(app.demo.id);
+    let audit = daicho_rules::run_audit(
+        &app.db,
+        &scope,
+        &app.demo.code,
+        &daicho_rules::AuditOptions::as_of(daicho_demo::DATA_DAY),
+    )
+    .await
+    .expect("audit");
+    let eol = audit
+        .department_counts(&daicho_rules::Filter {
+            rule: Some("eol-software".into()),
+            ..Default::default()
+        })
+        .expect("counts")
+        .iter()
+        .map(|c| c.fail)
+        .sum::<u64>();
+    assert!(eol > 0);
+    assert!(
+        risk.contains(&format!(
+            "サポートの終わった OS の機器 <strong>{eol}</strong> 台"
+        )),
+        "{risk}"
+    );
+    assert!(risk.contains("rule=eol-software&#38;department="), "{risk}");
+    assert!(
+        risk.contains(">スタンドアロン</a>") && !risk.contains(">standalone<"),
+        "{risk}"
+    );
+    let open = app.db.open_items(&scope).await.expect("open").len();
+    assert!(open > 0);
+    assert!(
+        risk.contains(&format!(
+            "措置の済んでいない項目 <strong>{open}</strong> 件"
+        )),
+        "{risk}"
+    );
+    assert!(risk.contains("期限内に棚卸をした所属"), "{risk}");
+    assert!(risk.contains("令和5年度に受講した職員"), "{risk}");
+    assert!(
+        risk.contains("分野別の点数") && risk.contains(" 点</td>"),
+        "{risk}"
+    );
+    // The library's manager: its own machines only.
+    let manager = app.login("manager").await;
+    let own = app.get(Some(&manager), "/dashboard").await.body;
+    let own =
+        &own[own.find("リスクの概要").expect("risk")..own.find("資産の内訳").expect("assets")];
+    assert!(
+        !own.contains(&format!("<strong>{eol}</strong> 台")),
+        "{own}"
+    );
+}
+
 #[tokio::test]
 async fn the_ledger_filters_by_kind_status_segment_os_department_and_words() {
     let app = TestApp::new().await;

@@ -180,7 +180,8 @@ pub async fn show(
             quantity: 0,
         })
         .collect();
-    let os_groups = crate::os_groups::group(&catalogue, spellings, daicho_store::today())
+    let day = state.db.data_day(user.scope.tenant_id).await?;
+    let os_groups = crate::os_groups::group(&catalogue, spellings, day)
         .into_iter()
         .map(|g| Choice {
             selected: g.label == query.os_group,

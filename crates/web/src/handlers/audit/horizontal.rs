@@ -173,7 +173,7 @@ async fn page(
                 asked.clone(),
             );
             let runtime = tokio::runtime::Handle::current();
-            let today = daicho_store::today();
+            let today = state.db.data_day(user.scope.tenant_id).await?;
             Some(
                 tokio::task::spawn_blocking(move || {
                     runtime.block_on(daicho_rules::horizontal::failures_per_department(

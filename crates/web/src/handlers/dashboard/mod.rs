@@ -1,5 +1,8 @@
-//! The dashboard: assets by department, kind, status, network segment, and by OS product
-//! as the lifecycle catalogue recognises it (ended support first, spellings one click away).
+//! The dashboard: the risk first (`risk`), then assets by department, kind, status,
+//! network segment, and by OS product as the lifecycle catalogue recognises it (ended
+//! support first, spellings one click away).
+
+mod risk;
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -39,6 +42,7 @@ struct DashboardPage {
     quantity: i64,
     facets: Vec<Facet>,
     os: Vec<OsRow>,
+    risk: risk::Risk,
 }
 
 fn facet(title: &'static str, param: &str, counts: Vec<FacetCount>) -> Facet {
@@ -57,8 +61,12 @@ fn facet(title: &'static str, param: &str, counts: Vec<FacetCount>) -> Facet {
 }
 
 /// The OS counts by recognised product; a product's bar opens every spelling of it.
-fn os_rows(catalogue: &daicho_rules::eol::Catalogue, counts: Vec<FacetCount>) -> Vec<OsRow> {
-    let groups = crate::os_groups::group(catalogue, counts, daicho_store::today());
+fn os_rows(
+    catalogue: &daicho_rules::eol::Catalogue,
+    counts: Vec<FacetCount>,
+    day: chrono::NaiveDate,
+) -> Vec<OsRow> {
+    let groups = crate::os_groups::group(catalogue, counts, day);
     let max = groups.iter().map(|g| g.entries).max().unwrap_or(1).max(1);
     let spelling = |c: FacetCount| Bar {
         href: format!("/assets?os={}", url_encode(&c.key)),
@@ -102,6 +110,7 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let counts = state.db.dashboard_counts(&user.scope).await?;
     let catalogue = daicho_rules::audit::catalogue(&state.db).await?;
+    let day = state.db.data_day(user.scope.tenant_id).await?;
     let page = DashboardPage {
         layout: Layout::new(&user, "ダッシュボード", "dashboard"),
         entries: counts.entries,
@@ -112,7 +121,8 @@ pub async fn show(
             facet("利用状況", "status", counts.by_status),
             facet("ネットワーク区分", "segment", counts.by_segment),
         ],
-        os: os_rows(&catalogue, counts.by_os),
+        os: os_rows(&catalogue, counts.by_os, day),
+        risk: risk::load(&state, &user).await?,
     };
     Ok(Html(page.render()?))
 }
