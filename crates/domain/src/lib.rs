@@ -28,4 +28,5 @@ pub use error::DomainError;
 pub use role::Role;
 pub use tenant::TenantCode;
 pub use values::{format_yen, is_blank, parse_bool, parse_yen};
+pub mod likeness;
 pub use wareki::{FiscalYear, format_wareki, japan_date, normalize_width, parse_date};

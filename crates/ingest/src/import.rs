@@ -33,6 +33,9 @@ pub struct ImportOptions {
     pub replace: bool,
     /// Corrections to the detected columns: header as written → field ("" = not imported).
     pub mapping: daicho_store::ColumnMapping,
+    /// What the person importing chose for department names the tenant does not have
+    /// (none chosen: each such name is an error naming the closest departments).
+    pub departments: daicho_store::DepartmentChoices,
     /// How much the files may hold (the defaults fit every real ledger).
     pub limits: crate::Limits,
     /// On SQLite, a run whose files hold at least this many bytes (a zipped file — XLSX,
@@ -77,6 +80,8 @@ pub struct ImportReport {
     /// Sheets not read, with why.
     pub skipped: Vec<(String, String)>,
     pub created_departments: Vec<String>,
+    /// Department names the files use that the tenant does not have, with the closest.
+    pub unknown_departments: Vec<daicho_store::UnknownDepartment>,
     /// Tags of the assets removed by `replace`.
     pub removed: Vec<String>,
     /// (ledger, key) of the other rows removed by `replace`.
@@ -200,6 +205,7 @@ pub async fn import_paths(
     if options.dry_run {
         session.rehearse();
     }
+    session.choose_departments(options.departments.clone());
     let default_department = match options
         .department
         .as_deref()
@@ -262,6 +268,7 @@ pub async fn import_paths(
     }
     progress(rows_read);
     report.created_departments = session.created_departments.clone();
+    report.unknown_departments = session.unknown_departments();
     if report.files.iter().all(|f| f.rows == 0) && report.error_count == 0 {
         // File names only: a server's folders are nobody's business.
         let names: Vec<String> = paths

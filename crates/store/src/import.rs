@@ -1,8 +1,10 @@
 //! An import run: many rows written in one transaction, so that a file with any wrong
 //! row — or a process killed half-way — changes nothing. Rows are matched to the ledger
 //! by key (assets by tag): new keys are added, changed rows updated with their history,
-//! equal rows left alone. Departments named in a file but not yet known are created and
-//! reported. The other ledgers' rows go through `ledgers::write`.
+//! equal rows left alone. A department a file names that the tenant does not have is an
+//! error naming the closest ones, unless the person importing said which department it
+//! is, or to create it (`DepartmentChoices`). The other ledgers' rows go through
+//! `ledgers::write`.
 
 use crate::assets::write::{ensure_location, insert_many, update_in};
 use crate::assets::{ASSET_COLUMNS, ASSET_FROM, Asset, AssetFields, AssetInput, asset_from_row};
@@ -12,7 +14,7 @@ use crate::sql::{Sql, Value};
 use crate::{Db, FieldError, RowError, Scope, StoreError};
 use daicho_domain::DepartmentLevel;
 use sqlx::{Any, Row, Transaction};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Asset rows matched and written together.
@@ -44,6 +46,30 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
+/// What the person importing chose for department names the tenant does not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DepartmentChoices {
+    /// A name as written → the code of the existing department it means.
+    pub same_as: BTreeMap<String, String>,
+    /// Names to create as new departments (at the top of the tree, code = name).
+    pub create: BTreeSet<String>,
+    /// Create every name not known (the command line's `--create-departments`).
+    pub create_all: bool,
+}
+
+/// A department name a run met that the tenant does not have, with how many rows named it
+/// and the closest existing departments (code, name), best first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownDepartment {
+    pub name: String,
+    pub rows: usize,
+    pub closest: Vec<(String, String)>,
+}
+
+/// Closest departments offered for an unknown name.
+const CLOSEST: usize = 5;
+
 /// An open import: one transaction until [`ImportSession::finish`].
 pub struct ImportSession {
     pub(crate) tx: Transaction<'static, Any>,
@@ -51,6 +77,8 @@ pub struct ImportSession {
     pub(crate) actor: Actor,
     /// Department code or name → (id, code).
     pub(crate) departments: HashMap<String, (i64, String)>,
+    /// Every department as (code, name), sorted by code: what an unknown name is compared to.
+    department_names: Vec<(String, String)>,
     /// (ledger, key) → id of rows other rows refer to.
     pub(crate) references: HashMap<(&'static str, String), i64>,
     /// Rows this run wrote per ledger and outcome.
@@ -59,6 +87,11 @@ pub struct ImportSession {
     pub(crate) seen_rows: HashMap<&'static str, std::collections::HashSet<i64>>,
     /// Departments this run created, by name.
     pub created_departments: Vec<String>,
+    /// What the person importing chose for names the tenant does not have.
+    department_choices: DepartmentChoices,
+    /// Names not known and not chosen for, with the rows that named them and the closest
+    /// departments (worked out once per name).
+    unknown_departments: BTreeMap<String, UnknownDepartment>,
     /// Tag → the row that first had it, to catch a tag twice in the same files.
     pub(crate) seen: HashMap<String, (String, usize)>,
     /// Asset rows per source file, known once flushed.
@@ -93,19 +126,25 @@ impl Db {
             ));
         }
         let mut departments = HashMap::new();
+        let mut department_names = Vec::new();
         for d in self.departments(scope).await? {
+            department_names.push((d.code.clone(), d.name.clone()));
             departments.insert(d.name.clone(), (d.id, d.code.clone()));
             departments.insert(d.code.clone(), (d.id, d.code));
         }
+        department_names.sort();
         Ok(ImportSession {
             tx: self.begin_write(scope.tenant_id).await?,
             scope: scope.clone(),
             actor: actor.clone(),
             departments,
+            department_names,
             references: HashMap::new(),
             ledger_counts: HashMap::new(),
             seen_rows: HashMap::new(),
             created_departments: Vec::new(),
+            department_choices: DepartmentChoices::default(),
+            unknown_departments: BTreeMap::new(),
             seen: HashMap::new(),
             asset_counts: HashMap::new(),
             row_errors: Vec::new(),
@@ -144,17 +183,87 @@ impl ImportSession {
         record_many(&mut self.tx, &self.actor, changes).await
     }
 
-    /// The code of the department a file names by code or name, creating it (code = name)
-    /// when the tenant has none such. A department-bound user cannot create departments.
+    /// Takes what the person importing chose for names the tenant does not have.
+    pub fn choose_departments(&mut self, choices: DepartmentChoices) {
+        self.department_choices = choices;
+    }
+
+    /// The names this run met that the tenant does not have and nobody chose for, each with
+    /// the closest existing departments.
+    pub fn unknown_departments(&self) -> Vec<UnknownDepartment> {
+        self.unknown_departments.values().cloned().collect()
+    }
+
+    /// The existing departments most like `name`: (code, name), best first.
+    fn closest_departments(&self, name: &str) -> Vec<(String, String)> {
+        let names: Vec<&str> = self
+            .department_names
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect();
+        daicho_domain::likeness::closest(name, &names, CLOSEST)
+            .into_iter()
+            .map(|i| self.department_names[i].clone())
+            .collect()
+    }
+
+    /// The code of the department a file names by code or name. A name the tenant does not
+    /// have is the department the person importing said it is, or created when they said
+    /// so (code = name, at the top of the tree; not by a department-bound user); otherwise
+    /// an error naming the closest departments.
     pub async fn department(&mut self, name_or_code: &str) -> Result<String, FieldError> {
         let key = name_or_code.trim();
         if let Some((_, code)) = self.departments.get(key) {
             return Ok(code.clone());
         }
+        if let Some(code) = self.department_choices.same_as.get(key) {
+            return match self.departments.get(code.as_str()) {
+                Some((_, code)) => Ok(code.clone()),
+                None => Err(FieldError {
+                    field: "department",
+                    message: format!("所属「{key}」に選んだ所属「{code}」はありません"),
+                }),
+            };
+        }
         if self.scope.departments.is_some() || !self.scope.can_write {
             return Err(FieldError {
                 field: "department",
                 message: format!("所属「{key}」はないか、あなたの担当範囲外です"),
+            });
+        }
+        let chosen = &self.department_choices;
+        if !chosen.create_all && !chosen.create.contains(key) {
+            if !self.unknown_departments.contains_key(key) {
+                let closest = self.closest_departments(key);
+                self.unknown_departments.insert(
+                    key.to_string(),
+                    UnknownDepartment {
+                        name: key.to_string(),
+                        rows: 0,
+                        closest,
+                    },
+                );
+            }
+            let unknown = self
+                .unknown_departments
+                .get_mut(key)
+                .expect("inserted above");
+            unknown.rows += 1;
+            let closest: Vec<String> = unknown
+                .closest
+                .iter()
+                .map(|(code, name)| format!("{name}（{code}）"))
+                .collect();
+            let hint = if closest.is_empty() {
+                String::new()
+            } else {
+                format!("近い所属：{}。", closest.join("、"))
+            };
+            return Err(FieldError {
+                field: "department",
+                message: format!(
+                    "所属「{key}」は登録されていません。{hint}どの所属か選ぶか、新しい所属として作るかを選んでください"
+                ),
             });
         }
         let mut sql = Sql::insert(
@@ -201,6 +310,8 @@ impl ImportSession {
         })?;
         self.departments
             .insert(key.to_string(), (id, key.to_string()));
+        self.department_names
+            .push((key.to_string(), key.to_string()));
         self.created_departments.push(key.to_string());
         Ok(key.to_string())
     }

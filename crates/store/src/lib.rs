@@ -57,7 +57,7 @@ pub use error::{FieldError, RowError, StoreError};
 pub use history::chain::{Break, ChainReport, set_history_key};
 pub use history::{AuditStamp, HistoryEntry};
 pub use horizontal_checks::{CheckAnswer, CheckReply, HorizontalCheck};
-pub use import::{ImportCounts, ImportSession, RowOutcome};
+pub use import::{DepartmentChoices, ImportCounts, ImportSession, RowOutcome, UnknownDepartment};
 pub use mappings::ColumnMapping;
 pub use password_policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, password_problem};
 pub use publications::{NewPublication, Publication};

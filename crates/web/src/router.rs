@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/import/{token}", get(import::status).post(import::confirm))
         .route("/import/{token}/columns", post(import::columns))
+        .route("/import/{token}/departments", post(import::departments))
         .route("/import/{token}/cancel", post(import::cancel))
         .route("/media/{id}/checkout", post(media::checkout))
         .route("/media/{id}/return", post(media::give_back))

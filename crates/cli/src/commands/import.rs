@@ -22,6 +22,12 @@ pub struct ImportArgs {
     /// 取り込んだ台帳で、ファイルにない行を削除する（所属を除く、削除したものを表示） / remove rows absent from the files
     #[arg(long)]
     pub replace: bool,
+    /// 登録されていない所属名を、その名前の新しい所属として作る / create departments the tenant does not have
+    #[arg(long)]
+    pub create_departments: bool,
+    /// 登録されていない所属名がどの所属か（名前=所属コード、繰り返し可） / an unknown name is this department (NAME=CODE)
+    #[arg(long = "same-department", value_name = "NAME=CODE")]
+    pub same_department: Vec<String>,
     /// CSV・TSV・XLSX ファイル、バンドル（フォルダ・ZIP） / files or bundles to import
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -30,10 +36,23 @@ pub struct ImportArgs {
 pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
     let (tenant, _) = super::tenant_scope(&db, &args.tenant).await?;
+    let mut departments = daicho_store::DepartmentChoices {
+        create_all: args.create_departments,
+        ..Default::default()
+    };
+    for pair in &args.same_department {
+        let Some((name, code)) = pair.split_once('=') else {
+            bail!("--same-department は「名前=所属コード」で指定してください（{pair}）");
+        };
+        departments
+            .same_as
+            .insert(name.trim().to_string(), code.trim().to_string());
+    }
     let options = ImportOptions {
         department: args.department.clone(),
         dry_run: args.dry_run,
         replace: args.replace,
+        departments,
         ..Default::default()
     };
     let show = std::io::stderr().is_terminal();
@@ -92,6 +111,28 @@ pub async fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
         println!(
             "新しく作成した所属: {}",
             report.created_departments.join("、")
+        );
+    }
+    for u in &report.unknown_departments {
+        let closest: Vec<String> = u
+            .closest
+            .iter()
+            .map(|(code, name)| format!("--same-department {}={code}（{name}）", u.name))
+            .collect();
+        eprintln!(
+            "登録されていない所属「{}」（{} 行）: {}",
+            u.name,
+            u.rows,
+            if closest.is_empty() {
+                "近い所属はありません".to_string()
+            } else {
+                format!("候補 {}", closest.join("、"))
+            }
+        );
+    }
+    if !report.unknown_departments.is_empty() {
+        eprintln!(
+            "どの所属か --same-department 名前=所属コード で指定するか、--create-departments で新しい所属として作ってください"
         );
     }
     if report.error_count > 0 {

@@ -241,7 +241,13 @@ fn an_import_with_errors_exits_non_zero_and_lists_them() {
     .expect("write");
     let t = refused(
         dir.path(),
-        &["import", "--tenant", "352012", file.to_str().expect("path")],
+        &[
+            "import",
+            "--tenant",
+            "352012",
+            "--create-departments",
+            file.to_str().expect("path"),
+        ],
     );
     assert!(
         t.contains("assets.csv 2行目 列「取得日」 値「2023-13-01」")
@@ -253,9 +259,24 @@ fn an_import_with_errors_exits_non_zero_and_lists_them() {
         "備品番号,所属,種別,品名,取得日\nA-1,総務課,desktop,PC,2023-12-01\n",
     )
     .expect("write");
-    let out = daicho(
+    // A department the tenant does not have is not made up: it is named, with what to do.
+    let t = refused(
         dir.path(),
         &["import", "--tenant", "352012", file.to_str().expect("path")],
+    );
+    assert!(
+        t.contains("登録されていない所属「総務課」（1 行）") && t.contains("--create-departments"),
+        "{t}"
+    );
+    let out = daicho(
+        dir.path(),
+        &[
+            "import",
+            "--tenant",
+            "352012",
+            "--create-departments",
+            file.to_str().expect("path"),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
@@ -284,7 +305,7 @@ async fn an_import_killed_half_way_leaves_the_ledger_as_it_was() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_daicho"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args(["import", "--tenant", "352012"])
+        .args(["import", "--tenant", "352012", "--create-departments"])
         .arg(&file)
         .env_remove("DAICHO_DATABASE_URL")
         .stdout(Stdio::null())

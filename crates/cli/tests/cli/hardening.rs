@@ -99,7 +99,14 @@ fn hostile_files_are_refused_within_bounded_memory() {
             .arg(env!("CARGO_BIN_EXE_daicho"))
             .arg("--data-dir")
             .arg(&data)
-            .args(["import", "--tenant", "352012", "--department", "総務課"])
+            .args([
+                "import",
+                "--tenant",
+                "352012",
+                "--create-departments",
+                "--department",
+                "総務課",
+            ])
             .arg(file)
             .env_remove("DAICHO_DATABASE_URL")
             .env("DAICHO_LOG", "warn")

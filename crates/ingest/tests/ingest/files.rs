@@ -24,6 +24,14 @@ const LIBRARY: &str = "設置場所(施設名称)\t利用台数\tシステム名
 
 use crate::Fixture;
 
+/// Every department a file names is made when the tenant has none such.
+pub(crate) fn create_all() -> daicho_store::DepartmentChoices {
+    daicho_store::DepartmentChoices {
+        create_all: true,
+        ..Default::default()
+    }
+}
+
 impl Fixture {
     async fn import(
         &self,
@@ -38,6 +46,8 @@ impl Fixture {
             // As a large file is: on SQLite into a private copy, then published (the
             // other suites import small files in place).
             stage_from_bytes: Some(0),
+            // These files come to an empty tenant: their departments are made as named.
+            departments: create_all(),
             ..Default::default()
         };
         import_paths(
@@ -495,6 +505,7 @@ async fn replace_removes_and_lists_the_assets_a_file_no_longer_has() {
         dry_run: false,
         replace: true,
         stage_from_bytes: Some(0),
+        departments: create_all(),
         ..Default::default()
     };
     let scope = Scope::tenant(f.tenant.id);
@@ -533,4 +544,86 @@ async fn replace_removes_and_lists_the_assets_a_file_no_longer_has() {
         history.0.contains("\"kind\":\"nas\""),
         "the removed row is kept in the history"
     );
+}
+
+/// A department name the tenant does not have is not made up: the run is refused, naming
+/// the closest departments (「図書館」: 中央図書館 first); told which department it is, the
+/// rows go there; told to create it, it is created — and nothing else is.
+#[tokio::test]
+async fn an_unknown_department_name_offers_the_closest_and_waits_for_a_choice() {
+    let f = Fixture::new().await;
+    let setup = f.file(
+        "setup.csv",
+        "備品番号,所属,種別,品名\nS-1,中央図書館,desktop,PC\nS-2,中央公民館,desktop,PC\nS-3,財政課,desktop,PC\n"
+            .as_bytes(),
+    );
+    assert!(f.import(&[setup], None, false).await.committed);
+    let file = f.file(
+        "library.csv",
+        "備品番号,所属,種別,品名\nL-1,図書館,desktop,PC\nL-2,図書館,laptop,PC\nL-3,新設課,desktop,PC\n".as_bytes(),
+    );
+    let run = |choices: daicho_store::DepartmentChoices| {
+        let path = file.clone();
+        let scope = Scope::tenant(f.tenant.id);
+        let db = f.db.clone();
+        async move {
+            let options = ImportOptions {
+                departments: choices,
+                ..Default::default()
+            };
+            import_paths(
+                &db,
+                &scope,
+                &Actor::system("test"),
+                &[path],
+                &options,
+                |_| {},
+            )
+            .await
+            .expect("import runs")
+        }
+    };
+    let refused = run(daicho_store::DepartmentChoices::default()).await;
+    assert!(!refused.committed);
+    let unknown: Vec<(&str, usize, Vec<&str>)> = refused
+        .unknown_departments
+        .iter()
+        .map(|u| {
+            (
+                u.name.as_str(),
+                u.rows,
+                u.closest.iter().map(|(_, n)| n.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("図書館", 2, vec!["中央図書館"]), ("新設課", 1, vec![])]
+    );
+    assert!(
+        messages(&refused).iter().any(|m| m
+            .contains("所属「図書館」は登録されていません。近い所属：中央図書館（中央図書館）")),
+        "{:?}",
+        messages(&refused)
+    );
+    assert_eq!(f.assets().await.len(), 3, "nothing written");
+    let code_of_library = refused.unknown_departments[0].closest[0].0.clone();
+    let mut chosen = daicho_store::DepartmentChoices::default();
+    chosen
+        .same_as
+        .insert("図書館".into(), code_of_library.clone());
+    chosen.create.insert("新設課".into());
+    let done = run(chosen).await;
+    assert!(done.committed, "{:?}", messages(&done));
+    assert_eq!(done.created_departments, ["新設課"]);
+    let assets = f.assets().await;
+    let department_of = |tag: &str| {
+        assets
+            .iter()
+            .find(|a| a.asset_tag == tag)
+            .map(|a| a.department_name.clone())
+            .expect("asset")
+    };
+    assert_eq!(department_of("L-1"), "中央図書館");
+    assert_eq!(department_of("L-3"), "新設課");
 }

@@ -18,6 +18,7 @@ impl Fixture {
         let options = ImportOptions {
             department: Some("総務課".into()),
             limits,
+            departments: crate::files::create_all(),
             ..Default::default()
         };
         import_paths(

@@ -57,7 +57,23 @@ struct PreviewPage {
     remap: String,
     /// Where the upload is removed without importing; empty after the import.
     cancel: String,
+    /// Department names the files use that the tenant does not have: the name, the rows
+    /// naming it and the options to choose from (closest first, then every department).
+    unknown: Vec<UnknownLine>,
+    /// Where the choices for those names post.
+    departments_href: String,
 }
+
+/// A department name the tenant does not have, as the preview offers it.
+struct UnknownLine {
+    name: String,
+    rows: usize,
+    closest: Vec<Choice>,
+    all: Vec<Choice>,
+}
+
+/// What the `departments` form posts for "create it as a new department".
+const CREATE: &str = "__create__";
 
 /// GET /import
 pub async fn show(
@@ -95,6 +111,7 @@ fn preview(
     report: &ImportReport,
     confirm: String,
     remap: String,
+    departments: &[Choice],
 ) -> Result<Html<String>, AppError> {
     let label = |ledger: &str| daicho_store::ledgers::ledger(ledger).map_or("資産", |l| l.label);
     let page = PreviewPage {
@@ -144,6 +161,32 @@ fn preview(
         errors: report.errors.iter().map(ToString::to_string).collect(),
         error_count: report.error_count,
         cancel: remap.replace("/columns", "/cancel"),
+        departments_href: remap.replace("/columns", "/departments"),
+        unknown: report
+            .unknown_departments
+            .iter()
+            .map(|u| UnknownLine {
+                name: u.name.clone(),
+                rows: u.rows,
+                closest: u
+                    .closest
+                    .iter()
+                    .map(|(code, name)| Choice {
+                        value: code.clone(),
+                        label: format!("{name}（{code}）"),
+                        selected: false,
+                    })
+                    .collect(),
+                all: departments
+                    .iter()
+                    .map(|d| Choice {
+                        value: d.value.clone(),
+                        label: d.label.clone(),
+                        selected: false,
+                    })
+                    .collect(),
+            })
+            .collect(),
         confirm,
         remap,
     };
@@ -163,11 +206,16 @@ async fn run(
         .ok()
         .and_then(|j| serde_json::from_str(&j).ok())
         .unwrap_or_default();
+    let departments = std::fs::read_to_string(dir.join("departments.json"))
+        .ok()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
     let options = ImportOptions {
         department,
         dry_run,
         replace: false,
         mapping,
+        departments,
         ..Default::default()
     };
     Ok(import_paths(
@@ -297,7 +345,16 @@ pub async fn status(
     } else {
         (String::new(), String::new())
     };
-    Ok((status, preview(&user, &report, confirm, remap)?).into_response())
+    let departments = if report.unknown_departments.is_empty() {
+        Vec::new()
+    } else {
+        department_choices(&state, &user, "", true).await?
+    };
+    Ok((
+        status,
+        preview(&user, &report, confirm, remap, &departments)?,
+    )
+        .into_response())
 }
 
 /// The folder of an upload, if it is this user's.
@@ -457,6 +514,44 @@ pub async fn columns(
     {
         state.db.save_mapping(&user.scope, name, &mapping).await?;
     }
+    start(&state, &user, &token, dir, true)
+}
+
+/// POST /import/{token}/departments: for each department name the tenant does not have
+/// (`dept:<name>`), the code of the department it is, or `__create__` to create it as a
+/// new one (blank: not chosen yet); then a new dry run.
+pub async fn departments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(token): Path<String>,
+    Form(form): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    verify_form(&form, &user.csrf)?;
+    user.require_write()?;
+    let dir = upload_dir(&state, &user, &token)?;
+    let path = dir.join("departments.json");
+    let mut choices: daicho_store::DepartmentChoices = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
+    for (key, value) in &form {
+        let Some(name) = key.strip_prefix("dept:") else {
+            continue;
+        };
+        let name = name.trim().to_string();
+        match value.trim() {
+            "" => {}
+            CREATE => {
+                choices.same_as.remove(&name);
+                choices.create.insert(name);
+            }
+            code => {
+                choices.create.remove(&name);
+                choices.same_as.insert(name, code.to_string());
+            }
+        }
+    }
+    write(&path, &serde_json::to_string(&choices).unwrap_or_default())?;
     start(&state, &user, &token, dir, true)
 }
 

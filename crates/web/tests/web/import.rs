@@ -63,7 +63,11 @@ fn form_actions(page: &Page) -> Vec<String> {
 fn confirm_path(page: &Page) -> String {
     form_actions(page)
         .into_iter()
-        .find(|path| path.starts_with("/import/") && !path.ends_with("/columns"))
+        .find(|path| {
+            path.starts_with("/import/")
+                && !path.ends_with("/columns")
+                && !path.ends_with("/departments")
+        })
         .expect("a confirm form")
 }
 
@@ -345,5 +349,80 @@ async fn hostile_uploads_are_refused_on_the_page_and_change_nothing() {
         app.get(Some(&policy), "/dashboard").await.body,
         before,
         "nothing written"
+    );
+}
+
+/// A file names 「図書館」, which the city does not have: nothing is made up — the check
+/// lists the name with 中央図書館 first among the closest; chosen, the check passes and
+/// the rows go to 中央図書館; no department is created.
+#[tokio::test]
+async fn an_unknown_department_is_chosen_from_the_closest_before_anything_is_written() {
+    let app = TestApp::new().await;
+    let policy = app.login("policy").await;
+    let scope = daicho_store::Scope::tenant(app.demo.id);
+    let departments_before = app.db.departments(&scope).await.expect("departments").len();
+    let csv = "備品番号,所属,種別,品名\nLIB-9101,図書館,desktop,検索用PC\n";
+    let page = upload(&app, &policy, &[("図書館.csv", csv)]).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("「図書館」（1 行）"), "{}", page.body);
+    let closest = page
+        .body
+        .split("<optgroup label=\"名前の近い所属\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</optgroup>").next())
+        .expect("the closest departments");
+    assert!(
+        closest.starts_with("<option value=\"080500\">中央図書館（080500）"),
+        "{closest}"
+    );
+    let action = form_actions(&page)
+        .into_iter()
+        .find(|a| a.ends_with("/departments"))
+        .expect("the departments form");
+    let chosen = app
+        .post(
+            Some(&policy),
+            &action,
+            &[("csrf_token", &policy.csrf), ("dept:図書館", "080500")],
+        )
+        .await;
+    let checked = follow(&app, &policy, chosen).await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    assert!(
+        !checked.body.contains("新しく作成する所属"),
+        "{}",
+        checked.body
+    );
+    let done = app
+        .post(
+            Some(&policy),
+            &confirm_path(&checked),
+            &[("csrf_token", &policy.csrf)],
+        )
+        .await;
+    let done = follow(&app, &policy, done).await;
+    assert!(done.body.contains("取り込みました"), "{}", done.body);
+    let filter = daicho_store::AssetFilter {
+        search: Some("LIB-9101".into()),
+        page: 1,
+        ..Default::default()
+    };
+    let rows = app
+        .db
+        .list_assets(&scope, &filter)
+        .await
+        .expect("list")
+        .rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].department_code, "080500");
+    assert_eq!(
+        app.db.departments(&scope).await.expect("departments").len(),
+        departments_before,
+        "no department made up"
     );
 }

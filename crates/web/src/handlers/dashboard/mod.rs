@@ -42,7 +42,8 @@ struct DashboardPage {
     quantity: i64,
     facets: Vec<Facet>,
     os: Vec<OsRow>,
-    risk: risk::Risk,
+    /// None when the audit it reads could not be had in time (the counts still show).
+    risk: Option<risk::Risk>,
 }
 
 fn facet(title: &'static str, param: &str, counts: Vec<FacetCount>) -> Facet {
@@ -122,7 +123,11 @@ pub async fn show(
             facet("ネットワーク区分", "segment", counts.by_segment),
         ],
         os: os_rows(&catalogue, counts.by_os, day),
-        risk: risk::load(&state, &user).await?,
+        risk: match risk::load(&state, &user).await {
+            Ok(risk) => Some(risk),
+            Err(AppError::Unavailable(_)) => None,
+            Err(e) => return Err(e),
+        },
     };
     Ok(Html(page.render()?))
 }
