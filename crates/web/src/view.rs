@@ -63,6 +63,10 @@ pub fn shown(column: Option<&daicho_store::ledgers::Column>, value: String) -> S
             Some(false) => "無".into(),
             None => value,
         },
+        Some(Kind::Yen) => match value.parse::<i64>() {
+            Ok(yen) => format!("{}円", daicho_domain::format_yen(yen)),
+            Err(_) => value,
+        },
         _ => value,
     }
 }

@@ -280,14 +280,25 @@ async fn a_staff_member_answers_the_self_check_on_a_phone_in_chromium() {
 /// On a phone (390 px), the pages people use fit the screen: nothing wider than the
 /// window (wide tables scroll inside their frame), and the header leaves room for the page.
 #[tokio::test]
-async fn pages_fit_a_phone_in_chromium() {
+async fn pages_fit_a_phone_and_a_tablet_in_chromium() {
     let app = TestApp::new().await;
-    let Some(session) = Session::open(&app, "390,844").await else {
-        return;
-    };
-    let result = fit_phone(&session.browser, &session.base()).await;
-    session.close().await;
-    result.expect("pages on a phone");
+    // Every department code with its name: a code on screen must come with its name.
+    let names: serde_json::Map<String, serde_json::Value> = app
+        .db
+        .departments(&daicho_store::Scope::tenant(app.demo.id))
+        .await
+        .expect("departments")
+        .into_iter()
+        .map(|d| (d.code, serde_json::Value::String(d.name)))
+        .collect();
+    for (size, device) in [("390,844", "phone"), ("768,1024", "tablet")] {
+        let Some(session) = Session::open(&app, size).await else {
+            return;
+        };
+        let result = fit_phone(&session.browser, &session.base(), device, &names).await;
+        session.close().await;
+        result.unwrap_or_else(|e| panic!("pages on a {device}: {e}"));
+    }
 }
 
 /// On a tablet, the auditor drafts the external audit's items from the rules, confirms
@@ -356,7 +367,14 @@ async fn audit_on_tablet(browser: &WebDriver, base: &str) -> WebDriverResult<()>
     Ok(())
 }
 
-async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
+/// Each page on `device`: as wide as the window at most, a compact header, nothing past
+/// its box, and no department code without its name (`names`: code → name).
+async fn fit_phone(
+    browser: &WebDriver,
+    base: &str,
+    device: &str,
+    names: &serde_json::Map<String, serde_json::Value>,
+) -> WebDriverResult<()> {
     browser.goto(format!("{base}/dashboard")).await?;
     log_in(browser, "policy").await?;
     wait_for_url(browser, "/dashboard").await?;
@@ -389,7 +407,7 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         // Kept for a person to look at (CI keeps the target folder's screenshots).
         let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         if std::fs::create_dir_all(&shots).is_ok() {
-            let name = format!("phone{}.png", path.replace('/', "-"));
+            let name = format!("{device}{}.png", path.replace('/', "-"));
             browser.screenshot(&shots.join(name)).await?;
         }
         assert!(
@@ -414,6 +432,26 @@ async fn fit_phone(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
         assert!(
             wide.is_empty(),
             "{path}: {wide} runs past the window or its box"
+        );
+        // A department's code alone (not inside an asset tag such as 080500-S001) is shown
+        // only beside its name.
+        let bare = browser
+            .execute(
+                "const names = arguments[0]; const bad = []; \
+                 const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT); \
+                 for (let n = walk.nextNode(); n; n = walk.nextNode()) { \
+                   for (const m of n.textContent.matchAll(/(?<![\\w-])(\\d{6})(?![\\w-])/g)) { \
+                     const name = names[m[1]]; if (!name) continue; \
+                     const item = n.parentElement.closest('li, tr, p, dd, option, label, h1, h2, h3, summary, caption, div'); \
+                     if (!item || !item.textContent.includes(name)) bad.push(n.textContent.trim()); } } \
+                 return bad.slice(0, 5).join(' | ');",
+                vec![serde_json::Value::Object(names.clone())],
+            )
+            .await?;
+        let bare: String = bare.convert()?;
+        assert!(
+            bare.is_empty(),
+            "{path}: a department code without its name: {bare}"
         );
     }
     Ok(())
@@ -528,13 +566,14 @@ async fn walk(browser: &WebDriver, base: &str) -> WebDriverResult<()> {
     // The dashboard's bars are drawn to scale (a width in a style attribute was blocked
     // by the CSP, and every bar was full).
     browser.goto(format!("{base}/dashboard")).await?;
-    let mut widths = Vec::new();
-    for bar in browser
-        .find_all(By::Css("#facet-1 ~ table svg.bar rect"))
+    let widths: Vec<f64> = browser
+        .execute(
+            "return Array.from(document.querySelectorAll('#facet-1 ~ table svg.bar rect')) \
+               .map(r => r.getBoundingClientRect().width);",
+            Vec::new(),
+        )
         .await?
-    {
-        widths.push(bar.rect().await?.width);
-    }
+        .convert()?;
     let (widest, narrowest) = widths
         .iter()
         .fold((0.0f64, f64::MAX), |(w, n), x| (w.max(*x), n.min(*x)));

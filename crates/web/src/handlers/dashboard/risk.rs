@@ -56,14 +56,14 @@ pub struct Risk {
     pub self_check: Option<(String, String, Vec<RiskBar>)>,
 }
 
-/// Bars of `(label, count, href)`, the longest the largest.
-fn bars(counts: Vec<(String, u64, String)>) -> Vec<RiskBar> {
+/// Bars of `(label, count, href)`, the longest the largest; `unit` follows the number.
+fn bars(counts: Vec<(String, u64, String)>, unit: &str) -> Vec<RiskBar> {
     let max = counts.iter().map(|c| c.1).max().unwrap_or(1).max(1);
     counts
         .into_iter()
         .map(|(label, n, href)| RiskBar {
             label,
-            figure: format!("{n} 件"),
+            figure: format!("{n} {unit}"),
             percent: n * 100 / max,
             href,
         })
@@ -161,11 +161,12 @@ pub async fn load(state: &AppState, user: &CurrentUser) -> Result<Risk, AppError
             .into_iter()
             .map(|(label, n)| (label, n, segment_href.clone()))
             .collect(),
+        "台",
     );
     Ok(Risk {
         day: date_full(Some(day)),
         eol_total,
-        eol_by_department: bars(rules.eol_by_department),
+        eol_by_department: bars(rules.eol_by_department, "台"),
         eol_by_segment,
         open_items: open.len(),
         overdue_items: open.iter().filter(|i| i.due_on < today).count(),
@@ -174,7 +175,7 @@ pub async fn load(state: &AppState, user: &CurrentUser) -> Result<Risk, AppError
             of: stocktake_total,
             href: format!("/findings?as_of={day}&rule=stocktake-overdue"),
         },
-        without_stocktake: bars(rules.without_stocktake),
+        without_stocktake: bars(rules.without_stocktake, "件"),
         training: training(state, user, day).await?,
         self_check: self_check(state, user).await?,
     })
