@@ -393,6 +393,15 @@ async fn fit_phone(
         "/horizontal",
         "/audit-plan",
         "/stocktakes",
+        "/ledgers/locations",
+        "/ledgers/media",
+        "/ledgers/staff",
+        "/ledgers/systems",
+        "/ledgers/training_counts",
+        "/ledgers/audit_visits",
+        "/waivers",
+        "/disposals",
+        "/publications",
     ] {
         browser.goto(format!("{base}{path}")).await?;
         browser.find(By::Css("main h1")).await?;
