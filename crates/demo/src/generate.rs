@@ -123,11 +123,11 @@ pub async fn generate_assets(
                     network_segment: Some(rng.pick(SEGMENTS)),
                     internet: Some(rng.next().is_multiple_of(4)),
                     ownership: rng.pick(&[Ownership::Owned, Ownership::Leased, Ownership::Leased]),
-                    procured_by: rng.pick(&[
+                    procured_by: Some(rng.pick(&[
                         ProcuredBy::Central,
                         ProcuredBy::Central,
                         ProcuredBy::Department,
-                    ]),
+                    ])),
                     acquired_on: chrono::NaiveDate::from_ymd_opt(year, month, 1),
                     cost_yen: Some(30_000 + (rng.next() % 300_000) as i64),
                     contract_no: None,

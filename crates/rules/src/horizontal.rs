@@ -4,23 +4,20 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use daicho_store::{Db, Scope};
+use daicho_store::Department;
 
 use crate::drafting::visited_department;
-use crate::{AuditError, AuditOptions, List, run_audit};
+use crate::{AuditError, AuditReport, Filter, List};
 
-/// Failing subjects of `rule` on `as_of` per department of `asked` (codes), a finding of a
-/// department below one counted for it.
-pub async fn failures_per_department(
-    db: &Db,
-    scope: &Scope,
-    tenant_code: &str,
+/// Failing subjects of `rule` per department of `asked` (codes), a finding of a department
+/// below one counted for it — read from an audit already run (the findings pages' kept
+/// audit, which holds every rule, so that the check's page runs no audit of its own).
+pub fn failures_in(
+    report: &AuditReport,
+    departments: &[Department],
     rule: &str,
-    as_of: NaiveDate,
     asked: &[String],
 ) -> Result<HashMap<String, usize>, AuditError> {
-    let departments = db.departments(scope).await?;
     let code_of: HashMap<i64, String> =
         departments.iter().map(|d| (d.id, d.code.clone())).collect();
     let parents: HashMap<String, Option<String>> = departments
@@ -32,15 +29,12 @@ pub async fn failures_per_department(
             )
         })
         .collect();
-    let options = AuditOptions {
-        rules: vec![rule.to_string()],
-        ..AuditOptions::as_of(as_of)
+    let filter = Filter {
+        rule: Some(rule.to_string()),
+        ..Filter::default()
     };
-    let findings = run_audit(db, scope, tenant_code, &options)
-        .await?
-        .entries(List::Findings)?;
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for e in findings {
+    report.for_each(List::Findings, &filter, |e| {
         if let Some(code) = e
             .department
             .as_deref()
@@ -48,6 +42,7 @@ pub async fn failures_per_department(
         {
             *counts.entry(code).or_default() += 1;
         }
-    }
+        Ok::<(), AuditError>(())
+    })?;
     Ok(counts)
 }

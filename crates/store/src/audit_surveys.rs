@@ -229,7 +229,7 @@ impl Db {
             .push(") AND (acquired_on IS NULL OR acquired_on <= ")
             .bind(as_of.as_str())
             .push(") GROUP BY network_segment, kind, procured_by ORDER BY kind");
-        let mut assets: Vec<(Option<String>, String, String, i64)> = Vec::new();
+        let mut assets: Vec<(Option<String>, String, Option<String>, i64)> = Vec::new();
         for r in sql.fetch_all(self).await? {
             assets.push((
                 r.try_get("network_segment")?,
@@ -292,7 +292,7 @@ impl Db {
         };
         let mut own: Vec<(String, i64)> = Vec::new();
         for (_, kind, procured_by, n) in &assets {
-            if procured_by != "department" {
+            if procured_by.as_deref() != Some("department") {
                 continue;
             }
             let label = AssetKind::parse(kind)

@@ -194,6 +194,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         after: "",
     },
+    Migration {
+        version: 23,
+        name: "optional_procurement",
+        common: "",
+        sqlite: "",
+        postgres: include_str!("migrations/0023_optional_procurement.postgres.sql"),
+        after: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.
@@ -205,6 +213,8 @@ const AUTH_FILE_VERSION: i64 = 9;
 const LEDGER_NAMES_VERSION: i64 = 10;
 /// The migration that makes every key of a tenant's table name the tenant.
 pub(crate) const TENANT_KEYS_VERSION: i64 = 11;
+/// The migration that lets an asset's 調達区分 be not recorded.
+const OPTIONAL_PROCUREMENT_VERSION: i64 = 23;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -285,6 +295,11 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
         if m.version == TENANT_KEYS_VERSION {
             crate::tenant_keys::run(&mut tx).await.map_err(fail)?;
         }
+        if m.version == OPTIONAL_PROCUREMENT_VERSION && db.backend() == Backend::Sqlite {
+            drop_not_null(&mut tx, "assets", "procured_by")
+                .await
+                .map_err(fail)?;
+        }
         if m.version == AUTH_FILE_VERSION && db.backend() == Backend::Sqlite {
             crate::sessions::move_to_auth_file(&mut tx)
                 .await
@@ -304,6 +319,47 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
         ran += 1;
     }
     Ok(ran)
+}
+
+/// Lets a column of a SQLite table hold NULL, as SQLite's documentation allows for a
+/// change that leaves the stored rows as they are ("Making Other Kinds Of Table Schema
+/// Changes"): the table's text in the schema rewritten and the schema's version bumped,
+/// in the migration's transaction — not a copy of a table of a million rows.
+async fn drop_not_null(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &str,
+    column: &str,
+) -> Result<(), sqlx::Error> {
+    let text: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+            .bind(table)
+            .fetch_one(&mut **tx)
+            .await?;
+    let before = format!("\"{column}\" TEXT NOT NULL");
+    if text.matches(&before).count() != 1 {
+        return Err(sqlx::Error::Protocol(format!(
+            "{table}.{column} の定義が想定と違うため変更できません"
+        )));
+    }
+    let after = text.replace(&before, &format!("\"{column}\" TEXT"));
+    let version: i64 = sqlx::query_scalar("PRAGMA schema_version")
+        .fetch_one(&mut **tx)
+        .await?;
+    sqlx::query("PRAGMA writable_schema = ON")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE sqlite_master SET sql = $1 WHERE type = 'table' AND name = $2")
+        .bind(&after)
+        .bind(table)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(&format!("PRAGMA schema_version = {}", version + 1))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("PRAGMA writable_schema = OFF")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Runs a migration's SQL: as one batch, or on Citus a statement at a time (Citus passes

@@ -627,3 +627,55 @@ async fn an_unknown_department_name_offers_the_closest_and_waits_for_a_choice() 
     assert_eq!(department_of("L-1"), "中央図書館");
     assert_eq!(department_of("L-3"), "新設課");
 }
+
+/// A file without a 調達区分 column leaves it not recorded (it made every machine
+/// 情報政策課配備 before); a file that says it records it; a later file without the column
+/// keeps what was recorded.
+#[tokio::test]
+async fn a_file_without_the_procurement_column_records_none() {
+    let f = Fixture::new().await;
+    let without = f.file(
+        "without.csv",
+        "備品番号,所属,種別,品名\nP-1,総務課,desktop,PC\n".as_bytes(),
+    );
+    assert!(
+        f.import(std::slice::from_ref(&without), None, false)
+            .await
+            .committed
+    );
+    let procured = |f: &Fixture| {
+        let db = f.db.clone();
+        let scope = Scope::tenant(f.tenant.id);
+        async move {
+            let rows = db
+                .list_assets(
+                    &scope,
+                    &AssetFilter {
+                        page: 1,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("list")
+                .rows;
+            let asset = db.asset(&scope, rows[0].id).await.expect("asset");
+            asset.fields.procured_by
+        }
+    };
+    assert_eq!(procured(&f).await, None);
+    let with = f.file(
+        "with.csv",
+        "備品番号,所属,種別,品名,調達区分\nP-1,総務課,desktop,PC,原課調達\n".as_bytes(),
+    );
+    assert!(f.import(&[with], None, false).await.committed);
+    assert_eq!(
+        procured(&f).await,
+        Some(daicho_domain::ProcuredBy::Department)
+    );
+    assert!(f.import(&[without], None, false).await.committed);
+    assert_eq!(
+        procured(&f).await,
+        Some(daicho_domain::ProcuredBy::Department),
+        "a file without the column keeps what was recorded"
+    );
+}

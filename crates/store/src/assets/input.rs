@@ -202,12 +202,15 @@ impl AssetInput {
             Some(Ownership::Owned),
             Ownership::parse,
         );
-        let procured_by = c.code(
-            "procured_by",
-            self.get("procured_by"),
-            Some(ProcuredBy::Central),
-            ProcuredBy::parse,
-        );
+        // Not recorded stays not recorded (a file without the column does not make every
+        // machine 情報政策課配備: the antivirus rule reads who procured it).
+        let procured_by = if self.get("procured_by").trim().is_empty() {
+            None
+        } else {
+            ProcuredBy::parse(self.get("procured_by"))
+                .map_err(|e| c.err("procured_by", e.to_string()))
+                .ok()
+        };
         let status = c.code(
             "status",
             self.get("status"),
@@ -306,17 +309,8 @@ impl AssetInput {
             Some(name),
             Some(quantity),
             Some(ownership),
-            Some(procured_by),
             Some(status),
-        ) = (
-            asset_tag,
-            kind,
-            name,
-            quantity,
-            ownership,
-            procured_by,
-            status,
-        )
+        ) = (asset_tag, kind, name, quantity, ownership, status)
         else {
             return Err(vec![FieldError {
                 field: "asset_tag",

@@ -425,7 +425,7 @@ async fn rows_are_added_and_changed_by_form_with_messages_beside_the_fields() {
         .get(Some(&policy), &format!("/ledgers/contracts/{id}"))
         .await
         .body;
-    assert!(detail.contains("<dd>1200000</dd>") && detail.contains("<dd>2023-04-01</dd>"));
+    assert!(detail.contains("<dd>1,200,000円</dd>") && detail.contains("<dd>2023-04-01</dd>"));
     let mut changed = form(&policy.csrf, "C-CHANGED", "discretionary", "1,300,000");
     changed.push(("justification".into(), "著作権のため".into()));
     let saved = post(format!("/ledgers/contracts/{id}"), changed).await;
@@ -439,7 +439,7 @@ async fn rows_are_added_and_changed_by_form_with_messages_beside_the_fields() {
         "the key cannot be changed by a form"
     );
     assert!(
-        detail.contains("<ins>1300000</ins>") && detail.contains("<ins>著作権のため</ins>"),
+        detail.contains("<ins>1,300,000円</ins>") && detail.contains("<ins>著作権のため</ins>"),
         "the change is in the history"
     );
 

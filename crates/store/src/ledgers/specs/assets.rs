@@ -119,7 +119,7 @@ pub const ASSETS: Ledger = Ledger {
         ),
         alias(
             default(
-                req("procured_by", "調達区分", Kind::Choice(ProcuredBy::CHOICES)),
+                col("procured_by", "調達区分", Kind::Choice(ProcuredBy::CHOICES)),
                 "central",
             ),
             &["調達"],

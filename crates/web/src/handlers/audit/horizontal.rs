@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_store::{CheckAnswer, HorizontalCheck, StoreError};
 
+use crate::audits;
 use crate::auth::CurrentUser;
 use crate::csrf::verify_form;
 use crate::error::AppError;
@@ -164,24 +165,24 @@ async fn page(
         .collect();
     let failing = match &check.rule_id {
         Some(rule) => {
-            // The audit's future is not provably Send (see `audits::run`).
-            let (db, scope, tenant, rule, asked) = (
-                state.db.clone(),
-                user.scope.clone(),
-                user.tenant_code.clone(),
-                rule.clone(),
-                asked.clone(),
-            );
-            let runtime = tokio::runtime::Handle::current();
-            let today = state.db.data_day(user.scope.tenant_id).await?;
+            // The findings pages' kept audit of the data day: no audit of its own.
+            let day = state.db.data_day(user.scope.tenant_id).await?;
+            let departments = state.db.departments(&user.scope).await?;
+            let report = state
+                .audits
+                .report(&state, &user, crate::handlers::findings::full_audit(day))
+                .await?;
+            let (rule, asked) = (rule.clone(), asked.clone());
             Some(
-                tokio::task::spawn_blocking(move || {
-                    runtime.block_on(daicho_rules::horizontal::failures_per_department(
-                        &db, &scope, &tenant, &rule, today, &asked,
-                    ))
+                audits::read(report, move |r| {
+                    Ok(daicho_rules::horizontal::failures_in(
+                        r,
+                        &departments,
+                        &rule,
+                        &asked,
+                    )?)
                 })
-                .await
-                .map_err(|e| AppError::Internal(format!("horizontal task: {e}")))??,
+                .await?,
             )
         }
         None => None,
