@@ -14,7 +14,7 @@ use daicho_store::{Db, ItemState, MeasureStatus, PlanSettings, Scope};
 
 use crate::drafting::visited_department;
 use crate::rule::Grade;
-use crate::{AuditError, AuditOptions, List, run_audit};
+use crate::{AuditError, AuditOptions, AuditReport, Filter, List, run_audit};
 
 /// One department's place in the plan, with the parts of its score.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +54,31 @@ pub struct AuditPlan {
     pub coverage: Vec<(i64, usize, usize)>,
 }
 
-/// Proposes the plan from `first_year` on, as the data stands on `today`.
+/// One finding as the plan counts it: its department, grade and whether it is an
+/// end-of-life machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub department: Option<String>,
+    pub grade: Grade,
+    pub eol: bool,
+}
+
+/// The findings of an audit already run (the web's kept audit), as the plan counts them.
+pub fn findings_of(report: &AuditReport) -> Result<Vec<Finding>, AuditError> {
+    let mut out = Vec::new();
+    report.for_each(List::Findings, &Filter::default(), |e| {
+        out.push(Finding {
+            department: e.department,
+            grade: e.grade,
+            eol: &*e.rule == "eol-software",
+        });
+        Ok::<(), AuditError>(())
+    })?;
+    Ok(out)
+}
+
+/// Proposes the plan from `first_year` on, as the data stands on `today`, running the
+/// audit of `today` for what the rules find.
 pub async fn propose(
     db: &Db,
     scope: &Scope,
@@ -62,6 +86,22 @@ pub async fn propose(
     today: NaiveDate,
     first_year: i64,
     settings: &PlanSettings,
+) -> Result<AuditPlan, AuditError> {
+    let report = run_audit(db, scope, tenant_code, &AuditOptions::as_of(today)).await?;
+    let findings = findings_of(&report)?;
+    drop(report);
+    propose_from(db, scope, today, first_year, settings, &findings).await
+}
+
+/// Proposes the plan from `first_year` on, as the data stands on `today`, with what the
+/// rules find today given (`findings_of`).
+pub async fn propose_from(
+    db: &Db,
+    scope: &Scope,
+    today: NaiveDate,
+    first_year: i64,
+    settings: &PlanSettings,
+    findings: &[Finding],
 ) -> Result<AuditPlan, AuditError> {
     let cycle_years = settings.cycle_years.max(1);
     let weights = &settings.weights;
@@ -142,13 +182,10 @@ pub async fn propose(
         }
     }
     // What the rules find today.
-    let findings = run_audit(db, scope, tenant_code, &AuditOptions::as_of(today))
-        .await?
-        .entries(List::Findings)?;
     let mut violations: HashMap<String, usize> = HashMap::new();
     let mut opinions: HashMap<String, usize> = HashMap::new();
     let mut eol: HashMap<String, usize> = HashMap::new();
-    for e in &findings {
+    for e in findings {
         let Some(section) = e.department.as_deref().and_then(section_of) else {
             continue;
         };
@@ -156,7 +193,7 @@ pub async fn propose(
             Grade::Violation => *violations.entry(section.clone()).or_default() += 1,
             Grade::Opinion => *opinions.entry(section.clone()).or_default() += 1,
         }
-        if &*e.rule == "eol-software" {
+        if e.eol {
             *eol.entry(section).or_default() += 1;
         }
     }

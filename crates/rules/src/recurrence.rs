@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use daicho_store::{Db, ItemState, MeasureStatus, Scope};
 
-use crate::{AuditError, AuditOptions, List, run_audit};
+use crate::{AuditError, AuditOptions, AuditReport, Filter, List, run_audit};
 
 /// A measure reported done whose finding is still there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,61 @@ pub struct Recurrence {
     pub subjects: Vec<String>,
 }
 
+/// What the measures reported done rest on: (item, department, rule, subject).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Watched(Vec<(i64, i64, String, String)>);
+
+impl Watched {
+    /// The rules to run, each once.
+    pub fn rules(&self) -> Vec<String> {
+        let mut rules: Vec<String> = self.0.iter().map(|w| w.2.clone()).collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    }
+
+    /// The recurrences, given which (rule, subject) fail.
+    pub fn contradicted(self, failing: &HashSet<(String, String)>) -> Vec<Recurrence> {
+        let mut found: Vec<Recurrence> = Vec::new();
+        for (item_id, department_id, rule, subject) in self.0 {
+            if !failing.contains(&(rule.clone(), subject.clone())) {
+                continue;
+            }
+            match found.iter_mut().find(|r| {
+                r.item_id == item_id && r.department_id == department_id && r.rule == rule
+            }) {
+                Some(r) => r.subjects.push(subject),
+                None => found.push(Recurrence {
+                    item_id,
+                    department_id,
+                    rule,
+                    subjects: vec![subject],
+                }),
+            }
+        }
+        found
+    }
+}
+
+/// The failing (rule, subject) of `rules` in an audit already run (the web's kept audit).
+pub fn failing_in(
+    report: &AuditReport,
+    rules: &[String],
+) -> Result<HashSet<(String, String)>, AuditError> {
+    let mut failing = HashSet::new();
+    for rule in rules {
+        let filter = Filter {
+            rule: Some(rule.clone()),
+            ..Filter::default()
+        };
+        report.for_each(List::Findings, &filter, |e| {
+            failing.insert((e.rule.to_string(), e.subject));
+            Ok::<(), AuditError>(())
+        })?;
+    }
+    Ok(failing)
+}
+
 /// The measures of audit `audit_id` reported done that the rules contradict on `as_of`.
 pub async fn recurrences(
     db: &Db,
@@ -28,6 +83,21 @@ pub async fn recurrences(
     audit_id: &str,
     as_of: NaiveDate,
 ) -> Result<Vec<Recurrence>, AuditError> {
+    let watched = watched(db, scope, audit_id).await?;
+    if watched.0.is_empty() {
+        return Ok(Vec::new());
+    }
+    let options = AuditOptions {
+        rules: watched.rules(),
+        ..AuditOptions::as_of(as_of)
+    };
+    let report = run_audit(db, scope, tenant_code, &options).await?;
+    let failing = failing_in(&report, &options.rules)?;
+    Ok(watched.contradicted(&failing))
+}
+
+/// What the measures of audit `audit_id` reported done rest on.
+pub async fn watched(db: &Db, scope: &Scope, audit_id: &str) -> Result<Watched, AuditError> {
     let audit_ref = db.audit_ref(scope, audit_id).await?;
     let items = db.audit_items(scope, audit_ref).await?;
     let done: Vec<_> = db
@@ -59,39 +129,5 @@ pub async fn recurrences(
             }
         }
     }
-    if watched.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rules: Vec<String> = watched.iter().map(|w| w.2.clone()).collect();
-    rules.sort();
-    rules.dedup();
-    let options = AuditOptions {
-        rules,
-        ..AuditOptions::as_of(as_of)
-    };
-    let failing: HashSet<(String, String)> = run_audit(db, scope, tenant_code, &options)
-        .await?
-        .entries(List::Findings)?
-        .into_iter()
-        .map(|e| (e.rule.to_string(), e.subject))
-        .collect();
-    let mut found: Vec<Recurrence> = Vec::new();
-    for (item_id, department_id, rule, subject) in watched {
-        if !failing.contains(&(rule.clone(), subject.clone())) {
-            continue;
-        }
-        match found
-            .iter_mut()
-            .find(|r| r.item_id == item_id && r.department_id == department_id && r.rule == rule)
-        {
-            Some(r) => r.subjects.push(subject),
-            None => found.push(Recurrence {
-                item_id,
-                department_id,
-                rule,
-                subjects: vec![subject],
-            }),
-        }
-    }
-    Ok(found)
+    Ok(Watched(watched))
 }

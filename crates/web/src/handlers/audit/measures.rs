@@ -61,28 +61,26 @@ struct MeasuresPage {
     checked_on: String,
 }
 
-/// The recurrences as of today, run on a blocking thread (the audit's future is not
-/// provably Send; see `audits::run`).
+/// The recurrences as of today, from the kept audit of today (the findings pages' cache:
+/// a second view runs no audit).
 async fn recurrences(
     state: &AppState,
     user: &CurrentUser,
     audit_id: &str,
 ) -> Result<Vec<daicho_rules::recurrence::Recurrence>, AppError> {
-    let (db, scope, tenant, audit) = (
-        state.db.clone(),
-        user.scope.clone(),
-        user.tenant_code.clone(),
-        audit_id.to_string(),
-    );
-    let runtime = tokio::runtime::Handle::current();
+    use daicho_rules::recurrence::{failing_in, watched};
+    let watched = watched(&state.db, &user.scope, audit_id).await?;
+    let rules = watched.rules();
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
     let today = daicho_store::today();
-    Ok(tokio::task::spawn_blocking(move || {
-        runtime.block_on(daicho_rules::recurrence::recurrences(
-            &db, &scope, &tenant, &audit, today,
-        ))
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("recurrence task: {e}")))??)
+    let report = state
+        .audits
+        .report(state, user, crate::handlers::findings::full_audit(today))
+        .await?;
+    let failing = crate::audits::read(report, move |r| Ok(failing_in(r, &rules)?)).await?;
+    Ok(watched.contradicted(&failing))
 }
 
 async fn page(

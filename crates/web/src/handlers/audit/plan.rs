@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::{Html, Redirect};
 use daicho_domain::audit_plan::{MAX_CYCLE_YEARS, WEIGHT_PARTS};
-use daicho_rules::plan::{AuditPlan, propose};
+use daicho_rules::plan::{AuditPlan, findings_of, propose_from};
 use daicho_store::{AdoptedPlan, PlanEntry, PlanSettings};
 use serde::Deserialize;
 
@@ -107,25 +107,29 @@ fn may_decide(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// Runs the proposal, whose audit future is not provably Send (see `audits::run`).
+/// The proposal, from the kept audit of today (the findings pages' cache: a second view
+/// of the plan runs no audit).
 async fn proposal(
     state: &AppState,
     user: &CurrentUser,
     first_year: i64,
     settings: PlanSettings,
 ) -> Result<AuditPlan, AppError> {
-    let (db, scope, tenant) = (
-        state.db.clone(),
-        user.scope.clone(),
-        user.tenant_code.clone(),
-    );
-    let runtime = tokio::runtime::Handle::current();
     let today = daicho_store::today();
-    Ok(tokio::task::spawn_blocking(move || {
-        runtime.block_on(propose(&db, &scope, &tenant, today, first_year, &settings))
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("plan task: {e}")))??)
+    let report = state
+        .audits
+        .report(state, user, crate::handlers::findings::full_audit(today))
+        .await?;
+    let findings = crate::audits::read(report, |r| Ok(findings_of(r)?)).await?;
+    Ok(propose_from(
+        &state.db,
+        &user.scope,
+        today,
+        first_year,
+        &settings,
+        &findings,
+    )
+    .await?)
 }
 
 /// GET /audit-plan
