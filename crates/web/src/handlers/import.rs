@@ -193,6 +193,15 @@ fn preview(
     Ok(Html(page.render()?))
 }
 
+/// What the user chose for an upload, kept beside its files as JSON (the column mapping,
+/// the departments); nothing chosen yet when there is none.
+fn kept<T: serde::de::DeserializeOwned + Default>(path: &std::path::Path) -> T {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default()
+}
+
 /// Imports an upload's files (as a dry run, or for real).
 async fn run(
     state: &AppState,
@@ -202,14 +211,8 @@ async fn run(
     progress: impl FnMut(usize),
 ) -> Result<ImportReport, AppError> {
     let (files, department) = files_of(dir);
-    let mapping = std::fs::read_to_string(dir.join("mapping.json"))
-        .ok()
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default();
-    let departments = std::fs::read_to_string(dir.join("departments.json"))
-        .ok()
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default();
+    let mapping = kept(&dir.join("mapping.json"));
+    let departments = kept(&dir.join("departments.json"));
     let options = ImportOptions {
         department,
         dry_run,
@@ -530,10 +533,7 @@ pub async fn departments(
     user.require_write()?;
     let dir = upload_dir(&state, &user, &token)?;
     let path = dir.join("departments.json");
-    let mut choices: daicho_store::DepartmentChoices = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default();
+    let mut choices: daicho_store::DepartmentChoices = kept(&path);
     for (key, value) in &form {
         let Some(name) = key.strip_prefix("dept:") else {
             continue;

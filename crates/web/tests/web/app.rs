@@ -192,6 +192,22 @@ impl TestApp {
             .await
     }
 
+    /// 情報政策課 plans stocktake `id` of the central library (080500) through the page.
+    pub async fn plan_library_stocktake(&self, policy: &Client, id: &str) {
+        let planned = self
+            .post(
+                Some(policy),
+                "/stocktakes",
+                &[
+                    ("csrf_token", &policy.csrf),
+                    ("stocktake_id", id),
+                    ("department", "080500"),
+                ],
+            )
+            .await;
+        assert_eq!(planned.status.as_u16(), 303, "{}", planned.body);
+    }
+
     /// Posts a multipart form, as a browser sends one with a file: `file` is (field, file
     /// name, bytes).
     pub async fn post_multipart(

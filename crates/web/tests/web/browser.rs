@@ -725,18 +725,7 @@ async fn axe_pages(
 async fn the_signed_in_pages_pass_axe_core_in_chromium() {
     let app = TestApp::new().await;
     let policy = app.login("policy").await;
-    let planned = app
-        .post(
-            Some(&policy),
-            "/stocktakes",
-            &[
-                ("csrf_token", &policy.csrf),
-                ("stocktake_id", "ST-AXE"),
-                ("department", "080500"),
-            ],
-        )
-        .await;
-    assert_eq!(planned.status.as_u16(), 303, "{}", planned.body);
+    app.plan_library_stocktake(&policy, "ST-AXE").await;
     let Some(session) = Session::open(&app, "1280,900").await else {
         return;
     };

@@ -191,18 +191,7 @@ async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
 async fn a_thing_without_a_tag_is_recorded_with_its_photo_and_a_moved_one_with_its_room() {
     let app = TestApp::new().await;
     let policy = app.login("policy").await;
-    let planned = app
-        .post(
-            Some(&policy),
-            "/stocktakes",
-            &[
-                ("csrf_token", &policy.csrf),
-                ("stocktake_id", "ST-PHOTO"),
-                ("department", "080500"),
-            ],
-        )
-        .await;
-    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    app.plan_library_stocktake(&policy, "ST-PHOTO").await;
     let manager = app.login("manager").await;
     let page = app.get(Some(&manager), "/stocktakes/ST-PHOTO").await;
     assert!(
