@@ -5,6 +5,16 @@
 use crate::app::{TestApp, hidden};
 use axum::http::StatusCode;
 
+/// The first tag the reconciliation lists as not found yet.
+fn first_missing(page: &str) -> String {
+    page.split("未確認（見つかっていない）</th><td>")
+        .nth(1)
+        .and_then(|rest| rest.split("</td><td>").nth(1))
+        .and_then(|list| list.split('（').next())
+        .expect("a missing tag")
+        .to_string()
+}
+
 #[tokio::test]
 async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
     let app = TestApp::new().await;
@@ -41,14 +51,7 @@ async fn the_library_plans_records_reconciles_and_completes_a_stocktake() {
     let page = app.get(Some(&manager), "/stocktakes/ST-2026-LIB").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("中央図書館") && page.body.contains("担当 中央図書館 司書"));
-    let tag = page
-        .body
-        .split("未確認（見つかっていない）</th><td>")
-        .nth(1)
-        .and_then(|rest| rest.split("</td><td>").nth(1))
-        .and_then(|list| list.split('（').next())
-        .expect("a missing tag")
-        .to_string();
+    let tag = first_missing(&page.body);
     assert!(tag.starts_with("080500-"), "{tag}");
     let scan_id = hidden(&page.body, "scan_id").expect("scan id");
     let form = [
@@ -206,14 +209,7 @@ async fn a_thing_without_a_tag_is_recorded_with_its_photo_and_a_moved_one_with_i
         .and_then(|rest| rest.split('"').next())
         .expect("a room to choose")
         .to_string();
-    let tag = page
-        .body
-        .split("未確認（見つかっていない）</th><td>")
-        .nth(1)
-        .and_then(|rest| rest.split("</td><td>").nth(1))
-        .and_then(|list| list.split('（').next())
-        .expect("a missing tag")
-        .to_string();
+    let tag = first_missing(&page.body);
     let path = "/stocktakes/ST-PHOTO/scans";
     let csrf = manager.csrf.as_str();
     let png = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..]].concat();
