@@ -122,7 +122,11 @@ pub async fn generate_assets(
                     software: None,
                     network_segment: Some(rng.pick(SEGMENTS)),
                     internet: Some(rng.next().is_multiple_of(4)),
-                    ownership: rng.pick(&[Ownership::Owned, Ownership::Leased, Ownership::Leased]),
+                    ownership: Some(rng.pick(&[
+                        Ownership::Owned,
+                        Ownership::Leased,
+                        Ownership::Leased,
+                    ])),
                     procured_by: Some(rng.pick(&[
                         ProcuredBy::Central,
                         ProcuredBy::Central,

@@ -111,7 +111,9 @@ pub async fn write_form(
                 .filter(|a| {
                     let f = &a.fields;
                     if equipment {
-                        f.ownership == daicho_domain::Ownership::Owned
+                        // The city's own, or not recorded as anyone else's.
+                        f.ownership
+                            .is_none_or(|o| o == daicho_domain::Ownership::Owned)
                             && f.cost_yen.is_some_and(|c| c >= EQUIPMENT_THRESHOLD_YEN)
                     } else {
                         f.network_segment

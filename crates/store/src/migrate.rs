@@ -196,10 +196,10 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 23,
-        name: "optional_procurement",
+        name: "unrecorded_ownership_and_procurement",
         common: "",
         sqlite: "",
-        postgres: include_str!("migrations/0023_optional_procurement.postgres.sql"),
+        postgres: include_str!("migrations/0023_unrecorded_ownership_and_procurement.postgres.sql"),
         after: "",
     },
 ];
@@ -213,8 +213,8 @@ const AUTH_FILE_VERSION: i64 = 9;
 const LEDGER_NAMES_VERSION: i64 = 10;
 /// The migration that makes every key of a tenant's table name the tenant.
 pub(crate) const TENANT_KEYS_VERSION: i64 = 11;
-/// The migration that lets an asset's 調達区分 be not recorded.
-const OPTIONAL_PROCUREMENT_VERSION: i64 = 23;
+/// The migration that lets an asset's 所有区分 and 調達区分 be not recorded.
+const UNRECORDED_VERSION: i64 = 23;
 
 fn render(m: &Migration, backend: Backend) -> String {
     let (id, extra) = match backend {
@@ -295,10 +295,12 @@ pub(crate) async fn run_to(db: &Db, last: i64) -> Result<usize, StoreError> {
         if m.version == TENANT_KEYS_VERSION {
             crate::tenant_keys::run(&mut tx).await.map_err(fail)?;
         }
-        if m.version == OPTIONAL_PROCUREMENT_VERSION && db.backend() == Backend::Sqlite {
-            drop_not_null(&mut tx, "assets", "procured_by")
-                .await
-                .map_err(fail)?;
+        if m.version == UNRECORDED_VERSION && db.backend() == Backend::Sqlite {
+            for column in ["ownership", "procured_by"] {
+                drop_not_null(&mut tx, "assets", column)
+                    .await
+                    .map_err(fail)?;
+            }
         }
         if m.version == AUTH_FILE_VERSION && db.backend() == Backend::Sqlite {
             crate::sessions::move_to_auth_file(&mut tx)

@@ -133,7 +133,7 @@ async fn the_reports_central_library_table_imports_into_twelve_entries() {
             .await
             .expect("asset");
     assert_eq!(full.location_code.as_deref(), Some("中央図書館"));
-    assert_eq!(full.fields.ownership, daicho_domain::Ownership::Owned);
+    assert_eq!(full.fields.ownership, Some(daicho_domain::Ownership::Owned));
     assert_eq!(full.fields.internet, Some(false));
 
     let again = f.import(&[path], Some("中央図書館"), false).await;
@@ -414,8 +414,8 @@ async fn a_file_with_fewer_columns_updates_only_what_it_holds() {
     );
     assert_eq!(a.fields.os.as_deref(), Some("Windows 10 Pro"));
     assert_eq!(
-        a.fields.ownership.code(),
-        "private",
+        a.fields.ownership.map(|o| o.code()),
+        Some("private"),
         "not reset to the default 自己所有"
     );
     assert_eq!(a.fields.status.code(), "retired", "not reset to 使用中");
@@ -628,11 +628,11 @@ async fn an_unknown_department_name_offers_the_closest_and_waits_for_a_choice() 
     assert_eq!(department_of("L-3"), "新設課");
 }
 
-/// A file without a 調達区分 column leaves it not recorded (it made every machine
-/// 情報政策課配備 before); a file that says it records it; a later file without the column
-/// keeps what was recorded.
+/// A file without 所有区分 and 調達区分 columns leaves them not recorded (it made every
+/// machine 自己所有 and 情報政策課配備 before); a file that says them records them; a later
+/// file without the columns keeps what was recorded.
 #[tokio::test]
-async fn a_file_without_the_procurement_column_records_none() {
+async fn a_file_without_ownership_or_procurement_columns_records_none() {
     let f = Fixture::new().await;
     let without = f.file(
         "without.csv",
@@ -659,23 +659,25 @@ async fn a_file_without_the_procurement_column_records_none() {
                 .expect("list")
                 .rows;
             let asset = db.asset(&scope, rows[0].id).await.expect("asset");
-            asset.fields.procured_by
+            (asset.fields.ownership, asset.fields.procured_by)
         }
     };
-    assert_eq!(procured(&f).await, None);
+    assert_eq!(procured(&f).await, (None, None));
     let with = f.file(
         "with.csv",
-        "備品番号,所属,種別,品名,調達区分\nP-1,総務課,desktop,PC,原課調達\n".as_bytes(),
+        "備品番号,所属,種別,品名,所有区分,調達区分\nP-1,総務課,desktop,PC,リース,原課調達\n"
+            .as_bytes(),
     );
     assert!(f.import(&[with], None, false).await.committed);
-    assert_eq!(
-        procured(&f).await,
-        Some(daicho_domain::ProcuredBy::Department)
+    let recorded = (
+        Some(daicho_domain::Ownership::Leased),
+        Some(daicho_domain::ProcuredBy::Department),
     );
+    assert_eq!(procured(&f).await, recorded);
     assert!(f.import(&[without], None, false).await.committed);
     assert_eq!(
         procured(&f).await,
-        Some(daicho_domain::ProcuredBy::Department),
-        "a file without the column keeps what was recorded"
+        recorded,
+        "a file without the columns keeps what was recorded"
     );
 }

@@ -108,6 +108,19 @@ impl Check {
         }
         parse(s).map_err(|e| self.err(field, e.to_string())).ok()
     }
+
+    /// A code that may be not recorded (empty), else must be one of its set.
+    fn optional<T>(
+        &mut self,
+        field: &'static str,
+        s: &str,
+        parse: fn(&str) -> Result<T, daicho_domain::DomainError>,
+    ) -> Option<T> {
+        if s.trim().is_empty() {
+            return None;
+        }
+        parse(s).map_err(|e| self.err(field, e.to_string())).ok()
+    }
 }
 
 impl AssetInput {
@@ -196,21 +209,10 @@ impl AssetInput {
                 .ok()
         };
         let internet = c.flag("internet", self.get("internet"));
-        let ownership = c.code(
-            "ownership",
-            self.get("ownership"),
-            Some(Ownership::Owned),
-            Ownership::parse,
-        );
-        // Not recorded stays not recorded (a file without the column does not make every
-        // machine 情報政策課配備: the antivirus rule reads who procured it).
-        let procured_by = if self.get("procured_by").trim().is_empty() {
-            None
-        } else {
-            ProcuredBy::parse(self.get("procured_by"))
-                .map_err(|e| c.err("procured_by", e.to_string()))
-                .ok()
-        };
+        // Not recorded stays not recorded: a file without the column does not make every
+        // machine 自己所有 or 情報政策課配備 (the rules read whose it is and who bought it).
+        let ownership = c.optional("ownership", self.get("ownership"), Ownership::parse);
+        let procured_by = c.optional("procured_by", self.get("procured_by"), ProcuredBy::parse);
         let status = c.code(
             "status",
             self.get("status"),
@@ -303,14 +305,8 @@ impl AssetInput {
         if !c.errors.is_empty() {
             return Err(c.errors);
         }
-        let (
-            Some(asset_tag),
-            Some(kind),
-            Some(name),
-            Some(quantity),
-            Some(ownership),
-            Some(status),
-        ) = (asset_tag, kind, name, quantity, ownership, status)
+        let (Some(asset_tag), Some(kind), Some(name), Some(quantity), Some(status)) =
+            (asset_tag, kind, name, quantity, status)
         else {
             return Err(vec![FieldError {
                 field: "asset_tag",
@@ -375,8 +371,9 @@ mod tests {
     fn defaults_fill_what_forms_leave_empty() {
         let f = valid().validate(1, today()).expect("valid");
         assert_eq!(
-            (f.quantity, f.status, f.ownership),
-            (1, AssetStatus::InUse, Ownership::Owned)
+            (f.quantity, f.status, f.ownership, f.procured_by),
+            (1, AssetStatus::InUse, None, None),
+            "whose it is and who bought it are not made up"
         );
     }
 

@@ -52,8 +52,9 @@ pub fn pc(tag: &str, department: &str) -> AssetInput {
         .with("kind", "desktop")
         .with("name", "事務用PC")
         .with("os", "Windows 10 Pro")
-        // Recorded, as every asset was before 調達区分 could be left out (migration 23):
-        // the upgrade tests write these into the earlier schema.
+        // Recorded, as every asset was before 所有区分 and 調達区分 could be left out
+        // (migration 23): the upgrade tests write these into the earlier schema.
+        .with("ownership", "owned")
         .with("procured_by", "central")
 }
 

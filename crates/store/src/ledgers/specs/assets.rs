@@ -112,7 +112,7 @@ pub const ASSETS: Ledger = Ledger {
         ),
         alias(
             default(
-                req("ownership", "所有区分", Kind::Choice(Ownership::CHOICES)),
+                col("ownership", "所有区分", Kind::Choice(Ownership::CHOICES)),
                 "owned",
             ),
             &["所有形態", "所有"],
