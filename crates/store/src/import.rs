@@ -70,6 +70,15 @@ pub struct UnknownDepartment {
 /// Closest departments offered for an unknown name.
 const CLOSEST: usize = 5;
 
+/// The departments of `known` (code, name) most like `name`, best first.
+fn closest_departments(known: &[(String, String)], name: &str) -> Vec<(String, String)> {
+    let names: Vec<&str> = known.iter().map(|(_, n)| n.as_str()).collect();
+    daicho_domain::likeness::closest(name, &names, CLOSEST)
+        .into_iter()
+        .map(|i| known[i].clone())
+        .collect()
+}
+
 /// An open import: one transaction until [`ImportSession::finish`].
 pub struct ImportSession {
     pub(crate) tx: Transaction<'static, Any>,
@@ -194,19 +203,6 @@ impl ImportSession {
         self.unknown_departments.values().cloned().collect()
     }
 
-    /// The existing departments most like `name`: (code, name), best first.
-    fn closest_departments(&self, name: &str) -> Vec<(String, String)> {
-        let names: Vec<&str> = self
-            .department_names
-            .iter()
-            .map(|(_, n)| n.as_str())
-            .collect();
-        daicho_domain::likeness::closest(name, &names, CLOSEST)
-            .into_iter()
-            .map(|i| self.department_names[i].clone())
-            .collect()
-    }
-
     /// The code of the department a file names by code or name. A name the tenant does not
     /// have is the department the person importing said it is, or created when they said
     /// so (code = name, at the top of the tree; not by a department-bound user); otherwise
@@ -233,21 +229,15 @@ impl ImportSession {
         }
         let chosen = &self.department_choices;
         if !chosen.create_all && !chosen.create.contains(key) {
-            if !self.unknown_departments.contains_key(key) {
-                let closest = self.closest_departments(key);
-                self.unknown_departments.insert(
-                    key.to_string(),
-                    UnknownDepartment {
-                        name: key.to_string(),
-                        rows: 0,
-                        closest,
-                    },
-                );
-            }
+            let known = &self.department_names;
             let unknown = self
                 .unknown_departments
-                .get_mut(key)
-                .expect("inserted above");
+                .entry(key.to_string())
+                .or_insert_with(|| UnknownDepartment {
+                    name: key.to_string(),
+                    rows: 0,
+                    closest: closest_departments(known, key),
+                });
             unknown.rows += 1;
             let closest: Vec<String> = unknown
                 .closest

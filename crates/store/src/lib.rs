@@ -34,6 +34,7 @@ mod sessions;
 mod snapshot;
 mod sql;
 mod staging;
+mod stocktake_scans;
 mod stocktake_work;
 mod tenant_keys;
 mod tenants;
@@ -69,7 +70,8 @@ pub use self_check::{
 pub use sessions::{IDLE_MINUTES, SESSION_HOURS, Session, random_password, random_token};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
 pub use staging::StagedImport;
-pub use stocktake_work::{MAX_PHOTO_BYTES, NewStocktake, Scan, StocktakeLine, StocktakeWork};
+pub use stocktake_scans::{MAX_PHOTO_BYTES, Scan};
+pub use stocktake_work::{NewStocktake, StocktakeLine, StocktakeWork};
 pub use tenant_keys::REFERENCE_TABLES;
 pub use tenants::Tenant;
 

@@ -294,6 +294,20 @@ fn unique_tag(e: sqlx::Error, fields: &AssetFields) -> StoreError {
     }
 }
 
+/// The id of the tenant's location with `code`, if it has one.
+pub(crate) async fn location_by_code(
+    tx: &mut Transaction<'_, Any>,
+    tenant_id: i64,
+    code: &str,
+) -> Result<Option<i64>, StoreError> {
+    let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
+    sql.bind(tenant_id).push(" AND code = ").bind(code);
+    match sql.fetch_optional(&mut **tx).await? {
+        Some(row) => Ok(Some(row.try_get("id")?)),
+        None => Ok(None),
+    }
+}
+
 /// The id of the location with `code`, creating it (building = the code) when the tenant
 /// has none yet: ledgers name places as free text before anyone keeps a location list.
 pub(crate) async fn ensure_location(
@@ -305,10 +319,8 @@ pub(crate) async fn ensure_location(
     if code.is_empty() {
         return Ok(None);
     }
-    let mut sql = Sql::new("SELECT id FROM locations WHERE tenant_id = ");
-    sql.bind(tenant_id).push(" AND code = ").bind(code);
-    if let Some(row) = sql.fetch_optional(&mut **tx).await? {
-        return Ok(Some(row.try_get("id")?));
+    if let Some(id) = location_by_code(tx, tenant_id, code).await? {
+        return Ok(Some(id));
     }
     let mut sql = Sql::insert("locations", &["tenant_id", "code", "building", "room"]);
     sql.bind_list([Value::from(tenant_id), code.into(), code.into(), "".into()])

@@ -75,6 +75,8 @@ struct FromRules {
     eol_by_department: Vec<(String, u64, String)>,
     eol_by_segment: Vec<(String, u64)>,
     stocktake_done: u64,
+    /// Departments the stocktake rule decided for.
+    stocktake_total: u64,
     without_stocktake: Vec<(String, u64, String)>,
 }
 
@@ -132,7 +134,8 @@ fn from_rules(report: &daicho_rules::AuditReport, day: NaiveDate) -> Result<From
     Ok(FromRules {
         eol_by_department,
         eol_by_segment,
-        stocktake_done: stocktake_done.min(stocktakes.len() as u64),
+        stocktake_done,
+        stocktake_total: stocktakes.len() as u64,
         without_stocktake,
     })
 }
@@ -141,16 +144,7 @@ fn from_rules(report: &daicho_rules::AuditReport, day: NaiveDate) -> Result<From
 pub async fn load(state: &AppState, user: &CurrentUser) -> Result<Risk, AppError> {
     let day = state.db.data_day(user.scope.tenant_id).await?;
     let report = state.audits.report(state, user, full_audit(day)).await?;
-    let (stocktake_total, rules) = audits::read(report, move |report| {
-        let total = report
-            .department_counts(&Filter {
-                rule: Some("stocktake-overdue".into()),
-                ..Filter::default()
-            })?
-            .len() as u64;
-        Ok((total, from_rules(report, day)?))
-    })
-    .await?;
+    let rules = audits::read(report, move |report| from_rules(report, day)).await?;
     let open = state.db.open_items(&user.scope).await?;
     let today = daicho_store::today();
     let eol_total = rules.eol_by_department.iter().map(|d| d.1).sum();
@@ -172,7 +166,7 @@ pub async fn load(state: &AppState, user: &CurrentUser) -> Result<Risk, AppError
         overdue_items: open.iter().filter(|i| i.due_on < today).count(),
         stocktake: Share {
             done: rules.stocktake_done,
-            of: stocktake_total,
+            of: rules.stocktake_total,
             href: format!("/findings?as_of={day}&rule=stocktake-overdue"),
         },
         without_stocktake: bars(rules.without_stocktake, "件"),
