@@ -8,6 +8,7 @@ mod auth;
 mod csrf;
 mod error;
 mod handlers;
+mod multipart;
 mod os_groups;
 mod router;
 mod state;

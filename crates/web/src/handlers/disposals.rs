@@ -7,15 +7,15 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::ErasureMethod;
 use daicho_reports::disposals::{HEADINGS, line_cells, workbook};
 use daicho_store::{DisposalLine, Erasure, MAX_CERTIFICATE_BYTES};
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify;
 use crate::error::AppError;
+use crate::multipart::{self, Posted};
 use crate::state::AppState;
 use crate::view::{Layout, url_encode, xlsx_download};
 
@@ -58,79 +58,8 @@ pub async fn index(
     ))
 }
 
-/// The form as sent.
-#[derive(Default)]
-struct Sent {
-    checked: bool,
-    action: String,
-    assets: Vec<i64>,
-    fields: std::collections::HashMap<String, String>,
-    certificate: Option<(String, Vec<u8>)>,
-}
-
-async fn receive(form: &mut Multipart, user: &CurrentUser) -> Result<Sent, AppError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::BadRequest("証明書のファイルは 10 MB までです。".into())
-        } else {
-            AppError::BadRequest("送信を読み取れません。もう一度送信してください。".into())
-        }
-    };
-    let mut sent = Sent::default();
-    while let Some(mut field) = form.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        // The token comes first in the form: nothing is read unchecked.
-        if name != "csrf_token" && !sent.checked {
-            return Err(AppError::Csrf);
-        }
-        match name.as_str() {
-            "csrf_token" => {
-                verify(&field.text().await.unwrap_or_default(), &user.csrf)?;
-                sent.checked = true;
-            }
-            "asset" => {
-                let id = field.text().await.map_err(broken)?;
-                sent.assets
-                    .push(id.trim().parse().map_err(|_| AppError::NotFound)?);
-            }
-            "action" => sent.action = field.text().await.map_err(broken)?,
-            "certificate" => {
-                let file_name = field
-                    .file_name()
-                    .map(|n| n.rsplit(['/', '\\']).next().unwrap_or("").to_string())
-                    .unwrap_or_default();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                    if bytes.len() + chunk.len() > MAX_CERTIFICATE_BYTES {
-                        return Err(AppError::Invalid(
-                            "証明書のファイルは 10 MB までです。".into(),
-                        ));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if !file_name.is_empty() && !bytes.is_empty() {
-                    sent.certificate = Some((file_name, bytes));
-                }
-            }
-            _ => {
-                let value = field.text().await.map_err(broken)?;
-                sent.fields.insert(name, value.trim().to_string());
-            }
-        }
-    }
-    if sent.checked {
-        Ok(sent)
-    } else {
-        Err(AppError::Csrf)
-    }
-}
-
-fn day(sent: &Sent, name: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
-    let text = sent
-        .fields
-        .get(name)
-        .map(String::as_str)
-        .unwrap_or_default();
+fn day(sent: &Posted, name: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
+    let text = sent.get(name);
     daicho_domain::parse_date(text)
         .map_err(|_| AppError::Invalid(format!("{what}「{text}」を日付として読めません。")))
 }
@@ -141,10 +70,21 @@ pub async fn record(
     user: CurrentUser,
     mut form: Multipart,
 ) -> Result<Redirect, AppError> {
-    let sent = receive(&mut form, &user).await?;
+    let sent = multipart::read(
+        &mut form,
+        &user.csrf,
+        "certificate",
+        MAX_CERTIFICATE_BYTES,
+        "証明書のファイルは 10 MB までです。",
+    )
+    .await?;
     user.require_write()?;
-    let field = |name: &str| sent.fields.get(name).cloned().unwrap_or_default();
-    match sent.action.as_str() {
+    let assets = sent
+        .all("asset")
+        .map(|id| id.parse::<i64>().map_err(|_| AppError::NotFound))
+        .collect::<Result<Vec<_>, _>>()?;
+    let field = |name: &str| sent.get(name).to_string();
+    match sent.get("action") {
         "erase" => {
             let method = ErasureMethod::parse(&field("method"))
                 .map_err(|_| AppError::Invalid("消去の方法を選んでください。".into()))?;
@@ -153,11 +93,12 @@ pub async fn record(
                 method,
                 erased_by: field("erased_by"),
                 certificate_no: Some(field("certificate_no")).filter(|n| !n.is_empty()),
-                certificate: sent.certificate.clone(),
+                // A file the browser sent without a name is no certificate.
+                certificate: sent.file.clone().filter(|(name, _)| !name.is_empty()),
             };
             state
                 .db
-                .record_erasure(&user.scope, &user.actor(), &sent.assets, &erasure)
+                .record_erasure(&user.scope, &user.actor(), &assets, &erasure)
                 .await?;
         }
         "dispose" => {
@@ -166,7 +107,7 @@ pub async fn record(
                 .record_disposal(
                     &user.scope,
                     &user.actor(),
-                    &sent.assets,
+                    &assets,
                     day(&sent, "disposed_on", "廃棄日")?,
                     &field("contractor"),
                 )

@@ -11,16 +11,17 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::AssetKind;
 use daicho_domain::stocktake::{ScanLine, progress_by_room};
 use daicho_store::{MAX_PHOTO_BYTES, NewStocktake, Scan, StocktakeLine, StocktakeWork};
 
 use crate::auth::CurrentUser;
-use crate::csrf::{verify, verify_form};
+use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
+use crate::multipart;
 use crate::state::AppState;
 use crate::view::{Choice, Layout, date_full, url_encode};
 
@@ -257,51 +258,22 @@ async fn receive_scan(
             photo: None,
         });
     }
-    let too_large = || AppError::Invalid("写真が大きすぎます（2 MB まで）。".into());
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            AppError::BadRequest("送信を読み取れません。もう一度送信してください。".into())
-        }
-    };
     let mut form = Multipart::from_request(request, state)
         .await
         .map_err(|_| AppError::BadRequest("送信を読み取れません。".into()))?;
-    let mut sent = SentScan {
-        fields: HashMap::new(),
-        photo: None,
-    };
-    let mut checked = false;
-    while let Some(mut field) = form.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "csrf_token" {
-            verify(&field.text().await.unwrap_or_default(), &user.csrf)?;
-            checked = true;
-            continue;
-        }
-        if !checked {
-            return Err(AppError::Csrf);
-        }
-        if name == "photo" {
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
-                    return Err(too_large());
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            sent.photo = Some(bytes).filter(|b| !b.is_empty());
-        } else {
-            sent.fields
-                .insert(name, field.text().await.map_err(broken)?);
-        }
-    }
-    if checked {
-        Ok(sent)
-    } else {
-        Err(AppError::Csrf)
-    }
+    let posted = multipart::read(
+        &mut form,
+        &user.csrf,
+        "photo",
+        MAX_PHOTO_BYTES,
+        "写真が大きすぎます（2 MB まで）。",
+    )
+    .await?;
+    Ok(SentScan {
+        // A field sent twice counts by its last value, as a plain form's does.
+        fields: posted.fields.into_iter().collect(),
+        photo: posted.file.map(|(_, bytes)| bytes),
+    })
 }
 
 /// POST /stocktakes/{id}/scans: `scan_id`, `asset_tag` or `description` (+ `kind`,
