@@ -2,6 +2,7 @@
 //! form), display helpers for Japanese dates and labels, and the error page.
 
 use crate::auth::CurrentUser;
+use crate::error::AppError;
 use askama::Template;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -68,6 +69,17 @@ pub fn shown(column: Option<&daicho_store::ledgers::Column>, value: String) -> S
             Err(_) => value,
         },
         _ => value,
+    }
+}
+
+/// A day typed in a form that may be left empty (none); one that cannot be read is
+/// refused naming the field as `what`.
+pub fn optional_day(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        d => daicho_domain::parse_date(d)
+            .map(Some)
+            .map_err(|_| AppError::Invalid(format!("{what}「{d}」を日付として読めません。"))),
     }
 }
 

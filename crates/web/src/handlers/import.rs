@@ -58,8 +58,10 @@ struct PreviewPage {
     /// Where the upload is removed without importing; empty after the import.
     cancel: String,
     /// Department names the files use that the tenant does not have: the name, the rows
-    /// naming it and the options to choose from (closest first, then every department).
+    /// naming it and the closest departments to choose from.
     unknown: Vec<UnknownLine>,
+    /// Every department, offered after the closest (empty when no name is unknown).
+    departments: Vec<Choice>,
     /// Where the choices for those names post.
     departments_href: String,
 }
@@ -69,7 +71,6 @@ struct UnknownLine {
     name: String,
     rows: usize,
     closest: Vec<Choice>,
-    all: Vec<Choice>,
 }
 
 /// What the `departments` form posts for "create it as a new department".
@@ -111,7 +112,7 @@ fn preview(
     report: &ImportReport,
     confirm: String,
     remap: String,
-    departments: &[Choice],
+    departments: Vec<Choice>,
 ) -> Result<Html<String>, AppError> {
     let label = |ledger: &str| daicho_store::ledgers::ledger(ledger).map_or("資産", |l| l.label);
     let page = PreviewPage {
@@ -177,16 +178,9 @@ fn preview(
                         selected: false,
                     })
                     .collect(),
-                all: departments
-                    .iter()
-                    .map(|d| Choice {
-                        value: d.value.clone(),
-                        label: d.label.clone(),
-                        selected: false,
-                    })
-                    .collect(),
             })
             .collect(),
+        departments,
         confirm,
         remap,
     };
@@ -355,7 +349,7 @@ pub async fn status(
     };
     Ok((
         status,
-        preview(&user, &report, confirm, remap, &departments)?,
+        preview(&user, &report, confirm, remap, departments)?,
     )
         .into_response())
 }

@@ -21,7 +21,7 @@ use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::findings::may_govern;
 use crate::state::AppState;
-use crate::view::{Choice, Layout, date_full};
+use crate::view::{Choice, Layout, date_full, optional_day};
 
 pub struct RuleLine {
     pub id: String,
@@ -103,13 +103,10 @@ pub async fn set_data_day(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Redirect, AppError> {
     verify_form(&form, &user.csrf)?;
-    let text = form.get("day").map(|d| d.trim()).unwrap_or_default();
-    let day = match text {
-        "" => None,
-        d => Some(daicho_domain::parse_date(d).map_err(|_| {
-            AppError::Invalid(format!("既定の基準日「{d}」を日付として読めません。"))
-        })?),
-    };
+    let day = optional_day(
+        form.get("day").map(String::as_str).unwrap_or_default(),
+        "既定の基準日",
+    )?;
     state
         .db
         .set_data_as_of(&user.scope, &user.actor(), day)

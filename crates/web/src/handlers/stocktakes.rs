@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::handlers::assets::list::department_choices;
 use crate::multipart;
 use crate::state::AppState;
-use crate::view::{Choice, Layout, date_full, url_encode};
+use crate::view::{Choice, Layout, date_full, optional_day, url_encode};
 
 #[derive(Template)]
 #[template(path = "stocktakes.html")]
@@ -41,15 +41,6 @@ impl ListPage {
 
     fn href(&self, id: &str) -> String {
         format!("/stocktakes/{}", url_encode(id))
-    }
-}
-
-fn day_of(text: &str, what: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
-    match text.trim() {
-        "" => Ok(None),
-        d => daicho_domain::parse_date(d)
-            .map(Some)
-            .map_err(|_| AppError::Invalid(format!("{what}「{d}」を日付として読めません。"))),
     }
 }
 
@@ -83,7 +74,7 @@ pub async fn plan(
         department: field("department").to_string(),
         location: some("location"),
         assignee: some("assignee"),
-        due_on: day_of(field("due_on"), "期限")?,
+        due_on: optional_day(field("due_on"), "期限")?,
     };
     state
         .db
@@ -338,7 +329,7 @@ pub async fn complete(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Redirect, AppError> {
     verify_form(&form, &user.csrf)?;
-    let done_on = day_of(
+    let done_on = optional_day(
         form.get("done_on").map(String::as_str).unwrap_or_default(),
         "実施日",
     )?

@@ -21,7 +21,7 @@ use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::handlers::findings::may_govern;
 use crate::state::AppState;
-use crate::view::{Layout, date_full, url_encode};
+use crate::view::{Layout, date_full, optional_day, url_encode};
 
 /// One department's answer to an item, as the page shows and edits it.
 pub struct AnswerView {
@@ -295,15 +295,10 @@ pub async fn save_due(
         .get("item")
         .and_then(|v| v.trim().parse().ok())
         .ok_or(AppError::NotFound)?;
-    let text = form.get("due_on").map(|v| v.trim()).unwrap_or("");
-    let due_on =
-        if text.is_empty() {
-            None
-        } else {
-            Some(daicho_domain::parse_date(text).map_err(|_| {
-                AppError::Invalid(format!("期限「{text}」を日付として読めません。"))
-            })?)
-        };
+    let due_on = optional_day(
+        form.get("due_on").map(String::as_str).unwrap_or_default(),
+        "期限",
+    )?;
     state
         .db
         .set_item_due(&user.scope, &user.actor(), item, due_on)
