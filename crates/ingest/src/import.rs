@@ -294,6 +294,9 @@ pub async fn import_paths(
             false => staged.db().close().await,
         }
     }
+    if report.committed {
+        db.refresh_statistics().await;
+    }
     Ok(report)
 }
 

@@ -262,16 +262,9 @@ mod tests {
                 )
                 .expect("insert");
         }
-        let mut report = AuditReport {
-            rule_failures: Vec::new(),
-            memo: Default::default(),
-            tenant: "990001".into(),
-            as_of: "2023-10-06".into(),
-            include_passes: false,
-            summary: Default::default(),
-            connections: 1,
+        let mut report = AuditReport::of_results(
             snapshot,
-            rules: vec![RuleMeta {
+            vec![RuleMeta {
                 id: "eol-software".into(),
                 title: "サポート終了".into(),
                 clause: "対策基準".into(),
@@ -279,9 +272,7 @@ mod tests {
                 grade: Grade::Violation,
                 scope: Scope::General,
             }],
-            department_names: Default::default(),
-            waivers: Vec::new(),
-        };
+        );
         report.summarise(&[(0, 0, n as i64)]);
         report
     }

@@ -202,6 +202,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0023_unrecorded_ownership_and_procurement.postgres.sql"),
         after: "",
     },
+    Migration {
+        version: 24,
+        name: "asset_words",
+        common: "",
+        sqlite: include_str!("migrations/0024_asset_words.sqlite.sql"),
+        postgres: include_str!("migrations/0024_asset_words.postgres.sql"),
+        after: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

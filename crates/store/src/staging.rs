@@ -44,6 +44,16 @@ const PAGE_INDEXES: [&str; 5] = [
     "assets_os",
 ];
 
+/// The word index (migration 24) and the triggers that keep it: the copy goes without them
+/// too. Publishing inserts, updates and deletes in the ledger, whose triggers index each
+/// row once; a virtual table is not one publishing could copy back.
+const WORD_INDEX: &str = "asset_words";
+const WORD_TRIGGERS: [&str; 3] = [
+    "asset_words_insert",
+    "asset_words_update",
+    "asset_words_delete",
+];
+
 const BUSY_IMPORT: &str =
     "この団体の台帳を取り込んでいます。取込が終わってから、もう一度お試しください";
 
@@ -97,6 +107,10 @@ impl Db {
         for index in PAGE_INDEXES {
             drop.push_str(&format!("DROP INDEX IF EXISTS {index};"));
         }
+        for trigger in WORD_TRIGGERS {
+            drop.push_str(&format!("DROP TRIGGER IF EXISTS {trigger};"));
+        }
+        drop.push_str(&format!("DROP TABLE IF EXISTS {WORD_INDEX};"));
         copy.pool().execute(drop.as_str()).await?;
         let mut tables = tables_of(&copy).await?;
         reserve_ids(self, &copy, &mut tables).await?;
@@ -197,13 +211,20 @@ impl Db {
     }
 
     /// A transaction for a change to the tenant's ledgers, begun once no import of the
-    /// tenant is being written (see [`Db::wait_for_import`]).
+    /// tenant is being written (see [`Db::wait_for_import`]). On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`, waiting as long as the busy time-out): a
+    /// transaction that read first and wrote later failed at its first write whenever
+    /// another connection had written meanwhile — "database is locked" (SQLITE_BUSY_SNAPSHOT,
+    /// which no time-out waits out) — as an import beside another tenant's saves did.
     pub(crate) async fn begin_write(
         &self,
         tenant_id: i64,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         self.wait_for_import(tenant_id).await?;
-        Ok(self.pool().begin().await?)
+        Ok(match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool().begin().await?,
+        })
     }
 
     /// Whether an import of the tenant is being written into its copy now.
@@ -256,7 +277,11 @@ async fn take_lock(path: &Path) -> Result<File, StoreError> {
 /// Every table of the copy with its columns.
 async fn tables_of(copy: &Db) -> Result<Vec<Table>, StoreError> {
     let names = Sql::new(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        // Ordinary tables: not the word index (a virtual table) nor the tables it keeps
+        // its index in. Read from sqlite_master, whose read first brings a connection's
+        // schema up to date (pragma_table_list alone can answer from an old one).
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow')) ORDER BY name",
     )
     .fetch_all(copy)
     .await?;

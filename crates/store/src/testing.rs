@@ -38,6 +38,11 @@ fn citus_workers() -> Vec<String> {
         .collect()
 }
 
+/// A test database is made as the README says to make daicho's: sorted by code point (C),
+/// with a UTF-8 LC_CTYPE so that pg_trgm indexes Japanese, whatever the cluster's default.
+const DATABASE_LOCALE: &str =
+    "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'";
+
 /// Makes database `name` a Citus database on the coordinator of `url` and on `workers`.
 async fn citus_database(url: &str, name: &str, workers: &[String]) -> Result<(), StoreError> {
     let (base, _) = url.rsplit_once('/').unwrap_or((url, ""));
@@ -46,7 +51,7 @@ async fn citus_database(url: &str, name: &str, workers: &[String]) -> Result<(),
         .unwrap_or(("postgres://postgres", base));
     for worker in workers {
         let admin = Db::connect(&format!("{scheme_user}@{worker}/postgres")).await?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(&format!("CREATE DATABASE {name} {DATABASE_LOCALE}"))
             .execute(admin.pool())
             .await?;
         admin.close().await;
@@ -88,7 +93,7 @@ pub async fn fresh_at(version: i64) -> Result<TestDb, StoreError> {
         Some(url) => {
             let admin = Db::connect(&url).await?;
             let name = format!("daicho_test_{}", &crate::random_token()?[..16]);
-            sqlx::query(&format!("CREATE DATABASE {name}"))
+            sqlx::query(&format!("CREATE DATABASE {name} {DATABASE_LOCALE}"))
                 .execute(admin.pool())
                 .await?;
             admin.close().await;

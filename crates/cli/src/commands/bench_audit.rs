@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use clap::Args;
-use daicho_rules::{AuditOptions, run_audit};
+use daicho_rules::{AuditOptions, AuditReport, Filter, Grade, List, run_audit};
 use daicho_store::{SNAPSHOT_TABLES, Scope, StoreError};
 
 use crate::settings::Settings;
@@ -66,6 +66,10 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         drop(run_audit(&db, &scope, &tenant.code, &single).await?);
         singles.push(start.elapsed());
     }
+    // The findings pages read a kept audit: its first page pays for the report's index,
+    // later pages and filters read the index.
+    let report = run_audit(&db, &scope, &tenant.code, &options).await?;
+    let reads = tokio::task::spawn_blocking(move || report_reads(&report)).await??;
     db.close().await;
     floors.sort();
     audits.sort();
@@ -89,8 +93,92 @@ pub async fn run(settings: &Settings, args: AuditBenchArgs) -> anyhow::Result<()
         single.as_secs_f64(),
         single.as_secs_f64() / floor.as_secs_f64().max(1e-9)
     );
+    for (label, took) in &reads {
+        println!(
+            "{label:<34} {:>8.0} ms  ratio to the audit {:.3}",
+            took.as_secs_f64() * 1e3,
+            took.as_secs_f64() / audit.as_secs_f64().max(1e-9)
+        );
+    }
     if let Some(peak) = super::bench_import::peak_mib() {
         println!("peak memory (process)              {peak:>8.0} MiB");
     }
     Ok(())
+}
+
+/// What one findings page reads of a kept audit: a page of entries and its total, and the
+/// counts per department of the filter and of each grade and scope (the count table).
+fn findings_page(
+    report: &AuditReport,
+    list: List,
+    filter: &Filter,
+    page: u64,
+) -> Result<u64, daicho_rules::AuditError> {
+    let (_, total) = report.page(list, filter, (page - 1) * 50, 50)?;
+    let all = Filter {
+        department: None,
+        ..filter.clone()
+    };
+    report.department_counts(&all)?;
+    for grade in Grade::ALL {
+        for scope in daicho_rules::rule::Scope::ALL {
+            report.department_counts(&Filter {
+                grade: Some(grade),
+                scope: Some(scope),
+                ..all.clone()
+            })?;
+        }
+    }
+    Ok(total)
+}
+
+/// The findings pages a person reads of a kept audit, each timed as read the first time
+/// (a new filter counts anew): the first page, the next, the last page of the unknown
+/// list, a department's findings and one rule's.
+fn report_reads(
+    report: &AuditReport,
+) -> Result<Vec<(String, std::time::Duration)>, daicho_rules::AuditError> {
+    let mut out = Vec::new();
+    let mut time = |label: &str, f: &mut dyn FnMut() -> Result<u64, daicho_rules::AuditError>| {
+        let start = Instant::now();
+        let n = f()?;
+        out.push((format!("{label} ({n})"), start.elapsed()));
+        Ok::<(), daicho_rules::AuditError>(())
+    };
+    let none = Filter::default();
+    time("findings: first page", &mut || {
+        findings_page(report, List::Findings, &none, 1)
+    })?;
+    time("findings: page 2", &mut || {
+        findings_page(report, List::Findings, &none, 2)
+    })?;
+    let unknown = report.summary.unknown;
+    time("unknown: last page", &mut || {
+        findings_page(report, List::Unknown, &none, unknown.div_ceil(50).max(1))
+    })?;
+    let most = report
+        .department_counts(&none)?
+        .into_iter()
+        .filter_map(|c| c.department.clone().map(|d| (c.fail, d)))
+        .max();
+    if let Some((_, department)) = most {
+        let filter = Filter {
+            department: Some(department),
+            ..Filter::default()
+        };
+        time("findings: the largest department", &mut || {
+            findings_page(report, List::Findings, &filter, 2)
+        })?;
+    }
+    let rule = report.summary.rules.iter().max_by_key(|r| r.fail);
+    if let Some(rule) = rule {
+        let filter = Filter {
+            rule: Some(rule.rule.clone()),
+            ..Filter::default()
+        };
+        time("findings: the largest rule", &mut || {
+            findings_page(report, List::Findings, &filter, 3)
+        })?;
+    }
+    Ok(out)
 }

@@ -109,6 +109,49 @@ pub(crate) async fn tenant(db: &Db, code: &str) -> anyhow::Result<Scope> {
     ))
 }
 
+/// Departments `names` (by default the ones the benchmark's rows name) registered in the
+/// tenant of `scope`, as a city has them before it imports.
+pub(crate) async fn register_departments(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    names: Option<&[&str]>,
+) -> anyhow::Result<()> {
+    let mut session = db.begin_import(scope, actor).await?;
+    session.choose_departments(daicho_store::DepartmentChoices {
+        create_all: true,
+        ..Default::default()
+    });
+    for d in names.unwrap_or(DEPARTMENTS) {
+        session
+            .department(d)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+    }
+    session.finish(true).await?;
+    Ok(())
+}
+
+/// A policy user of the tenant of `scope` with `password`, who need not change it.
+pub(crate) async fn bench_user(
+    db: &Db,
+    scope: &Scope,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    db.create_user(&daicho_store::NewUser {
+        tenant_id: scope.tenant_id,
+        username: username.into(),
+        display_name: "ベンチマーク".into(),
+        role: daicho_domain::Role::Policy,
+        password: password.into(),
+        departments: Vec::new(),
+        must_change_password: false,
+    })
+    .await?;
+    Ok(())
+}
+
 pub async fn run(
     settings: &Settings,
     explicit_database: bool,
@@ -128,14 +171,7 @@ pub async fn run(
     let floor = tenant(&db, "991007").await?;
     let actor = Actor::system("bench");
     let mut departments = std::collections::HashMap::new();
-    let mut session = db.begin_import(&floor, &actor).await?;
-    for d in DEPARTMENTS {
-        session
-            .department(d)
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-    }
-    session.finish(true).await?;
+    register_departments(&db, &floor, &actor, None).await?;
     for d in db.departments(&floor).await? {
         departments.insert(d.code.clone(), d.id);
     }
@@ -181,7 +217,10 @@ pub async fn run(
     } else {
         csv.clone()
     };
+    // A city imports into the departments it has (a name it has not is a question to the
+    // person importing, not a new department).
     let target = tenant(&db, "991015").await?;
+    register_departments(&db, &target, &actor, None).await?;
     let started = Instant::now();
     let report = import_paths(
         &db,

@@ -6,9 +6,8 @@
 use super::bench::percentile;
 use crate::settings::Settings;
 use clap::Args;
-use daicho_domain::Role;
 use daicho_ingest::{ImportOptions, import_paths};
-use daicho_store::{Actor, AssetInput, Db, NewUser, Scope};
+use daicho_store::{Actor, AssetInput, Db, Scope};
 use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
@@ -77,28 +76,21 @@ pub async fn run(
         Db::open_sqlite_file(&dir.path().join("bench.db")).await?
     };
     let scope = super::bench_import::tenant(&db, "991023").await?;
-    db.create_user(&NewUser {
-        tenant_id: scope.tenant_id,
-        username: "bench-user".into(),
-        display_name: "ベンチマーク".into(),
-        role: Role::Policy,
-        password: PASSWORD.into(),
-        departments: Vec::new(),
-        must_change_password: false,
-    })
-    .await?;
+    super::bench_import::register_departments(&db, &scope, &Actor::system("bench"), None).await?;
+    super::bench_import::bench_user(&db, &scope, "bench-user", PASSWORD).await?;
     let other = super::bench_import::tenant(&db, "991031").await?;
     let input = AssetInput::default()
         .with("asset_tag", "OTHER-1")
         .with("department", "総務課")
         .with("kind", "desktop")
         .with("name", "事務用PC");
-    let mut session = db.begin_import(&other, &Actor::system("bench")).await?;
-    session
-        .department("総務課")
-        .await
-        .map_err(|e| anyhow::anyhow!(e.message))?;
-    session.finish(true).await?;
+    super::bench_import::register_departments(
+        &db,
+        &other,
+        &Actor::system("bench"),
+        Some(&["総務課"]),
+    )
+    .await?;
     let theirs = db
         .create_asset(&other, &Actor::system("bench"), &input)
         .await?

@@ -43,17 +43,22 @@ fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Logs in as a browser does; returns the session cookie.
-async fn log_in(client: &reqwest::Client, args: &WebBenchArgs) -> anyhow::Result<String> {
-    let form = client.get(format!("{}/login", args.url)).send().await?;
+pub(crate) async fn log_in(
+    client: &reqwest::Client,
+    url: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let form = client.get(format!("{url}/login")).send().await?;
     let csrf = cookie_of(&form, "daicho_login_csrf")
         .ok_or_else(|| anyhow::anyhow!("ログイン画面から CSRF トークンを得られません"))?;
     let done = client
-        .post(format!("{}/login", args.url))
+        .post(format!("{url}/login"))
         .header(COOKIE, format!("daicho_login_csrf={csrf}"))
         .form(&[
             ("csrf_token", csrf.as_str()),
-            ("username", args.username.as_str()),
-            ("password", args.password.as_str()),
+            ("username", username),
+            ("password", password),
             ("next", "/dashboard"),
         ])
         .send()
@@ -67,7 +72,7 @@ async fn log_in(client: &reqwest::Client, args: &WebBenchArgs) -> anyhow::Result
 }
 
 /// One request: its time, or None for an error (not 200).
-async fn fetch(client: &reqwest::Client, url: &str, session: &str) -> Option<Duration> {
+pub(crate) async fn fetch(client: &reqwest::Client, url: &str, session: &str) -> Option<Duration> {
     let started = Instant::now();
     let response = client
         .get(url)
@@ -106,7 +111,7 @@ pub async fn run(args: WebBenchArgs) -> anyhow::Result<()> {
         .timeout(Duration::from_secs(300))
         .pool_max_idle_per_host(args.users)
         .build()?;
-    let session = log_in(&client, &args).await?;
+    let session = log_in(&client, &args.url, &args.username, &args.password).await?;
     println!(
         "server: {}, users: {}, requests per page under load: {}",
         args.url, args.users, args.requests

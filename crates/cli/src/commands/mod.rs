@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_audit;
 pub mod bench_import;
 pub mod bench_login;
+pub mod bench_prefecture;
 pub mod bench_web;
 pub mod demo;
 pub mod department;

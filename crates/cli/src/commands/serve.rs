@@ -56,6 +56,11 @@ async fn first_admin(db: &Db) -> anyhow::Result<()> {
 
 pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let db = settings.open().await?;
+    if !db.word_index_reads_japanese().await? {
+        tracing::warn!(
+            "the database's LC_CTYPE is not a UTF-8 locale: pg_trgm cannot index Japanese, and a ledger search in Japanese reads every row (create the database with LC_CTYPE 'C.UTF-8'; README)"
+        );
+    }
     // Uploads, unpacked bundles and audit copies that a crashed server left behind.
     let stale = daicho_web::uploads::remove_stale();
     if stale > 0 {

@@ -2,6 +2,7 @@
 //! non-zero exit for bad input, and the first start that creates an administrator.
 
 mod audit_items;
+mod bench;
 mod commands;
 mod hardening;
 

@@ -72,6 +72,7 @@ impl Snapshot {
         create_tables(&conn, |_| true)?;
         conn.execute_batch(AUDIT_TABLES)?;
         conn.execute_batch("CREATE TEMP VIEW all_results AS SELECT * FROM temp.results;")?;
+        conn.execute_batch(REPORT_TABLES)?;
         seal(&conn);
         Ok(Snapshot { conn, store: None })
     }
@@ -225,6 +226,21 @@ const AUDIT_TABLES: &str = concat!(
     PRAGMA temp.cache_size = -65536;"
 );
 
+/// The report's own index of its results, made empty with the report's connection (a
+/// sealed connection may not create tables) and filled the first time a page is read
+/// (`AuditReport::index`): every result once in the report's order, so that the results
+/// of one list, rule and department are consecutive row ids; and per list, rule and
+/// department the count, the entries and the first row id, which answer the totals and the
+/// count tables and say where a page starts without a sort. In the temp database, a file
+/// (a million-asset audit has millions of results).
+const REPORT_TABLES: &str = concat!(
+    "CREATE TEMP TABLE ordered (",
+    results_columns!(),
+    ");
+    CREATE TEMP TABLE tally (list INTEGER NOT NULL, rule INTEGER NOT NULL, department TEXT,
+        n INTEGER NOT NULL, entries INTEGER NOT NULL, first INTEGER NOT NULL);"
+);
+
 impl Snapshot {
     /// Rule connection `i` of an audit: reads the store, has its own waivers, visible
     /// departments and results, and hands them over to file `i` when its rules are done.
@@ -270,6 +286,8 @@ impl Snapshot {
     pub(crate) fn with_results(&self, connections: usize) -> Result<Snapshot, AuditError> {
         let store = self.loaded()?;
         let conn = store.reader()?;
+        // Before any temp object: changing where temp goes empties the temp database.
+        conn.execute_batch("PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -65536;")?;
         let mut parts = Vec::new();
         for i in 0..connections {
             conn.execute(&format!("ATTACH ?1 AS r{i}"), [store.results_path(i)?])?;
@@ -279,6 +297,7 @@ impl Snapshot {
             "CREATE TEMP VIEW all_results AS {};",
             parts.join(" UNION ALL ")
         ))?;
+        conn.execute_batch(REPORT_TABLES)?;
         seal(&conn);
         Ok(Snapshot {
             conn,

@@ -11,6 +11,7 @@ pub(crate) use counts::{CountKey, bump as bump_counts};
 pub use counts::{DashboardCounts, FacetCount};
 pub use fields::AssetFields;
 pub use input::AssetInput;
+pub(crate) use list::WORDS;
 pub use list::{AssetFilter, AssetPage, AssetRow, AssetSort, PAGE_SIZE};
 pub use write::NewAssetBatch;
 

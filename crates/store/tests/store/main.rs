@@ -13,6 +13,7 @@ mod keys;
 mod ledger;
 mod measures;
 mod plans;
+mod search;
 mod staged;
 mod stocktakes;
 mod surveys;
