@@ -211,20 +211,27 @@ impl Db {
     }
 
     /// A transaction for a change to the tenant's ledgers, begun once no import of the
-    /// tenant is being written (see [`Db::wait_for_import`]). On SQLite it takes the write
-    /// lock at once (`BEGIN IMMEDIATE`, waiting as long as the busy time-out): a
+    /// tenant is being written (see [`Db::wait_for_import`]). On SQLite its first
+    /// statement is a write to the ledgers' file (a no-op on the tenant's history head),
+    /// which takes that file's write lock, waiting as long as the busy time-out: a
     /// transaction that read first and wrote later failed at its first write whenever
-    /// another connection had written meanwhile — "database is locked" (SQLITE_BUSY_SNAPSHOT,
-    /// which no time-out waits out) — as an import beside another tenant's saves did.
+    /// another connection had written meanwhile — "database is locked"
+    /// (SQLITE_BUSY_SNAPSHOT, which no time-out waits out) — as an import beside another
+    /// tenant's saves did. Not `BEGIN IMMEDIATE`: that locks every attached file, the
+    /// logins' too, and logins must go on while an import writes.
     pub(crate) async fn begin_write(
         &self,
         tenant_id: i64,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         self.wait_for_import(tenant_id).await?;
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        })
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == Backend::Sqlite {
+            let mut sql =
+                Sql::new("UPDATE main.history_heads SET last_id = last_id WHERE tenant_id = ");
+            sql.bind(tenant_id);
+            sql.execute(&mut *tx).await?;
+        }
+        Ok(tx)
     }
 
     /// Whether an import of the tenant is being written into its copy now.
