@@ -339,33 +339,24 @@ impl AuditReport {
     /// ` AND rule IN (...)` for the rules a filter keeps by id, grade or scope (empty
     /// when it keeps all). The numbers are the report's own, never user text.
     fn rule_condition(&self, filter: &Filter) -> String {
-        let Some(kept) = self.kept_rules(filter) else {
+        if filter.rule.is_none() && filter.grade.is_none() && filter.scope.is_none() {
             return String::new();
-        };
-        let mut kept: Vec<String> = kept.iter().map(usize::to_string).collect();
+        }
+        let mut kept: Vec<String> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                filter.rule.as_deref().is_none_or(|id| *r.id == *id)
+                    && filter.grade.is_none_or(|g| r.grade == g)
+                    && filter.scope.is_none_or(|s| r.scope == s)
+            })
+            .map(|(i, _)| i.to_string())
+            .collect();
         if kept.is_empty() {
             kept.push("-1".into());
         }
         format!(" AND rule IN ({})", kept.join(", "))
-    }
-
-    /// The numbers of the rules a filter keeps by id, grade or scope (None: all of them).
-    fn kept_rules(&self, filter: &Filter) -> Option<Vec<usize>> {
-        if filter.rule.is_none() && filter.grade.is_none() && filter.scope.is_none() {
-            return None;
-        }
-        Some(
-            self.rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| {
-                    filter.rule.as_deref().is_none_or(|id| *r.id == *id)
-                        && filter.grade.is_none_or(|g| r.grade == g)
-                        && filter.scope.is_none_or(|s| r.scope == s)
-                })
-                .map(|(i, _)| i)
-                .collect(),
-        )
     }
 
     /// The rows of the index `filter` lets through, as runs of consecutive row ids in the

@@ -210,7 +210,7 @@ async fn logins_go_on_while_an_import_holds_the_ledgers() {
             .upsert_asset(
                 ("import.csv", i + 2),
                 &pc(&format!("IMP-{i}"), "110"),
-                &std::sync::Arc::from(Vec::<&'static str>::new()),
+                &no_absent(),
             )
             .await
             .expect("valid");
@@ -306,7 +306,7 @@ async fn a_dry_run_does_not_hold_edits() {
         dry.upsert_asset(
             ("dry.csv", i + 2),
             &pc(&format!("DRY-{i}"), "110"),
-            &std::sync::Arc::from(Vec::<&'static str>::new()),
+            &no_absent(),
         )
         .await
         .expect("valid");

@@ -105,3 +105,15 @@ pub async fn audit(db: &Db, scope: &Scope, audit_id: &str, kind: &str) -> i64 {
     import.finish(true).await.expect("committed");
     db.audit_ref(scope, audit_id).await.expect("audit")
 }
+
+/// No column is absent from the file: every field an import row names is written.
+pub fn no_absent() -> std::sync::Arc<[&'static str]> {
+    std::sync::Arc::from(Vec::<&'static str>::new())
+}
+
+/// The id of the asset a search for `tag` finds first.
+pub async fn asset_id(db: &Db, scope: &Scope, tag: &str) -> i64 {
+    let mut filter = all();
+    filter.search = Some(tag.into());
+    db.list_assets(scope, &filter).await.expect("list").rows[0].id
+}

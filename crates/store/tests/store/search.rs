@@ -4,7 +4,6 @@
 //! imports (staged on SQLite) and removals.
 
 use crate::fixture::*;
-use std::sync::Arc;
 
 async fn found(db: &Db, scope: &Scope, words: &str) -> Vec<String> {
     let mut filter = all();
@@ -100,16 +99,7 @@ async fn an_edit_changes_what_a_word_finds() {
     let (t, _, _) = city(&db).await;
     let scope = Scope::tenant(t.id);
     library_machines(&db, &scope).await;
-    let id = db
-        .list_assets(&scope, &{
-            let mut f = all();
-            f.search = Some("LIB-2".into());
-            f
-        })
-        .await
-        .expect("list")
-        .rows[0]
-        .id;
+    let id = asset_id(&db, &scope, "LIB-2").await;
     db.update_asset(
         &scope,
         &actor(),
@@ -147,7 +137,7 @@ async fn an_import_adds_changes_and_removes_words() {
     let staged = db.stage_import(dir.path(), t.id).await.expect("staged");
     let target = staged.as_ref().map_or(&db.db, |s| s.db());
     let mut import = target.begin_import(&scope, &actor()).await.expect("import");
-    let absent: Arc<[&'static str]> = Arc::from(Vec::<&'static str>::new());
+    let absent = no_absent();
     let rows = [
         pc("LIB-1", "210")
             .with("name", "中央図書館 検索端末")

@@ -2,18 +2,7 @@
 //! (`Db::stage_import`, `Db::publish`), so that other tenants' saves go on meanwhile.
 
 use crate::fixture::*;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn no_absent() -> Arc<[&'static str]> {
-    Arc::from(Vec::<&'static str>::new())
-}
-
-async fn asset_id(db: &Db, scope: &Scope, tag: &str) -> i64 {
-    let mut filter = all();
-    filter.search = Some(tag.into());
-    db.list_assets(scope, &filter).await.expect("list").rows[0].id
-}
 
 async fn os_of(db: &Db, scope: &Scope, tag: &str) -> Option<String> {
     let id = asset_id(db, scope, tag).await;
