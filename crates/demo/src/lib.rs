@@ -274,13 +274,18 @@ pub async fn demo_users(
             })
             .await?;
         }
-        if *role == Role::Manager {
-            // The library's head answers the self-check as one of its staff. A demo city
-            // loaded by an earlier version of daicho has no staff yet: the server still
-            // starts, and says why this account cannot answer.
-            match db.link_user_to_staff(&username, DEMO_MANAGER_STAFF).await {
+        // The library's head and one of its staff answer the self-check as its people.
+        // A demo city loaded by an earlier version of daicho has no staff yet: the server
+        // still starts, and says why these accounts cannot answer.
+        let person = match role {
+            Role::Manager => Some(DEMO_MANAGER_STAFF),
+            Role::Staff => Some(DEMO_STAFF),
+            _ => None,
+        };
+        if let Some(person) = person {
+            match db.link_user_to_staff(&username, person).await {
                 Err(StoreError::NotFound(_)) => tracing::warn!(
-                    "デモの職員 {DEMO_MANAGER_STAFF} がいないため、{username} はセルフチェックに回答できません（以前の版で読み込んだデモ団体です。新しいデータフォルダで --demo を使うと揃います）"
+                    "デモの職員 {person} がいないため、{username} はセルフチェックに回答できません（以前の版で読み込んだデモ団体です。新しいデータフォルダで --demo を使うと揃います）"
                 ),
                 other => other?,
             }
@@ -292,3 +297,6 @@ pub async fn demo_users(
 
 /// The staff member the demo manager account answers the self-check as.
 pub const DEMO_MANAGER_STAFF: &str = "080500-P001";
+
+/// The library's staff member the demo's staff account is.
+pub const DEMO_STAFF: &str = "080500-P002";

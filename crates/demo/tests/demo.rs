@@ -230,7 +230,7 @@ async fn generated_assets_are_the_same_every_time() {
 /// Makes the demo accounts, one per role, and returns the manager's.
 async fn demo_manager(db: &daicho_store::Db, tenant: &daicho_store::Tenant) -> daicho_store::User {
     let accounts = daicho_demo::demo_users(db, tenant).await.expect("users");
-    assert_eq!(accounts.len(), 5);
+    assert_eq!(accounts.len(), 6);
     db.users(Some(tenant.id))
         .await
         .expect("users")
@@ -254,6 +254,21 @@ async fn the_demo_manager_can_answer_this_years_self_check() {
         .expect("linked");
     assert_eq!(staff.staff_id, daicho_demo::DEMO_MANAGER_STAFF);
     assert_eq!(staff.department.as_deref(), Some("080500"));
+    // The staff account is another of the library's people.
+    let person = db
+        .users(Some(tenant.id))
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "demo-staff")
+        .expect("demo-staff");
+    assert_eq!(
+        db.staff_of_user(person.id)
+            .await
+            .expect("q")
+            .map(|s| s.staff_id),
+        Some(daicho_demo::DEMO_STAFF.to_string())
+    );
     // Starting again keeps the link (the accounts exist, passwords are renewed).
     daicho_demo::demo_users(&db, &tenant).await.expect("again");
     assert!(db.staff_of_user(manager.id).await.expect("q").is_some());

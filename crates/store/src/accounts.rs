@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 /// How often one key (an account, or a client address) may fail before it must wait,
 /// the waits after each further failure (doubling to a cap), and how long after its last
 /// try a key's failures are forgotten.
-struct Throttle {
+pub(crate) struct Throttle {
     free: i64,
     delays: &'static [i64],
     window_minutes: i64,
@@ -22,7 +22,7 @@ struct Throttle {
 
 /// An account: anyone who knows a name can slow it, never lock it (a minute at most).
 /// Waits are stored to the second, so a wait of n seconds is n-1 to n.
-const ACCOUNT: Throttle = Throttle {
+pub(crate) const ACCOUNT: Throttle = Throttle {
     free: 5,
     delays: &[5, 10, 20, 40, 60],
     window_minutes: 15,
@@ -30,7 +30,7 @@ const ACCOUNT: Throttle = Throttle {
 
 /// A client address guessing many names: up to 15 minutes. Its free failures are many, as
 /// a city's staff may reach daicho through one proxy or NAT address.
-const ADDRESS: Throttle = Throttle {
+pub(crate) const ADDRESS: Throttle = Throttle {
     free: 30,
     delays: &[5, 10, 20, 40, 80, 160, 320, 640, 900],
     window_minutes: 15,
@@ -49,6 +49,21 @@ pub struct User {
     pub must_change_password: bool,
     /// The departments a manager answers for (as assigned, not expanded).
     pub departments: Vec<i64>,
+    /// A second factor (TOTP) is in force for the account.
+    pub two_factors: bool,
+}
+
+/// An account as the accounts page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub two_factors: bool,
+    /// Made from the staff ledger, its setup code not yet used.
+    pub awaiting_setup: bool,
 }
 
 /// An account to create.
@@ -92,6 +107,14 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Hashes a password with argon2id off the async threads, refusing a weak one.
+pub(crate) async fn hash_off_thread(username: &str, password: &str) -> Result<String, StoreError> {
+    let (name, password) = (username.to_string(), password.to_string());
+    tokio::task::spawn_blocking(move || hash_password(&name, &password))
+        .await
+        .map_err(|e| StoreError::Password(e.to_string()))?
+}
+
 /// A hash of nothing anyone knows, checked for unknown user names so that a login takes
 /// as long whether or not the name exists.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Ts1G7Y0pOa0YpsrrlQvjcvAPpE3uUnfzL0tr8V7Txs";
@@ -112,10 +135,7 @@ impl Db {
                 format!("ユーザー名「{username}」は既に使われています"),
             ));
         }
-        let (name, password) = (username.clone(), new.password.clone());
-        let hash = tokio::task::spawn_blocking(move || hash_password(&name, &password))
-            .await
-            .map_err(|e| StoreError::Password(e.to_string()))??;
+        let hash = hash_off_thread(&username, &new.password).await?;
         let now = crate::now_text();
         let mut tx = self.pool().begin().await?;
         let mut sql = Sql::insert(
@@ -181,13 +201,11 @@ impl Db {
             .user_by_name(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー「{username}」")))?;
-        let (name, password) = (username.to_string(), password.to_string());
-        let hash = tokio::task::spawn_blocking(move || hash_password(&name, &password))
-            .await
-            .map_err(|e| StoreError::Password(e.to_string()))??;
+        let hash = hash_off_thread(username, password).await?;
+        // A password set here replaces any setup code still open.
         let mut sql = Sql::new("UPDATE users SET password_hash = ");
         sql.bind(hash)
-            .push(", must_change_password = ")
+            .push(", setup_code_hash = NULL, setup_expires_at = NULL, must_change_password = ")
             .bind(must_change)
             .push(", password_changed_at = ")
             .bind(crate::now_text())
@@ -224,6 +242,48 @@ impl Db {
         Ok(users)
     }
 
+    /// A tenant's accounts whose user name or display name contains `word` (every one
+    /// when empty), staff last, at most `limit`; and how many match in all.
+    pub async fn accounts(
+        &self,
+        tenant_id: i64,
+        word: &str,
+        limit: i64,
+    ) -> Result<(Vec<AccountLine>, i64), StoreError> {
+        let filter = |sql: &mut Sql| {
+            sql.bind(tenant_id);
+            let word = word.trim();
+            if !word.is_empty() {
+                sql.push(" AND (LOWER(username)");
+                sql.like_contains(word).push(" OR LOWER(display_name)");
+                sql.like_contains(word).push(")");
+            }
+        };
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM users WHERE tenant_id = ");
+        filter(&mut count);
+        let total: i64 = count.fetch_one(self).await?.try_get("n")?;
+        let mut sql = Sql::new(
+            "SELECT id, username, display_name, role, disabled, totp_enabled, setup_code_hash FROM users WHERE tenant_id = ",
+        );
+        filter(&mut sql);
+        sql.push(" ORDER BY CASE WHEN role = 'staff' THEN 1 ELSE 0 END, username LIMIT ")
+            .bind(limit);
+        let mut lines = Vec::new();
+        for r in sql.fetch_all(self).await? {
+            let role: String = r.try_get("role")?;
+            lines.push(AccountLine {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                display_name: r.try_get("display_name")?,
+                role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                disabled: crate::sql::Read::flag(&r, "disabled")?.unwrap_or(false),
+                two_factors: crate::sql::Read::flag(&r, "totp_enabled")?.unwrap_or(false),
+                awaiting_setup: r.try_get::<Option<String>, _>("setup_code_hash")?.is_some(),
+            });
+        }
+        Ok((lines, total))
+    }
+
     /// How many accounts exist.
     pub async fn count_users(&self) -> Result<i64, StoreError> {
         let row = Sql::new("SELECT COUNT(*) AS n FROM users")
@@ -235,7 +295,7 @@ impl Db {
     /// One account by id.
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
         let mut sql = Sql::new(
-            "SELECT id, tenant_id, username, display_name, role, disabled, must_change_password FROM users WHERE id = ",
+            "SELECT id, tenant_id, username, display_name, role, disabled, must_change_password, totp_enabled FROM users WHERE id = ",
         );
         sql.bind(id);
         let row = sql
@@ -284,9 +344,12 @@ impl Db {
         sql.bind(username);
         let row = sql.fetch_optional(self).await?;
         let (id, hash, disabled) = match &row {
+            // An account with no password yet takes as long to refuse as any other.
             Some(r) => (
                 Some(r.try_get::<i64, _>("id")?),
-                r.try_get::<String, _>("password_hash")?,
+                Some(r.try_get::<String, _>("password_hash")?)
+                    .filter(|h| h != crate::staff_accounts::NO_PASSWORD)
+                    .unwrap_or_else(|| DUMMY_HASH.to_string()),
                 crate::sql::Read::flag(r, "disabled")?.unwrap_or(false),
             ),
             None => (None, DUMMY_HASH.to_string(), false),
@@ -326,7 +389,11 @@ impl Db {
     /// the count and moves the key's next allowed moment only where that moment has come,
     /// so of many tries at once exactly those the count allows pass. The try is counted as
     /// a failure until a success takes it back.
-    async fn claim_try(&self, key: &str, throttle: &Throttle) -> Result<bool, StoreError> {
+    pub(crate) async fn claim_try(
+        &self,
+        key: &str,
+        throttle: &Throttle,
+    ) -> Result<bool, StoreError> {
         let delays = throttle.delays;
         let now = chrono::Utc::now();
         let at = |seconds: i64| crate::instant_text(now + chrono::Duration::seconds(seconds));
@@ -364,6 +431,16 @@ impl Db {
     pub async fn scope_for(&self, user: &User) -> Result<Scope, StoreError> {
         let departments = if user.role.sees_all_departments() {
             None
+        } else if user.role.is_staff() {
+            // A person's own department (not those below it); none when the account is
+            // linked to no staff member.
+            Some(
+                self.staff_of_user(user.id)
+                    .await?
+                    .and_then(|s| s.department_id)
+                    .into_iter()
+                    .collect(),
+            )
         } else {
             Some(
                 self.department_subtree(user.tenant_id, &user.departments)
@@ -390,6 +467,7 @@ fn user_from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         disabled: crate::sql::Read::flag(r, "disabled")?.unwrap_or(false),
         must_change_password: crate::sql::Read::flag(r, "must_change_password")?.unwrap_or(false),
         departments: Vec::new(),
+        two_factors: crate::sql::Read::flag(r, "totp_enabled")?.unwrap_or(false),
     })
 }
 

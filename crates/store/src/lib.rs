@@ -33,6 +33,7 @@ mod self_check;
 mod sessions;
 mod snapshot;
 mod sql;
+mod staff_accounts;
 mod staging;
 mod stocktake_scans;
 mod stocktake_work;
@@ -40,8 +41,9 @@ mod tenant_keys;
 mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod two_factors;
 
-pub use accounts::{LoginFailure, NewUser, User};
+pub use accounts::{AccountLine, LoginFailure, NewUser, User};
 pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,
@@ -67,13 +69,17 @@ pub use scope::{Actor, Scope};
 pub use self_check::{
     Campaign, Course, Question, QuestionCount, StaffMember, StaffTraining, TrainingCount,
 };
-pub use sessions::{IDLE_MINUTES, SESSION_HOURS, Session, random_password, random_token};
+pub use sessions::{
+    IDLE_MINUTES, SESSION_HOURS, Session, SessionUser, random_password, random_token,
+};
 pub use snapshot::{ColumnType, SNAPSHOT_BATCH_ROWS, SNAPSHOT_TABLES, SnapshotRow, SnapshotTable};
+pub use staff_accounts::{SETUP_DAYS, SetupSlip, StaffSync};
 pub use staging::StagedImport;
 pub use stocktake_scans::{MAX_PHOTO_BYTES, Scan};
 pub use stocktake_work::{NewStocktake, StocktakeLine, StocktakeWork};
 pub use tenant_keys::REFERENCE_TABLES;
 pub use tenants::Tenant;
+pub use two_factors::{Enrollment, RECOVERY_CODES, SecondFactor};
 
 /// An instant as stored: RFC 3339 in UTC, to the second, so that text order is time order.
 pub fn instant_text(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -84,6 +90,16 @@ pub fn instant_text(t: chrono::DateTime<chrono::Utc>) -> String {
 /// form is checked against, the fiscal year a report starts from.
 pub fn today() -> chrono::NaiveDate {
     daicho_domain::japan_date(chrono::Utc::now())
+}
+
+/// The first instant after `day` ends in Japan.
+pub(crate) fn end_of_day_jst(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let midnight = day
+        .succ_opt()
+        .unwrap_or(day)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    midnight.and_utc() - chrono::Duration::hours(9)
 }
 
 /// The current instant as stored.

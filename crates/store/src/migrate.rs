@@ -210,6 +210,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0024_asset_words.postgres.sql"),
         after: "",
     },
+    Migration {
+        version: 25,
+        name: "two_factors_and_staff_accounts",
+        common: include_str!("migrations/0025_two_factors_and_staff_accounts.sql"),
+        sqlite: "",
+        postgres: "",
+        after: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

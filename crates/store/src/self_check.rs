@@ -70,6 +70,7 @@ pub struct StaffMember {
     pub name: Option<String>,
     pub department: Option<String>,
     pub department_name: Option<String>,
+    pub department_id: Option<i64>,
     /// `regular`, `fiscal_year_appointed` or `contractor`.
     pub employment: String,
 }
@@ -104,7 +105,7 @@ pub struct StaffTraining {
 }
 
 const STAFF_COLUMNS: &str = "st.id, st.staff_id, st.name, st.employment, d.code AS department, \
-                             d.name AS department_name";
+                             d.name AS department_name, st.department_id";
 
 fn staff_from_row(r: &sqlx::any::AnyRow) -> Result<StaffMember, sqlx::Error> {
     Ok(StaffMember {
@@ -113,6 +114,7 @@ fn staff_from_row(r: &sqlx::any::AnyRow) -> Result<StaffMember, sqlx::Error> {
         name: r.try_get("name")?,
         department: r.try_get("department")?,
         department_name: r.try_get("department_name")?,
+        department_id: r.try_get("department_id")?,
         employment: r.try_get("employment")?,
     })
 }
@@ -400,6 +402,28 @@ impl Db {
             .and_then(|d| d.parse::<NaiveDate>().ok())
             .map(|d| i64::from(daicho_domain::FiscalYear::of(d).0));
         Ok(counted.max(recorded).unwrap_or(year))
+    }
+
+    /// One person's training, latest first: (course name, day taken).
+    pub async fn training_of(
+        &self,
+        tenant_id: i64,
+        staff_ref: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT COALESCE(c.name, t.course) AS name, t.taken_on FROM training_records t \
+             LEFT JOIN training_courses c ON c.tenant_id = t.tenant_id AND c.course = t.course \
+             WHERE t.tenant_id = ",
+        );
+        sql.bind(tenant_id)
+            .push(" AND t.staff_ref = ")
+            .bind(staff_ref)
+            .push(" ORDER BY t.taken_on DESC, name");
+        let rows = sql.fetch_all(self).await?;
+        Ok(rows
+            .iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("taken_on")?)))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// Every staff member in the scope with the day of their latest training on or before

@@ -10,6 +10,9 @@ use sqlx::Row;
 /// How long a session lasts at most.
 pub const SESSION_HOURS: i64 = 12;
 
+/// How long a session waits for its second factor.
+const PENDING_MINUTES: i64 = 10;
+
 /// How long a session may go without a request before it ends (the default of `serve`).
 pub const IDLE_MINUTES: i64 = 30;
 
@@ -25,6 +28,17 @@ pub struct Session {
     /// The CSRF token forms carry.
     pub csrf_token: String,
     pub user_id: i64,
+}
+
+/// The account of a live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUser {
+    pub user: User,
+    /// The CSRF token forms carry.
+    pub csrf: String,
+    /// The password was right but the second factor is still to be typed: the session
+    /// opens nothing but the page that asks for it.
+    pub second_factor_pending: bool,
 }
 
 /// 32 random bytes as hex.
@@ -43,15 +57,25 @@ fn token_hash(token: &str) -> String {
 }
 
 impl Db {
-    /// Starts a session for `user`.
-    pub async fn create_session(&self, user: &User) -> Result<Session, StoreError> {
+    /// Starts a session for `user`; `second_factor_pending` when the password was right
+    /// and the account's second factor is still to be typed.
+    pub async fn create_session(
+        &self,
+        user: &User,
+        second_factor_pending: bool,
+    ) -> Result<Session, StoreError> {
         let mut sql = Sql::new("DELETE FROM sessions WHERE expires_at <= ");
         sql.bind(crate::now_text());
         sql.execute(self).await?;
         let token = random_token()?;
         let csrf_token = random_token()?;
-        let expires =
-            crate::instant_text(chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS));
+        // A session waiting for its second factor lasts as long as typing a code takes.
+        let lasts = if second_factor_pending {
+            chrono::Duration::minutes(PENDING_MINUTES)
+        } else {
+            chrono::Duration::hours(SESSION_HOURS)
+        };
+        let expires = crate::instant_text(chrono::Utc::now() + lasts);
         let mut sql = Sql::insert(
             "sessions",
             &[
@@ -61,6 +85,7 @@ impl Db {
                 "created_at",
                 "expires_at",
                 "last_seen_at",
+                "second_factor_pending",
             ],
         );
         sql.bind_list([
@@ -70,6 +95,7 @@ impl Db {
             crate::now_text().into(),
             expires.into(),
             crate::now_text().into(),
+            second_factor_pending.into(),
         ]);
         sql.execute(self).await?;
         Ok(Session {
@@ -85,10 +111,10 @@ impl Db {
         &self,
         token: &str,
         idle: chrono::Duration,
-    ) -> Result<Option<(User, String)>, StoreError> {
+    ) -> Result<Option<SessionUser>, StoreError> {
         let now = chrono::Utc::now();
         let mut sql = Sql::new(
-            "SELECT s.user_id, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.second_factor_pending FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = ",
         );
         sql.bind(token_hash(token))
@@ -104,6 +130,7 @@ impl Db {
         let user_id: i64 = row.try_get("user_id")?;
         let csrf: String = row.try_get("csrf_token")?;
         let seen: String = row.try_get("last_seen_at")?;
+        let pending = crate::sql::Read::flag(&row, "second_factor_pending")?.unwrap_or(false);
         if seen < crate::instant_text(now - chrono::Duration::seconds(TOUCH_EVERY_SECONDS)) {
             let mut sql = Sql::new("UPDATE sessions SET last_seen_at = ");
             sql.bind(crate::instant_text(now))
@@ -115,7 +142,11 @@ impl Db {
                 tracing::debug!(error = %e, "session not touched");
             }
         }
-        Ok(Some((self.user(user_id).await?, csrf)))
+        Ok(Some(SessionUser {
+            user: self.user(user_id).await?,
+            csrf,
+            second_factor_pending: pending,
+        }))
     }
 
     /// Ends one session (logout).

@@ -159,3 +159,35 @@ pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
 pub async fn migrate_to(db: &Db, version: i64) -> Result<usize, StoreError> {
     crate::migrate::run_to(db, version).await
 }
+
+/// The code an authenticator app shows at `unix_time` for a secret in base32, computed as
+/// RFC 6238 and RFC 4226 describe it (HMAC-SHA-1 of the 30-second step, dynamic
+/// truncation, 6 digits) apart from the crate daicho checks codes with.
+pub fn totp_code(secret_base32: &str, unix_time: u64) -> String {
+    use hmac::{Hmac, Mac};
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut value, mut key) = (0u32, 0u64, Vec::new());
+    for c in secret_base32.bytes().filter(|c| *c != b'=') {
+        let Some(v) = ALPHABET.iter().position(|a| *a == c.to_ascii_uppercase()) else {
+            panic!("not base32: {secret_base32}");
+        };
+        value = (value << 5) | v as u64;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            key.push((value >> bits) as u8);
+            value &= (1 << bits) - 1;
+        }
+    }
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
+    mac.update(&(unix_time / 30).to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = (digest[19] & 0x0f) as usize;
+    let number = u32::from_be_bytes([
+        digest[offset] & 0x7f,
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]);
+    format!("{:06}", number % 1_000_000)
+}

@@ -13,6 +13,27 @@ use std::net::SocketAddr;
 /// Where a user sets their password.
 pub const PASSWORD_PATH: &str = "/account/password";
 
+/// Where a login types its second factor.
+pub const SECOND_FACTOR_PATH: &str = "/login/two-factor";
+
+/// Where an account sets its second factor up.
+pub const TWO_FACTOR_SETUP_PATH: &str = "/account/two-factor";
+
+/// A staff member's own page.
+pub const STAFF_HOME: &str = "/my";
+
+/// The pages a `staff` account may open: its own page, the self-check's list, answer
+/// form and own result, its password, logging out. Everything else is refused before any
+/// handler runs, so a page added later is closed to staff until listed here.
+fn staff_may_open(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["my"] | ["dashboard"] | ["self-check"] | ["self-check", _, "answer" | "mine"]
+    ) || path == PASSWORD_PATH
+        || path == "/logout"
+}
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "daicho_session";
 
@@ -67,6 +88,27 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
+/// A redirect to `to` that carries a new session's cookie and clears the login form's.
+pub fn signed_in(
+    state: &AppState,
+    session: &daicho_store::Session,
+    to: &str,
+) -> axum::response::Response {
+    use axum::response::{IntoResponse, Redirect};
+    let mut response = Redirect::to(to).into_response();
+    let secure = state.settings.secure_cookies;
+    let max_age = daicho_store::SESSION_HOURS * 3600;
+    for c in [
+        set_cookie(SESSION_COOKIE, &session.token, max_age, secure),
+        set_cookie(crate::csrf::LOGIN_CSRF_COOKIE, "", 0, secure),
+    ] {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
@@ -81,14 +123,35 @@ impl FromRequestParts<AppState> for CurrentUser {
             .unwrap_or_else(|| "/".into());
         let login = || AppError::LoginRequired { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
-        let (user, csrf) = state
+        let session = state
             .db
             .session_user(&token, state.settings.idle)
             .await?
             .ok_or_else(login)?;
+        let (user, csrf) = (session.user, session.csrf);
         let path = parts.uri.path();
+        if session.second_factor_pending {
+            if path != SECOND_FACTOR_PATH && path != "/logout" {
+                return Err(AppError::SecondFactorRequired { next });
+            }
+        } else if path == SECOND_FACTOR_PATH {
+            return Err(AppError::NotFound);
+        }
         if user.must_change_password && path != PASSWORD_PATH && path != "/logout" {
             return Err(AppError::PasswordChangeRequired);
+        }
+        if user.role.may_need_second_factor()
+            && !user.two_factors
+            && !session.second_factor_pending
+            && ![TWO_FACTOR_SETUP_PATH, PASSWORD_PATH, "/logout"].contains(&path)
+            && state.db.two_factors_required(user.tenant_id).await?
+        {
+            return Err(AppError::SecondFactorSetupRequired);
+        }
+        if user.role.is_staff() && !staff_may_open(path) {
+            return Err(AppError::Forbidden(
+                "この画面は職員のアカウントでは開けません。".into(),
+            ));
         }
         let scope = state.db.scope_for(&user).await?;
         let tenant = state.db.tenant(user.tenant_id).await?;
@@ -157,7 +220,35 @@ fn client_address(
 
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use super::{client_address, staff_may_open};
+
+    #[test]
+    fn staff_open_only_their_own_pages() {
+        for open in [
+            "/my",
+            "/self-check",
+            "/self-check/R5/answer",
+            "/self-check/R5/mine",
+            "/account/password",
+            "/logout",
+        ] {
+            assert!(staff_may_open(open), "{open}");
+        }
+        for closed in [
+            "/assets",
+            "/self-check/R5",
+            "/self-check/R5/xlsx",
+            "/self-check/R5/mine/x",
+            "/training",
+            "/findings",
+            "/ledgers/staff",
+            "/measures",
+            "/api/v1/assets",
+            "/account/two-factor",
+        ] {
+            assert!(!staff_may_open(closed), "{closed}");
+        }
+    }
 
     #[test]
     fn only_a_trusted_proxy_may_name_the_client() {

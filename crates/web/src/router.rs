@@ -4,8 +4,8 @@ use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
     account, assets, audit, dashboard, departments, disposals, findings, import, ledger_form,
-    ledgers, login, media, public, publication, rules, self_check, static_files, stocktakes,
-    training,
+    ledgers, login, media, my, public, publication, rules, self_check, static_files, stocktakes,
+    training, two_factor, users, welcome,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -24,10 +24,29 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route(
+            "/login/two-factor",
+            get(two_factor::show).post(two_factor::submit),
+        )
+        .route(
+            "/account/two-factor",
+            get(two_factor::setup).post(two_factor::confirm),
+        )
+        .route(
             "/account/password",
             get(account::show).post(account::submit),
         )
         .route("/dashboard", get(dashboard::show))
+        .route("/my", get(my::show))
+        .route("/users", get(users::index))
+        .route("/users/two-factors", post(users::set_two_factors))
+        .route("/users/sync", post(users::sync))
+        .route("/users/{id}/setup-code", post(users::setup_code))
+        .route(
+            "/users/{id}/reset-two-factors",
+            post(users::reset_two_factors),
+        )
+        .route("/static/setup-sheet.css", get(users::stylesheet))
+        .route("/welcome", get(welcome::show).post(welcome::submit))
         .route("/departments", get(departments::show))
         .route(
             "/assets",

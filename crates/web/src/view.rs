@@ -23,6 +23,10 @@ pub struct Layout {
     pub can_write: bool,
     /// Whether the user sees the whole tenant: who does not is not offered 監査.
     pub sees_all: bool,
+    /// A staff account: its menu is its own page and the self-check.
+    pub staff: bool,
+    /// An administrator: offered the accounts page.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -36,6 +40,8 @@ impl Layout {
             nav,
             can_write: user.scope.can_write,
             sees_all: user.scope.departments.is_none(),
+            staff: user.user.role.is_staff(),
+            admin: user.user.role == daicho_domain::Role::Admin,
         }
     }
 

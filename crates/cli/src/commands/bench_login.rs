@@ -34,7 +34,7 @@ async fn login(db: &Db, n: usize) -> Result<Duration, daicho_store::StoreError> 
         )
         .await?
         .map_err(|f| daicho_store::StoreError::Internal(format!("{f:?}")))?;
-    let session = db.create_session(&user).await?;
+    let session = db.create_session(&user, false).await?;
     db.session_user(&session.token, chrono::Duration::minutes(30))
         .await?;
     Ok(started.elapsed())

@@ -23,6 +23,14 @@ pub enum TenantCommand {
         /// 2023-10-06、令和5年10月6日、today
         day: String,
     },
+    /// 管理者と情報政策課に二要素認証を求めるか（on / off） / require a second factor of
+    /// the tenant's administrators and 情報政策課
+    TwoFactors {
+        /// 全国地方公共団体コード / local government code
+        code: String,
+        /// on または off
+        setting: String,
+    },
 }
 
 pub async fn run(settings: &Settings, command: TenantCommand) -> anyhow::Result<()> {
@@ -57,6 +65,28 @@ pub async fn run(settings: &Settings, command: TenantCommand) -> anyhow::Result<
                     tenant.code, tenant.name
                 ),
             }
+            db.close().await;
+        }
+        TenantCommand::TwoFactors { code, setting } => {
+            let required = match setting.trim() {
+                "on" => true,
+                "off" => false,
+                other => anyhow::bail!("「{other}」ではなく on か off を指定してください"),
+            };
+            let db = settings.open().await?;
+            let (tenant, scope) = super::tenant_scope(&db, &code).await?;
+            db.set_two_factors_required(&scope, &daicho_store::Actor::system("cli"), required)
+                .await?;
+            println!(
+                "団体 {} {}: 管理者と情報政策課の二要素認証を{}",
+                tenant.code,
+                tenant.name,
+                if required {
+                    "必須にしました"
+                } else {
+                    "任意にしました"
+                }
+            );
             db.close().await;
         }
         TenantCommand::List => {

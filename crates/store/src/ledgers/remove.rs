@@ -90,6 +90,15 @@ impl ImportSession {
             snapshot.bind(id);
             let row = snapshot.fetch_one(&mut *self.tx).await?;
             let before = Json::Object(self.snapshot_all(ledger, &row).await?);
+            if ledger.table == "staff_members" {
+                // A person who left: their staff account is disabled; any other account
+                // of theirs keeps working but answers as no one.
+                let mut sql = Sql::new(
+                    "UPDATE users SET disabled = CASE WHEN role = 'staff' THEN 1 ELSE disabled END, staff_ref = NULL WHERE tenant_id = ",
+                );
+                sql.bind(tenant_id).push(" AND staff_ref = ").bind(id);
+                sql.execute(&mut *self.tx).await?;
+            }
             let mut sql = Sql::new(&format!("DELETE FROM {} WHERE tenant_id = ", ledger.table));
             sql.bind(tenant_id).push(" AND id = ").bind(id);
             sql.execute(&mut *self.tx).await?;

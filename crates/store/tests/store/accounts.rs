@@ -154,12 +154,12 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
     let (t, _, _) = city(&db).await;
     let new = account(&t, "tanaka", Role::Policy);
     let user = db.create_user(&new).await.expect("user");
-    let session = db.create_session(&user).await.expect("session");
+    let session = db.create_session(&user, false).await.expect("session");
     assert_eq!(
         db.session_user(&session.token, IDLE)
             .await
             .expect("q")
-            .map(|(u, _)| u.id),
+            .map(|s| s.user.id),
         Some(user.id)
     );
     assert!(
@@ -177,7 +177,7 @@ async fn sessions_end_when_the_account_is_disabled_or_its_password_changes() {
             .expect("q")
             .is_none()
     );
-    let session = db.create_session(&user).await.expect("session");
+    let session = db.create_session(&user, false).await.expect("session");
     db.disable_user("tanaka").await.expect("disable");
     assert!(
         db.session_user(&session.token, IDLE)
@@ -222,7 +222,7 @@ async fn logins_go_on_while_an_import_holds_the_ledgers() {
         .await
         .expect("login is not held up")
         .expect("accepted");
-    let session = db.create_session(&logged_in).await.expect("session");
+    let session = db.create_session(&logged_in, false).await.expect("session");
     assert!(
         db.session_user(&session.token, IDLE)
             .await
@@ -255,7 +255,7 @@ async fn an_idle_session_ends() {
         .create_user(&account(&t, "kato", Role::Viewer))
         .await
         .expect("user");
-    let session = db.create_session(&user).await.expect("session");
+    let session = db.create_session(&user, false).await.expect("session");
     assert!(
         db.session_user(&session.token, IDLE)
             .await

@@ -9,6 +9,7 @@ mod departments;
 mod disposals;
 mod fixture;
 mod horizontal;
+mod identity;
 mod keys;
 mod ledger;
 mod measures;

@@ -1,6 +1,6 @@
 //! Logging in and out.
 
-use crate::auth::{RemoteAddr, SESSION_COOKIE, cookie, set_cookie};
+use crate::auth::{RemoteAddr, SECOND_FACTOR_PATH, SESSION_COOKIE, cookie, set_cookie, signed_in};
 use crate::csrf::{LOGIN_CSRF_COOKIE, verify};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -23,13 +23,13 @@ struct LoginPage {
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     #[serde(default)]
-    next: String,
+    pub(crate) next: String,
 }
 
 /// Only a path of this site may follow a login (no open redirect). The query string has
 /// been decoded once already; the path is checked as given and decoded once more, since a
 /// browser drops tabs and newlines (`/\t/evil` is `//evil`) and reads `\` as `/`.
-fn safe_next(next: &str) -> String {
+pub(crate) fn safe_next(next: &str) -> String {
     fn local(p: &str) -> bool {
         p.starts_with('/')
             && !p.starts_with("//")
@@ -70,15 +70,25 @@ fn percent_decoded(s: &str) -> Option<String> {
 }
 
 fn page(state: &AppState, next: &str, username: &str, message: &str) -> Result<Response, AppError> {
+    anonymous_form(state, |csrf| {
+        LoginPage {
+            csrf: csrf.to_string(),
+            next: safe_next(next),
+            username: username.to_string(),
+            message: message.to_string(),
+        }
+        .render()
+    })
+}
+
+/// A page with a form sent before any session (login, first setup): its CSRF token is
+/// new, put in the form by `render` and in a cookie the form's POST must match.
+pub(crate) fn anonymous_form(
+    state: &AppState,
+    render: impl FnOnce(&str) -> Result<String, askama::Error>,
+) -> Result<Response, AppError> {
     let csrf = daicho_store::random_token()?;
-    let html = LoginPage {
-        csrf: csrf.clone(),
-        next: safe_next(next),
-        username: username.to_string(),
-        message: message.to_string(),
-    }
-    .render()?;
-    let mut response = Html(html).into_response();
+    let mut response = Html(render(&csrf)?).into_response();
     let cookie = set_cookie(
         LOGIN_CSRF_COOKIE,
         &csrf,
@@ -126,23 +136,18 @@ pub async fn submit(
         .await?
     {
         Ok(user) => {
-            let session = state.db.create_session(&user).await?;
-            let mut response = Redirect::to(&safe_next(&form.next)).into_response();
-            let max_age = daicho_store::SESSION_HOURS * 3600;
-            for c in [
-                set_cookie(
-                    SESSION_COOKIE,
-                    &session.token,
-                    max_age,
-                    state.settings.secure_cookies,
-                ),
-                set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.settings.secure_cookies),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(&c) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
-            Ok(response)
+            // With a second factor the session opens only the page that asks for it.
+            let session = state.db.create_session(&user, user.two_factors).await?;
+            let next = safe_next(&form.next);
+            let to = if user.two_factors {
+                format!(
+                    "{SECOND_FACTOR_PATH}?next={}",
+                    crate::view::url_encode(&next)
+                )
+            } else {
+                next
+            };
+            Ok(signed_in(&state, &session, &to))
         }
         Err(failure) => {
             let message = match failure {

@@ -8,6 +8,7 @@ mod audits;
 mod browser;
 mod disposals;
 mod findings;
+mod identity;
 mod import;
 mod isolation;
 mod ledgers;

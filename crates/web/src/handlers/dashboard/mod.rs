@@ -108,7 +108,12 @@ fn os_rows(
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Html<String>, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    // Where every login lands: a staff member's is their own page.
+    if user.user.role.is_staff() {
+        return Ok(axum::response::Redirect::to(crate::auth::STAFF_HOME).into_response());
+    }
     let counts = state.db.dashboard_counts(&user.scope).await?;
     let catalogue = daicho_rules::audit::catalogue(&state.db).await?;
     let day = state.db.data_day(user.scope.tenant_id).await?;
@@ -129,5 +134,5 @@ pub async fn show(
             Err(e) => return Err(e),
         },
     };
-    Ok(Html(page.render()?))
+    Ok(Html(page.render()?).into_response())
 }

@@ -76,16 +76,15 @@ async fn campaign_of(
         .ok_or(AppError::NotFound)
 }
 
-async fn index_page(
+/// The tenant's campaigns, each with whether `staff` answered it.
+pub(crate) async fn campaign_lines(
     state: &AppState,
     user: &CurrentUser,
-    errors: Vec<String>,
-    form: HashMap<String, String>,
-) -> Result<String, AppError> {
-    let staff = state.db.staff_of_user(user.user.id).await?;
+    staff: Option<&daicho_store::StaffMember>,
+) -> Result<Vec<CampaignLine>, AppError> {
     let mut campaigns = Vec::new();
     for c in state.db.self_check_campaigns(user.scope.tenant_id).await? {
-        let answered = match &staff {
+        let answered = match staff {
             Some(s) => Some(
                 !state
                     .db
@@ -109,6 +108,17 @@ async fn index_page(
             code: c.campaign,
         });
     }
+    Ok(campaigns)
+}
+
+async fn index_page(
+    state: &AppState,
+    user: &CurrentUser,
+    errors: Vec<String>,
+    form: HashMap<String, String>,
+) -> Result<String, AppError> {
+    let staff = state.db.staff_of_user(user.user.id).await?;
+    let campaigns = campaign_lines(state, user, staff.as_ref()).await?;
     Ok(IndexPage {
         layout: Layout::new(user, "セルフチェック", "self_check"),
         campaigns,
