@@ -35,6 +35,16 @@ pub enum ItemScope {
     Individual,
 }
 
+impl ItemScope {
+    /// Its name in the schema and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemScope::General => "general",
+            ItemScope::Individual => "individual",
+        }
+    }
+}
+
 /// Where an item stands, as numbering needs it: its scope, grade, and the departments it
 /// was found in (none for a general item).
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 //! forgotten by a caller.
 
 mod accounts;
+mod api_tokens;
 mod assets;
 mod audit_inventory;
 mod audit_items;
@@ -44,6 +45,7 @@ pub mod testing;
 mod two_factors;
 
 pub use accounts::{AccountLine, LoginFailure, NewUser, User};
+pub use api_tokens::{ApiToken, MAX_TOKEN_DAYS, TOKEN_ROLES};
 pub use assets::{
     Asset, AssetFields, AssetFilter, AssetInput, AssetPage, AssetRow, AssetSort, DashboardCounts,
     FacetCount, NewAssetBatch, PAGE_SIZE,

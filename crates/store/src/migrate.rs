@@ -218,6 +218,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         after: "",
     },
+    Migration {
+        version: 26,
+        name: "api_tokens",
+        common: "",
+        sqlite: include_str!("migrations/0026_api_tokens.sqlite.sql"),
+        postgres: include_str!("migrations/0026_api_tokens.postgres.sql"),
+        after: include_str!("migrations/0026_api_tokens.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

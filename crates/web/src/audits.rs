@@ -15,9 +15,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use daicho_rules::{AuditOptions, AuditReport, run_audit};
-use daicho_store::AuditStamp;
+use daicho_store::{AuditStamp, Scope};
 
-use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -84,22 +83,24 @@ impl AuditCache {
         self.runs.load(Ordering::Relaxed)
     }
 
-    /// The user's audit with these options: a kept one if nothing it read has changed,
-    /// otherwise a new one, which is then kept.
+    /// The audit of what `scope` sees (in tenant `tenant_code`) with these options: a
+    /// kept one if nothing it read has changed, otherwise a new one, which is then kept.
+    /// A user's pages and an API token share it.
     pub async fn report(
         &self,
         state: &AppState,
-        user: &CurrentUser,
+        scope: &Scope,
+        tenant_code: &str,
         options: AuditOptions,
     ) -> Result<SharedReport, AppError> {
         let key = Key {
-            tenant_id: user.scope.tenant_id,
-            departments: user.scope.departments.clone(),
+            tenant_id: scope.tenant_id,
+            departments: scope.departments.clone(),
             as_of: options.as_of,
             rules: options.rules.clone(),
             chosen_departments: options.departments.clone(),
             include_passes: options.include_passes,
-            stamp: state.db.audit_stamp(user.scope.tenant_id).await?,
+            stamp: state.db.audit_stamp(scope.tenant_id).await?,
         };
         if let Some(report) = self.find(&key)? {
             return Ok(report);
@@ -122,7 +123,7 @@ impl AuditCache {
             .acquire()
             .await
             .map_err(|_| AppError::Internal("audit slots closed".into()))?;
-        let report = Arc::new(Mutex::new(run(state, user, options).await?));
+        let report = Arc::new(Mutex::new(run(state, scope, tenant_code, options).await?));
         self.runs.fetch_add(1, Ordering::Relaxed);
         let mut kept = self.lock()?;
         kept.retain(|k| k.key != key);
@@ -156,15 +157,16 @@ impl AuditCache {
     }
 }
 
-/// Runs an audit for the user.
+/// Runs an audit of what `scope` sees.
 async fn run(
     state: &AppState,
-    user: &CurrentUser,
+    scope: &Scope,
+    tenant_code: &str,
     options: AuditOptions,
 ) -> Result<AuditReport, AppError> {
     // The audit is CPU work on a blocking thread; its future is also not provably Send
     // (the snapshot's reader takes an async closure), so it is driven there to the end.
-    let (state, scope, tenant) = (state.clone(), user.scope.clone(), user.tenant_code.clone());
+    let (state, scope, tenant) = (state.clone(), scope.clone(), tenant_code.to_string());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         runtime.block_on(run_audit(&state.db, &scope, &tenant, &options))

@@ -3,11 +3,13 @@
 //! works without JavaScript. Styles are compiled into the binary: city networks have no
 //! internet.
 
+mod api;
 mod audits;
 mod auth;
 mod csrf;
 mod error;
 mod handlers;
+mod import_jobs;
 mod multipart;
 mod os_groups;
 mod router;

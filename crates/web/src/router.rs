@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
             "/users/{id}/reset-two-factors",
             post(users::reset_two_factors),
         )
+        .route("/users/tokens", post(users::create_token))
+        .route("/users/tokens/{id}/revoke", post(users::revoke_token))
         .route("/static/setup-sheet.css", get(users::stylesheet))
         .route("/welcome", get(welcome::show).post(welcome::submit))
         .route("/departments", get(departments::show))
@@ -173,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/jsqr.js", get(static_files::jsqr))
         .route("/static/scan-sw.js", get(static_files::scan_worker))
         .route("/healthz", get(static_files::health))
+        .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), with_menu))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

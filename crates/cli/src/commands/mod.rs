@@ -17,6 +17,7 @@ pub mod report;
 pub mod rule;
 pub mod serve;
 pub mod tenant;
+pub mod token;
 pub mod user;
 pub mod verify;
 

@@ -48,10 +48,7 @@ impl ItemState {
 }
 
 fn scope_code(scope: ItemScope) -> &'static str {
-    match scope {
-        ItemScope::General => "general",
-        ItemScope::Individual => "individual",
-    }
+    scope.code()
 }
 
 /// What an item rests on: a rule's result for a subject, an observation, or a note.

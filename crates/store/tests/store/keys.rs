@@ -206,7 +206,9 @@ async fn an_upgrade_to_tenant_keys_keeps_every_row_and_link() {
         assert!(report.broken.is_none(), "{report:?}");
     }
     // Accounts are read as the current schema has them.
-    daicho_store::testing::migrate(&old).await.expect("the rest");
+    daicho_store::testing::migrate(&old)
+        .await
+        .expect("the rest");
     let user = old
         .users(Some(t.id))
         .await

@@ -245,7 +245,10 @@ pub async fn show(
     Query(query): Query<FindingsQuery>,
 ) -> Result<Html<String>, AppError> {
     let day = as_of(&state, &user, &query.as_of).await?;
-    let report = state.audits.report(&state, &user, full_audit(day)).await?;
+    let report = state
+        .audits
+        .report(&state, &user.scope, &user.tenant_code, full_audit(day))
+        .await?;
     audits::read(report, move |report| {
         findings_page(report, &user, &query, day)
     })
@@ -500,7 +503,10 @@ pub async fn horizontal_check(
     Query(query): Query<HorizontalQuery>,
 ) -> Result<Html<String>, AppError> {
     let day = as_of(&state, &user, &query.as_of).await?;
-    let report = state.audits.report(&state, &user, full_audit(day)).await?;
+    let report = state
+        .audits
+        .report(&state, &user.scope, &user.tenant_code, full_audit(day))
+        .await?;
     let (u, r) = (user.clone(), rule.clone());
     if let Some(page) =
         audits::read(report, move |report| horizontal_page(report, &u, &r, day)).await?
@@ -512,7 +518,10 @@ pub async fn horizontal_check(
         rules: vec![rule.clone()],
         ..full_audit(day)
     };
-    let report = state.audits.report(&state, &user, alone).await?;
+    let report = state
+        .audits
+        .report(&state, &user.scope, &user.tenant_code, alone)
+        .await?;
     audits::read(report, move |report| {
         horizontal_page(report, &user, &rule, day)
     })

@@ -3,20 +3,21 @@
 //! 管理者 and 情報政策課; POST /users/sync makes the staff accounts from the staff ledger
 //! and shows their setup sheet once; POST /users/{id}/setup-code issues one person a new
 //! code (a lost sheet) and POST /users/{id}/reset-two-factors takes a lost phone's factor
-//! off an account.
+//! off an account; POST /users/tokens makes a JSON API token (shown once) and POST
+//! /users/tokens/{id}/revoke revokes one.
 
 use crate::auth::CurrentUser;
 use crate::csrf::verify_form;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::view::Layout;
+use crate::view::{Layout, instant};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use daicho_domain::Role;
 use daicho_reports::setup_sheet::{self, SheetPlace};
-use daicho_store::{AccountLine, SETUP_DAYS, SetupSlip, User};
+use daicho_store::{AccountLine, SETUP_DAYS, SetupSlip, TOKEN_ROLES, User};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -34,6 +35,22 @@ struct UsersPage {
     total: i64,
     lines: Vec<AccountLine>,
     me: i64,
+    tokens: Vec<TokenLine>,
+    /// A token just made, shown this once.
+    new_token: String,
+    token_roles: Vec<(&'static str, &'static str)>,
+}
+
+/// A token as the page lists it.
+struct TokenLine {
+    id: i64,
+    name: String,
+    role: &'static str,
+    created: String,
+    expires: String,
+    last_used: String,
+    state: &'static str,
+    live: bool,
 }
 
 fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
@@ -59,8 +76,35 @@ async fn page(
     user: &CurrentUser,
     q: String,
     notice: String,
+    new_token: String,
 ) -> Result<Html<String>, AppError> {
     let (lines, total) = state.db.accounts(user.scope.tenant_id, &q, LISTED).await?;
+    let now = daicho_store::instant_text(chrono::Utc::now());
+    let tokens = state
+        .db
+        .api_tokens(user.scope.tenant_id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let (state, live) = if t.revoked_at.is_some() {
+                ("失効", false)
+            } else if t.expires_at <= now {
+                ("期限切れ", false)
+            } else {
+                ("有効", true)
+            };
+            TokenLine {
+                id: t.id,
+                role: t.role.label_ja(),
+                created: format!("{}（{}）", instant(&t.created_at), t.created_by),
+                expires: instant(&t.expires_at),
+                last_used: t.last_used_at.as_deref().map(instant).unwrap_or_default(),
+                name: t.name,
+                state,
+                live,
+            }
+        })
+        .collect();
     Ok(Html(
         UsersPage {
             layout: Layout::new(user, "アカウント", "users"),
@@ -71,6 +115,12 @@ async fn page(
             total,
             lines,
             me: user.user.id,
+            tokens,
+            new_token,
+            token_roles: TOKEN_ROLES
+                .iter()
+                .map(|r| (r.code(), r.label_ja()))
+                .collect(),
         }
         .render()?,
     ))
@@ -91,9 +141,10 @@ pub async fn index(
             "二要素認証を必須にする設定を外しました（設定済みのアカウントは引き続き確認コードを求めます）。"
         }
         "reset" => "二要素認証を解除しました。そのアカウントのログインは終了しました。",
+        "revoked" => "トークンを失効させました。以後そのトークンでは API を使えません。",
         _ => "",
     };
-    page(&state, &user, query.q, notice.into()).await
+    page(&state, &user, query.q, notice.into(), String::new()).await
 }
 
 /// POST /users/two-factors
@@ -184,9 +235,11 @@ pub async fn sync(
                 done.kept
             ),
         );
-        return Ok(page(&state, &user, String::new(), notes.join(""))
-            .await?
-            .into_response());
+        return Ok(
+            page(&state, &user, String::new(), notes.join(""), String::new())
+                .await?
+                .into_response(),
+        );
     }
     sheet(&state, &user, &headers, &done.created, &notes)
 }
@@ -232,6 +285,52 @@ pub async fn reset_two_factors(
     let account = other_account(&state, &user, id).await?;
     state.db.reset_two_factors(&account).await?;
     Ok(Redirect::to("/users?notice=reset").into_response())
+}
+
+/// POST /users/tokens: makes an API token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    verify_form(&form, &user.csrf)?;
+    require_admin(&user)?;
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    let role = Role::parse(field("role"))
+        .map_err(|_| AppError::Invalid("トークンの役割を選んでください。".into()))?;
+    let days = field("days")
+        .parse::<i64>()
+        .map_err(|_| AppError::Invalid("有効日数を数字で入力してください。".into()))?;
+    let (token, secret) = state
+        .db
+        .create_api_token(
+            user.scope.tenant_id,
+            field("name"),
+            role,
+            days,
+            &user.user.username,
+        )
+        .await?;
+    let notice = format!(
+        "トークン「{}」を発行しました。次の値はこの画面でのみ表示します。控えて、使うプログラムに設定してください。",
+        token.name
+    );
+    Ok(page(&state, &user, String::new(), notice, secret)
+        .await?
+        .into_response())
+}
+
+/// POST /users/tokens/{id}/revoke
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    verify_form(&form, &user.csrf)?;
+    require_admin(&user)?;
+    state.db.revoke_api_token(user.scope.tenant_id, id).await?;
+    Ok(Redirect::to("/users?notice=revoked").into_response())
 }
 
 /// GET /static/setup-sheet.css

@@ -3,6 +3,7 @@
 //! headless Chromium for the main path. One test binary: every extra one is another link
 //! on a two-core machine.
 
+mod api;
 mod app;
 mod audits;
 mod browser;

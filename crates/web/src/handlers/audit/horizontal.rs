@@ -170,7 +170,12 @@ async fn page(
             let departments = state.db.departments(&user.scope).await?;
             let report = state
                 .audits
-                .report(state, user, crate::handlers::findings::full_audit(day))
+                .report(
+                    state,
+                    &user.scope,
+                    &user.tenant_code,
+                    crate::handlers::findings::full_audit(day),
+                )
                 .await?;
             let (rule, asked) = (rule.clone(), asked.clone());
             Some(

@@ -77,7 +77,12 @@ async fn recurrences(
     let today = daicho_store::today();
     let report = state
         .audits
-        .report(state, user, crate::handlers::findings::full_audit(today))
+        .report(
+            state,
+            &user.scope,
+            &user.tenant_code,
+            crate::handlers::findings::full_audit(today),
+        )
         .await?;
     let failing = crate::audits::read(report, move |r| Ok(failing_in(r, &rules)?)).await?;
     Ok(watched.contradicted(&failing))

@@ -118,7 +118,12 @@ async fn proposal(
     let today = daicho_store::today();
     let report = state
         .audits
-        .report(state, user, crate::handlers::findings::full_audit(today))
+        .report(
+            state,
+            &user.scope,
+            &user.tenant_code,
+            crate::handlers::findings::full_audit(today),
+        )
         .await?;
     let findings = crate::audits::read(report, |r| Ok(findings_of(r)?)).await?;
     Ok(propose_from(

@@ -143,7 +143,10 @@ fn from_rules(report: &daicho_rules::AuditReport, day: NaiveDate) -> Result<From
 /// The risk section for `user` as of the tenant's data day.
 pub async fn load(state: &AppState, user: &CurrentUser) -> Result<Risk, AppError> {
     let day = state.db.data_day(user.scope.tenant_id).await?;
-    let report = state.audits.report(state, user, full_audit(day)).await?;
+    let report = state
+        .audits
+        .report(state, &user.scope, &user.tenant_code, full_audit(day))
+        .await?;
     let rules = audits::read(report, move |report| from_rules(report, day)).await?;
     let open = state.db.open_items(&user.scope).await?;
     let today = daicho_store::today();
