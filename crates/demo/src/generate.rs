@@ -151,6 +151,8 @@ pub async fn generate_assets(
                     usage_ratio: None,
                     usage_checked_on: None,
                     note: None,
+                    host_name: None,
+                    mac_address: None,
                 }
             })
             .collect();

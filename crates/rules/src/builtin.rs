@@ -24,6 +24,8 @@ rule_files!(
     "eol-upcoming.toml",
     "follow-up-missing.toml",
     "ghost-ledger-entry.toml",
+    "inventory-unregistered.toml",
+    "inventory-unseen.toml",
     "legacy-media.toml",
     "media-movement-incomplete.toml",
     "media-unencrypted-transfer.toml",

@@ -66,6 +66,9 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     ("private-device-long-term", "EX-1", "EX-2", Some("EX-3")),
     ("ghost-ledger-entry", "GHOST-F", "EOL-P", None),
+    // Unknown only when the ledger records nothing to match by (tested below).
+    ("inventory-unregistered", "PC-ROGUE", "PC-SEEN", None),
+    ("inventory-unseen", "INV-OLD", "INV-SEEN", Some("INV-U")),
     ("missing-asset", "MISS-F", "MISS-P", Some("MISS-U")),
     ("wire-lock-missing", "GHOST-TAG-X", "MISS-P", Some("ST1#3")),
     ("password-note", "GHOST-TAG-X", "MISS-P", Some("ST1#3")),
@@ -124,7 +127,7 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
 async fn every_rule_fails_passes_and_knows_what_it_does_not_know() {
     let report = audit_fixture().await;
     let rules = daicho_rules::builtin::rules().expect("built-in rules parse");
-    assert_eq!(rules.len(), 40, "rules.md lists 40 rules");
+    assert_eq!(rules.len(), 42, "rules.md lists 42 rules");
     for r in &rules {
         assert!(
             CASES.iter().any(|c| c.0 == r.id),
@@ -259,6 +262,132 @@ async fn a_childless_top_department_is_audited_and_a_missing_stocktake_fails() {
     let hospital = verdict_of(&report, "stocktake-overdue", "020000").remove(0);
     assert_eq!(hospital.reason, "この所属の完了した棚卸の記録がありません");
     assert_eq!(hospital.department_name.as_deref(), Some("市立病院"));
+}
+
+/// The inventory exports of the tools cities run, each file named as the tool saves it
+/// and read as the inventory by its columns: matched to the ledger by serial number, MAC
+/// address or host name, and what no ledger holds fails.
+#[tokio::test]
+async fn each_tools_inventory_is_matched_to_the_ledger() {
+    const CITY: &[(&str, &str)] = &[
+        (
+            "departments.csv",
+            "code,name,level,parent\n010300,情報政策課,section,\n",
+        ),
+        (
+            "assets.csv",
+            "asset_tag,department,kind,name,status,serial,host_name,mac_address\n\
+             A-1,010300,desktop,庁内PC1,in_use,5CG001,,\n\
+             A-2,010300,desktop,庁内PC2,in_use,,JOHO-PC02,\n\
+             A-3,010300,laptop,庁内PC3,in_use,,,AA:BB:CC:00:00:03\n\
+             A-4,010300,laptop,庁内PC4,in_use,5CG004,,\n",
+        ),
+        // SKYSEA Client View's asset list as CSV.
+        (
+            "SKYSEA_資産一覧.csv",
+            "コンピューター名,IPアドレス,MACアドレス,OS,ログオンユーザー名,最終通信日時\n\
+             JOHO-PC02.city.local,10.1.0.2,AA:BB:CC:00:00:02,Windows 11 Pro,yamada,2023/10/02 08:55:01\n",
+        ),
+        // LanScope's device list.
+        (
+            "LanScope端末一覧.csv",
+            "端末名,IPアドレス,MACアドレス,シリアル番号,OS名,最終更新日時\n\
+             JOHO-PC03,10.1.0.3,aa-bb-cc-00-00-03,,Windows 11 Pro,2023/10/03 09:10\n\
+             PRIVATE-NOTE,10.1.0.99,AA-BB-CC-99-99-99,XYZ999,Windows 11 Home,2023/10/04 13:00\n",
+        ),
+        // JP1/IT Desktop Management's device list.
+        (
+            "jp1_devices.csv",
+            "ホスト名,IPアドレス,MACアドレス,製造番号,OS,最終起動日時\n\
+             JOHO-PC01,10.1.0.1,AA:BB:CC:00:00:01,5cg001,Windows 11 Pro,2023-10-05 08:30\n",
+        ),
+        // osqueryd's results log: one entry per line, the host and time beside the row.
+        (
+            "osquery_results.json",
+            "{\"name\":\"inventory\",\"hostIdentifier\":\"JOHO-PC04\",\"unixTime\":1688169600,\"columns\":{\"hardware_serial\":\"5CG004\",\"address\":\"10.1.0.4\"}}\n",
+        ),
+    ];
+    let t = fresh().await.expect("db");
+    let scope = import_into(&t.db, "990035", CITY).await;
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    let report = run_audit(&t.db, &scope, "990035", &options)
+        .await
+        .expect("audit runs");
+    let outcome = |rule: &str, subject: &str| {
+        verdict_of(&report, rule, subject)
+            .iter()
+            .map(|e| e.outcome)
+            .collect::<Vec<_>>()
+    };
+    for host in [
+        "JOHO-PC01",
+        "JOHO-PC02.city.local",
+        "JOHO-PC03",
+        "JOHO-PC04",
+    ] {
+        assert_eq!(
+            outcome("inventory-unregistered", host),
+            [Verdict::Pass],
+            "{host}"
+        );
+    }
+    assert_eq!(
+        outcome("inventory-unregistered", "PRIVATE-NOTE"),
+        [Verdict::Fail]
+    );
+    let rogue = verdict_of(&report, "inventory-unregistered", "PRIVATE-NOTE").remove(0);
+    assert!(rogue.reason.contains("10.1.0.99"), "{}", rogue.reason);
+    // Seen within 90 days, but A-4 last on 2023-07-01 (osquery's unixTime, in Japan).
+    for tag in ["A-1", "A-2", "A-3"] {
+        assert_eq!(outcome("inventory-unseen", tag), [Verdict::Pass], "{tag}");
+    }
+    assert_eq!(outcome("inventory-unseen", "A-4"), [Verdict::Fail]);
+    let a4 = verdict_of(&report, "inventory-unseen", "A-4").remove(0);
+    assert!(a4.reason.contains("2023-07-01 09:00"), "{}", a4.reason);
+}
+
+/// A ledger that records no serial number, MAC address or host name cannot be matched:
+/// what the tools saw is unknown, not missing from it.
+#[tokio::test]
+async fn without_anything_to_match_by_the_inventory_is_unknown() {
+    const CITY: &[(&str, &str)] = &[
+        (
+            "departments.csv",
+            "code,name,level,parent\n010300,情報政策課,section,\n",
+        ),
+        (
+            "assets.csv",
+            "asset_tag,department,kind,name,status\nB-1,010300,desktop,PC,in_use\n",
+        ),
+        (
+            "inventory.csv",
+            "host_name,last_seen\nPC-1,2023-10-01 09:00\n",
+        ),
+    ];
+    let t = fresh().await.expect("db");
+    let scope = import_into(&t.db, "990043", CITY).await;
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    let report = run_audit(&t.db, &scope, "990043", &options)
+        .await
+        .expect("audit runs");
+    let pc = verdict_of(&report, "inventory-unregistered", "PC-1");
+    assert_eq!(
+        pc.iter().map(|e| e.outcome).collect::<Vec<_>>(),
+        [Verdict::Unknown]
+    );
+    assert_eq!(
+        verdict_of(&report, "inventory-unseen", "B-1")
+            .iter()
+            .map(|e| e.outcome)
+            .collect::<Vec<_>>(),
+        [Verdict::Unknown]
+    );
 }
 
 /// A city that records no stocktake at all: whether its departments did one is unknown.

@@ -226,6 +226,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0026_api_tokens.postgres.sql"),
         after: include_str!("migrations/0026_api_tokens.after.sql"),
     },
+    Migration {
+        version: 27,
+        name: "inventory",
+        common: "",
+        sqlite: include_str!("migrations/0027_inventory.sqlite.sql"),
+        postgres: include_str!("migrations/0027_inventory.postgres.sql"),
+        after: include_str!("migrations/0027_inventory.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

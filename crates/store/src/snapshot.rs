@@ -322,6 +322,21 @@ const FIXED: &[Fixed] = &[
         from: "observations x LEFT JOIN departments d ON d.id = x.department_id AND d.tenant_id = x.tenant_id",
     },
     Fixed {
+        name: "inventory",
+        about: "資産管理ツールが検出した機器",
+        columns: &[
+            ("host_name", T, "x.host_name"),
+            ("serial", T, "x.serial"),
+            ("mac_address", T, "x.mac_address"),
+            ("ip_address", T, "x.ip_address"),
+            ("os", T, "x.os"),
+            ("user_name", T, "x.user_name"),
+            ("last_seen", T, "x.last_seen"),
+            ("source", T, "x.source"),
+        ],
+        from: "inventory x",
+    },
+    Fixed {
         name: "training",
         about: "研修の受講記録",
         columns: &[

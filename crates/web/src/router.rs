@@ -3,9 +3,9 @@
 use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
-    account, assets, audit, dashboard, departments, disposals, findings, import, ledger_form,
-    ledgers, login, media, my, public, publication, rules, self_check, static_files, stocktakes,
-    training, two_factor, users, welcome,
+    account, assets, audit, dashboard, departments, disposals, findings, import, inventory,
+    ledger_form, ledgers, login, media, my, public, publication, rules, self_check, static_files,
+    stocktakes, training, two_factor, users, welcome,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
             get(self_check::answer_form).post(self_check::answer),
         )
         .route("/self-check/{campaign}/mine", get(self_check::mine))
+        .route("/inventory", get(inventory::show))
         .route("/stocktakes", get(stocktakes::index).post(stocktakes::plan))
         .route("/stocktakes/{id}", get(stocktakes::show))
         .route(

@@ -2,6 +2,7 @@
 //! XLSX workbook gives one sheet per worksheet. What is plainly not a table (an empty
 //! file, a binary file, a workbook renamed .csv) is refused with a message saying so.
 
+mod json;
 pub mod limits;
 mod text;
 mod xlsx;
@@ -78,7 +79,7 @@ fn walk(folder: &Path) -> Vec<std::path::PathBuf> {
         if path.is_dir() {
             out.extend(walk(&path));
         } else if path.extension().is_some_and(|e| {
-            ["csv", "tsv", "txt", "xlsx", "xlsm"]
+            ["csv", "tsv", "txt", "xlsx", "xlsm", "json"]
                 .contains(&e.to_string_lossy().to_lowercase().as_str())
         }) {
             out.push(path);
@@ -132,9 +133,10 @@ fn open(path: &Path, limits: Limits) -> Result<Vec<Sheet>, ImportError> {
             extension == "tsv",
             limits,
         )?]),
+        "json" => Ok(vec![json::open(path, &display, &stem, limits)?]),
         _ => Err(ImportError::file(
             &display,
-            "CSV・TSV・XLSX のいずれかのファイルを指定してください",
+            "CSV・TSV・XLSX（資産管理ツールの検出は JSON も）のいずれかのファイルを指定してください",
         )),
     }
 }

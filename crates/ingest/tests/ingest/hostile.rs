@@ -343,3 +343,33 @@ async fn a_text_file_past_its_limit_and_a_quote_never_closed_are_refused() {
     let report = f.import_with(&path, Limits::default()).await;
     assert!(!report.committed);
 }
+
+/// An inventory JSON past its size is refused before a byte of it is read: a sparse file
+/// of 64 MB and one byte costs nothing to make and would cost gigabytes to parse.
+#[tokio::test]
+async fn a_huge_json_is_refused_before_it_is_read() {
+    let f = Fixture::new().await;
+    let path = f.path("osquery.json");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(64 * 1024 * 1024 + 1).expect("sparse");
+    f.refused(
+        &path,
+        Limits::default(),
+        "JSON は 1 ファイル 64 MB までです",
+    )
+    .await;
+}
+
+/// JSON nested past any inventory's depth, or whose rows are not objects, is refused
+/// with a message, not a crash or a stack overflow.
+#[tokio::test]
+async fn deeply_nested_or_shapeless_json_is_refused() {
+    let f = Fixture::new().await;
+    let deep = f.path("deep.json");
+    std::fs::write(&deep, "[".repeat(200_000)).expect("write");
+    f.refused(&deep, Limits::default(), "JSON として読めません")
+        .await;
+    let numbers = f.path("numbers.json");
+    std::fs::write(&numbers, "[1, 2, 3]").expect("write");
+    f.refused(&numbers, Limits::default(), "JSON の配列").await;
+}

@@ -232,6 +232,9 @@ asset_fields! {
     usage_ratio: Option<f64>,
     usage_checked_on: Option<NaiveDate>,
     note: Option<String>,
+    /// The name the asset-management tools know it by.
+    host_name: Option<String>,
+    mac_address: Option<String>,
 }
 
 impl AssetFields {
@@ -298,6 +301,8 @@ mod tests {
             usage_ratio: Some(0.5),
             usage_checked_on: None,
             note: None,
+            host_name: None,
+            mac_address: None,
         };
         for (column, value) in sample.values() {
             let kind = ASSETS

@@ -348,6 +348,8 @@ impl AssetInput {
             usage_ratio,
             usage_checked_on,
             note: opt(self.get("note")),
+            host_name: opt(self.get("host_name")),
+            mac_address: opt(self.get("mac_address")),
         })
     }
 }

@@ -64,6 +64,16 @@ pub fn parse_cell(kind: Kind, text: &str) -> Result<Cell, String> {
 
 fn instant(t: &str) -> Option<Cell> {
     let n = normalize_width(t);
+    // A tool's ISO 8601 with its offset (`2024-03-01T03:04:05Z`): the moment in Japan.
+    if let Ok(moment) = chrono::DateTime::parse_from_rfc3339(n.trim()) {
+        let jst = chrono::FixedOffset::east_opt(9 * 3600)?;
+        return Some(Cell::Text(
+            moment
+                .with_timezone(&jst)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ));
+    }
     let (date, time) = match n.split_once([' ', 'T']) {
         Some((d, rest)) => (d.to_string(), Some(rest.trim().to_string())),
         None => (n.clone(), None),
@@ -162,6 +172,14 @@ mod tests {
         );
         assert_eq!(
             parse_cell(Kind::Instant, "令和5年10月6日 9:30"),
+            Ok(Cell::Text("2023-10-06 09:30".into()))
+        );
+        assert_eq!(
+            parse_cell(Kind::Instant, "2023-10-06T00:30:00Z"),
+            Ok(Cell::Text("2023-10-06 09:30".into()))
+        );
+        assert_eq!(
+            parse_cell(Kind::Instant, "2023/10/06 09:30:59"),
             Ok(Cell::Text("2023-10-06 09:30".into()))
         );
         assert_eq!(parse_cell(Kind::Int, "１，２３４件"), Ok(Cell::Int(1234)));

@@ -16,7 +16,7 @@ async fn an_audit_of_one_department_becomes_an_audit_with_one_visit() {
     let old = daicho_store::testing::fresh_at(11)
         .await
         .expect("schema 11");
-    let (t, a, _) = city(&old).await;
+    let (t, a, _) = old_city(&old).await;
     let scope = Scope::tenant(t.id);
     sqlx::query(
         "INSERT INTO audits (tenant_id, audit_id, fiscal_year, department_id, kind, done_on, published) \

@@ -176,7 +176,7 @@ async fn an_upgrade_to_tenant_keys_keeps_every_row_and_link() {
         !keys_without_tenant(&old).await.is_empty(),
         "the keys before migration 11 do not all name the tenant"
     );
-    let (t, a, _) = city(&old).await;
+    let (t, a, _) = old_city(&old).await;
     let scope = Scope::tenant(t.id);
     // A manager bound to a section, as schema 10 stored it.
     sqlx::query(

@@ -178,9 +178,19 @@ async fn an_upgrade_indexes_the_assets_already_there() {
     let old = daicho_store::testing::fresh_at(23)
         .await
         .expect("schema 23");
-    let (t, _, _) = city(&old).await;
+    let (t, a, b) = old_city(&old).await;
     let scope = Scope::tenant(t.id);
-    library_machines(&old, &scope).await;
+    // library_machines, as schema 23 holds them.
+    old_asset(
+        &old,
+        &t,
+        "LIB-1",
+        b,
+        ["中央図書館 貸出端末", "FUJITSU", "ESPRIMO D588", "SN0042X"],
+    )
+    .await;
+    old_asset(&old, &t, "LIB-2", b, ["図書室端末", "NEC", "", ""]).await;
+    old_asset(&old, &t, "GEN-1", a, ["庁内端末", "", "", "sn0042y"]).await;
     assert_eq!(
         daicho_store::testing::migrate_to(&old, 24)
             .await

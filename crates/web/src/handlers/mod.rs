@@ -9,6 +9,7 @@ pub mod departments;
 pub mod disposals;
 pub mod findings;
 pub mod import;
+pub mod inventory;
 pub mod ledger_form;
 pub mod ledgers;
 pub mod login;

@@ -11,6 +11,7 @@ mod disposals;
 mod findings;
 mod identity;
 mod import;
+mod inventory;
 mod isolation;
 mod ledgers;
 mod pages;

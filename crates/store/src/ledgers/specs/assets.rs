@@ -191,5 +191,14 @@ pub const ASSETS: Ledger = Ledger {
         ),
         col("usage_checked_on", "利用状況確認日", Kind::Date),
         alias(col("note", "備考", Kind::Text), &["摘要"]),
+        // How the asset-management tools name the machine: matched with their inventory.
+        alias(
+            col("host_name", "ホスト名", Kind::Text),
+            &["コンピューター名", "コンピュータ名", "端末名"],
+        ),
+        alias(
+            col("mac_address", "MACアドレス", Kind::Text),
+            &["macアドレス", "mac"],
+        ),
     ],
 };

@@ -81,6 +81,7 @@ pub static LEDGERS: &[Ledger] = &[
     stocktake::STOCKTAKES,
     stocktake::SIGHTINGS,
     stocktake::OBSERVATIONS,
+    stocktake::INVENTORY,
     pdca::TRAINING_COURSES,
     pdca::TRAINING,
     pdca::TRAINING_COUNTS,

@@ -96,3 +96,76 @@ pub(super) const OBSERVATIONS: Ledger = Ledger {
         alias(col("detail", "内容", Kind::Text), &["詳細"]),
     ],
 };
+
+/// What the asset-management tools see on the network (SKYSEA, LanScope, JP1 and the like
+/// export it as CSV; osquery as JSON): one machine per host name, as the last export said.
+/// The rules match it to the asset ledger by serial number, MAC address or host name.
+pub(super) const INVENTORY: Ledger = Ledger {
+    name: "inventory",
+    label: "資産管理ツールの検出",
+    aliases: &["インベントリ", "インベントリ情報", "資産情報", "検出端末"],
+    table: "inventory",
+    key: &["host_name"],
+    engine: Engine::Described,
+    register: None,
+    columns: &[
+        alias(
+            req("host_name", "ホスト名", Kind::Code),
+            &[
+                "コンピューター名",
+                "コンピュータ名",
+                "コンピューター",
+                "端末名",
+                "マシン名",
+                "hostname",
+                "computer_name",
+                "hostidentifier",
+            ],
+        ),
+        alias(
+            col("serial", "製造番号", Kind::Text),
+            &[
+                "シリアル番号",
+                "シリアルno",
+                "hardware_serial",
+                "serial_number",
+            ],
+        ),
+        alias(
+            col("mac_address", "MACアドレス", Kind::Text),
+            &["macアドレス", "mac", "物理アドレス"],
+        ),
+        alias(
+            col("ip_address", "IPアドレス", Kind::Text),
+            &["ipアドレス", "address", "ip"],
+        ),
+        alias(
+            col("os", "OS", Kind::Text),
+            &["os名", "osの種類", "オペレーティングシステム", "os_name"],
+        ),
+        alias(
+            col("user_name", "ログオンユーザー", Kind::Text),
+            &[
+                "最終ログオンユーザー",
+                "ログオンユーザー名",
+                "利用者",
+                "username",
+            ],
+        ),
+        alias(
+            col("last_seen", "最終検出日時", Kind::Instant),
+            &[
+                "最終通信日時",
+                "最終接続日時",
+                "最終更新日時",
+                "最終起動日時",
+                "資産情報取得日時",
+                "unixtime",
+            ],
+        ),
+        alias(
+            col("source", "取得元", Kind::Text),
+            &["ツール", "管理ツール"],
+        ),
+    ],
+};
