@@ -49,6 +49,9 @@ enum Command {
     /// ユーザーの追加・パスワード変更・一覧・無効化 / manage user accounts
     #[command(subcommand)]
     User(commands::user::UserCommand),
+    /// ディレクトリ（Active Directory・LDAP）でのログインの設定 / a tenant's directory login
+    #[command(subcommand)]
+    Directory(commands::directory::DirectoryCommand),
     /// JSON API のトークンの発行・一覧・失効 / make, list or revoke API tokens
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
@@ -128,6 +131,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Department(c) => commands::department::run(&settings, c).await,
         Command::User(c) => commands::user::run(&settings, c).await,
         Command::Token(c) => commands::token::run(&settings, c).await,
+        Command::Directory(c) => commands::directory::run(&settings, c).await,
         Command::Import(args) => commands::import::run(&settings, args).await,
         Command::Export(args) => commands::export::run(&settings, args).await,
         Command::Demo(args) => commands::demo::run(&settings, args).await,

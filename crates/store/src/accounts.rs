@@ -366,15 +366,7 @@ impl Db {
             && !too_long;
         match (id, ok, disabled) {
             (Some(id), true, false) => {
-                // The account's count starts again; the address keeps its other failures.
-                let mut sql = Sql::new("DELETE FROM login_throttle WHERE throttle_key = ");
-                sql.bind(account.as_str());
-                sql.execute(self).await?;
-                let mut sql = Sql::new(
-                    "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND throttle_key = ",
-                );
-                sql.bind(address.as_str());
-                sql.execute(self).await?;
+                self.login_succeeded(username, remote).await?;
                 Ok(Ok(self.user(id).await?))
             }
             (Some(_), true, true) => Ok(Err(LoginFailure::Disabled)),
@@ -383,6 +375,20 @@ impl Db {
                 Ok(Err(LoginFailure::BadCredentials))
             }
         }
+    }
+
+    /// A login succeeded (here or at a directory): the account's count of failures starts
+    /// again; the address keeps its other failures, less this try.
+    pub async fn login_succeeded(&self, username: &str, remote: &str) -> Result<(), StoreError> {
+        let mut sql = Sql::new("DELETE FROM login_throttle WHERE throttle_key = ");
+        sql.bind(format!("account:{username}"));
+        sql.execute(self).await?;
+        let mut sql = Sql::new(
+            "UPDATE login_throttle SET failures = failures - 1 WHERE failures > 0 AND throttle_key = ",
+        );
+        sql.bind(format!("address:{remote}"));
+        sql.execute(self).await?;
+        Ok(())
     }
 
     /// Counts a try against `key` and says whether it may go ahead: one statement raises

@@ -234,6 +234,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0027_inventory.postgres.sql"),
         after: include_str!("migrations/0027_inventory.after.sql"),
     },
+    Migration {
+        version: 28,
+        name: "directories",
+        common: "",
+        sqlite: include_str!("migrations/0028_directories.sqlite.sql"),
+        postgres: include_str!("migrations/0028_directories.postgres.sql"),
+        after: include_str!("migrations/0028_directories.after.sql"),
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

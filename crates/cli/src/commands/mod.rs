@@ -10,6 +10,7 @@ pub mod bench_prefecture;
 pub mod bench_web;
 pub mod demo;
 pub mod department;
+pub mod directory;
 pub mod eol;
 pub mod export;
 pub mod import;

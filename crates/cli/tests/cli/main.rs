@@ -5,6 +5,7 @@ mod audit_items;
 mod bench;
 mod commands;
 mod hardening;
+mod identity;
 
 use std::process::{Command, Output};
 

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use daicho_directory::DirectoryLogin;
 use daicho_store::LoginFailure;
 use serde::Deserialize;
 
@@ -130,11 +131,25 @@ pub async fn submit(
         &form.csrf_token,
         &cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
     )?;
-    match state
+    let username = form.username.trim();
+    let mut outcome = state
         .db
-        .authenticate(form.username.trim(), &form.password, &remote)
-        .await?
-    {
+        .authenticate(username, &form.password, &remote)
+        .await?;
+    // Not an account of daicho's own: the person may be one of a city's directory.
+    let (mut unreachable, mut no_role) = (false, false);
+    if outcome == Err(LoginFailure::BadCredentials) && !state.db.is_local_account(username).await? {
+        match daicho_directory::login(&state.db, username, &form.password).await? {
+            DirectoryLogin::Accepted(user) => {
+                state.db.login_succeeded(username, &remote).await?;
+                outcome = Ok(user);
+            }
+            DirectoryLogin::Unreachable => unreachable = true,
+            DirectoryLogin::NoRole => no_role = true,
+            DirectoryLogin::Refused => {}
+        }
+    }
+    match outcome {
         Ok(user) => {
             // With a second factor the session opens only the page that asks for it.
             let session = state.db.create_session(&user, user.two_factors).await?;
@@ -153,6 +168,12 @@ pub async fn submit(
             let message = match failure {
                 LoginFailure::Throttled => {
                     "ログインの失敗が続いたため、しばらくログインできません。少し時間をおいて（長くても15分）から再度お試しください。"
+                }
+                _ if no_role => {
+                    "ディレクトリのアカウントに daicho を使う権限（グループ）がありません。情報政策課に連絡してください。"
+                }
+                _ if unreachable => {
+                    "ディレクトリ（Active Directory など）に接続できないため、ディレクトリのアカウントではログインできません。しばらくしてから再度お試しください。daicho のアカウントは引き続き使えます。"
                 }
                 LoginFailure::BadCredentials | LoginFailure::Disabled => {
                     "ユーザー名またはパスワードが違います。"

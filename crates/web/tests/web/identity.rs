@@ -415,3 +415,43 @@ async fn staff_accounts_are_made_from_the_staff_ledger_and_opened_with_their_cod
     .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_person_of_the_citys_directory_logs_in_through_the_form() {
+    use daicho_directory::testing::{CITY_LDIF, Slapd, city_directory};
+    let Some(slapd) = Slapd::start(CITY_LDIF) else {
+        return;
+    };
+    let app = TestApp::new().await;
+    app.db
+        .set_directory(&city_directory(app.demo.id, &slapd.url))
+        .await
+        .expect("directory");
+    let (page, status) = app.try_login("yamada", "yamada-pass-1234").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", page.body);
+    let yamada = page.session();
+    let home = app.get(Some(&yamada), "/dashboard").await;
+    assert_eq!(home.location, "/my", "a staff member of the directory");
+    let my = app.get(Some(&yamada), "/my").await;
+    assert!(my.body.contains("山田 花子") && my.body.contains("080500-P003"));
+    let (page, status) = app.try_login("kato", "kato-pass-1234").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("権限（グループ）がありません"));
+    let (_, status) = app.try_login("yamada", "wrong-password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The directory goes down: its people are told so, daicho's own accounts go on.
+    drop(slapd);
+    let (page, status) = app.try_login("yamada", "yamada-pass-1234").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.body
+            .contains("ディレクトリ（Active Directory など）に接続できない")
+    );
+    let (_, status) = app.try_login("admin", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the local administrator logs in"
+    );
+}

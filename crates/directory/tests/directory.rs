@@ -1,0 +1,168 @@
+//! Logins at a real OpenLDAP server (Debian's slapd, started by the test) on the demo
+//! city, on whichever database the tests run: the account is made from the directory at
+//! the first login, linked to the staff ledger by the staff number, given the role of the
+//! person's group, and loses access when the directory takes them out of it.
+
+use daicho_directory::testing::{ADMIN_DN, ADMIN_PASSWORD, CITY_LDIF, Slapd, city_directory};
+use daicho_directory::{DirectoryLogin, login};
+use daicho_domain::Role;
+use daicho_store::testing::fresh;
+use std::collections::HashSet;
+
+#[tokio::test]
+async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
+    let Some(slapd) = Slapd::start(CITY_LDIF) else {
+        return;
+    };
+    let db = fresh().await.expect("db");
+    let demo = daicho_demo::load(&db).await.expect("demo").tenant;
+    db.set_directory(&city_directory(demo.id, &slapd.url))
+        .await
+        .expect("directory");
+
+    let DirectoryLogin::Accepted(yamada) = login(&db, "yamada", "yamada-pass-1234")
+        .await
+        .expect("asked")
+    else {
+        panic!("yamada is accepted");
+    };
+    assert_eq!(yamada.role, Role::Staff);
+    assert_eq!(yamada.display_name, "山田 花子");
+    assert_eq!(yamada.tenant_id, demo.id);
+    let person = db
+        .staff_of_user(yamada.id)
+        .await
+        .expect("q")
+        .expect("linked by the staff number");
+    assert_eq!(person.staff_id, "080500-P003");
+    // No password of daicho's opens the account.
+    assert!(
+        db.authenticate("yamada", "yamada-pass-1234", "10.0.0.1")
+            .await
+            .expect("auth")
+            .is_err()
+    );
+
+    let DirectoryLogin::Accepted(suzuki) = login(&db, "suzuki", "suzuki-pass-1234")
+        .await
+        .expect("asked")
+    else {
+        panic!("suzuki is accepted");
+    };
+    assert_eq!(suzuki.role, Role::Policy);
+
+    for (name, password) in [
+        ("yamada", "wrong-password"),
+        ("yamada", ""),
+        ("nobody", "nobody-pass-1234"),
+        ("*", "yamada-pass-1234"),
+        ("yamada)(uid=*", "yamada-pass-1234"),
+    ] {
+        assert!(
+            matches!(
+                login(&db, name, password).await.expect("asked"),
+                DirectoryLogin::Refused
+            ),
+            "{name} / {password:?}"
+        );
+    }
+    // In no group the tenant maps: no access, and no account made.
+    assert!(matches!(
+        login(&db, "kato", "kato-pass-1234").await.expect("asked"),
+        DirectoryLogin::NoRole
+    ));
+    assert!(
+        db.users(Some(demo.id))
+            .await
+            .expect("users")
+            .iter()
+            .all(|u| u.username != "kato")
+    );
+
+    // Taken out of the group in the directory: the next login is refused and the account
+    // made from it is disabled, its sessions ended.
+    let session = db.create_session(&yamada, false).await.expect("session");
+    let (conn, mut ldap) = ldap3::LdapConnAsync::new(&slapd.url)
+        .await
+        .expect("connect");
+    ldap3::drive!(conn);
+    ldap.simple_bind(ADMIN_DN, ADMIN_PASSWORD)
+        .await
+        .expect("bind")
+        .success()
+        .expect("admin");
+    ldap.modify(
+        "cn=daicho-staff,ou=groups,dc=city,dc=example",
+        vec![ldap3::Mod::Delete(
+            "member",
+            HashSet::from(["uid=yamada,ou=people,dc=city,dc=example"]),
+        )],
+    )
+    .await
+    .expect("modify")
+    .success()
+    .expect("removed from the group");
+    assert!(matches!(
+        login(&db, "yamada", "yamada-pass-1234")
+            .await
+            .expect("asked"),
+        DirectoryLogin::NoRole
+    ));
+    assert!(db.user(yamada.id).await.expect("user").disabled);
+    assert!(
+        db.session_user(&session.token, chrono::Duration::minutes(30))
+            .await
+            .expect("q")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn without_a_service_account_a_person_binds_as_the_pattern_says() {
+    let Some(slapd) = Slapd::start(CITY_LDIF) else {
+        return;
+    };
+    let db = fresh().await.expect("db");
+    let demo = daicho_demo::load(&db).await.expect("demo").tenant;
+    let mut directory = city_directory(demo.id, &slapd.url);
+    directory.bind_dn = None;
+    directory.bind_password = None;
+    directory.user_pattern = Some("uid={username},ou=people,dc=city,dc=example".into());
+    db.set_directory(&directory).await.expect("directory");
+    let DirectoryLogin::Accepted(suzuki) = login(&db, "suzuki", "suzuki-pass-1234")
+        .await
+        .expect("asked")
+    else {
+        panic!("suzuki is accepted");
+    };
+    assert_eq!(suzuki.role, Role::Policy);
+    assert!(matches!(
+        login(&db, "suzuki", "not-the-password")
+            .await
+            .expect("asked"),
+        DirectoryLogin::Refused
+    ));
+}
+
+#[tokio::test]
+async fn a_directory_that_cannot_be_reached_refuses_only_its_people() {
+    let db = fresh().await.expect("db");
+    let demo = daicho_demo::load(&db).await.expect("demo").tenant;
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    db.set_directory(&city_directory(
+        demo.id,
+        &format!("ldap://127.0.0.1:{port}"),
+    ))
+    .await
+    .expect("directory");
+    assert!(matches!(
+        login(&db, "yamada", "yamada-pass-1234")
+            .await
+            .expect("asked"),
+        DirectoryLogin::Unreachable
+    ));
+}

@@ -1,0 +1,300 @@
+//! A tenant's directory (Active Directory or another LDAP server) as daicho keeps its
+//! settings, and the accounts made from it: marked `directory`, without a password of
+//! daicho's, made or updated at each login from what the directory said (the crate
+//! `daicho-directory` asks it). A local account of the same name is never taken over.
+
+use crate::accounts::User;
+use crate::sql::{Read, Sql, Value};
+use crate::{Db, StoreError};
+use daicho_domain::Role;
+use sqlx::Row;
+
+/// Where a tenant's directory is and how daicho reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directory {
+    pub tenant_id: i64,
+    /// `ldap://host:389` or `ldaps://host:636`.
+    pub url: String,
+    /// Upgrade `ldap://` to TLS before anything is sent.
+    pub starttls: bool,
+    /// A service account that searches for the person (then the person's own DN binds).
+    pub bind_dn: Option<String>,
+    pub bind_password: Option<String>,
+    /// Without a service account: the DN or UPN a person binds as, `{username}` replaced
+    /// (`uid={username},ou=people,dc=city,dc=example`, `{username}@city.local`).
+    pub user_pattern: Option<String>,
+    pub search_base: String,
+    /// How a person's entry is found, `{username}` replaced (escaped):
+    /// `(sAMAccountName={username})`, `(uid={username})`.
+    pub user_filter: String,
+    /// The attribute holding the staff number (職員番号) that links to the staff ledger.
+    pub staff_attribute: Option<String>,
+    /// The attribute holding the name shown (`displayName`).
+    pub name_attribute: Option<String>,
+    /// Group DN → role; a person in several groups gets the first listed.
+    pub group_roles: Vec<(String, Role)>,
+    /// The role of a person in none of the groups; none: such a person may not log in.
+    pub default_role: Option<Role>,
+    /// Where several tenants have directories: `name@domain` logs in at this one.
+    pub login_domain: Option<String>,
+}
+
+const COLUMNS: &str = "tenant_id, url, starttls, bind_dn, bind_password, user_pattern, \
+     search_base, user_filter, staff_attribute, name_attribute, group_roles, default_role, login_domain";
+
+fn directory_from_row(r: &sqlx::any::AnyRow) -> Result<Directory, StoreError> {
+    let role = |text: &str| Role::parse(text).map_err(|e| StoreError::Internal(e.to_string()));
+    let group_roles = r
+        .try_get::<String, _>("group_roles")?
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(role_code, dn)| Ok((dn.to_string(), role(role_code)?)))
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Directory {
+        tenant_id: r.try_get("tenant_id")?,
+        url: r.try_get("url")?,
+        starttls: r.flag("starttls")?.unwrap_or(false),
+        bind_dn: r.try_get("bind_dn")?,
+        bind_password: r.try_get("bind_password")?,
+        user_pattern: r.try_get("user_pattern")?,
+        search_base: r.try_get("search_base")?,
+        user_filter: r.try_get("user_filter")?,
+        staff_attribute: r.try_get("staff_attribute")?,
+        name_attribute: r.try_get("name_attribute")?,
+        group_roles,
+        default_role: r
+            .try_get::<Option<String>, _>("default_role")?
+            .as_deref()
+            .map(role)
+            .transpose()?,
+        login_domain: r.try_get("login_domain")?,
+    })
+}
+
+impl Db {
+    /// Sets (replaces) a tenant's directory.
+    pub async fn set_directory(&self, d: &Directory) -> Result<(), StoreError> {
+        if d.bind_dn.is_none() && d.user_pattern.is_none() {
+            return Err(StoreError::invalid(
+                "bind_dn",
+                "検索用のアカウント（bind DN）か、本人として接続する DN・UPN の形のどちらかを指定してください",
+            ));
+        }
+        if !d.user_filter.contains("{username}") {
+            return Err(StoreError::invalid(
+                "user_filter",
+                "利用者を探す条件には {username} を含めてください（例: (sAMAccountName={username})）",
+            ));
+        }
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new("DELETE FROM directories WHERE tenant_id = ");
+        sql.bind(d.tenant_id);
+        sql.execute(&mut *tx).await?;
+        let columns: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
+        let mut sql = Sql::insert("directories", &columns);
+        let groups: Vec<String> = d
+            .group_roles
+            .iter()
+            .map(|(dn, role)| format!("{}\t{dn}", role.code()))
+            .collect();
+        sql.bind_list([
+            Value::from(d.tenant_id),
+            d.url.as_str().into(),
+            d.starttls.into(),
+            d.bind_dn.clone().into(),
+            d.bind_password.clone().into(),
+            d.user_pattern.clone().into(),
+            d.search_base.as_str().into(),
+            d.user_filter.as_str().into(),
+            d.staff_attribute.clone().into(),
+            d.name_attribute.clone().into(),
+            groups.join("\n").into(),
+            d.default_role.map(|r| r.code().to_string()).into(),
+            d.login_domain
+                .as_deref()
+                .map(|s| s.trim().to_lowercase())
+                .into(),
+        ]);
+        sql.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A tenant's directory, if it has one.
+    pub async fn directory(&self, tenant_id: i64) -> Result<Option<Directory>, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM directories WHERE tenant_id = "
+        ));
+        sql.bind(tenant_id);
+        sql.fetch_optional(self)
+            .await?
+            .as_ref()
+            .map(directory_from_row)
+            .transpose()
+    }
+
+    /// The directories a login name may belong to, with the name to ask them for: the one
+    /// whose domain it ends in (`yamada@okayama`), else every directory without a domain.
+    pub async fn directories_for(
+        &self,
+        username: &str,
+    ) -> Result<Vec<(Directory, String)>, StoreError> {
+        let rows = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM directories ORDER BY tenant_id"
+        ))
+        .fetch_all(self)
+        .await?;
+        let all: Vec<Directory> = rows
+            .iter()
+            .map(directory_from_row)
+            .collect::<Result<_, _>>()?;
+        let lowered = username.to_lowercase();
+        if let Some((name, domain)) = lowered.rsplit_once('@')
+            && let Some(d) = all
+                .iter()
+                .find(|d| d.login_domain.as_deref() == Some(domain))
+        {
+            return Ok(vec![(d.clone(), name.to_string())]);
+        }
+        Ok(all
+            .into_iter()
+            .filter(|d| d.login_domain.is_none())
+            .map(|d| (d, username.to_string()))
+            .collect())
+    }
+
+    /// Whether `username` is an account of daicho's own (not made from a directory).
+    pub async fn is_local_account(&self, username: &str) -> Result<bool, StoreError> {
+        let mut sql = Sql::new("SELECT directory FROM users WHERE username = ");
+        sql.bind(username);
+        Ok(match sql.fetch_optional(self).await? {
+            Some(r) => !r.flag("directory")?.unwrap_or(false),
+            None => false,
+        })
+    }
+
+    /// Makes or updates the account of a person the directory accepted: its name, its role
+    /// and, by the staff number, its staff member (a manager answers for that person's
+    /// department). Enabled again if it had been disabled by the directory.
+    pub async fn directory_account(
+        &self,
+        tenant_id: i64,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        staff_number: Option<&str>,
+    ) -> Result<User, StoreError> {
+        let staff = match staff_number.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(number) => {
+                let mut sql =
+                    Sql::new("SELECT id, department_id FROM staff_members WHERE tenant_id = ");
+                sql.bind(tenant_id).push(" AND staff_id = ").bind(number);
+                sql.fetch_optional(self)
+                    .await?
+                    .map(|r| -> Result<(i64, Option<i64>), sqlx::Error> {
+                        Ok((r.try_get("id")?, r.try_get("department_id")?))
+                    })
+                    .transpose()?
+            }
+            None => None,
+        };
+        let mut tx = self.pool().begin().await?;
+        let mut sql = Sql::new("SELECT id, tenant_id, directory FROM users WHERE username = ");
+        sql.bind(username);
+        let existing = sql.fetch_optional(&mut *tx).await?;
+        let id = match existing {
+            Some(r) => {
+                let (id, owner): (i64, i64) = (r.try_get("id")?, r.try_get("tenant_id")?);
+                if owner != tenant_id || !r.flag("directory")?.unwrap_or(false) {
+                    return Err(StoreError::Forbidden(format!(
+                        "ユーザー名「{username}」はほかのアカウントが使っています"
+                    )));
+                }
+                let mut sql = Sql::new("UPDATE users SET display_name = ");
+                sql.bind(display_name)
+                    .push(", role = ")
+                    .bind(role.code())
+                    .push(", disabled = ")
+                    .bind(false)
+                    .push(", staff_ref = ")
+                    .bind(staff.map(|s| s.0))
+                    .push(" WHERE id = ")
+                    .bind(id);
+                sql.execute(&mut *tx).await?;
+                id
+            }
+            None => {
+                let now = crate::now_text();
+                let mut sql = Sql::insert(
+                    "users",
+                    &[
+                        "tenant_id",
+                        "username",
+                        "display_name",
+                        "password_hash",
+                        "role",
+                        "disabled",
+                        "must_change_password",
+                        "created_at",
+                        "password_changed_at",
+                        "staff_ref",
+                        "directory",
+                    ],
+                );
+                sql.bind_list([
+                    Value::from(tenant_id),
+                    username.into(),
+                    display_name.into(),
+                    crate::staff_accounts::NO_PASSWORD.into(),
+                    role.code().into(),
+                    false.into(),
+                    false.into(),
+                    now.as_str().into(),
+                    now.as_str().into(),
+                    staff.map(|s| s.0).into(),
+                    true.into(),
+                ])
+                .push(" RETURNING id");
+                sql.fetch_one(&mut *tx).await?.try_get("id")?
+            }
+        };
+        let mut sql = Sql::new("DELETE FROM user_departments WHERE user_id = ");
+        sql.bind(id);
+        sql.execute(&mut *tx).await?;
+        if role == Role::Manager
+            && let Some((_, Some(department))) = staff
+        {
+            let mut sql = Sql::new(
+                "INSERT INTO user_departments (tenant_id, user_id, department_id) VALUES (",
+            );
+            sql.bind(tenant_id)
+                .push(", ")
+                .bind(id)
+                .push(", ")
+                .bind(department)
+                .push(")");
+            sql.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    /// The directory no longer lets this person use daicho (no group, no default role):
+    /// their account made from it is disabled and its sessions end.
+    pub async fn disable_directory_account(
+        &self,
+        tenant_id: i64,
+        username: &str,
+    ) -> Result<(), StoreError> {
+        let mut sql = Sql::new("SELECT id FROM users WHERE directory = 1 AND tenant_id = ");
+        sql.bind(tenant_id).push(" AND username = ").bind(username);
+        if let Some(r) = sql.fetch_optional(self).await? {
+            let id: i64 = r.try_get("id")?;
+            let mut sql = Sql::new("UPDATE users SET disabled = ");
+            sql.bind(true).push(" WHERE id = ").bind(id);
+            sql.execute(self).await?;
+            self.end_sessions_of(id).await?;
+        }
+        Ok(())
+    }
+}
