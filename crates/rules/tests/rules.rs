@@ -264,6 +264,17 @@ async fn a_childless_top_department_is_audited_and_a_missing_stocktake_fails() {
     assert_eq!(hospital.department_name.as_deref(), Some("市立病院"));
 }
 
+/// An audit of `scope` (tenant `code`) as of [`as_of`], passes kept.
+async fn audited(db: &daicho_store::Db, scope: &daicho_store::Scope, code: &str) -> AuditReport {
+    let options = AuditOptions {
+        include_passes: true,
+        ..AuditOptions::as_of(as_of())
+    };
+    run_audit(db, scope, code, &options)
+        .await
+        .expect("audit runs")
+}
+
 /// The inventory exports of the tools cities run, each file named as the tool saves it
 /// and read as the inventory by its columns: matched to the ledger by serial number, MAC
 /// address or host name, and what no ledger holds fails.
@@ -309,13 +320,7 @@ async fn each_tools_inventory_is_matched_to_the_ledger() {
     ];
     let t = fresh().await.expect("db");
     let scope = import_into(&t.db, "990035", CITY).await;
-    let options = AuditOptions {
-        include_passes: true,
-        ..AuditOptions::as_of(as_of())
-    };
-    let report = run_audit(&t.db, &scope, "990035", &options)
-        .await
-        .expect("audit runs");
+    let report = audited(&t.db, &scope, "990035").await;
     let outcome = |rule: &str, subject: &str| {
         verdict_of(&report, rule, subject)
             .iter()
@@ -369,13 +374,7 @@ async fn without_anything_to_match_by_the_inventory_is_unknown() {
     ];
     let t = fresh().await.expect("db");
     let scope = import_into(&t.db, "990043", CITY).await;
-    let options = AuditOptions {
-        include_passes: true,
-        ..AuditOptions::as_of(as_of())
-    };
-    let report = run_audit(&t.db, &scope, "990043", &options)
-        .await
-        .expect("audit runs");
+    let report = audited(&t.db, &scope, "990043").await;
     let pc = verdict_of(&report, "inventory-unregistered", "PC-1");
     assert_eq!(
         pc.iter().map(|e| e.outcome).collect::<Vec<_>>(),
@@ -395,13 +394,7 @@ async fn without_anything_to_match_by_the_inventory_is_unknown() {
 async fn without_any_stocktake_the_stocktake_rule_does_not_know() {
     let t = fresh().await.expect("db");
     let scope = import_into(&t.db, "990019", HOSPITAL).await;
-    let options = AuditOptions {
-        include_passes: true,
-        ..AuditOptions::as_of(as_of())
-    };
-    let report = run_audit(&t.db, &scope, "990019", &options)
-        .await
-        .expect("audit runs");
+    let report = audited(&t.db, &scope, "990019").await;
     let hospital = verdict_of(&report, "stocktake-overdue", "020000");
     assert_eq!(
         hospital.iter().map(|e| e.outcome).collect::<Vec<_>>(),

@@ -107,6 +107,65 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// An account's row as written, whichever way it is made (by hand, from the staff
+/// ledger, from a directory).
+pub(crate) struct UserRow<'a> {
+    pub tenant_id: i64,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub must_change_password: bool,
+    pub staff_ref: Option<i64>,
+    /// A setup code's hash and last moment.
+    pub setup: Option<(String, String)>,
+    pub directory: bool,
+}
+
+/// Inserts an account and returns its id.
+pub(crate) async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    row: &UserRow<'_>,
+) -> Result<i64, StoreError> {
+    let now = crate::now_text();
+    let (setup_hash, setup_expires) = row.setup.clone().unzip();
+    let mut sql = Sql::insert(
+        "users",
+        &[
+            "tenant_id",
+            "username",
+            "display_name",
+            "password_hash",
+            "role",
+            "disabled",
+            "must_change_password",
+            "created_at",
+            "password_changed_at",
+            "staff_ref",
+            "setup_code_hash",
+            "setup_expires_at",
+            "directory",
+        ],
+    );
+    sql.bind_list([
+        Value::from(row.tenant_id),
+        row.username.into(),
+        row.display_name.into(),
+        row.password_hash.into(),
+        row.role.code().into(),
+        false.into(),
+        row.must_change_password.into(),
+        now.as_str().into(),
+        now.as_str().into(),
+        row.staff_ref.into(),
+        setup_hash.into(),
+        setup_expires.into(),
+        row.directory.into(),
+    ])
+    .push(" RETURNING id");
+    Ok(sql.fetch_one(&mut **tx).await?.try_get("id")?)
+}
+
 /// Hashes a password with argon2id off the async threads, refusing a weak one.
 pub(crate) async fn hash_off_thread(username: &str, password: &str) -> Result<String, StoreError> {
     let (name, password) = (username.to_string(), password.to_string());
@@ -136,38 +195,22 @@ impl Db {
             ));
         }
         let hash = hash_off_thread(&username, &new.password).await?;
-        let now = crate::now_text();
         let mut tx = self.pool().begin().await?;
-        let mut sql = Sql::insert(
-            "users",
-            &[
-                "tenant_id",
-                "username",
-                "display_name",
-                "password_hash",
-                "role",
-                "disabled",
-                "must_change_password",
-                "created_at",
-                "password_changed_at",
-            ],
-        );
-        sql.bind_list([
-            Value::from(new.tenant_id),
-            username.as_str().into(),
-            new.display_name.as_str().into(),
-            hash.into(),
-            new.role.code().into(),
-            false.into(),
-            new.must_change_password.into(),
-            now.as_str().into(),
-            now.as_str().into(),
-        ])
-        .push(" RETURNING id");
-        let id: i64 = sql
-            .fetch_one(&mut *tx)
-            .await
-            .and_then(|r| r.try_get("id"))?;
+        let id = insert_user(
+            &mut tx,
+            &UserRow {
+                tenant_id: new.tenant_id,
+                username: &username,
+                display_name: &new.display_name,
+                password_hash: &hash,
+                role: new.role,
+                must_change_password: new.must_change_password,
+                staff_ref: None,
+                setup: None,
+                directory: false,
+            },
+        )
+        .await?;
         for d in &new.departments {
             let mut sql = Sql::new(
                 "INSERT INTO user_departments (tenant_id, user_id, department_id) SELECT tenant_id, ",

@@ -3,7 +3,7 @@
 //! daicho's, made or updated at each login from what the directory said (the crate
 //! `daicho-directory` asks it). A local account of the same name is never taken over.
 
-use crate::accounts::User;
+use crate::accounts::{User, UserRow, insert_user};
 use crate::sql::{Read, Sql, Value};
 use crate::{Db, StoreError};
 use daicho_domain::Role;
@@ -224,42 +224,25 @@ impl Db {
                 id
             }
             None => {
-                let now = crate::now_text();
-                let mut sql = Sql::insert(
-                    "users",
-                    &[
-                        "tenant_id",
-                        "username",
-                        "display_name",
-                        "password_hash",
-                        "role",
-                        "disabled",
-                        "must_change_password",
-                        "created_at",
-                        "password_changed_at",
-                        "staff_ref",
-                        "directory",
-                    ],
-                );
-                sql.bind_list([
-                    Value::from(tenant_id),
-                    username.into(),
-                    display_name.into(),
-                    crate::staff_accounts::NO_PASSWORD.into(),
-                    role.code().into(),
-                    false.into(),
-                    false.into(),
-                    now.as_str().into(),
-                    now.as_str().into(),
-                    staff.map(|s| s.0).into(),
-                    true.into(),
-                ])
-                .push(" RETURNING id");
-                sql.fetch_one(&mut *tx).await?.try_get("id")?
+                insert_user(
+                    &mut tx,
+                    &UserRow {
+                        tenant_id,
+                        username,
+                        display_name,
+                        password_hash: crate::staff_accounts::NO_PASSWORD,
+                        role,
+                        must_change_password: false,
+                        staff_ref: staff.map(|s| s.0),
+                        setup: None,
+                        directory: true,
+                    },
+                )
+                .await?
             }
         };
-        let mut sql = Sql::new("DELETE FROM user_departments WHERE user_id = ");
-        sql.bind(id);
+        let mut sql = Sql::new("DELETE FROM user_departments WHERE tenant_id = ");
+        sql.bind(tenant_id).push(" AND user_id = ").bind(id);
         sql.execute(&mut *tx).await?;
         if role == Role::Manager
             && let Some((_, Some(department))) = staff

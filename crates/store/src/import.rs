@@ -142,8 +142,19 @@ impl Db {
             departments.insert(d.code.clone(), (d.id, d.code));
         }
         department_names.sort();
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        if self.backend() == crate::Backend::Postgres
+            && crate::citus::is_distributed(&mut tx).await?
+        {
+            // An import may end by changing the accounts (a reference table: a person who
+            // left the staff ledger loses their staff account), which Citus allows after
+            // the tenant's shards were written only on one connection per node.
+            sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(ImportSession {
-            tx: self.begin_write(scope.tenant_id).await?,
+            tx,
             scope: scope.clone(),
             actor: actor.clone(),
             departments,

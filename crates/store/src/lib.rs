@@ -73,6 +73,7 @@ pub use scope::{Actor, Scope};
 pub use self_check::{
     Campaign, Course, Question, QuestionCount, StaffMember, StaffTraining, TrainingCount,
 };
+pub(crate) use sessions::random_code;
 pub use sessions::{
     IDLE_MINUTES, SESSION_HOURS, Session, SessionUser, random_password, random_token,
 };

@@ -177,6 +177,23 @@ pub fn random_password() -> Result<String, StoreError> {
         .collect())
 }
 
+/// `letters` random letters and digits without look-alikes (a 31-letter alphabet, about
+/// 5 bits each), shown in groups of four: setup and recovery codes, typed by people.
+pub(crate) fn random_code(letters: usize) -> Result<String, StoreError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = vec![0u8; letters];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
+    let chosen: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(chosen
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
 /// Moves `sessions` and `login_throttle` into the attached `auth` file, when the database
 /// has one (a SQLite file; an in-memory database keeps them). Unqualified names then find
 /// them there. The session's user is no longer a foreign key: SQLite cannot refer across

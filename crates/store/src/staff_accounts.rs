@@ -5,8 +5,8 @@
 //! code's SHA-256 is kept, as for session tokens; an argon2 hash per person would make a
 //! sync of 10,000 take minutes.
 
-use crate::accounts::{ADDRESS, User};
-use crate::sql::{Sql, Value};
+use crate::accounts::{ADDRESS, User, UserRow, insert_user};
+use crate::sql::Sql;
 use crate::{Db, StoreError};
 use daicho_domain::Role;
 use sha2::{Digest, Sha256};
@@ -56,22 +56,6 @@ fn code_hash(code: &str) -> String {
         .collect()
 }
 
-/// 16 letters and digits without look-alikes (about 78 bits), in groups of four.
-fn new_code() -> Result<String, StoreError> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
-    let letters: Vec<char> = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    Ok(letters
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-"))
-}
-
 impl Db {
     /// Makes a `staff` account for every person of the tenant's staff ledger who has none
     /// (user name: `prefix` + staff number), each with a setup code valid `days` days, and
@@ -113,8 +97,8 @@ impl Db {
             .map(|p| p.try_get("id"))
             .collect::<Result<_, _>>()?;
         let mut sync = StaffSync::default();
+        let mut disabled_ids = Vec::new();
         let mut tx = self.pool().begin().await?;
-        let now = crate::now_text();
         let expires_at = crate::instant_text(crate::end_of_day_jst(expires_on));
         for p in &people {
             let staff_ref: i64 = p.try_get("id")?;
@@ -132,39 +116,22 @@ impl Db {
             let display_name = p
                 .try_get::<Option<String>, _>("name")?
                 .unwrap_or_else(|| username.clone());
-            let code = new_code()?;
-            let mut insert = Sql::insert(
-                "users",
-                &[
-                    "tenant_id",
-                    "username",
-                    "display_name",
-                    "password_hash",
-                    "role",
-                    "disabled",
-                    "must_change_password",
-                    "created_at",
-                    "password_changed_at",
-                    "staff_ref",
-                    "setup_code_hash",
-                    "setup_expires_at",
-                ],
-            );
-            insert.bind_list([
-                Value::from(tenant_id),
-                username.as_str().into(),
-                display_name.as_str().into(),
-                NO_PASSWORD.into(),
-                Role::Staff.code().into(),
-                false.into(),
-                false.into(),
-                now.as_str().into(),
-                now.as_str().into(),
-                staff_ref.into(),
-                code_hash(&code).into(),
-                expires_at.as_str().into(),
-            ]);
-            insert.execute(&mut *tx).await?;
+            let code = crate::random_code(16)?;
+            insert_user(
+                &mut tx,
+                &UserRow {
+                    tenant_id,
+                    username: &username,
+                    display_name: &display_name,
+                    password_hash: NO_PASSWORD,
+                    role: Role::Staff,
+                    must_change_password: false,
+                    staff_ref: Some(staff_ref),
+                    setup: Some((code_hash(&code), expires_at.clone())),
+                    directory: false,
+                },
+            )
+            .await?;
             sync.created.push(SetupSlip {
                 username,
                 display_name,
@@ -186,13 +153,16 @@ impl Db {
                 let mut sql = Sql::new("UPDATE users SET disabled = ");
                 sql.bind(true).push(" WHERE id = ").bind(id);
                 sql.execute(&mut *tx).await?;
-                let mut sql = Sql::new("DELETE FROM sessions WHERE user_id = ");
-                sql.bind(id);
-                sql.execute(&mut *tx).await?;
+                disabled_ids.push(id);
                 sync.disabled.push(a.try_get("username")?);
             }
         }
         tx.commit().await?;
+        // A disabled account's sessions already open nothing; they are removed after the
+        // accounts (on Citus the sessions are sharded apart from them).
+        for id in disabled_ids {
+            self.end_sessions_of(id).await?;
+        }
         tracing::info!(
             tenant_id,
             created = sync.created.len(),
@@ -205,7 +175,7 @@ impl Db {
     /// A new setup code for an account (a lost sheet, an expired code): the password it
     /// had stops working and its sessions end.
     pub async fn issue_setup_code(&self, user: &User, days: i64) -> Result<SetupSlip, StoreError> {
-        let code = new_code()?;
+        let code = crate::random_code(16)?;
         let expires_on = crate::today() + chrono::Duration::days(days.max(1));
         let mut sql = Sql::new("UPDATE users SET setup_code_hash = ");
         sql.bind(code_hash(&code))
@@ -299,12 +269,12 @@ mod tests {
 
     #[test]
     fn codes_are_read_as_typed_and_distinct() {
-        let code = new_code().expect("code");
+        let code = crate::random_code(16).expect("code");
         assert_eq!(code.len(), 19);
         assert_eq!(
             code_hash(&code),
             code_hash(&code.to_uppercase().replace('-', " "))
         );
-        assert_ne!(code, new_code().expect("code"));
+        assert_ne!(code, crate::random_code(16).expect("code"));
     }
 }

@@ -84,24 +84,10 @@ fn recovery_hash(code: &str) -> String {
         .collect()
 }
 
-/// Ten codes of 12 letters and digits without look-alikes (about 60 bits each), shown in
-/// groups of four.
+/// Ten codes of 12 letters and digits without look-alikes (about 60 bits each).
 fn new_recovery_codes() -> Result<Vec<String>, StoreError> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut bytes = [0u8; 12];
-            getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
-            let letters: Vec<char> = bytes
-                .iter()
-                .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-                .collect();
-            Ok(letters
-                .chunks(4)
-                .map(|c| c.iter().collect::<String>())
-                .collect::<Vec<_>>()
-                .join("-"))
-        })
+        .map(|_| crate::random_code(12))
         .collect()
 }
 
