@@ -414,6 +414,35 @@ async fn staff_accounts_are_made_from_the_staff_ledger_and_opened_with_their_cod
     )
     .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An office behind one address registers many people on one morning: more than the
+    // address's free failures, none of them refused.
+    let codes: Vec<&str> = sheet
+        .body
+        .split("<code class=\"code\">")
+        .skip(2)
+        .filter_map(|rest| rest.split('<').next())
+        .take(40)
+        .collect();
+    assert_eq!(codes.len(), 40, "the demo has enough people");
+    for (i, code) in codes.iter().enumerate() {
+        let done = post_anonymous(
+            &app,
+            "/welcome",
+            &[
+                ("code", code),
+                ("new_password", "a long password of mine"),
+                ("confirm_password", "a long password of mine"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "person {i}: {}",
+            done.body
+        );
+    }
 }
 
 #[tokio::test]
