@@ -59,6 +59,7 @@ async fn the_public_pages_pass_axe_core_in_chromium() {
         format!("/public/{code}/audit/EX-2023"),
         format!("/public/{code}/measures/EX-2023"),
         format!("/public/{code}/policy/basic_policy"),
+        "/welcome".to_string(),
     ];
     // On a desk and on a phone, where wide tables scroll in their frame.
     for size in ["1280,900", "390,844"] {
@@ -142,7 +143,9 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
             "/stocktakes/ST-AXE",
             "/stocktakes/ST-AXE/scan",
             "/disposals",
+            "/inventory",
             "/account/password",
+            "/account/two-factor",
         ]
         .iter()
         .map(|p| p.to_string())
