@@ -6,7 +6,6 @@
 use crate::sql::{Sql, Value};
 use crate::{Db, Scope, StoreError};
 use daicho_domain::Role;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// The roles a token may have: reading (閲覧者, 監査人) or also importing (情報政策課).
@@ -40,13 +39,6 @@ impl ApiToken {
             can_audit: self.role.records_audits(),
         }
     }
-}
-
-fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 const COLUMNS: &str =
@@ -115,7 +107,7 @@ impl Db {
             Value::from(tenant_id),
             name.into(),
             role.code().into(),
-            hash(&secret).into(),
+            crate::sessions::token_hash(&secret).into(),
             created_by.into(),
             crate::now_text().into(),
             expires.into(),
@@ -173,7 +165,7 @@ impl Db {
         ));
         sql.bind(tenant_id)
             .push(" AND token_hash = ")
-            .bind(hash(secret))
+            .bind(crate::sessions::token_hash(secret))
             .push(" AND revoked_at IS NULL AND expires_at > ")
             .bind(now.as_str());
         let Some(row) = sql.fetch_optional(self).await? else {

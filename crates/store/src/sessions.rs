@@ -52,7 +52,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 of a secret as hex: how session tokens, API tokens, setup codes and
+/// recovery codes are kept (each random enough that a fast hash is safe).
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

@@ -9,7 +9,6 @@ use crate::accounts::{ADDRESS, User, UserRow, insert_user};
 use crate::sql::Sql;
 use crate::{Db, StoreError};
 use daicho_domain::Role;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// A password hash no password matches: an account that has none yet.
@@ -50,10 +49,7 @@ fn code_hash(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .flat_map(|c| c.to_lowercase())
         .collect();
-    Sha256::digest(typed.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sessions::token_hash(&typed)
 }
 
 impl Db {

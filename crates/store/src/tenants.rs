@@ -121,13 +121,31 @@ impl Db {
             ));
         }
         let before = self.data_as_of(scope.tenant_id).await?;
-        let mut tx = self.begin_write(scope.tenant_id).await?;
-        let mut sql = Sql::new("UPDATE tenants SET data_as_of = ");
-        sql.bind(day.map(|d| d.to_string()))
-            .push(" WHERE id = ")
-            .bind(scope.tenant_id);
-        sql.execute(&mut *tx).await?;
         let as_json = |d: Option<NaiveDate>| json!({ "data_as_of": d.map(|d| d.to_string()) });
+        self.set_tenant_column(
+            scope,
+            actor,
+            "data_as_of",
+            day.map(|d| d.to_string()).into(),
+            (as_json(before), as_json(day)),
+        )
+        .await
+    }
+
+    /// Writes one setting of the tenant's own row (a column of `tenants`) and keeps it in
+    /// the history under the column's name, with (before, after).
+    pub(crate) async fn set_tenant_column(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        column: &'static str,
+        value: crate::sql::Value,
+        (before, after): (serde_json::Value, serde_json::Value),
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write(scope.tenant_id).await?;
+        let mut sql = Sql::new(&format!("UPDATE tenants SET {column} = "));
+        sql.bind(value).push(" WHERE id = ").bind(scope.tenant_id);
+        sql.execute(&mut *tx).await?;
         record(
             &mut tx,
             actor,
@@ -135,10 +153,10 @@ impl Db {
                 tenant_id: scope.tenant_id,
                 entity: "tenants",
                 entity_id: Some(scope.tenant_id),
-                entity_key: "data_as_of",
+                entity_key: column,
                 action: "update",
-                before: Some(&as_json(before)),
-                after: Some(&as_json(day)),
+                before: Some(&before),
+                after: Some(&after),
             },
         )
         .await?;

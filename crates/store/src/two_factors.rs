@@ -5,11 +5,9 @@
 //! it off an account whose phone and codes are both lost.
 
 use crate::accounts::{ACCOUNT, User};
-use crate::history::{Change, record};
 use crate::sql::{Read, Sql};
 use crate::{Actor, Db, Scope, StoreError};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -78,10 +76,7 @@ fn normalised(code: &str) -> String {
 }
 
 fn recovery_hash(code: &str) -> String {
-    Sha256::digest(normalised(code).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sessions::token_hash(&normalised(code))
 }
 
 /// Ten codes of 12 letters and digits without look-alikes (about 60 bits each).
@@ -309,29 +304,15 @@ impl Db {
         required: bool,
     ) -> Result<(), StoreError> {
         let before = self.two_factors_required(scope.tenant_id).await?;
-        let mut tx = self.begin_write(scope.tenant_id).await?;
-        let mut sql = Sql::new("UPDATE tenants SET two_factors_required = ");
-        sql.bind(required)
-            .push(" WHERE id = ")
-            .bind(scope.tenant_id);
-        sql.execute(&mut *tx).await?;
         let as_json = |r: bool| json!({ "two_factors_required": r });
-        record(
-            &mut tx,
+        self.set_tenant_column(
+            scope,
             actor,
-            Change {
-                tenant_id: scope.tenant_id,
-                entity: "tenants",
-                entity_id: Some(scope.tenant_id),
-                entity_key: "two_factors_required",
-                action: "update",
-                before: Some(&as_json(before)),
-                after: Some(&as_json(required)),
-            },
+            "two_factors_required",
+            required.into(),
+            (as_json(before), as_json(required)),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }
 

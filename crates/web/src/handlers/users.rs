@@ -63,6 +63,12 @@ fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+/// A form of this page: its CSRF token, and sent by an administrator.
+fn admin_form(user: &CurrentUser, form: &HashMap<String, String>) -> Result<(), AppError> {
+    verify_form(form, &user.csrf)?;
+    require_admin(user)
+}
+
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
@@ -153,8 +159,7 @@ pub async fn set_two_factors(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let required = form.get("required").is_some_and(|v| v == "1");
     state
         .db
@@ -208,8 +213,7 @@ pub async fn sync(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let done = state
         .db
         .sync_staff_accounts(user.scope.tenant_id, "", SETUP_DAYS)
@@ -266,8 +270,7 @@ pub async fn setup_code(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let account = other_account(&state, &user, id).await?;
     let slip = state.db.issue_setup_code(&account, SETUP_DAYS).await?;
     sheet(&state, &user, &headers, &[slip], &[])
@@ -280,8 +283,7 @@ pub async fn reset_two_factors(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let account = other_account(&state, &user, id).await?;
     state.db.reset_two_factors(&account).await?;
     Ok(Redirect::to("/users?notice=reset").into_response())
@@ -293,8 +295,7 @@ pub async fn create_token(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     let role = Role::parse(field("role"))
         .map_err(|_| AppError::Invalid("トークンの役割を選んでください。".into()))?;
@@ -327,8 +328,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     state.db.revoke_api_token(user.scope.tenant_id, id).await?;
     Ok(Redirect::to("/users?notice=revoked").into_response())
 }
