@@ -3,7 +3,7 @@
 //! 「OS(オペレーションシステム)」 — so a header is normalised before it is looked up.
 
 use daicho_domain::normalize_width;
-use daicho_store::ledgers::Ledger;
+use daicho_store::ledgers::{ASSETS, Ledger, ledger};
 
 /// Lower-case ASCII, full-width folded, spaces and line breaks removed, and a trailing
 /// bracketed note dropped: 「ＯＳ（オペレーションシステム）」 → "os".
@@ -97,6 +97,31 @@ impl Mapping {
 /// Title rows often stand above the header: the header is the first of the first ten
 /// rows that names at least two fields.
 pub const HEADER_SEARCH_ROWS: usize = 10;
+
+/// The ledger a sheet is: the one its name says; else, when its headers are an
+/// asset-management tool's export (a host name and no 備品番号, whatever the file is
+/// called), the inventory; else none (it is read as assets).
+pub(crate) fn target_of(
+    mut sheet: crate::read::Sheet,
+) -> (Option<&'static Ledger>, crate::read::Sheet) {
+    if let Some(named) = ledger(&sheet.name) {
+        return (Some(named), sheet);
+    }
+    let first = sheet.rows.next();
+    let inventory = match (&first, ledger("inventory")) {
+        (Some(Ok(headers)), Some(inventory)) => {
+            let has = |l: &Ledger, field: &str| {
+                headers.iter().any(|h| ledger_column(l, h) == Some(field))
+            };
+            has(inventory, "host_name") && !has(&ASSETS, "asset_tag")
+        }
+        _ => false,
+    };
+    // The header row read goes back in front of the rest.
+    let rest = std::mem::replace(&mut sheet.rows, Box::new(std::iter::empty()));
+    sheet.rows = Box::new(first.into_iter().chain(rest));
+    (ledger("inventory").filter(|_| inventory), sheet)
+}
 
 #[cfg(test)]
 mod tests {

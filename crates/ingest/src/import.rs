@@ -103,35 +103,6 @@ impl ImportReport {
     }
 }
 
-fn target_by_name(name: &str) -> Option<&'static Ledger> {
-    ledger(name)
-}
-
-/// The ledger a sheet is: the one its name says; else, when its headers are an
-/// asset-management tool's export (a host name and no 備品番号, whatever the file is
-/// called), the inventory; else none (it is read as assets).
-fn target_of(mut sheet: Sheet) -> (Option<&'static Ledger>, Sheet) {
-    if let Some(named) = target_by_name(&sheet.name) {
-        return (Some(named), sheet);
-    }
-    let first = sheet.rows.next();
-    let inventory = match (&first, ledger("inventory")) {
-        (Some(Ok(headers)), Some(inventory)) => {
-            let has = |l: &Ledger, field: &str| {
-                headers
-                    .iter()
-                    .any(|h| crate::headers::ledger_column(l, h) == Some(field))
-            };
-            has(inventory, "host_name") && !has(&ASSETS, "asset_tag")
-        }
-        _ => false,
-    };
-    // The header row read goes back in front of the rest.
-    let rest = std::mem::replace(&mut sheet.rows, Box::new(std::iter::empty()));
-    sheet.rows = Box::new(first.into_iter().chain(rest));
-    (ledger("inventory").filter(|_| inventory), sheet)
-}
-
 /// Referenced ledgers first, in the order of [`LEDGERS`]; sheets known only by their
 /// columns last.
 fn rank(target: Option<&'static Ledger>) -> usize {
@@ -205,7 +176,7 @@ pub async fn import_paths(
     let mut sheets: Vec<(Option<&'static Ledger>, Sheet)> = Vec::new();
     for path in paths {
         match read::open_any(path, scratch.path(), options.limits) {
-            Ok(opened) => sheets.extend(opened.into_iter().map(target_of)),
+            Ok(opened) => sheets.extend(opened.into_iter().map(crate::headers::target_of)),
             Err(errors) => errors.into_iter().for_each(|e| report.error(e)),
         }
     }
