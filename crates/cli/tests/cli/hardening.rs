@@ -1,8 +1,9 @@
-//! Files owner-only, the change history verified, and hostile files refused within bounded
-//! memory: the command as an attacker or a careless user meets it.
+//! Files owner-only, the change history verified, hostile files refused within bounded
+//! memory and an import killed half way: the command as an attacker, a careless user or a
+//! power cut meets it.
 
 use crate::{daicho, text};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 #[cfg(unix)]
 #[test]
@@ -135,4 +136,112 @@ fn hostile_files_are_refused_within_bounded_memory() {
     ));
     let exported = std::fs::read_to_string(dir.path().join("out.csv")).unwrap_or_default();
     assert_eq!(exported.lines().count(), 1, "only the header: {listed}");
+}
+
+#[tokio::test]
+async fn an_import_killed_half_way_leaves_the_ledger_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(
+        daicho(dir.path(), &["tenant", "add", "352012", "岡山市"])
+            .status
+            .success()
+    );
+    let file = dir.path().join("big.csv");
+    let mut rows = String::from("備品番号,所属,種別,品名,OS\n");
+    for i in 0..300_000 {
+        rows.push_str(&format!(
+            "K-{i:06},総務課,desktop,事務用PC,Windows 11 Pro\n"
+        ));
+    }
+    std::fs::write(&file, rows).expect("write");
+    // A large import writes into a private copy in a working folder of the temporary
+    // folder, then publishes it; the child's temporary folder is ours to watch.
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).expect("tmp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_daicho"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", "--tenant", "352012", "--create-departments"])
+        .arg(&file)
+        .env_remove("DAICHO_DATABASE_URL")
+        .env("TMPDIR", &temp)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("import");
+    // Wait until rows are being written into the copy (its write-ahead log grows), then
+    // kill -9: the long part of an import, where a kill is likely.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while staged_log_bytes(&temp) < 2_000_000 {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    let db = daicho_store::Db::open_sqlite_file(&dir.path().join("daicho.db"))
+        .await
+        .expect("the database opens after the kill");
+    let tenant = db
+        .tenant_by_code(&daicho_domain::TenantCode::parse("352012").expect("code"))
+        .await
+        .expect("q")
+        .expect("tenant");
+    let scope = daicho_store::Scope::tenant(tenant.id);
+    let page = db
+        .list_assets(
+            &scope,
+            &daicho_store::AssetFilter {
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0, "no row of the killed import remains");
+    assert!(
+        db.departments(&scope).await.expect("q").is_empty(),
+        "nor the department it created"
+    );
+    db.close().await;
+    // The kill left no lock behind: the next import goes through.
+    let small = dir.path().join("one.csv");
+    std::fs::write(
+        &small,
+        "備品番号,所属,種別,品名,OS\nK-1,総務課,desktop,事務用PC,Windows 11 Pro\n",
+    )
+    .expect("write");
+    let out = daicho(
+        dir.path(),
+        &[
+            "import",
+            "--tenant",
+            "352012",
+            "--create-departments",
+            small.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        out.status.success() && text(&out).contains("追加 1"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// The size of the write-ahead logs of the import copies in the working folders of `temp`.
+fn staged_log_bytes(temp: &std::path::Path) -> u64 {
+    let Ok(folders) = std::fs::read_dir(temp) else {
+        return 0;
+    };
+    folders
+        .flatten()
+        .filter_map(|f| std::fs::metadata(f.path().join("import.db-wal")).ok())
+        .map(|m| m.len())
+        .sum()
 }
