@@ -12,6 +12,8 @@ pub mod testing;
 
 use daicho_store::{Db, Directory, StoreError, User};
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry, ldap_escape};
+use rustls::pki_types::{CertificateDer, pem::PemObject};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a directory may take to answer each step.
@@ -75,7 +77,8 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<DirectoryL
                         person.staff_number.as_deref(),
                     )
                     .await?;
-                return Ok(DirectoryLogin::Accepted(user));
+                // An account an administrator disabled is refused as a wrong password is.
+                return Ok(user.map_or(DirectoryLogin::Refused, DirectoryLogin::Accepted));
             }
             Asked::NotFound => {}
             Asked::Unreachable(why) => {
@@ -118,14 +121,44 @@ async fn ask(d: &Directory, username: &str, password: &str) -> Asked {
     }
 }
 
+/// The TLS client that trusts only the certificate authorities of `pem` (a city's own
+/// for its directory), or why they cannot be read. A directory without them is checked
+/// against the system's store.
+pub fn trusting(pem: &str) -> Result<Arc<rustls::ClientConfig>, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+        let cert = cert.map_err(|_| "PEM 形式の証明書として読めません".to_string())?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("証明書を信頼する先にできません: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err("証明書（-----BEGIN CERTIFICATE-----）が含まれていません".into());
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
 async fn ask_within(
     d: &Directory,
     username: &str,
     password: &str,
 ) -> Result<Asked, ldap3::LdapError> {
-    let settings = LdapConnSettings::new()
+    let mut settings = LdapConnSettings::new()
         .set_conn_timeout(TIMEOUT)
         .set_starttls(d.starttls);
+    if let Some(pem) = &d.ca_certificate {
+        match trusting(pem) {
+            Ok(config) => settings = settings.set_config(config),
+            // Set through `trusting` first; a row edited by hand is not trusted blindly.
+            Err(why) => return Ok(Asked::Unreachable(why)),
+        }
+    }
     let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &d.url).await?;
     ldap3::drive!(conn);
     ldap.with_timeout(TIMEOUT);

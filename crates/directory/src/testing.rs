@@ -24,6 +24,10 @@ pub struct Slapd {
     child: Child,
     /// `ldap://127.0.0.1:<port>`.
     pub url: String,
+    /// With TLS: `ldaps://127.0.0.1:<port>`, and the certificate authority (PEM) that
+    /// signed the server's certificate (for 127.0.0.1).
+    pub ldaps_url: Option<String>,
+    pub ca_pem: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -43,6 +47,16 @@ impl Slapd {
     /// Starts slapd seeded with `ldif` (entries under [`BASE`], the base entry included);
     /// None when slapd is not installed and not required.
     pub fn start(ldif: &str) -> Option<Slapd> {
+        Self::start_with(ldif, false)
+    }
+
+    /// As [`Slapd::start`], with TLS: StartTLS on `url` and LDAPS on `ldaps_url`, by a
+    /// certificate of a certificate authority made for the test (with `openssl`).
+    pub fn start_tls(ldif: &str) -> Option<Slapd> {
+        Self::start_with(ldif, true)
+    }
+
+    fn start_with(ldif: &str, tls: bool) -> Option<Slapd> {
         if !Path::new(SLAPD).exists() {
             assert!(
                 !required(),
@@ -56,13 +70,27 @@ impl Slapd {
         std::fs::create_dir(&data).expect("data folder");
         let conf = dir.path().join("slapd.conf");
         let schema = "/etc/ldap/schema";
+        let (tls_conf, ca_pem) = if tls {
+            let ca = certificates(dir.path());
+            (
+                format!(
+                    "TLSCACertificateFile {ca}\nTLSCertificateFile {cert}\nTLSCertificateKeyFile {key}\n",
+                    ca = dir.path().join("ca.pem").display(),
+                    cert = dir.path().join("server.pem").display(),
+                    key = dir.path().join("server.key").display(),
+                ),
+                Some(ca),
+            )
+        } else {
+            (String::new(), None)
+        };
         std::fs::write(
             &conf,
             format!(
                 "include {schema}/core.schema\ninclude {schema}/cosine.schema\n\
                  include {schema}/inetorgperson.schema\ninclude {schema}/nis.schema\n\
                  modulepath /usr/lib/ldap\nmoduleload back_mdb\n\
-                 pidfile {pid}\n\
+                 pidfile {pid}\n{tls_conf}\
                  database mdb\nmaxsize 10485760\nsuffix \"{BASE}\"\nrootdn \"{ADMIN_DN}\"\n\
                  rootpw {ADMIN_PASSWORD}\ndirectory {data}\n\
                  access to attrs=userPassword by self write by anonymous auth by * none\n\
@@ -86,16 +114,18 @@ impl Slapd {
             "slapadd: {}",
             String::from_utf8_lossy(&added.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = free_port();
         let url = format!("ldap://127.0.0.1:{port}");
+        let ldaps_url = tls.then(|| format!("ldaps://127.0.0.1:{}", free_port()));
+        let listen = match &ldaps_url {
+            Some(ldaps) => format!("{url}/ {ldaps}/"),
+            None => format!("{url}/"),
+        };
         let mut child = Command::new(SLAPD)
             .arg("-f")
             .arg(&conf)
             .arg("-h")
-            .arg(format!("{url}/"))
+            .arg(listen)
             // In the foreground (no fork), so that it is stopped with the test.
             .arg("-d")
             .arg("0")
@@ -123,9 +153,83 @@ impl Slapd {
         Some(Slapd {
             child,
             url,
+            ldaps_url,
+            ca_pem,
             _dir: dir,
         })
     }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Makes in `dir` a certificate authority (`ca.pem`) and, signed by it, a server
+/// certificate for 127.0.0.1 (`server.pem`, `server.key`); returns the authority's PEM.
+fn certificates(dir: &Path) -> String {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs (Debian's openssl package)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509", "-days", "2", "-subj", "/CN=daicho test CA"][..],
+            &ec,
+            &["-keyout", "ca.key", "-out", "ca.pem"],
+            &["-addext", "basicConstraints=critical,CA:TRUE"],
+            &["-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req", "-subj", "/CN=127.0.0.1"][..],
+            &ec,
+            &["-keyout", "server.key", "-out", "server.csr"],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .expect("extensions");
+    openssl(&[
+        "x509",
+        "-req",
+        "-days",
+        "2",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+    std::fs::read_to_string(dir.join("ca.pem")).expect("ca.pem")
 }
 
 /// A city's directory: 山田 (staff group, staff number 080500-P003), 鈴木 (policy group),
@@ -209,5 +313,6 @@ pub fn city_directory(tenant_id: i64, url: &str) -> daicho_store::Directory {
         ],
         default_role: None,
         login_domain: None,
+        ca_certificate: None,
     }
 }

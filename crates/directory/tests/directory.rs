@@ -16,9 +16,12 @@ async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
     };
     let db = fresh().await.expect("db");
     let demo = daicho_demo::load(&db).await.expect("demo").tenant;
-    db.set_directory(&city_directory(demo.id, &slapd.url))
-        .await
-        .expect("directory");
+    db.set_directory(
+        &daicho_store::Actor::system("test"),
+        &city_directory(demo.id, &slapd.url),
+    )
+    .await
+    .expect("directory");
 
     let DirectoryLogin::Accepted(yamada) = login(&db, "yamada", "yamada-pass-1234")
         .await
@@ -115,6 +118,85 @@ async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
             .expect("q")
             .is_none()
     );
+
+    // Back in the group: the directory gives the access back.
+    ldap.modify(
+        "cn=daicho-staff,ou=groups,dc=city,dc=example",
+        vec![ldap3::Mod::Add(
+            "member",
+            HashSet::from(["uid=yamada,ou=people,dc=city,dc=example"]),
+        )],
+    )
+    .await
+    .expect("modify")
+    .success()
+    .expect("back in the group");
+    assert!(matches!(
+        login(&db, "yamada", "yamada-pass-1234")
+            .await
+            .expect("asked"),
+        DirectoryLogin::Accepted(_)
+    ));
+    // An administrator's disabling is never undone by a login.
+    db.disable_user("yamada").await.expect("disable");
+    assert!(matches!(
+        login(&db, "yamada", "yamada-pass-1234")
+            .await
+            .expect("asked"),
+        DirectoryLogin::Refused
+    ));
+    assert!(db.user(yamada.id).await.expect("user").disabled);
+}
+
+/// A city's directory on TLS with its own certificate authority: LDAPS and StartTLS
+/// log in when the authority is given, and are refused without it or with another.
+#[tokio::test]
+async fn ldaps_and_starttls_trust_the_directorys_own_authority() {
+    let Some(slapd) = Slapd::start_tls(CITY_LDIF) else {
+        return;
+    };
+    let ca = slapd.ca_pem.clone().expect("ca");
+    let ldaps = slapd.ldaps_url.clone().expect("ldaps");
+    let db = fresh().await.expect("db");
+    let demo = daicho_demo::load(&db).await.expect("demo").tenant;
+    let mut directory = city_directory(demo.id, &ldaps);
+    let mut attempt = async |url: &str, starttls: bool, ca: Option<&str>| {
+        directory.url = url.to_string();
+        directory.starttls = starttls;
+        directory.ca_certificate = ca.map(str::to_string);
+        db.set_directory(&daicho_store::Actor::system("test"), &directory)
+            .await
+            .expect("directory");
+        login(&db, "suzuki", "suzuki-pass-1234")
+            .await
+            .expect("asked")
+    };
+    assert!(matches!(
+        attempt(&ldaps, false, Some(&ca)).await,
+        DirectoryLogin::Accepted(_)
+    ));
+    assert!(matches!(
+        attempt(&slapd.url, true, Some(&ca)).await,
+        DirectoryLogin::Accepted(_)
+    ));
+    // The system does not know the city's authority; nor does another authority sign.
+    assert!(matches!(
+        attempt(&ldaps, false, None).await,
+        DirectoryLogin::Unreachable
+    ));
+    let other = Slapd::start_tls(CITY_LDIF)
+        .and_then(|s| s.ca_pem.clone())
+        .expect("another authority");
+    assert!(matches!(
+        attempt(&ldaps, false, Some(&other)).await,
+        DirectoryLogin::Unreachable
+    ));
+    assert!(matches!(
+        attempt(&slapd.url, true, Some(&other)).await,
+        DirectoryLogin::Unreachable
+    ));
+    assert!(daicho_directory::trusting("not a certificate").is_err());
+    assert!(daicho_directory::trusting(&ca).is_ok());
 }
 
 #[tokio::test]
@@ -128,7 +210,9 @@ async fn without_a_service_account_a_person_binds_as_the_pattern_says() {
     directory.bind_dn = None;
     directory.bind_password = None;
     directory.user_pattern = Some("uid={username},ou=people,dc=city,dc=example".into());
-    db.set_directory(&directory).await.expect("directory");
+    db.set_directory(&daicho_store::Actor::system("test"), &directory)
+        .await
+        .expect("directory");
     let DirectoryLogin::Accepted(suzuki) = login(&db, "suzuki", "suzuki-pass-1234")
         .await
         .expect("asked")
@@ -153,10 +237,10 @@ async fn a_directory_that_cannot_be_reached_refuses_only_its_people() {
         .and_then(|l| l.local_addr())
         .expect("port")
         .port();
-    db.set_directory(&city_directory(
-        demo.id,
-        &format!("ldap://127.0.0.1:{port}"),
-    ))
+    db.set_directory(
+        &daicho_store::Actor::system("test"),
+        &city_directory(demo.id, &format!("ldap://127.0.0.1:{port}")),
+    )
     .await
     .expect("directory");
     assert!(matches!(

@@ -51,6 +51,8 @@ pub struct User {
     pub departments: Vec<i64>,
     /// A second factor (TOTP) is in force for the account.
     pub two_factors: bool,
+    /// Made from the tenant's directory: its password is the directory's.
+    pub directory: bool,
 }
 
 /// An account as the accounts page lists it.
@@ -64,6 +66,8 @@ pub struct AccountLine {
     pub two_factors: bool,
     /// Made from the staff ledger, its setup code not yet used.
     pub awaiting_setup: bool,
+    /// Made from the tenant's directory: its password is the directory's.
+    pub directory: bool,
 }
 
 /// An account to create.
@@ -265,7 +269,11 @@ impl Db {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー「{username}」")))?;
         let mut sql = Sql::new("UPDATE users SET disabled = ");
-        sql.bind(true).push(" WHERE id = ").bind(user.id);
+        sql.bind(true)
+            .push(", disabled_by_directory = ")
+            .bind(false)
+            .push(" WHERE id = ")
+            .bind(user.id);
         sql.execute(self).await?;
         self.end_sessions_of(user.id).await
     }
@@ -306,7 +314,7 @@ impl Db {
         filter(&mut count);
         let total: i64 = count.fetch_one(self).await?.try_get("n")?;
         let mut sql = Sql::new(
-            "SELECT id, username, display_name, role, disabled, totp_enabled, setup_code_hash FROM users WHERE tenant_id = ",
+            "SELECT id, username, display_name, role, disabled, totp_enabled, setup_code_hash, directory FROM users WHERE tenant_id = ",
         );
         filter(&mut sql);
         sql.push(" ORDER BY CASE WHEN role = 'staff' THEN 1 ELSE 0 END, username LIMIT ")
@@ -322,6 +330,7 @@ impl Db {
                 disabled: crate::sql::Read::flag(&r, "disabled")?.unwrap_or(false),
                 two_factors: crate::sql::Read::flag(&r, "totp_enabled")?.unwrap_or(false),
                 awaiting_setup: r.try_get::<Option<String>, _>("setup_code_hash")?.is_some(),
+                directory: crate::sql::Read::flag(&r, "directory")?.unwrap_or(false),
             });
         }
         Ok((lines, total))
@@ -338,7 +347,7 @@ impl Db {
     /// One account by id.
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
         let mut sql = Sql::new(
-            "SELECT id, tenant_id, username, display_name, role, disabled, must_change_password, totp_enabled FROM users WHERE id = ",
+            "SELECT id, tenant_id, username, display_name, role, disabled, must_change_password, totp_enabled, directory FROM users WHERE id = ",
         );
         sql.bind(id);
         let row = sql
@@ -517,6 +526,7 @@ fn user_from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
         must_change_password: crate::sql::Read::flag(r, "must_change_password")?.unwrap_or(false),
         departments: Vec::new(),
         two_factors: crate::sql::Read::flag(r, "totp_enabled")?.unwrap_or(false),
+        directory: crate::sql::Read::flag(r, "directory")?.unwrap_or(false),
     })
 }
 

@@ -4,8 +4,9 @@
 //! `daicho-directory` asks it). A local account of the same name is never taken over.
 
 use crate::accounts::{User, UserRow, insert_user};
+use crate::history::{Change, record};
 use crate::sql::{Read, Sql, Value};
-use crate::{Db, StoreError};
+use crate::{Actor, Db, StoreError};
 use daicho_domain::Role;
 use sqlx::Row;
 
@@ -37,10 +38,14 @@ pub struct Directory {
     pub default_role: Option<Role>,
     /// Where several tenants have directories: `name@domain` logs in at this one.
     pub login_domain: Option<String>,
+    /// The certificate authorities (PEM) the directory's TLS certificate is checked
+    /// against; none: the system's.
+    pub ca_certificate: Option<String>,
 }
 
 const COLUMNS: &str = "tenant_id, url, starttls, bind_dn, bind_password, user_pattern, \
-     search_base, user_filter, staff_attribute, name_attribute, group_roles, default_role, login_domain";
+     search_base, user_filter, staff_attribute, name_attribute, group_roles, default_role, login_domain, \
+     ca_certificate";
 
 fn directory_from_row(r: &sqlx::any::AnyRow) -> Result<Directory, StoreError> {
     let role = |text: &str| Role::parse(text).map_err(|e| StoreError::Internal(e.to_string()));
@@ -68,12 +73,33 @@ fn directory_from_row(r: &sqlx::any::AnyRow) -> Result<Directory, StoreError> {
             .map(role)
             .transpose()?,
         login_domain: r.try_get("login_domain")?,
+        ca_certificate: r.try_get("ca_certificate")?,
+    })
+}
+
+/// The settings as the change history keeps them: the service account's password and the
+/// certificates only as given or not.
+fn kept(d: &Directory) -> serde_json::Value {
+    serde_json::json!({
+        "url": d.url,
+        "starttls": d.starttls,
+        "bind_dn": d.bind_dn,
+        "bind_password": d.bind_password.as_ref().map(|_| "（設定あり）"),
+        "user_pattern": d.user_pattern,
+        "search_base": d.search_base,
+        "user_filter": d.user_filter,
+        "staff_attribute": d.staff_attribute,
+        "name_attribute": d.name_attribute,
+        "group_roles": d.group_roles.iter().map(|(dn, r)| format!("{} = {dn}", r.label_ja())).collect::<Vec<_>>(),
+        "default_role": d.default_role.map(|r| r.label_ja()),
+        "login_domain": d.login_domain,
+        "ca_certificate": d.ca_certificate.as_ref().map(|_| "（設定あり）"),
     })
 }
 
 impl Db {
-    /// Sets (replaces) a tenant's directory.
-    pub async fn set_directory(&self, d: &Directory) -> Result<(), StoreError> {
+    /// Sets (replaces) a tenant's directory, kept in the change history.
+    pub async fn set_directory(&self, actor: &Actor, d: &Directory) -> Result<(), StoreError> {
         if d.bind_dn.is_none() && d.user_pattern.is_none() {
             return Err(StoreError::invalid(
                 "bind_dn",
@@ -86,7 +112,8 @@ impl Db {
                 "利用者を探す条件には {username} を含めてください（例: (sAMAccountName={username})）",
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let before = self.directory(d.tenant_id).await?;
+        let mut tx = self.begin_write(d.tenant_id).await?;
         let mut sql = Sql::new("DELETE FROM directories WHERE tenant_id = ");
         sql.bind(d.tenant_id);
         sql.execute(&mut *tx).await?;
@@ -114,10 +141,58 @@ impl Db {
                 .as_deref()
                 .map(|s| s.trim().to_lowercase())
                 .into(),
+            d.ca_certificate.clone().into(),
         ]);
         sql.execute(&mut *tx).await?;
+        let after = kept(d);
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id: d.tenant_id,
+                entity: "directories",
+                entity_id: Some(d.tenant_id),
+                entity_key: "directory",
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref().map(kept).as_ref(),
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Removes a tenant's directory (kept in the change history): its people no longer log
+    /// in; their accounts stay, without a password, for an administrator to decide on.
+    pub async fn remove_directory(
+        &self,
+        actor: &Actor,
+        tenant_id: i64,
+    ) -> Result<bool, StoreError> {
+        let Some(before) = self.directory(tenant_id).await? else {
+            return Ok(false);
+        };
+        let mut tx = self.begin_write(tenant_id).await?;
+        let mut sql = Sql::new("DELETE FROM directories WHERE tenant_id = ");
+        sql.bind(tenant_id);
+        sql.execute(&mut *tx).await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant_id,
+                entity: "directories",
+                entity_id: Some(tenant_id),
+                entity_key: "directory",
+                action: "delete",
+                before: Some(&kept(&before)),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// A tenant's directory, if it has one.
@@ -175,7 +250,8 @@ impl Db {
 
     /// Makes or updates the account of a person the directory accepted: its name, its role
     /// and, by the staff number, its staff member (a manager answers for that person's
-    /// department). Enabled again if it had been disabled by the directory.
+    /// department). Enabled again if it had been disabled by the directory; None (no login)
+    /// if an administrator disabled it.
     pub async fn directory_account(
         &self,
         tenant_id: i64,
@@ -183,7 +259,7 @@ impl Db {
         display_name: &str,
         role: Role,
         staff_number: Option<&str>,
-    ) -> Result<User, StoreError> {
+    ) -> Result<Option<User>, StoreError> {
         let staff = match staff_number.map(str::trim).filter(|s| !s.is_empty()) {
             Some(number) => {
                 let mut sql =
@@ -199,7 +275,9 @@ impl Db {
             None => None,
         };
         let mut tx = self.pool().begin().await?;
-        let mut sql = Sql::new("SELECT id, tenant_id, directory FROM users WHERE username = ");
+        let mut sql = Sql::new(
+            "SELECT id, tenant_id, directory, disabled, disabled_by_directory FROM users WHERE username = ",
+        );
         sql.bind(username);
         let existing = sql.fetch_optional(&mut *tx).await?;
         let id = match existing {
@@ -210,11 +288,22 @@ impl Db {
                         "ユーザー名「{username}」はほかのアカウントが使っています"
                     )));
                 }
+                if r.flag("disabled")?.unwrap_or(false)
+                    && !r.flag("disabled_by_directory")?.unwrap_or(false)
+                {
+                    tracing::warn!(
+                        username,
+                        "directory login to an account an administrator disabled"
+                    );
+                    return Ok(None);
+                }
                 let mut sql = Sql::new("UPDATE users SET display_name = ");
                 sql.bind(display_name)
                     .push(", role = ")
                     .bind(role.code())
                     .push(", disabled = ")
+                    .bind(false)
+                    .push(", disabled_by_directory = ")
                     .bind(false)
                     .push(", staff_ref = ")
                     .bind(staff.map(|s| s.0))
@@ -259,7 +348,7 @@ impl Db {
             sql.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        self.user(id).await
+        Ok(Some(self.user(id).await?))
     }
 
     /// The directory no longer lets this person use daicho (no group, no default role):
@@ -274,7 +363,13 @@ impl Db {
         if let Some(r) = sql.fetch_optional(self).await? {
             let id: i64 = r.try_get("id")?;
             let mut sql = Sql::new("UPDATE users SET disabled = ");
-            sql.bind(true).push(" WHERE id = ").bind(id);
+            sql.bind(true)
+                .push(", disabled_by_directory = ")
+                .bind(true)
+                .push(" WHERE id = ")
+                .bind(id)
+                .push(" AND disabled = ")
+                .bind(false);
             sql.execute(self).await?;
             self.end_sessions_of(id).await?;
         }

@@ -242,6 +242,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/0028_directories.postgres.sql"),
         after: include_str!("migrations/0028_directories.after.sql"),
     },
+    Migration {
+        version: 29,
+        name: "directory_trust",
+        common: include_str!("migrations/0029_directory_trust.sql"),
+        sqlite: "",
+        postgres: "",
+        after: "",
+    },
 ];
 
 /// The migration after which the rows already in the history are chained.

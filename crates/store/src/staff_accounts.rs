@@ -41,6 +41,11 @@ pub struct StaffSync {
     /// People whose staff number is the user name of an account not theirs (another
     /// tenant's, or a person's made by hand): not made; a prefix tells them apart.
     pub conflicts: Vec<String>,
+    /// The tenant logs in at its directory: no account is made and no code handed out;
+    /// a person's account is made at their first login with the directory's password.
+    pub by_directory: bool,
+    /// With a directory: the people of the staff ledger who have not logged in yet.
+    pub awaiting_login: usize,
 }
 
 fn code_hash(code: &str) -> String {
@@ -56,7 +61,9 @@ impl Db {
     /// Makes a `staff` account for every person of the tenant's staff ledger who has none
     /// (user name: `prefix` + staff number), each with a setup code valid `days` days, and
     /// disables the staff accounts whose person is gone. Existing accounts keep their
-    /// role and password. All or nothing.
+    /// role and password. All or nothing. A tenant with a directory gets no accounts nor
+    /// codes (the directory makes them at the first login; it also decides who may log
+    /// in, so its accounts are left as they are): the sync counts who has not logged in.
     pub async fn sync_staff_accounts(
         &self,
         tenant_id: i64,
@@ -78,7 +85,7 @@ impl Db {
         sql.bind(tenant_id).push(" ORDER BY st.staff_id");
         let people = sql.fetch_all(self).await?;
         let mut sql = Sql::new(
-            "SELECT id, username, role, staff_ref, disabled FROM users WHERE tenant_id = ",
+            "SELECT id, username, role, staff_ref, disabled, directory FROM users WHERE tenant_id = ",
         );
         sql.bind(tenant_id);
         let accounts = sql.fetch_all(self).await?;
@@ -92,7 +99,10 @@ impl Db {
             .iter()
             .map(|p| p.try_get("id"))
             .collect::<Result<_, _>>()?;
-        let mut sync = StaffSync::default();
+        let mut sync = StaffSync {
+            by_directory: self.directory(tenant_id).await?.is_some(),
+            ..StaffSync::default()
+        };
         let mut disabled_ids = Vec::new();
         let mut tx = self.pool().begin().await?;
         let expires_at = crate::instant_text(crate::end_of_day_jst(expires_on));
@@ -100,6 +110,10 @@ impl Db {
             let staff_ref: i64 = p.try_get("id")?;
             if linked.contains(&staff_ref) {
                 sync.kept += 1;
+                continue;
+            }
+            if sync.by_directory {
+                sync.awaiting_login += 1;
                 continue;
             }
             let username = format!("{prefix}{}", p.try_get::<String, _>("staff_id")?);
@@ -144,7 +158,8 @@ impl Db {
                 .try_get::<Option<i64>, _>("staff_ref")?
                 .is_none_or(|s| !staff_ids.contains(&s));
             let disabled = crate::sql::Read::flag(a, "disabled")?.unwrap_or(false);
-            if role == Role::Staff.code() && gone && !disabled {
+            let directory = crate::sql::Read::flag(a, "directory")?.unwrap_or(false);
+            if role == Role::Staff.code() && gone && !disabled && !directory {
                 let id: i64 = a.try_get("id")?;
                 let mut sql = Sql::new("UPDATE users SET disabled = ");
                 sql.bind(true).push(" WHERE id = ").bind(id);
@@ -171,6 +186,12 @@ impl Db {
     /// A new setup code for an account (a lost sheet, an expired code): the password it
     /// had stops working and its sessions end.
     pub async fn issue_setup_code(&self, user: &User, days: i64) -> Result<SetupSlip, StoreError> {
+        if user.directory {
+            return Err(StoreError::invalid(
+                "username",
+                "ディレクトリのアカウントには登録コードを発行できません（パスワードはディレクトリのものです）",
+            ));
+        }
         let code = crate::random_code(16)?;
         let expires_on = crate::today() + chrono::Duration::days(days.max(1));
         let mut sql = Sql::new("UPDATE users SET setup_code_hash = ");

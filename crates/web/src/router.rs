@@ -3,9 +3,9 @@
 use crate::auth::CurrentUser;
 use crate::error::Refusal;
 use crate::handlers::{
-    account, assets, audit, dashboard, departments, disposals, findings, import, inventory,
-    ledger_form, ledgers, login, media, my, public, publication, rules, self_check, static_files,
-    stocktakes, training, two_factor, users, welcome,
+    account, assets, audit, dashboard, departments, directory, disposals, findings, import,
+    inventory, ledger_form, ledgers, login, media, my, public, publication, rules, self_check,
+    static_files, stocktakes, training, two_factor, users, welcome,
 };
 use crate::state::AppState;
 use crate::view::{Layout, SignedInErrorPage};
@@ -40,6 +40,12 @@ pub fn router(state: AppState) -> Router {
         .route("/users", get(users::index))
         .route("/users/two-factors", post(users::set_two_factors))
         .route("/users/sync", post(users::sync))
+        .route(
+            "/users/directory",
+            get(directory::show).post(directory::save),
+        )
+        .route("/users/directory/test", post(directory::test))
+        .route("/users/directory/remove", post(directory::remove))
         .route("/users/{id}/setup-code", post(users::setup_code))
         .route(
             "/users/{id}/reset-two-factors",

@@ -5,7 +5,7 @@ use crate::settings::Settings;
 use anyhow::Context;
 use clap::Subcommand;
 use daicho_domain::Role;
-use daicho_store::Directory;
+use daicho_store::{Actor, Directory};
 use std::io::BufRead;
 
 // Parsed once per run: the size of one variant costs nothing.
@@ -54,6 +54,16 @@ pub enum DirectoryCommand {
         /// have directories, name@domain logs in at this one
         #[arg(long)]
         domain: Option<String>,
+        /// ディレクトリの証明書を発行した認証局の証明書（PEM）。なければ OS の信頼する認証局
+        /// / the certificate authority (PEM file) the directory's certificate is checked
+        /// against; without it, the system's
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
+    },
+    /// ディレクトリの設定を削除する / remove a tenant's directory
+    Remove {
+        #[arg(long)]
+        tenant: String,
     },
     /// 設定を表示する（パスワードは表示しない） / show the settings (not the password)
     Show {
@@ -94,8 +104,20 @@ pub async fn run(settings: &Settings, command: DirectoryCommand) -> anyhow::Resu
             groups,
             default_role,
             domain,
+            ca_file,
         } => {
             let (tenant, _) = super::tenant_scope(&db, &tenant).await?;
+            let ca_certificate = match ca_file {
+                Some(path) => {
+                    let pem = std::fs::read_to_string(&path).with_context(|| {
+                        format!("認証局の証明書 {} を読めません", path.display())
+                    })?;
+                    daicho_directory::trusting(&pem)
+                        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))?;
+                    Some(pem)
+                }
+                None => None,
+            };
             let bind_password = match &bind_dn {
                 Some(_) => Some(stdin_line()?),
                 None => None,
@@ -110,21 +132,25 @@ pub async fn run(settings: &Settings, command: DirectoryCommand) -> anyhow::Resu
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let default_role = default_role.as_deref().map(Role::parse).transpose()?;
-            db.set_directory(&Directory {
-                tenant_id: tenant.id,
-                url,
-                starttls,
-                bind_dn,
-                bind_password,
-                user_pattern,
-                search_base: base,
-                user_filter: filter,
-                staff_attribute: Some(staff_attribute).filter(|a| !a.is_empty()),
-                name_attribute: Some(name_attribute).filter(|a| !a.is_empty()),
-                group_roles,
-                default_role,
-                login_domain: domain,
-            })
+            db.set_directory(
+                &Actor::system("cli"),
+                &Directory {
+                    tenant_id: tenant.id,
+                    url,
+                    starttls,
+                    bind_dn,
+                    bind_password,
+                    user_pattern,
+                    search_base: base,
+                    user_filter: filter,
+                    staff_attribute: Some(staff_attribute).filter(|a| !a.is_empty()),
+                    name_attribute: Some(name_attribute).filter(|a| !a.is_empty()),
+                    group_roles,
+                    default_role,
+                    login_domain: domain,
+                    ca_certificate,
+                },
+            )
             .await?;
             println!(
                 "団体 {} {} のディレクトリを設定しました",
@@ -153,7 +179,29 @@ pub async fn run(settings: &Settings, command: DirectoryCommand) -> anyhow::Resu
                         "グループのない人\t{}",
                         d.default_role.map_or("ログイン不可", |r| r.label_ja())
                     );
+                    println!(
+                        "認証局の証明書\t{}",
+                        if d.ca_certificate.is_some() {
+                            "設定あり"
+                        } else {
+                            "OS の信頼する認証局"
+                        }
+                    );
                 }
+            }
+        }
+        DirectoryCommand::Remove { tenant } => {
+            let (tenant, _) = super::tenant_scope(&db, &tenant).await?;
+            if db
+                .remove_directory(&Actor::system("cli"), tenant.id)
+                .await?
+            {
+                println!(
+                    "団体 {} {} のディレクトリの設定を削除しました（ディレクトリのアカウントはログインできなくなります）",
+                    tenant.code, tenant.name
+                );
+            } else {
+                println!("団体 {} にディレクトリの設定はありません", tenant.code);
             }
         }
         DirectoryCommand::Test { tenant, username } => {

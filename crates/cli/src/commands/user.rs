@@ -237,12 +237,20 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()
         } => {
             let (tenant, _) = super::tenant_scope(&db, &tenant).await?;
             let done = db.sync_staff_accounts(tenant.id, &prefix, days).await?;
-            println!(
-                "職員アカウント: 新規 {}人、作成済み {}人、無効にした {}人",
-                done.created.len(),
-                done.kept,
-                done.disabled.len()
-            );
+            if done.by_directory {
+                println!(
+                    "この団体はディレクトリのパスワードでログインします。登録コードは発行しません。\
+                     まだログインしていない職員 {}人（初めてのログインでアカウントが作られます）、ログイン済み {}人",
+                    done.awaiting_login, done.kept
+                );
+            } else {
+                println!(
+                    "職員アカウント: 新規 {}人、作成済み {}人、無効にした {}人",
+                    done.created.len(),
+                    done.kept,
+                    done.disabled.len()
+                );
+            }
             for name in &done.disabled {
                 println!("無効にした（職員台帳にいない）: {name}");
             }

@@ -31,12 +31,38 @@ fn daicho_with_input(dir: &std::path::Path, args: &[&str], input: &str) -> std::
 
 #[test]
 fn a_directory_is_set_and_checked_with_a_person_of_it() {
-    let Some(slapd) = Slapd::start(CITY_LDIF) else {
+    let Some(slapd) = Slapd::start_tls(CITY_LDIF) else {
         return;
     };
     let dir = tempfile::tempdir().expect("dir");
     let out = daicho(dir.path(), &["tenant", "add", "352012", "岡山市"]);
     assert!(out.status.success(), "{}", text(&out));
+    let ca = dir.path().join("city-ca.pem");
+    std::fs::write(&ca, slapd.ca_pem.as_deref().expect("ca")).expect("ca");
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "hello").expect("file");
+    let ldaps = slapd.ldaps_url.clone().expect("ldaps");
+    let said = refused(
+        dir.path(),
+        &[
+            "directory",
+            "set",
+            "--tenant",
+            "352012",
+            "--url",
+            &ldaps,
+            "--user-pattern",
+            "uid={username},ou=people,dc=city,dc=example",
+            "--base",
+            "dc=city,dc=example",
+            "--ca-file",
+            not_pem.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        said.contains("not.pem") && said.contains("証明書"),
+        "{said}"
+    );
     let set = daicho_with_input(
         dir.path(),
         &[
@@ -45,7 +71,9 @@ fn a_directory_is_set_and_checked_with_a_person_of_it() {
             "--tenant",
             "352012",
             "--url",
-            &slapd.url,
+            &ldaps,
+            "--ca-file",
+            ca.to_str().expect("path"),
             "--bind-dn",
             ADMIN_DN,
             "--base",
@@ -63,7 +91,9 @@ fn a_directory_is_set_and_checked_with_a_person_of_it() {
     let shown = daicho(dir.path(), &["directory", "show", "--tenant", "352012"]);
     let shown = text(&shown);
     assert!(
-        shown.contains("情報政策課") && !shown.contains(ADMIN_PASSWORD),
+        shown.contains("情報政策課")
+            && shown.contains("認証局の証明書\t設定あり")
+            && !shown.contains(ADMIN_PASSWORD),
         "{shown}"
     );
     let found = daicho_with_input(
@@ -94,6 +124,20 @@ fn a_directory_is_set_and_checked_with_a_person_of_it() {
         ],
     );
     assert!(said.contains("検索用のアカウント"), "{said}");
+    let synced = daicho(dir.path(), &["user", "sync", "--tenant", "352012"]);
+    assert!(
+        text(&synced).contains("登録コードは発行しません"),
+        "{}",
+        text(&synced)
+    );
+    let removed = daicho(dir.path(), &["directory", "remove", "--tenant", "352012"]);
+    assert!(
+        text(&removed).contains("削除しました"),
+        "{}",
+        text(&removed)
+    );
+    let shown = daicho(dir.path(), &["directory", "show", "--tenant", "352012"]);
+    assert!(text(&shown).contains("ディレクトリの設定はありません"));
 }
 
 #[test]

@@ -18,6 +18,8 @@ use serde::Deserialize;
 struct PasswordPage {
     layout: Layout,
     forced: bool,
+    /// The account logs in with the directory's password, which daicho cannot change.
+    directory: bool,
     min_chars: usize,
     errors: Vec<FieldError>,
 }
@@ -26,6 +28,7 @@ fn page(user: &CurrentUser, errors: Vec<FieldError>) -> Result<Html<String>, App
     let page = PasswordPage {
         layout: Layout::new(user, "パスワードの変更", ""),
         forced: user.user.must_change_password,
+        directory: user.user.directory,
         min_chars: MIN_PASSWORD_CHARS,
         errors,
     };
@@ -54,6 +57,9 @@ pub async fn submit(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     verify(&form.csrf_token, &user.csrf)?;
+    if user.user.directory {
+        return Ok(page(&user, Vec::new())?.into_response());
+    }
     let mut errors = Vec::new();
     let err = |field, message: &str| FieldError {
         field,

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod dashboard;
 pub mod departments;
+pub mod directory;
 pub mod disposals;
 pub mod findings;
 pub mod import;

@@ -30,6 +30,8 @@ struct UsersPage {
     layout: Layout,
     notice: String,
     required: bool,
+    /// The tenant's people log in at its directory (no setup codes for them).
+    directory: bool,
     days: i64,
     q: String,
     total: i64,
@@ -116,6 +118,7 @@ async fn page(
             layout: Layout::new(user, "アカウント", "users"),
             notice,
             required: state.db.two_factors_required(user.scope.tenant_id).await?,
+            directory: state.db.directory(user.scope.tenant_id).await?.is_some(),
             days: SETUP_DAYS,
             q,
             total,
@@ -231,7 +234,15 @@ pub async fn sync(
             done.conflicts.join("、")
         ));
     }
-    if done.created.is_empty() {
+    if done.by_directory {
+        notes.insert(
+            0,
+            format!(
+                "この団体はディレクトリのパスワードでログインするため、登録コードは発行しません。まだログインしていない職員は {}人です（初めてのログインでアカウントが作られます。ログイン済み {}人）。",
+                done.awaiting_login, done.kept
+            ),
+        );
+    } else if done.created.is_empty() {
         notes.insert(
             0,
             format!(
@@ -239,6 +250,8 @@ pub async fn sync(
                 done.kept
             ),
         );
+    }
+    if done.created.is_empty() {
         return Ok(
             page(&state, &user, String::new(), notes.join(""), String::new())
                 .await?

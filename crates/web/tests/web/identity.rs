@@ -453,7 +453,10 @@ async fn a_person_of_the_citys_directory_logs_in_through_the_form() {
     };
     let app = TestApp::new().await;
     app.db
-        .set_directory(&city_directory(app.demo.id, &slapd.url))
+        .set_directory(
+            &daicho_store::Actor::system("test"),
+            &city_directory(app.demo.id, &slapd.url),
+        )
         .await
         .expect("directory");
     let (page, status) = app.try_login("yamada", "yamada-pass-1234").await;
