@@ -67,9 +67,12 @@ pub async fn show(
         include_passes: true,
         ..full_audit(day)
     };
-    let days = daicho_rules::builtin::rules()
-        .ok()
-        .and_then(|rules| rules.into_iter().find(|r| r.id == UNSEEN))
+    // The tenant's own number of days (its rule settings), as the audit used it.
+    let days = daicho_rules::audit::tenant_rules(&state.db, &user.scope)
+        .await?
+        .rules
+        .into_iter()
+        .find(|r| r.rule.id == UNSEEN)
         .and_then(|r| r.params.get("days").map(ToString::to_string))
         .unwrap_or_default();
     let report = state

@@ -72,6 +72,27 @@ async fn the_reconciliation_names_what_no_ledger_holds_and_what_no_tool_saw() {
         .await;
     assert!(findings.body.contains("DONATED-PC"), "{}", findings.body);
 
+    assert!(
+        page.body.contains("90日を超えて検出なし"),
+        "the rule's own days"
+    );
+    // The city's own number of days is the page's.
+    let mut params = serde_json::Map::new();
+    params.insert("days".into(), serde_json::json!(30));
+    app.db
+        .save_rule_setting(
+            &scope,
+            &Actor::system("test"),
+            "inventory-unseen",
+            true,
+            None,
+            &params,
+        )
+        .await
+        .expect("setting");
+    let page = app.get(Some(&policy), "/inventory").await;
+    assert!(page.body.contains("30日を超えて検出なし"), "{}", page.body);
+
     // A department's manager sees no tenant-wide reconciliation; another tenant, nothing.
     let manager = app.login("manager").await;
     assert_eq!(

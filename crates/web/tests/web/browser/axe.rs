@@ -111,6 +111,17 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
     let app = TestApp::new().await;
     let policy = app.login("policy").await;
     app.plan_library_stocktake(&policy, "ST-AXE").await;
+    app.db
+        .link_user_to_staff("staff", daicho_demo::DEMO_STAFF)
+        .await
+        .expect("the staff account is a person of the staff ledger");
+    app.db
+        .set_directory(
+            &daicho_store::Actor::system("test"),
+            &daicho_directory::testing::city_directory(app.demo.id, "ldaps://dc01.city.example"),
+        )
+        .await
+        .expect("directory");
     let Some(session) = Session::open(&app, "1280,900").await else {
         return;
     };
@@ -150,7 +161,24 @@ async fn the_signed_in_pages_pass_axe_core_in_chromium() {
         .iter()
         .map(|p| p.to_string())
         .collect();
-        axe_pages(&session.browser, &base, &pages).await
+        let mut found = axe_pages(&session.browser, &base, &pages).await?;
+        // The administrator's pages, the directory's with its settings saved.
+        for (user, pages) in [
+            ("admin", &["/users", "/users/directory"][..]),
+            ("staff", &["/my"][..]),
+        ] {
+            session.browser.delete_all_cookies().await?;
+            session.browser.goto(format!("{base}/login")).await?;
+            log_in(&session.browser, user).await?;
+            wait_for_url(
+                &session.browser,
+                if user == "staff" { "/my" } else { "/dashboard" },
+            )
+            .await?;
+            let pages: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+            found.extend(axe_pages(&session.browser, &base, &pages).await?);
+        }
+        WebDriverResult::Ok(found)
     }
     .await;
     session.close().await;
