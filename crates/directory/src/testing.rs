@@ -160,6 +160,51 @@ impl Slapd {
     }
 }
 
+impl Slapd {
+    /// The server's administrator, bound: what a city's directory administrator changes.
+    async fn administrator(&self) -> ldap3::Ldap {
+        let (conn, mut ldap) = ldap3::LdapConnAsync::new(&self.url)
+            .await
+            .expect("connect to slapd");
+        ldap3::drive!(conn);
+        ldap.simple_bind(ADMIN_DN, ADMIN_PASSWORD)
+            .await
+            .expect("bind")
+            .success()
+            .expect("the administrator binds");
+        ldap
+    }
+
+    /// Puts person `uid` into group `group` (its cn), or takes them out of it.
+    pub async fn set_member(&self, group: &str, uid: &str, member: bool) {
+        let dn = format!("uid={uid},ou=people,{BASE}");
+        let values = std::collections::HashSet::from([dn.as_str()]);
+        let change = if member {
+            ldap3::Mod::Add("member", values)
+        } else {
+            ldap3::Mod::Delete("member", values)
+        };
+        let mut ldap = self.administrator().await;
+        ldap.modify(&format!("cn={group},ou=groups,{BASE}"), vec![change])
+            .await
+            .expect("modify")
+            .success()
+            .expect("the group changed");
+        let _ = ldap.unbind().await;
+    }
+
+    /// Deletes person `uid` from the directory.
+    pub async fn delete_person(&self, uid: &str) {
+        let mut ldap = self.administrator().await;
+        ldap.delete(&format!("uid={uid},ou=people,{BASE}"))
+            .await
+            .expect("delete")
+            .success()
+            .expect("the person deleted");
+        let _ = ldap.unbind().await;
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

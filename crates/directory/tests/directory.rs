@@ -3,11 +3,10 @@
 //! the first login, linked to the staff ledger by the staff number, given the role of the
 //! person's group, and loses access when the directory takes them out of it.
 
-use daicho_directory::testing::{ADMIN_DN, ADMIN_PASSWORD, CITY_LDIF, Slapd, city_directory};
+use daicho_directory::testing::{CITY_LDIF, Slapd, city_directory};
 use daicho_directory::{DirectoryLogin, login};
 use daicho_domain::Role;
 use daicho_store::testing::fresh;
-use std::collections::HashSet;
 
 #[tokio::test]
 async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
@@ -85,26 +84,7 @@ async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
     // Taken out of the group in the directory: the next login is refused and the account
     // made from it is disabled, its sessions ended.
     let session = db.create_session(&yamada, false).await.expect("session");
-    let (conn, mut ldap) = ldap3::LdapConnAsync::new(&slapd.url)
-        .await
-        .expect("connect");
-    ldap3::drive!(conn);
-    ldap.simple_bind(ADMIN_DN, ADMIN_PASSWORD)
-        .await
-        .expect("bind")
-        .success()
-        .expect("admin");
-    ldap.modify(
-        "cn=daicho-staff,ou=groups,dc=city,dc=example",
-        vec![ldap3::Mod::Delete(
-            "member",
-            HashSet::from(["uid=yamada,ou=people,dc=city,dc=example"]),
-        )],
-    )
-    .await
-    .expect("modify")
-    .success()
-    .expect("removed from the group");
+    slapd.set_member("daicho-staff", "yamada", false).await;
     assert!(matches!(
         login(&db, "yamada", "yamada-pass-1234")
             .await
@@ -120,17 +100,7 @@ async fn a_person_of_the_directory_logs_in_with_the_role_of_their_group() {
     );
 
     // Back in the group: the directory gives the access back.
-    ldap.modify(
-        "cn=daicho-staff,ou=groups,dc=city,dc=example",
-        vec![ldap3::Mod::Add(
-            "member",
-            HashSet::from(["uid=yamada,ou=people,dc=city,dc=example"]),
-        )],
-    )
-    .await
-    .expect("modify")
-    .success()
-    .expect("back in the group");
+    slapd.set_member("daicho-staff", "yamada", true).await;
     assert!(matches!(
         login(&db, "yamada", "yamada-pass-1234")
             .await
@@ -249,4 +219,82 @@ async fn a_directory_that_cannot_be_reached_refuses_only_its_people() {
             .expect("asked"),
         DirectoryLogin::Unreachable
     ));
+}
+
+/// The group changes in the directory while a person is logged in: the recheck of their
+/// session follows it (another role, then none), a person deleted from the directory is
+/// let go, and a directory that cannot be reached lets the session go on.
+#[tokio::test]
+async fn a_session_is_checked_again_with_the_directory() {
+    let Some(slapd) = Slapd::start(CITY_LDIF) else {
+        return;
+    };
+    let db = fresh().await.expect("db");
+    let demo = daicho_demo::load(&db).await.expect("demo").tenant;
+    let actor = daicho_store::Actor::system("test");
+    db.set_directory(&actor, &city_directory(demo.id, &slapd.url))
+        .await
+        .expect("directory");
+    let DirectoryLogin::Accepted(yamada) = login(&db, "yamada", "yamada-pass-1234")
+        .await
+        .expect("asked")
+    else {
+        panic!("yamada is accepted");
+    };
+    let same = daicho_directory::recheck(&db, &yamada)
+        .await
+        .expect("recheck");
+    assert_eq!(same.map(|u| u.role), Some(Role::Staff));
+
+    slapd.set_member("daicho-policy", "yamada", true).await;
+    let promoted = daicho_directory::recheck(&db, &yamada)
+        .await
+        .expect("recheck")
+        .expect("still in");
+    assert_eq!(promoted.role, Role::Policy, "the first group listed wins");
+
+    for group in ["daicho-policy", "daicho-staff"] {
+        slapd.set_member(group, "yamada", false).await;
+    }
+    assert!(
+        daicho_directory::recheck(&db, &promoted)
+            .await
+            .expect("recheck")
+            .is_none()
+    );
+    assert!(db.user(yamada.id).await.expect("user").disabled);
+
+    // suzuki deleted from the directory while logged in.
+    let DirectoryLogin::Accepted(suzuki) = login(&db, "suzuki", "suzuki-pass-1234")
+        .await
+        .expect("asked")
+    else {
+        panic!("suzuki is accepted");
+    };
+    slapd.delete_person("suzuki").await;
+    assert!(
+        daicho_directory::recheck(&db, &suzuki)
+            .await
+            .expect("recheck")
+            .is_none()
+    );
+    assert!(db.user(suzuki.id).await.expect("user").disabled);
+
+    // kato, in no group, let in by a default role; then the directory goes down: the
+    // session goes on.
+    let mut directory = city_directory(demo.id, &slapd.url);
+    directory.default_role = Some(Role::Viewer);
+    db.set_directory(&actor, &directory)
+        .await
+        .expect("directory");
+    let DirectoryLogin::Accepted(kato) = login(&db, "kato", "kato-pass-1234").await.expect("asked")
+    else {
+        panic!("kato is accepted with the default role");
+    };
+    assert_eq!(kato.role, Role::Viewer);
+    drop(slapd);
+    let kept = daicho_directory::recheck(&db, &kato)
+        .await
+        .expect("recheck");
+    assert_eq!(kept.map(|u| u.id), Some(kato.id));
 }

@@ -177,6 +177,9 @@ impl Db {
         let mut sql = Sql::new("DELETE FROM directories WHERE tenant_id = ");
         sql.bind(tenant_id);
         sql.execute(&mut *tx).await?;
+        let mut sql = Sql::new("SELECT id FROM users WHERE directory = ");
+        sql.bind(true).push(" AND tenant_id = ").bind(tenant_id);
+        let accounts = sql.fetch_all(&mut *tx).await?;
         record(
             &mut tx,
             actor,
@@ -192,6 +195,10 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        // The directory's people were logged in by it: their sessions end with it.
+        for account in accounts {
+            self.end_sessions_of(account.try_get("id")?).await?;
+        }
         Ok(true)
     }
 
@@ -280,6 +287,7 @@ impl Db {
         );
         sql.bind(username);
         let existing = sql.fetch_optional(&mut *tx).await?;
+        let made = existing.is_none();
         let id = match existing {
             Some(r) => {
                 let (id, owner): (i64, i64) = (r.try_get("id")?, r.try_get("tenant_id")?);
@@ -305,6 +313,8 @@ impl Db {
                     .bind(false)
                     .push(", disabled_by_directory = ")
                     .bind(false)
+                    .push(", directory_checked_at = ")
+                    .bind(crate::now_text())
                     .push(", staff_ref = ")
                     .bind(staff.map(|s| s.0))
                     .push(" WHERE id = ")
@@ -347,8 +357,34 @@ impl Db {
                 .push(")");
             sql.execute(&mut *tx).await?;
         }
+        if made {
+            let mut sql = Sql::new("UPDATE users SET directory_checked_at = ");
+            sql.bind(crate::now_text()).push(" WHERE id = ").bind(id);
+            sql.execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(Some(self.user(id).await?))
+    }
+
+    /// Whether a session of a directory's account is due to be checked with the directory
+    /// again (last confirmed more than `every` ago); claims the check, so that a burst of
+    /// requests asks the directory once.
+    pub async fn directory_check_due(
+        &self,
+        user_id: i64,
+        every: chrono::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = chrono::Utc::now();
+        let mut sql = Sql::new("UPDATE users SET directory_checked_at = ");
+        sql.bind(crate::instant_text(now))
+            .push(" WHERE id = ")
+            .bind(user_id)
+            .push(" AND directory = ")
+            .bind(true)
+            .push(" AND (directory_checked_at IS NULL OR directory_checked_at < ")
+            .bind(crate::instant_text(now - every))
+            .push(")");
+        Ok(sql.execute(self).await?.rows_affected() == 1)
     }
 
     /// The directory no longer lets this person use daicho (no group, no default role):

@@ -160,6 +160,15 @@ pub async fn migrate_to(db: &Db, version: i64) -> Result<usize, StoreError> {
     crate::migrate::run_to(db, version).await
 }
 
+/// Makes a directory account's next request check it with the directory again, as if
+/// its last check were long ago.
+pub async fn directory_check_now(db: &Db, user_id: i64) -> Result<(), StoreError> {
+    let mut sql = crate::sql::Sql::new("UPDATE users SET directory_checked_at = NULL WHERE id = ");
+    sql.bind(user_id);
+    sql.execute(db).await?;
+    Ok(())
+}
+
 /// The code an authenticator app shows at `unix_time` for a secret in base32, computed as
 /// RFC 6238 and RFC 4226 describe it (HMAC-SHA-1 of the 30-second step, dynamic
 /// truncation, 6 digits) apart from the crate daicho checks codes with.

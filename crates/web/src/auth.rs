@@ -128,7 +128,19 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session_user(&token, state.settings.idle)
             .await?
             .ok_or_else(login)?;
-        let (user, csrf) = (session.user, session.csrf);
+        let (mut user, csrf) = (session.user, session.csrf);
+        // A person of the city's directory is asked about again every few minutes: taken
+        // out of its groups, they lose access then, not at the end of the session.
+        let every = chrono::Duration::minutes(daicho_directory::RECHECK_MINUTES);
+        if user.directory && state.db.directory_check_due(user.id, every).await? {
+            match daicho_directory::recheck(&state.db, &user).await? {
+                Some(now) => user = now,
+                None => {
+                    state.db.end_session(&token).await?;
+                    return Err(login());
+                }
+            }
+        }
         let path = parts.uri.path();
         if session.second_factor_pending {
             if path != SECOND_FACTOR_PATH && path != "/logout" {

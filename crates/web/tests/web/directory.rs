@@ -225,6 +225,11 @@ async fn an_administrator_sets_the_directory_on_the_screen_and_its_people_log_in
         )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let ended = app.get(Some(&yamada), "/my").await;
+    assert!(
+        ended.location.starts_with("/login"),
+        "the directory's sessions end with it"
+    );
     let (_, status) = app.try_login("yamada", "yamada-pass-1234").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, status) = app.try_login("admin", PASSWORD).await;

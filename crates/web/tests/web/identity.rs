@@ -466,6 +466,33 @@ async fn a_person_of_the_citys_directory_logs_in_through_the_form() {
     assert_eq!(home.location, "/my", "a staff member of the directory");
     let my = app.get(Some(&yamada), "/my").await;
     assert!(my.body.contains("山田 花子") && my.body.contains("080500-P003"));
+    // Taken out of the group while logged in: the session ends at its next check with
+    // the directory (every few minutes; made due here), not 12 hours later.
+    slapd.set_member("daicho-staff", "yamada", false).await;
+    let still = app.get(Some(&yamada), "/my").await;
+    assert_eq!(
+        still.status,
+        StatusCode::OK,
+        "not asked again at every request"
+    );
+    let id = app
+        .db
+        .users(Some(app.demo.id))
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.username == "yamada")
+        .expect("account")
+        .id;
+    daicho_store::testing::directory_check_now(&app.db, id)
+        .await
+        .expect("due");
+    let ended = app.get(Some(&yamada), "/my").await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    assert!(ended.location.starts_with("/login"), "{}", ended.location);
+    slapd.set_member("daicho-staff", "yamada", true).await;
+    let (_, status) = app.try_login("yamada", "yamada-pass-1234").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "back in the group, back in");
     let (page, status) = app.try_login("kato", "kato-pass-1234").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.body.contains("権限（グループ）がありません"));
