@@ -97,7 +97,15 @@ async fn ask_within(
     // The person's DN: found by the service account, or made from the pattern.
     let dn = match (&d.bind_dn, &d.user_pattern) {
         (Some(service), _) => {
-            let secret = d.bind_password.as_deref().unwrap_or_default();
+            // An empty password would be an unauthenticated bind, which many servers
+            // accept: never searched as nobody.
+            let Some(secret) = d.bind_password.as_deref().filter(|p| !p.is_empty()) else {
+                let _ = ldap.unbind().await;
+                return Ok(Asked::Unreachable(
+                    "検索用アカウントのパスワードが設定されていません（ディレクトリの設定で入力し直してください）"
+                        .into(),
+                ));
+            };
             ldap.simple_bind(service, secret).await?.success()?;
             let (entries, _) = ldap
                 .search(&d.search_base, Scope::Subtree, &filter, &attributes)

@@ -47,6 +47,11 @@ const COLUMNS: &str = "tenant_id, url, starttls, bind_dn, bind_password, user_pa
      search_base, user_filter, staff_attribute, name_attribute, group_roles, default_role, login_domain, \
      ca_certificate";
 
+/// Where a directory's service-account password is sealed for (see `secrets`).
+fn sealed_for(tenant_id: i64) -> String {
+    format!("directories.bind_password:{tenant_id}")
+}
+
 fn directory_from_row(r: &sqlx::any::AnyRow) -> Result<Directory, StoreError> {
     let role = |text: &str| Role::parse(text).map_err(|e| StoreError::Internal(e.to_string()));
     let group_roles = r
@@ -55,12 +60,21 @@ fn directory_from_row(r: &sqlx::any::AnyRow) -> Result<Directory, StoreError> {
         .filter_map(|line| line.split_once('\t'))
         .map(|(role_code, dn)| Ok((dn.to_string(), role(role_code)?)))
         .collect::<Result<_, StoreError>>()?;
+    let tenant_id: i64 = r.try_get("tenant_id")?;
     Ok(Directory {
-        tenant_id: r.try_get("tenant_id")?,
+        tenant_id,
         url: r.try_get("url")?,
         starttls: r.flag("starttls")?.unwrap_or(false),
         bind_dn: r.try_get("bind_dn")?,
-        bind_password: r.try_get("bind_password")?,
+        bind_password: r
+            .try_get::<Option<String>, _>("bind_password")?
+            .and_then(|stored| {
+                // Sealed under another key (history.key replaced): as if none were set, so
+                // that the settings page asks for it again.
+                crate::secrets::open(&stored, &sealed_for(tenant_id))
+                    .inspect_err(|_| tracing::warn!(tenant_id, "directory password unreadable"))
+                    .ok()
+            }),
         user_pattern: r.try_get("user_pattern")?,
         search_base: r.try_get("search_base")?,
         user_filter: r.try_get("user_filter")?,
@@ -106,6 +120,12 @@ impl Db {
                 "検索用のアカウント（bind DN）か、本人として接続する DN・UPN の形のどちらかを指定してください",
             ));
         }
+        if d.bind_dn.is_some() && d.bind_password.as_deref().is_none_or(str::is_empty) {
+            return Err(StoreError::invalid(
+                "bind_password",
+                "検索用アカウントのパスワードを指定してください",
+            ));
+        }
         if !d.user_filter.contains("{username}") {
             return Err(StoreError::invalid(
                 "user_filter",
@@ -129,7 +149,11 @@ impl Db {
             d.url.as_str().into(),
             d.starttls.into(),
             d.bind_dn.clone().into(),
-            d.bind_password.clone().into(),
+            d.bind_password
+                .as_deref()
+                .map(|p| crate::secrets::seal(p, &sealed_for(d.tenant_id)))
+                .transpose()?
+                .into(),
             d.user_pattern.clone().into(),
             d.search_base.as_str().into(),
             d.user_filter.as_str().into(),

@@ -30,6 +30,7 @@ pub mod private;
 mod publications;
 mod rule_settings;
 mod scope;
+mod secrets;
 #[macro_use]
 mod self_check;
 mod sessions;

@@ -90,6 +90,11 @@ fn unix_now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0)
 }
 
+/// Where an account's TOTP secret is sealed for (see `secrets`).
+fn sealed_for(user_id: i64) -> String {
+    format!("users.totp_secret:{user_id}")
+}
+
 fn uri(user: &User, secret: &str) -> String {
     let enc = |s: &str| -> String {
         s.bytes()
@@ -126,7 +131,7 @@ impl Db {
             Secret::Raw(_) => unreachable!("to_encoded gives the encoded form"),
         };
         let mut sql = Sql::new("UPDATE users SET totp_secret = ");
-        sql.bind(secret.as_str())
+        sql.bind(crate::secrets::seal(&secret, &sealed_for(user.id))?)
             .push(" WHERE totp_enabled = 0 AND id = ")
             .bind(user.id);
         sql.execute(self).await?;
@@ -138,16 +143,29 @@ impl Db {
 
     /// The secret being set up, for showing again (a reload of the page).
     pub async fn pending_totp(&self, user: &User) -> Result<Option<Enrollment>, StoreError> {
+        Ok(self
+            .pending_secret(user)
+            .await?
+            .map(|(_, secret)| Enrollment {
+                uri: uri(user, &secret),
+                secret,
+            }))
+    }
+
+    /// The secret being set up: as stored (sealed) and as the app has it.
+    async fn pending_secret(&self, user: &User) -> Result<Option<(String, String)>, StoreError> {
         let mut sql = Sql::new("SELECT totp_secret FROM users WHERE totp_enabled = 0 AND id = ");
         sql.bind(user.id);
-        let secret: Option<String> = match sql.fetch_optional(self).await? {
+        let stored: Option<String> = match sql.fetch_optional(self).await? {
             Some(r) => r.try_get("totp_secret")?,
             None => None,
         };
-        Ok(secret.map(|secret| Enrollment {
-            uri: uri(user, &secret),
-            secret,
-        }))
+        stored
+            .map(|stored| {
+                let plain = crate::secrets::open(&stored, &sealed_for(user.id))?;
+                Ok((stored, plain))
+            })
+            .transpose()
     }
 
     /// Puts the second factor in force when `code` is the current code of the secret
@@ -158,10 +176,10 @@ impl Db {
         user: &User,
         code: &str,
     ) -> Result<Option<Vec<String>>, StoreError> {
-        let Some(pending) = self.pending_totp(user).await? else {
+        let Some((stored, secret)) = self.pending_secret(user).await? else {
             return Ok(None);
         };
-        let Some(step) = matching_step(&pending.secret, &normalised(code), unix_now())? else {
+        let Some(step) = matching_step(&secret, &normalised(code), unix_now())? else {
             return Ok(None);
         };
         let codes = new_recovery_codes()?;
@@ -173,7 +191,7 @@ impl Db {
             .push(" WHERE totp_enabled = 0 AND id = ")
             .bind(user.id)
             .push(" AND totp_secret = ")
-            .bind(pending.secret.as_str());
+            .bind(stored.as_str());
         if sql.execute(self).await?.rows_affected() != 1 {
             return Ok(None);
         }
@@ -203,7 +221,10 @@ impl Db {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("ユーザー {}", user.id)))?;
         let enabled = row.flag("totp_enabled")?.unwrap_or(false);
-        let secret: Option<String> = row.try_get("totp_secret")?;
+        let secret: Option<String> = row
+            .try_get::<Option<String>, _>("totp_secret")?
+            .map(|stored| crate::secrets::open(&stored, &sealed_for(user.id)))
+            .transpose()?;
         let recovery: Option<String> = row.try_get("recovery_codes")?;
         let code = normalised(code);
         let accepted = match secret.filter(|_| enabled) {

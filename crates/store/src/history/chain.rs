@@ -36,6 +36,14 @@ fn key() -> &'static [u8] {
     KEY.get().map_or(NO_KEY, Vec::as_slice)
 }
 
+/// A key for another use than the chain (sealing secrets), derived from the history key
+/// so that one secret outside the database protects both.
+pub(crate) fn derive_key(purpose: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key()).expect("HMAC takes a key of any length");
+    mac.update(purpose);
+    mac.finalize().into_bytes().into()
+}
+
 /// What a history row says, as stored.
 pub(crate) struct Content<'a> {
     pub tenant_id: i64,

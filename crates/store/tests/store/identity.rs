@@ -61,6 +61,20 @@ async fn the_second_factor_takes_each_code_once() {
             .starts_with("otpauth://totp/daicho:tanaka?secret=")
             && enrollment.uri.contains(&enrollment.secret)
     );
+    // Kept sealed: the database alone does not give the secret.
+    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(db.pool())
+        .await
+        .expect("stored");
+    assert!(stored.starts_with("v1:") && !stored.contains(&enrollment.secret));
+    assert_eq!(
+        db.pending_totp(&user)
+            .await
+            .expect("pending")
+            .map(|e| e.secret),
+        Some(enrollment.secret.clone())
+    );
     // Not in force until a code from the app is typed.
     assert!(!db.user(user.id).await.expect("user").two_factors);
     let wrong = format!(
@@ -297,4 +311,60 @@ async fn staff_accounts_come_from_the_staff_ledger_and_open_with_their_code_once
             .collect::<Vec<_>>(),
         ["chiyoda-1003"]
     );
+}
+
+/// A directory's service-account password is sealed in the database, read back by daicho,
+/// and not opened in another tenant's row; an empty one is refused.
+#[tokio::test]
+async fn the_directorys_password_is_sealed_in_the_database() {
+    let db = db().await;
+    let (t, _, _) = city(&db).await;
+    let actor = daicho_store::Actor::system("test");
+    let mut directory = daicho_store::Directory {
+        tenant_id: t.id,
+        url: "ldaps://dc01.city.local".into(),
+        starttls: false,
+        bind_dn: Some("CN=daicho,OU=Service,DC=city,DC=local".into()),
+        bind_password: Some("service-secret-5678".into()),
+        user_pattern: None,
+        search_base: "DC=city,DC=local".into(),
+        user_filter: "(sAMAccountName={username})".into(),
+        staff_attribute: None,
+        name_attribute: None,
+        group_roles: Vec::new(),
+        default_role: None,
+        login_domain: None,
+        ca_certificate: None,
+    };
+    db.set_directory(&actor, &directory).await.expect("set");
+    let stored: String =
+        sqlx::query_scalar("SELECT bind_password FROM directories WHERE tenant_id = $1")
+            .bind(t.id)
+            .fetch_one(db.pool())
+            .await
+            .expect("stored");
+    assert!(stored.starts_with("v1:") && !stored.contains("service-secret"));
+    let read = db.directory(t.id).await.expect("q").expect("set");
+    assert_eq!(read.bind_password.as_deref(), Some("service-secret-5678"));
+    // Copied into another tenant's row, it does not open there.
+    let other = db
+        .ensure_tenant(
+            &daicho_domain::TenantCode::parse("131016").expect("code"),
+            "千代田区",
+        )
+        .await
+        .expect("tenant");
+    directory.tenant_id = other.id;
+    db.set_directory(&actor, &directory).await.expect("set");
+    let copied = sqlx::query("UPDATE directories SET bind_password = $1 WHERE tenant_id = $2")
+        .bind(&stored)
+        .bind(other.id)
+        .execute(db.pool())
+        .await
+        .expect("copied");
+    assert_eq!(copied.rows_affected(), 1);
+    let moved = db.directory(other.id).await.expect("q").expect("set");
+    assert_eq!(moved.bind_password, None);
+    directory.bind_password = Some(String::new());
+    assert!(db.set_directory(&actor, &directory).await.is_err());
 }
