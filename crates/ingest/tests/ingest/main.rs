@@ -7,6 +7,7 @@ mod files;
 mod forms;
 mod hostile;
 mod properties;
+mod reimport;
 mod roundtrip;
 
 /// A fresh database (SQLite, or PostgreSQL from DAICHO_TEST_DATABASE_URL) holding one

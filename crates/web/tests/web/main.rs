@@ -7,6 +7,7 @@ mod api;
 mod app;
 mod audits;
 mod browser;
+mod cycle;
 mod directory;
 mod disposals;
 mod findings;
