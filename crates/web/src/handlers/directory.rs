@@ -5,8 +5,8 @@
 //! directory logins. What `daicho directory set|show|test|remove` does, on a screen.
 
 use crate::auth::CurrentUser;
-use crate::csrf::verify_form;
 use crate::error::AppError;
+use crate::handlers::users::{admin_form, require_admin};
 use crate::state::AppState;
 use crate::view::Layout;
 use askama::Template;
@@ -112,16 +112,6 @@ impl Shown {
             groups: GroupLine::all(|_| String::new()),
             ..Shown::default()
         }
-    }
-}
-
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "ディレクトリを設定できるのは管理者です。".into(),
-        ))
     }
 }
 
@@ -366,8 +356,7 @@ pub async fn save(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let saved = state.db.directory(user.scope.tenant_id).await?;
     match read(&form, user.scope.tenant_id, saved.as_ref()) {
         Ok(directory) => {
@@ -392,8 +381,7 @@ pub async fn test(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     let Some(directory) = state.db.directory(user.scope.tenant_id).await? else {
         return Ok(Redirect::to("/users/directory").into_response());
     };
@@ -424,8 +412,7 @@ pub async fn remove(
     user: CurrentUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    verify_form(&form, &user.csrf)?;
-    require_admin(&user)?;
+    admin_form(&user, &form)?;
     state
         .db
         .remove_directory(&user.actor(), user.scope.tenant_id)

@@ -55,7 +55,7 @@ struct TokenLine {
     live: bool,
 }
 
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
+pub(crate) fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
     if user.user.role == Role::Admin {
         Ok(())
     } else {
@@ -66,7 +66,10 @@ fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// A form of this page: its CSRF token, and sent by an administrator.
-fn admin_form(user: &CurrentUser, form: &HashMap<String, String>) -> Result<(), AppError> {
+pub(crate) fn admin_form(
+    user: &CurrentUser,
+    form: &HashMap<String, String>,
+) -> Result<(), AppError> {
     verify_form(form, &user.csrf)?;
     require_admin(user)
 }
