@@ -226,6 +226,14 @@ impl Db {
         Ok(true)
     }
 
+    /// Whether a tenant logs its people in at a directory (without reading, nor opening
+    /// the sealed password of, its settings).
+    pub async fn has_directory(&self, tenant_id: i64) -> Result<bool, StoreError> {
+        let mut sql = Sql::new("SELECT 1 AS one FROM directories WHERE tenant_id = ");
+        sql.bind(tenant_id);
+        Ok(sql.fetch_optional(self).await?.is_some())
+    }
+
     /// A tenant's directory, if it has one.
     pub async fn directory(&self, tenant_id: i64) -> Result<Option<Directory>, StoreError> {
         let mut sql = Sql::new(&format!(

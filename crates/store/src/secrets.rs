@@ -30,11 +30,11 @@ pub(crate) fn seal(plain: &str, what: &str) -> Result<String, StoreError> {
             &mut sealed,
         )
         .map_err(|_| StoreError::Internal("seal".into()))?;
-    let mut out = String::from(PREFIX);
-    for b in nonce.iter().chain(&sealed) {
-        out.push_str(&format!("{b:02x}"));
-    }
-    Ok(out)
+    Ok(format!(
+        "{PREFIX}{}{}",
+        crate::sessions::hex(&nonce),
+        crate::sessions::hex(&sealed)
+    ))
 }
 
 /// The value `seal` made for `what`; a value kept before sealing, as it is. An error

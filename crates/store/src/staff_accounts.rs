@@ -100,7 +100,7 @@ impl Db {
             .map(|p| p.try_get("id"))
             .collect::<Result<_, _>>()?;
         let mut sync = StaffSync {
-            by_directory: self.directory(tenant_id).await?.is_some(),
+            by_directory: self.has_directory(tenant_id).await?,
             ..StaffSync::default()
         };
         let mut disabled_ids = Vec::new();

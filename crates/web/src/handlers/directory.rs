@@ -127,18 +127,14 @@ struct Shape {
     tested: Option<(bool, String)>,
 }
 
-async fn page(
-    state: &AppState,
+/// The page: the settings as `saved`, or the form as typed (`shown`).
+fn page(
     user: &CurrentUser,
+    saved: Option<&Directory>,
     shown: Option<Shown>,
     shape: Shape,
 ) -> Result<Html<String>, AppError> {
-    let saved = state.db.directory(user.scope.tenant_id).await?;
-    let shown = shown.unwrap_or_else(|| {
-        saved
-            .as_ref()
-            .map_or_else(Shown::active_directory, Shown::of)
-    });
+    let shown = shown.unwrap_or_else(|| saved.map_or_else(Shown::active_directory, Shown::of));
     Ok(Html(
         DirectoryPage {
             layout: Layout::new(user, "ディレクトリ（Active Directory・LDAP）", "users"),
@@ -146,7 +142,7 @@ async fn page(
             errors: shape.errors,
             tested: shape.tested,
             configured: saved.is_some(),
-            password_set: saved.as_ref().is_some_and(|d| d.bind_password.is_some()),
+            password_set: saved.is_some_and(|d| d.bind_password.is_some()),
             shown,
             roles: ranked_roles().map(|r| (r.code(), r.label_ja())).collect(),
         }
@@ -181,7 +177,8 @@ pub async fn show(
         errors: Vec::new(),
         tested: None,
     };
-    page(&state, &user, None, shape).await
+    let saved = state.db.directory(user.scope.tenant_id).await?;
+    page(&user, saved.as_ref(), None, shape)
 }
 
 /// The form read into settings, or the fields' errors. `saved` gives the service
@@ -369,7 +366,7 @@ pub async fn save(
                 errors,
                 tested: None,
             };
-            let html = page(&state, &user, Some(typed(&form)), shape).await?;
+            let html = page(&user, saved.as_ref(), Some(typed(&form)), shape)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
@@ -403,7 +400,7 @@ pub async fn test(
         errors: Vec::new(),
         tested: Some(tested),
     };
-    Ok(page(&state, &user, None, shape).await?.into_response())
+    Ok(page(&user, Some(&directory), None, shape)?.into_response())
 }
 
 /// POST /users/directory/remove

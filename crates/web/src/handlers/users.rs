@@ -121,7 +121,7 @@ async fn page(
             layout: Layout::new(user, "アカウント", "users"),
             notice,
             required: state.db.two_factors_required(user.scope.tenant_id).await?,
-            directory: state.db.directory(user.scope.tenant_id).await?.is_some(),
+            directory: state.db.has_directory(user.scope.tenant_id).await?,
             days: SETUP_DAYS,
             q,
             total,
