@@ -489,6 +489,25 @@ async fn wait_for_notice(browser: &WebDriver, needle: &str) -> WebDriverResult<(
     panic!("the page never said {needle}; its notice: {last}");
 }
 
+/// Waits until the page shows an element matching `css` (a page still loading after a
+/// navigation, a service worker's page giving way to the server's); if it never does, says
+/// which page the browser was on and what it showed, so that a failure explains itself.
+async fn find_shown(browser: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
+    for _ in 0..100 {
+        if let Some(element) = browser.find_all(By::Css(css)).await?.into_iter().next() {
+            return Ok(element);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = browser.current_url().await?;
+    let title = browser.title().await.unwrap_or_default();
+    let text = match browser.find(By::Tag("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    panic!("{css} never shown on {url} ({title}): {text}");
+}
+
 /// Waits until the page has navigated to a URL containing `part`.
 async fn wait_for_url(browser: &WebDriver, part: &str) -> WebDriverResult<()> {
     for _ in 0..100 {

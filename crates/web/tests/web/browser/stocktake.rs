@@ -1,7 +1,7 @@
 //! The stocktake in the field, in Chromium on a phone: the fake camera plays a label's QR
 //! code, the network goes and comes back, and the whole walk from the plan to the rules.
 
-use super::{Session, log_in, wait_for_notice, wait_for_url};
+use super::{Session, find_shown, log_in, wait_for_notice, wait_for_url};
 use crate::app::TestApp;
 use std::time::Duration;
 use thirtyfour::components::SelectElement;
@@ -258,8 +258,7 @@ async fn walk(
     wait_for_text(browser, "scan-queue", "未送信はありません").await?;
 
     browser.goto(format!("{base}/stocktakes/ST-WALK")).await?;
-    browser
-        .find(By::Css("form[action$='/complete'] button[type=submit]"))
+    find_shown(browser, "form[action$='/complete'] button[type=submit]")
         .await?
         .click()
         .await?;
