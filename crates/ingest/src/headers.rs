@@ -3,7 +3,7 @@
 //! 「OS(オペレーションシステム)」 — so a header is normalised before it is looked up.
 
 use daicho_domain::normalize_width;
-use daicho_store::ledgers::{ASSETS, Ledger, ledger};
+use daicho_store::ledgers::{ASSETS, Ledger, Overlap, ledger};
 
 /// Lower-case ASCII, full-width folded, spaces and line breaks removed, and a trailing
 /// bracketed note dropped: 「ＯＳ（オペレーションシステム）」 → "os".
@@ -29,28 +29,56 @@ pub struct Mapping {
 /// The column of `ledger` a header names, if any: its code name, Japanese label or an
 /// alias.
 pub fn ledger_column(ledger: &Ledger, header: &str) -> Option<&'static str> {
+    named(ledger, header).map(|(field, _)| field)
+}
+
+/// The column a header names and how directly: 0 for the column's code name or label,
+/// then 1, 2, … for its aliases in the order listed.
+fn named(ledger: &Ledger, header: &str) -> Option<(&'static str, usize)> {
     let h = normalize(header);
     if h.is_empty() {
         return None;
     }
-    ledger
-        .columns
-        .iter()
-        .find(|c| {
-            normalize(c.name) == h
-                || normalize(c.label) == h
-                || c.aliases.iter().any(|a| normalize(a) == h)
-        })
-        .map(|c| c.name)
+    ledger.columns.iter().find_map(|c| {
+        if normalize(c.name) == h || normalize(c.label) == h {
+            return Some((c.name, 0));
+        }
+        c.aliases
+            .iter()
+            .position(|a| normalize(a) == h)
+            .map(|i| (c.name, i + 1))
+    })
 }
 
 impl Mapping {
-    /// Headers of another ledger.
+    /// Headers of another ledger. Of a tool's export ([`Overlap::MostDirect`]), the
+    /// columns that name a field already named more directly fill nothing.
     pub fn for_ledger(ledger: &Ledger, headers: &[String]) -> Self {
+        let named: Vec<Option<(&'static str, usize)>> =
+            headers.iter().map(|h| named(ledger, h)).collect();
+        // Of each field, the most direct name's (rank, column), the leftmost of equals.
+        let mut best: std::collections::HashMap<&'static str, (usize, usize)> =
+            std::collections::HashMap::new();
+        for (i, (field, rank)) in named
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((i, (*n)?)))
+        {
+            let kept = best.entry(field).or_insert((rank, i));
+            *kept = (*kept).min((rank, i));
+        }
+        let fills = |i: usize| -> Option<&'static str> {
+            let (field, rank) = named[i]?;
+            match ledger.overlap {
+                Overlap::Ask => Some(field),
+                Overlap::MostDirect => (best.get(field) == Some(&(rank, i))).then_some(field),
+            }
+        };
         Mapping {
             columns: headers
                 .iter()
-                .map(|h| (ledger_column(ledger, h), h.trim().to_string()))
+                .enumerate()
+                .map(|(i, h)| (fills(i), h.trim().to_string()))
                 .collect(),
         }
     }
@@ -98,29 +126,44 @@ impl Mapping {
 /// rows that names at least two fields.
 pub const HEADER_SEARCH_ROWS: usize = 10;
 
-/// The ledger a sheet is: the one its name says; else, when its headers are an
+/// The ledger a sheet is: the one its name says; else, when its header row is an
 /// asset-management tool's export (a host name and no 備品番号, whatever the file is
-/// called), the inventory; else none (it is read as assets).
+/// called; below a title line as Systemwalker writes its download time), the inventory;
+/// else none (it is read as assets).
 pub(crate) fn target_of(
     mut sheet: crate::read::Sheet,
 ) -> (Option<&'static Ledger>, crate::read::Sheet) {
     if let Some(named) = ledger(&sheet.name) {
         return (Some(named), sheet);
     }
-    let first = sheet.rows.next();
-    let inventory = match (&first, ledger("inventory")) {
-        (Some(Ok(headers)), Some(inventory)) => {
-            let has = |l: &Ledger, field: &str| {
-                headers.iter().any(|h| ledger_column(l, h) == Some(field))
-            };
-            has(inventory, "host_name") && !has(&ASSETS, "asset_tag")
-        }
-        _ => false,
+    let Some(inventory) = ledger("inventory") else {
+        return (None, sheet);
     };
-    // The header row read goes back in front of the rest.
+    // The rows looked at go back in front of the rest, as read.
+    let mut peeked = Vec::new();
+    let mut is_inventory = false;
+    while peeked.len() < HEADER_SEARCH_ROWS {
+        let Some(row) = sheet.rows.next() else { break };
+        let header = match &row {
+            Ok(cells) => cells
+                .iter()
+                .any(|h| ledger_column(inventory, h) == Some("host_name"))
+                .then(|| {
+                    !cells
+                        .iter()
+                        .any(|h| ledger_column(&ASSETS, h) == Some("asset_tag"))
+                }),
+            Err(_) => Some(false),
+        };
+        peeked.push(row);
+        if let Some(verdict) = header {
+            is_inventory = verdict;
+            break;
+        }
+    }
     let rest = std::mem::replace(&mut sheet.rows, Box::new(std::iter::empty()));
-    sheet.rows = Box::new(first.into_iter().chain(rest));
-    (ledger("inventory").filter(|_| inventory), sheet)
+    sheet.rows = Box::new(peeked.into_iter().chain(rest));
+    (Some(inventory).filter(|_| is_inventory), sheet)
 }
 
 #[cfg(test)]
@@ -150,5 +193,44 @@ mod tests {
             assert_eq!(ledger_column(&ASSETS, header), Some(field), "{header}");
         }
         assert_eq!(ledger_column(&ASSETS, "契約期間"), None);
+    }
+
+    /// Of a tool's overlapping columns, the field's own label beats an alias, an alias
+    /// listed first beats a later one, and of two equal names the leftmost is kept (a
+    /// grouped header written without quotes splits into a second IPアドレス).
+    #[test]
+    fn a_tools_overlapping_columns_fill_each_field_once() {
+        let inventory = ledger("inventory").expect("inventory");
+        let headers: Vec<String> = [
+            "OS名",
+            "更新日時",
+            "コンピュータ名",
+            "IPアドレス",
+            "最終接続確認日時",
+            "TCP/IP情報(ホスト名",
+            "IPアドレス",
+            "OS",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mapping = Mapping::for_ledger(inventory, &headers);
+        let filled: Vec<Option<&str>> = mapping.columns.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            filled,
+            [
+                None,
+                None,
+                Some("host_name"),
+                Some("ip_address"),
+                Some("last_seen"),
+                None,
+                None,
+                Some("os")
+            ]
+        );
+        assert_eq!(mapping.duplicated(), None);
+        // A city's own ledger keeps both, and the import asks which.
+        let both = Mapping::for_ledger(&ASSETS, &["備品番号".into(), "管理番号".into()]);
+        assert!(both.duplicated().is_some());
     }
 }

@@ -366,10 +366,11 @@ async fn read_sheet(
         return Ok(None);
     };
     if let Some((field, headers)) = mapping.duplicated() {
+        let label = target.column(field).map_or(field, |c| c.label);
         report.error(ImportError::file(
             &sheet.source,
             format!(
-                "列「{}」が同じ項目（{field}）を指しています。どれか一つにしてください",
+                "列「{}」が同じ項目（{label}）を指しています。どれか一つにしてください",
                 headers.join("」「")
             ),
         ));

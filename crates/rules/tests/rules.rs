@@ -291,7 +291,8 @@ async fn each_tools_inventory_is_matched_to_the_ledger() {
              A-1,010300,desktop,庁内PC1,in_use,5CG001,,\n\
              A-2,010300,desktop,庁内PC2,in_use,,JOHO-PC02,\n\
              A-3,010300,laptop,庁内PC3,in_use,,,AA:BB:CC:00:00:03\n\
-             A-4,010300,laptop,庁内PC4,in_use,5CG004,,\n",
+             A-4,010300,laptop,庁内PC4,in_use,5CG004,,\n\
+             A-5,010300,desktop,庁内PC5,in_use,5CG005,,\n",
         ),
         // SKYSEA Client View's asset list as CSV.
         (
@@ -306,11 +307,31 @@ async fn each_tools_inventory_is_matched_to_the_ledger() {
              JOHO-PC03,10.1.0.3,aa-bb-cc-00-00-03,,Windows 11 Pro,2023/10/03 09:10\n\
              PRIVATE-NOTE,10.1.0.99,AA-BB-CC-99-99-99,XYZ999,Windows 11 Home,2023/10/04 13:00\n",
         ),
-        // JP1/IT Desktop Management's device list.
+        // JP1/IT Desktop Management 2's list, with the items its manual names (the
+        // mapping keys ホスト名, IPアドレス, MACアドレス, シリアルナンバー, 資産管理番号 — not
+        // a 備品番号 — and 利用者名): of its two times, 最終接続確認日時 (the last time
+        // the machine reached its server) is when it was seen, not 更新日時 (when its
+        // information last changed, here months before).
         (
             "jp1_devices.csv",
-            "ホスト名,IPアドレス,MACアドレス,製造番号,OS,最終起動日時\n\
-             JOHO-PC01,10.1.0.1,AA:BB:CC:00:00:01,5cg001,Windows 11 Pro,2023-10-05 08:30\n",
+            "資産管理番号,ホスト名,IPアドレス,MACアドレス,シリアルナンバー,利用者名,更新日時,最終接続確認日時\n\
+             H-0001,JOHO-PC01,10.1.0.1,AA:BB:CC:00:00:01,5cg001,山田,2023/06/01 10:00,2023/10/05 08:30\n",
+        ),
+        // Systemwalker Desktop Patrol's inventory information file as its reference
+        // manual lays it out: the download time, section and its code on the first line,
+        // the item names on the second (the PC's name in Desktop Patrol, PC名, apart from
+        // the machine's コンピュータ名; OS名 and OS both; the network card's and TCP/IP's
+        // grouped items), then the PCs.
+        (
+            "inventory_010300.csv",
+            "2023/10/06 17:00:00,情報政策課,010300\n\
+             PC名,ユーザーID,ユーザー名,部門コード,部門名,OS名,フルコンピュータ名,IPアドレス,MACアドレス,\
+             ソフトウェア辞書日時,更新日時,ビル名,コンピュータ名,ドメイン名,メーカー名,モデル名,シリアル番号,\
+             \"ネットワークカード情報(ネットワークカード,MACアドレス)\",\
+             \"TCP/IP情報(ホスト名,IPアドレス,サブネットマスク,デフォルトゲートウェイ)\",OS\n\
+             情報政策課5,u005,鈴木,010300,情報政策課,Windows 11 Pro,JOHO-PC05.city.local,10.1.0.5,,\
+             2023/09/01 00:00,2023/10/04 16:00,本庁舎,JOHO-PC05,city.local,FJ,ESPRIMO,5cg005,\
+             \"Intel(R) Ethernet,AA-BB-CC-00-00-05\",\"JOHO-PC05,10.1.0.5,255.255.255.0,10.1.0.254\",Windows\n",
         ),
         // osqueryd's results log: one entry per line, the host and time beside the row.
         (
@@ -332,6 +353,7 @@ async fn each_tools_inventory_is_matched_to_the_ledger() {
         "JOHO-PC02.city.local",
         "JOHO-PC03",
         "JOHO-PC04",
+        "JOHO-PC05",
     ] {
         assert_eq!(
             outcome("inventory-unregistered", host),
@@ -346,7 +368,7 @@ async fn each_tools_inventory_is_matched_to_the_ledger() {
     let rogue = verdict_of(&report, "inventory-unregistered", "PRIVATE-NOTE").remove(0);
     assert!(rogue.reason.contains("10.1.0.99"), "{}", rogue.reason);
     // Seen within 90 days, but A-4 last on 2023-07-01 (osquery's unixTime, in Japan).
-    for tag in ["A-1", "A-2", "A-3"] {
+    for tag in ["A-1", "A-2", "A-3", "A-5"] {
         assert_eq!(outcome("inventory-unseen", tag), [Verdict::Pass], "{tag}");
     }
     assert_eq!(outcome("inventory-unseen", "A-4"), [Verdict::Fail]);

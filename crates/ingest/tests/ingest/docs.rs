@@ -1,7 +1,7 @@
 //! `docs/bundle.md` lists every ledger and column exactly as the importer reads them.
 //! Regenerate it with `DAICHO_WRITE_DOCS=1 cargo test -p daicho-ingest --test ingest docs`.
 
-use daicho_store::ledgers::{Engine, Kind, LEDGERS};
+use daicho_store::ledgers::{Engine, Kind, LEDGERS, Overlap};
 
 fn kind(k: Kind) -> String {
     match k {
@@ -38,7 +38,13 @@ fn render() -> String {
             }
             Engine::Described | Engine::Departments => "",
         };
-        out.push_str(&format!("\n## {}.csv — {}\n\nキー: {}{derived}\n\n| 列 | 日本語 | 別名 | 内容 | 必須 |\n|---|---|---|---|---|\n", l.name, l.label, l.key.join(", ")));
+        let overlap = match l.overlap {
+            Overlap::Ask => "",
+            Overlap::MostDirect => {
+                "\n\n資産管理ツールの出力なので、同じ項目を指す列が複数あれば、日本語名（またはコード名）の列、なければ別名の表で先に書いた名前の列、同じなら左の列を読み、ほかの列は読みません（取込の確認に「取り込まない列」として示します）。"
+            }
+        };
+        out.push_str(&format!("\n## {}.csv — {}\n\nキー: {}{derived}{overlap}\n\n| 列 | 日本語 | 別名 | 内容 | 必須 |\n|---|---|---|---|---|\n", l.name, l.label, l.key.join(", ")));
         for c in l.columns {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",

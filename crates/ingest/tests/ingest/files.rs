@@ -337,3 +337,51 @@ async fn files_that_are_not_tables_are_refused_with_a_reason() {
     assert!(!report.committed);
     assert!(f.assets().await.is_empty());
 }
+
+/// Two columns of a city's own ledger naming one field are a question for the person who
+/// keeps it: the file is refused, both headers and the field named in Japanese, nothing
+/// written. A tool's export overlaps by design (Systemwalker's OS名 and OS): the most
+/// direct name fills the field, the other is listed as left out.
+#[tokio::test]
+async fn two_columns_for_one_field_are_asked_of_a_person_and_settled_for_a_tool() {
+    let f = Fixture::new().await;
+    let ledger = f.file(
+        "assets.csv",
+        "備品番号,管理番号,所属,種別,品名\nA-1,K-9,総務課,desktop,PC\n".as_bytes(),
+    );
+    let report = f.import(&[ledger], None, false).await;
+    let listed = messages(&report).join("\n");
+    assert!(
+        listed
+            .contains("assets.csv: 列「備品番号」「管理番号」が同じ項目（備品番号）を指しています"),
+        "{listed}"
+    );
+    assert!(!report.committed);
+    assert!(f.assets().await.is_empty());
+
+    let export = f.file(
+        "端末一覧.csv",
+        "コンピュータ名,OS名,OS,IPアドレス\nSOUMU-PC01,Windows 11 Pro,Windows,10.0.0.1\n"
+            .as_bytes(),
+    );
+    let report = f.import(&[export], None, false).await;
+    assert!(report.committed, "{:#?}", messages(&report));
+    let file = &report.files[0];
+    assert_eq!(file.ledger, "inventory");
+    assert_eq!(file.ignored_columns, ["OS名"]);
+    let inventory = daicho_store::ledgers::ledger("inventory").expect("inventory");
+    let rows =
+        f.db.ledger_rows(&Scope::tenant(f.tenant.id), inventory)
+            .await
+            .expect("read");
+    let os = inventory
+        .columns
+        .iter()
+        .position(|c| c.name == "os")
+        .expect("os");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0][0].as_str(), rows[0][os].as_str()),
+        ("SOUMU-PC01", "Windows")
+    );
+}

@@ -83,6 +83,19 @@ pub struct Column {
     pub default: Option<&'static str>,
 }
 
+/// What an import does when two headers of one file name the same field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// A file people keep: which column is meant is theirs to say, so the file is
+    /// refused with both headers named.
+    Ask,
+    /// A tool's export, whose columns overlap by design (Systemwalker's OS名 and OS,
+    /// JP1's 更新日時 and 最終接続確認日時): the most direct name fills the field — the
+    /// field's own name or label, else the alias listed first, else the leftmost — and
+    /// the other columns are left out, listed among the ignored ones.
+    MostDirect,
+}
+
 /// One ledger of the bundle.
 #[derive(Debug, Clone, Copy)]
 pub struct Ledger {
@@ -99,6 +112,7 @@ pub struct Ledger {
     /// The ledger whose rows record this one's 受払 (each checkout and return), shown on a
     /// row's page: `media_movements` for media.
     pub register: Option<&'static str>,
+    pub overlap: Overlap,
     pub columns: &'static [Column],
 }
 

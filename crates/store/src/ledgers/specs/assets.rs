@@ -2,7 +2,9 @@
 //! (`assets::write`, `import::flush`), but what a column is called, reads as and shows as
 //! is described here like every other ledger's; `assets::fields` tests that the two agree.
 
-use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, alias, col, db, default, hint, req};
+use super::{
+    DEPARTMENT_REQUIRED, Engine, Kind, Ledger, Overlap, alias, col, db, default, hint, req,
+};
 use daicho_domain::{AssetKind, AssetStatus, NetworkSegment, Ownership, ProcuredBy};
 
 pub const ASSETS: Ledger = Ledger {
@@ -22,6 +24,7 @@ pub const ASSETS: Ledger = Ledger {
     key: &["asset_tag"],
     engine: Engine::Assets,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         hint(
             alias(

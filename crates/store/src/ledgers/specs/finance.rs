@@ -1,6 +1,6 @@
 //! 歳出: spending on information systems beside the general account.
 
-use super::{DEPARTMENT, Engine, Kind, Ledger, alias, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, Overlap, alias, req};
 
 pub(super) const EXPENDITURES: Ledger = Ledger {
     name: "expenditures",
@@ -10,6 +10,7 @@ pub(super) const EXPENDITURES: Ledger = Ledger {
     key: &["fiscal_year", "department", "category", "basis"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         DEPARTMENT,
@@ -34,6 +35,7 @@ pub(super) const GENERAL_ACCOUNT: Ledger = Ledger {
     key: &["fiscal_year", "basis"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         req("fiscal_year", "年度", Kind::FiscalYear),
         req(

@@ -1,6 +1,6 @@
 //! 情報システム・契約・個人情報・ウェブサイト・規程・例外: what the city runs, buys, holds, publishes and allows.
 
-use super::{DEPARTMENT, Engine, Kind, Ledger, SEGMENTS, alias, col, db, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, Overlap, SEGMENTS, alias, col, db, req};
 
 pub(super) const SYSTEMS: Ledger = Ledger {
     name: "systems",
@@ -10,6 +10,7 @@ pub(super) const SYSTEMS: Ledger = Ledger {
     key: &["name"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             req("name", "システム名", Kind::Text),
@@ -35,6 +36,7 @@ pub(super) const CONTRACTS: Ledger = Ledger {
     key: &["contract_no"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("contract_no", "契約番号", Kind::Code), &["番号"]),
         DEPARTMENT,
@@ -96,6 +98,7 @@ pub(super) const DATA_HOLDINGS: Ledger = Ledger {
     key: &["name"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             req("name", "名称", Kind::Text),
@@ -119,6 +122,7 @@ pub(super) const WEBSITES: Ledger = Ledger {
     key: &["url"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("url", "URL", Kind::Text), &["アドレス"]),
         DEPARTMENT,
@@ -139,6 +143,7 @@ pub(super) const POLICIES: Ledger = Ledger {
     key: &["name"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("name", "名称", Kind::Text), &["規程名"]),
         alias(
@@ -172,6 +177,7 @@ pub(super) const EXCEPTIONS: Ledger = Ledger {
     key: &["id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             db(req("id", "例外番号", Kind::Code), "exception_id"),

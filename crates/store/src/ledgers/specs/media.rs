@@ -1,6 +1,6 @@
 //! 外部記録媒体とその持出: the media ledger and its check-out log.
 
-use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, SEGMENTS, alias, col, db, req};
+use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, Overlap, SEGMENTS, alias, col, db, req};
 
 pub(super) const MEDIA: Ledger = Ledger {
     name: "media",
@@ -10,6 +10,7 @@ pub(super) const MEDIA: Ledger = Ledger {
     key: &["media_id"],
     engine: Engine::Described,
     register: Some("media_movements"),
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             req("media_id", "媒体番号", Kind::Code),
@@ -46,6 +47,7 @@ pub(super) const MEDIA_MOVEMENTS: Ledger = Ledger {
     key: &["media_id", "out_at"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             db(

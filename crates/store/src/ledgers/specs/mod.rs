@@ -1,7 +1,7 @@
 //! The ledgers of the data bundle (`shared/design/bundle.md`), with the Japanese names of
 //! the glossary. Keep in step with the schema.
 
-use super::{Choices, Column, Engine, Kind, Ledger};
+use super::{Choices, Column, Engine, Kind, Ledger, Overlap};
 
 const fn col(name: &'static str, label: &'static str, kind: Kind) -> Column {
     Column {

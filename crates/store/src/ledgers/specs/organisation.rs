@@ -1,6 +1,6 @@
 //! 所属・場所・職員: the organisation other ledgers refer to.
 
-use super::{DEPARTMENT, Engine, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT, Engine, Kind, Ledger, Overlap, alias, col, db, req};
 
 pub const DEPARTMENTS: Ledger = Ledger {
     name: "departments",
@@ -10,6 +10,7 @@ pub const DEPARTMENTS: Ledger = Ledger {
     key: &["code"],
     engine: Engine::Departments,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             req("code", "所属コード", Kind::Code),
@@ -40,6 +41,7 @@ pub(super) const LOCATIONS: Ledger = Ledger {
     key: &["code"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         req("code", "場所コード", Kind::Code),
         DEPARTMENT,
@@ -57,6 +59,7 @@ pub(super) const STAFF: Ledger = Ledger {
     key: &["staff_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("staff_id", "職員番号", Kind::Code), &["職員コード"]),
         alias(col("name", "氏名", Kind::Text), &["名前"]),

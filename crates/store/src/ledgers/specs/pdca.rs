@@ -1,6 +1,6 @@
 //! 研修・セルフチェック・監査: the staff side of the PDCA cycle and the audits with their follow-ups.
 
-use super::{DEPARTMENT, DEPARTMENT_REQUIRED, Engine, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT, DEPARTMENT_REQUIRED, Engine, Kind, Ledger, Overlap, alias, col, db, req};
 
 pub(super) const TRAINING_COURSES: Ledger = Ledger {
     name: "training_courses",
@@ -10,6 +10,7 @@ pub(super) const TRAINING_COURSES: Ledger = Ledger {
     key: &["course"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("course", "研修コード", Kind::Code), &["コード"]),
         alias(req("name", "研修名", Kind::Text), &["名称"]),
@@ -34,6 +35,7 @@ pub(super) const TRAINING: Ledger = Ledger {
     key: &["staff_id", "course", "taken_on"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             db(
@@ -55,6 +57,7 @@ pub(super) const TRAINING_COUNTS: Ledger = Ledger {
     key: &["course", "fiscal_year", "department"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("course", "研修", Kind::Text), &["研修コード", "研修名"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -75,6 +78,7 @@ pub(super) const SELF_CHECK_CAMPAIGNS: Ledger = Ledger {
     key: &["campaign"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["回"]),
         alias(req("fiscal_year", "年度", Kind::FiscalYear), &["実施年度"]),
@@ -92,6 +96,7 @@ pub(super) const SELF_CHECK_QUESTIONS: Ledger = Ledger {
     key: &["campaign", "question_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &["番号"]),
@@ -111,6 +116,7 @@ pub(super) const SELF_CHECK_ANSWERS: Ledger = Ledger {
     key: &["campaign", "staff_id", "question_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(
@@ -134,6 +140,7 @@ pub(super) const SELF_CHECK_RESULTS: Ledger = Ledger {
     key: &["campaign", "question_id", "department"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("campaign", "実施回", Kind::Code), &["年度"]),
         alias(req("question_id", "設問番号", Kind::Code), &[]),
@@ -151,6 +158,7 @@ pub(super) const AUDITS: Ledger = Ledger {
     key: &["audit_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("audit_id", "監査番号", Kind::Code), &["番号"]),
         alias(
@@ -181,6 +189,7 @@ pub(super) const AUDIT_VISITS: Ledger = Ledger {
     key: &["audit_id", "department"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             db(
@@ -203,6 +212,7 @@ pub(super) const AUDIT_FINDINGS: Ledger = Ledger {
     key: &["finding_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("finding_id", "指摘番号", Kind::Code), &["番号"]),
         alias(

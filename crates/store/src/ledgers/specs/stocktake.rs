@@ -1,6 +1,6 @@
 //! 棚卸と現地確認: what was physically found where.
 
-use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, alias, col, db, req};
+use super::{DEPARTMENT_REQUIRED, Engine, Kind, Ledger, Overlap, alias, col, db, req};
 
 pub(super) const STOCKTAKES: Ledger = Ledger {
     name: "stocktakes",
@@ -10,6 +10,7 @@ pub(super) const STOCKTAKES: Ledger = Ledger {
     key: &["stocktake_id"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(req("stocktake_id", "棚卸番号", Kind::Code), &["番号"]),
         DEPARTMENT_REQUIRED,
@@ -35,6 +36,7 @@ pub(super) const SIGHTINGS: Ledger = Ledger {
     key: &["stocktake_id", "line"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         alias(
             db(
@@ -88,6 +90,7 @@ pub(super) const OBSERVATIONS: Ledger = Ledger {
     key: &["department", "observed_on", "item"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::Ask,
     columns: &[
         DEPARTMENT_REQUIRED,
         alias(req("observed_on", "確認日", Kind::Date), &["日付"]),
@@ -108,6 +111,7 @@ pub(super) const INVENTORY: Ledger = Ledger {
     key: &["host_name"],
     engine: Engine::Described,
     register: None,
+    overlap: Overlap::MostDirect,
     columns: &[
         alias(
             req("host_name", "ホスト名", Kind::Code),
@@ -126,6 +130,8 @@ pub(super) const INVENTORY: Ledger = Ledger {
             col("serial", "製造番号", Kind::Text),
             &[
                 "シリアル番号",
+                // JP1/IT Desktop Management 2's name (BIOS).
+                "シリアルナンバー",
                 "シリアルno",
                 "hardware_serial",
                 "serial_number",
@@ -148,6 +154,9 @@ pub(super) const INVENTORY: Ledger = Ledger {
             &[
                 "最終ログオンユーザー",
                 "ログオンユーザー名",
+                // JP1's and Systemwalker Desktop Patrol's names.
+                "利用者名",
+                "ユーザー名",
                 "利用者",
                 "username",
             ],
@@ -155,11 +164,17 @@ pub(super) const INVENTORY: Ledger = Ledger {
         alias(
             col("last_seen", "最終検出日時", Kind::Instant),
             &[
+                // JP1: the last time the machine reached its server.
+                "最終接続確認日時",
                 "最終通信日時",
                 "最終接続日時",
                 "最終更新日時",
                 "最終起動日時",
                 "資産情報取得日時",
+                // JP1 and Systemwalker: when the machine's information last changed,
+                // after the times it was last seen above.
+                "更新日時",
+                "最終更新日",
                 "unixtime",
             ],
         ),
