@@ -147,7 +147,13 @@ pub(super) const INVENTORY: Ledger = Ledger {
         ),
         alias(
             col("os", "OS", Kind::Text),
-            &["os名", "osの種類", "オペレーティングシステム", "os_name"],
+            &[
+                "os名",
+                "osの種類",
+                "os情報",
+                "オペレーティングシステム",
+                "os_name",
+            ],
         ),
         alias(
             col("user_name", "ログオンユーザー", Kind::Text),
@@ -157,6 +163,7 @@ pub(super) const INVENTORY: Ledger = Ledger {
                 // JP1's and Systemwalker Desktop Patrol's names.
                 "利用者名",
                 "ユーザー名",
+                "ユーザ名",
                 "利用者",
                 "username",
             ],
