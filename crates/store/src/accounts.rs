@@ -385,10 +385,7 @@ impl Db {
         password: &str,
         remote: &str,
     ) -> Result<Result<User, LoginFailure>, StoreError> {
-        let account = format!("account:{username}");
-        let address = format!("address:{remote}");
-        if !self.claim_try(&address, &ADDRESS).await? || !self.claim_try(&account, &ACCOUNT).await?
-        {
+        if !self.claim_password_try(username, remote).await? {
             tracing::warn!(username, remote, "login throttled");
             return Ok(Err(LoginFailure::Throttled));
         }
@@ -427,6 +424,23 @@ impl Db {
                 Ok(Err(LoginFailure::BadCredentials))
             }
         }
+    }
+
+    /// Counts a try of `username`'s password from `remote` against the address and the
+    /// account; false when either must wait first. A password checked elsewhere — the
+    /// directory's connection test on its settings page — is counted here too, so that no
+    /// form guesses a password faster than the login form.
+    pub async fn claim_password_try(
+        &self,
+        username: &str,
+        remote: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .claim_try(&format!("address:{remote}"), &ADDRESS)
+            .await?
+            && self
+                .claim_try(&format!("account:{username}"), &ACCOUNT)
+                .await?)
     }
 
     /// A login succeeded (here or at a directory): the account's count of failures starts

@@ -4,7 +4,7 @@
 //! /users/directory/test finds a person with them; POST /users/directory/remove stops
 //! directory logins. What `daicho directory set|show|test|remove` does, on a screen.
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, RemoteAddr};
 use crate::error::AppError;
 use crate::handlers::users::{admin_form, require_admin};
 use crate::state::AppState;
@@ -376,6 +376,7 @@ pub async fn save(
 pub async fn test(
     State(state): State<AppState>,
     user: CurrentUser,
+    RemoteAddr(remote): RemoteAddr,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     admin_form(&user, &form)?;
@@ -389,9 +390,18 @@ pub async fn test(
             false,
             "確かめるには、ディレクトリにいる人のユーザー名とパスワードを入力してください".into(),
         )
+    } else if !state.db.claim_password_try(username, &remote).await? {
+        // Counted as a login: the test is no faster way to guess a person's password.
+        (
+            false,
+            "確かめる操作の失敗が続いたため、しばらくお待ちください（長くても15分）".into(),
+        )
     } else {
         match daicho_directory::check(&directory, username, password).await {
-            Ok(found) => (true, found),
+            Ok(found) => {
+                state.db.login_succeeded(username, &remote).await?;
+                (true, found)
+            }
             Err(why) => (false, why),
         }
     };

@@ -150,6 +150,64 @@ async fn an_administrator_sets_the_directory_on_the_screen_and_its_people_log_in
         )
         .await;
     assert!(tested.body.contains("見つからないか、パスワードが違います"));
+    // The test counts as a login: after a run of wrong passwords it waits, even for the
+    // right one, so that it is no faster way to guess a person's password.
+    for _ in 0..4 {
+        app.post(
+            Some(&admin),
+            "/users/directory/test",
+            &[
+                ("csrf_token", &admin.csrf),
+                ("username", "kato"),
+                ("password", "guess"),
+            ],
+        )
+        .await;
+    }
+    let tested = app
+        .post(
+            Some(&admin),
+            "/users/directory/test",
+            &[
+                ("csrf_token", &admin.csrf),
+                ("username", "suzuki"),
+                ("password", "suzuki-pass-1234"),
+            ],
+        )
+        .await;
+    assert!(
+        tested.body.contains("見つかりました"),
+        "another name is not slowed: {}",
+        tested.body
+    );
+    for _ in 0..2 {
+        app.post(
+            Some(&admin),
+            "/users/directory/test",
+            &[
+                ("csrf_token", &admin.csrf),
+                ("username", "kato"),
+                ("password", "guess"),
+            ],
+        )
+        .await;
+    }
+    let tested = app
+        .post(
+            Some(&admin),
+            "/users/directory/test",
+            &[
+                ("csrf_token", &admin.csrf),
+                ("username", "kato"),
+                ("password", "kato-pass-1234"),
+            ],
+        )
+        .await;
+    assert!(
+        tested.body.contains("しばらくお待ちください"),
+        "{}",
+        tested.body
+    );
 
     // A person of the directory: their password is changed at the directory.
     let yamada = directory_login(&app, "yamada", "yamada-pass-1234").await;
