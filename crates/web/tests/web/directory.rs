@@ -32,6 +32,21 @@ fn form<'a>(csrf: &'a str, url: &'a str, password: &'a str) -> Vec<(&'a str, &'a
 }
 
 /// Logs a person of the directory in through the form; their client with its CSRF token.
+/// The directory page's "接続を確かめる" with `username` and `password`: what the page said.
+async fn test_connection(app: &TestApp, admin: &Client, username: &str, password: &str) -> String {
+    app.post(
+        Some(admin),
+        "/users/directory/test",
+        &[
+            ("csrf_token", &admin.csrf),
+            ("username", username),
+            ("password", password),
+        ],
+    )
+    .await
+    .body
+}
+
 async fn directory_login(app: &TestApp, username: &str, password: &str) -> Client {
     let (page, status) = app.try_login(username, password).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -122,92 +137,29 @@ async fn an_administrator_sets_the_directory_on_the_screen_and_its_people_log_in
     assert_eq!(kept.group_roles.len(), 2);
     assert_eq!(kept.default_role, None);
 
-    let tested = app
-        .post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "suzuki"),
-                ("password", "suzuki-pass-1234"),
-            ],
-        )
-        .await;
+    let tested = test_connection(&app, &admin, "suzuki", "suzuki-pass-1234").await;
     assert!(
-        tested.body.contains("見つかりました: 表示名 鈴木 一郎"),
-        "{}",
-        tested.body
+        tested.contains("見つかりました: 表示名 鈴木 一郎"),
+        "{tested}"
     );
-    let tested = app
-        .post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "suzuki"),
-                ("password", "wrong"),
-            ],
-        )
-        .await;
-    assert!(tested.body.contains("見つからないか、パスワードが違います"));
+    let tested = test_connection(&app, &admin, "suzuki", "wrong").await;
+    assert!(tested.contains("見つからないか、パスワードが違います"));
     // The test counts as a login: after a run of wrong passwords it waits, even for the
-    // right one, so that it is no faster way to guess a person's password.
+    // right one, so that it is no faster way to guess a person's password; another
+    // person is not slowed.
     for _ in 0..4 {
-        app.post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "kato"),
-                ("password", "guess"),
-            ],
-        )
-        .await;
+        test_connection(&app, &admin, "kato", "guess").await;
     }
-    let tested = app
-        .post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "suzuki"),
-                ("password", "suzuki-pass-1234"),
-            ],
-        )
-        .await;
+    let tested = test_connection(&app, &admin, "suzuki", "suzuki-pass-1234").await;
     assert!(
-        tested.body.contains("見つかりました"),
-        "another name is not slowed: {}",
-        tested.body
+        tested.contains("見つかりました"),
+        "another is not slowed: {tested}"
     );
     for _ in 0..2 {
-        app.post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "kato"),
-                ("password", "guess"),
-            ],
-        )
-        .await;
+        test_connection(&app, &admin, "kato", "guess").await;
     }
-    let tested = app
-        .post(
-            Some(&admin),
-            "/users/directory/test",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("username", "kato"),
-                ("password", "kato-pass-1234"),
-            ],
-        )
-        .await;
-    assert!(
-        tested.body.contains("しばらくお待ちください"),
-        "{}",
-        tested.body
-    );
+    let tested = test_connection(&app, &admin, "kato", "kato-pass-1234").await;
+    assert!(tested.contains("しばらくお待ちください"), "{tested}");
 
     // A person of the directory: their password is changed at the directory.
     let yamada = directory_login(&app, "yamada", "yamada-pass-1234").await;
