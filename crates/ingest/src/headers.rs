@@ -54,31 +54,33 @@ impl Mapping {
     /// Headers of another ledger. Of a tool's export ([`Overlap::MostDirect`]), the
     /// columns that name a field already named more directly fill nothing.
     pub fn for_ledger(ledger: &Ledger, headers: &[String]) -> Self {
-        let named: Vec<Option<(&'static str, usize)>> =
+        let mut named: Vec<Option<(&'static str, usize)>> =
             headers.iter().map(|h| named(ledger, h)).collect();
-        // Of each field, the most direct name's (rank, column), the leftmost of equals.
-        let mut best: std::collections::HashMap<&'static str, (usize, usize)> =
-            std::collections::HashMap::new();
-        for (i, (field, rank)) in named
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| Some((i, (*n)?)))
-        {
-            let kept = best.entry(field).or_insert((rank, i));
-            *kept = (*kept).min((rank, i));
-        }
-        let fills = |i: usize| -> Option<&'static str> {
-            let (field, rank) = named[i]?;
-            match ledger.overlap {
-                Overlap::Ask => Some(field),
-                Overlap::MostDirect => (best.get(field) == Some(&(rank, i))).then_some(field),
-            }
-        };
-        Mapping {
-            columns: headers
+        if ledger.overlap == Overlap::MostDirect {
+            // Of each field, the most direct name's (rank, column), the leftmost of equals.
+            let mut best = std::collections::HashMap::new();
+            for (i, (field, rank)) in named
                 .iter()
                 .enumerate()
-                .map(|(i, h)| (fills(i), h.trim().to_string()))
+                .filter_map(|(i, n)| Some((i, (*n)?)))
+            {
+                best.entry(field)
+                    .and_modify(|b: &mut (usize, usize)| *b = (*b).min((rank, i)))
+                    .or_insert((rank, i));
+            }
+            for (i, n) in named.iter_mut().enumerate() {
+                if let Some((field, rank)) = *n
+                    && best.get(field) != Some(&(rank, i))
+                {
+                    *n = None;
+                }
+            }
+        }
+        Mapping {
+            columns: named
+                .into_iter()
+                .zip(headers)
+                .map(|(n, h)| (n.map(|(field, _)| field), h.trim().to_string()))
                 .collect(),
         }
     }

@@ -319,7 +319,6 @@ impl Db {
         );
         sql.bind(username);
         let existing = sql.fetch_optional(&mut *tx).await?;
-        let made = existing.is_none();
         let id = match existing {
             Some(r) => {
                 let (id, owner): (i64, i64) = (r.try_get("id")?, r.try_get("tenant_id")?);
@@ -355,7 +354,7 @@ impl Db {
                 id
             }
             None => {
-                insert_user(
+                let id = insert_user(
                     &mut tx,
                     &UserRow {
                         tenant_id,
@@ -369,7 +368,11 @@ impl Db {
                         directory: true,
                     },
                 )
-                .await?
+                .await?;
+                let mut sql = Sql::new("UPDATE users SET directory_checked_at = ");
+                sql.bind(crate::now_text()).push(" WHERE id = ").bind(id);
+                sql.execute(&mut *tx).await?;
+                id
             }
         };
         let mut sql = Sql::new("DELETE FROM user_departments WHERE tenant_id = ");
@@ -387,11 +390,6 @@ impl Db {
                 .push(", ")
                 .bind(department)
                 .push(")");
-            sql.execute(&mut *tx).await?;
-        }
-        if made {
-            let mut sql = Sql::new("UPDATE users SET directory_checked_at = ");
-            sql.bind(crate::now_text()).push(" WHERE id = ").bind(id);
             sql.execute(&mut *tx).await?;
         }
         tx.commit().await?;

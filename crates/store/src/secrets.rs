@@ -50,14 +50,7 @@ pub(crate) fn open(stored: &str, what: &str) -> Result<String, StoreError> {
                 .into(),
         )
     };
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| {
-            hex.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect::<Option<_>>()
-        .ok_or_else(unreadable)?;
+    let bytes = crate::sessions::unhex(hex).ok_or_else(unreadable)?;
     if bytes.len() < NONCE_LEN {
         return Err(unreadable());
     }

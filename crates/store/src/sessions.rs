@@ -52,6 +52,20 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The bytes `hex` wrote; None for text that is not pairs of hex digits.
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
+}
+
 /// The SHA-256 of a secret as hex: how session tokens, API tokens, setup codes and
 /// recovery codes are kept (each random enough that a fast hash is safe).
 pub(crate) fn token_hash(token: &str) -> String {
